@@ -1,0 +1,91 @@
+import type { ImporterError } from '../errors.js'
+import type { ImportCounts, ImporterStorage, ImportPhase, RowError } from '../storage/types.js'
+
+/** The product fields a CSV column can map to. */
+export type ProductField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
+
+/** What `importProducts()` reads: a file path, a Node Readable, a web ReadableStream, or any
+ * async iterable of byte or string chunks. */
+export type ImportSource =
+  | string
+  | URL
+  | NodeJS.ReadableStream
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+
+/** Text encodings `importProducts()` decodes. UTF-8 input may start with a BOM. */
+export type ImportEncoding = 'utf-8' | 'latin1' | 'windows-1252'
+
+/** Live progress of an import. */
+export interface ImportProgress extends ImportCounts {
+  phase: ImportPhase
+  bytesRead: number
+  /** Size of the input, when known (files, or when the caller says). */
+  bytesTotal: number | null
+  elapsedMs: number
+  rowsPerSecond: number
+  /** Estimated time left, when the total size is known. */
+  etaMs: number | null
+}
+
+/** How an import ended. */
+export type ImportStatus = 'completed' | 'cancelled' | 'failed'
+
+/** The summary of a finished import. */
+export interface ImportSummary extends ImportCounts {
+  status: ImportStatus
+  dryRun: boolean
+  bytesRead: number
+  durationMs: number
+  /** Why the import failed, when it did. */
+  error?: { code: string; message: string }
+}
+
+/** A problem with the file as a whole that did not stop the import. */
+export interface ImportWarning {
+  code: 'UNKNOWN_COLUMNS' | 'DUPLICATE_COLUMN' | 'NO_ROWS'
+  message: string
+  columns?: string[]
+}
+
+/** Events of {@link importProducts}, in file order. */
+export type ImportEvent =
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'row-error'; error: RowError }
+  | { type: 'warning'; warning: ImportWarning }
+  | { type: 'done'; summary: ImportSummary }
+
+/** Options of {@link importProducts}. */
+export interface ImportOptions {
+  /** Where products are written. */
+  storage: ImporterStorage
+  /** Report exactly what would be created, updated, unchanged and invalid; write nothing. */
+  dryRun?: boolean
+  /** Rows per transaction. @default 10000 */
+  batchSize?: number
+  /** Stops the import between batches; the summary says `cancelled`. */
+  signal?: AbortSignal
+  /** Called with progress after every batch. */
+  onProgress?: (progress: ImportProgress) => void
+  /** `skip` reports invalid rows and imports the rest; `abort` fails at the first one. @default 'skip' */
+  onRowError?: 'skip' | 'abort'
+  /** Extra header names, e.g. `{ 'Artikelnummer': 'sku' }`. Matched like built-in aliases. */
+  headerAliases?: Record<string, ProductField>
+  /** The text encoding. @default 'utf-8' */
+  encoding?: ImportEncoding
+  /** The delimiter; detected from the header among `,` `;` tab `|` when absent. */
+  delimiter?: ',' | ';' | '\t' | '|'
+  /** The input size in bytes, for progress and ETA, when the source cannot tell. */
+  bytesTotal?: number
+  /** Parse in a worker thread so parsing and writing run in parallel. @default true */
+  worker?: boolean
+}
+
+/** An import in progress: iterate its events, or await {@link ImportRun.result}. */
+export interface ImportRun extends AsyncIterableIterator<ImportEvent> {
+  /** Runs the import to its end (calling `onProgress`) and resolves with its summary. */
+  result(): Promise<ImportSummary>
+}
+
+/** An {@link ImporterError} thrown by a failed import carries the counts so far. */
+export type ImportFailure = ImporterError & { details: { summary: ImportSummary } }

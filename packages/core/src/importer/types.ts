@@ -1,0 +1,117 @@
+import type { ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
+import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
+import type {
+  ImporterStorage,
+  ImportJobRecord,
+  ProductFilter,
+  ProductQuery,
+  RowError,
+} from '../storage/types.js'
+
+/** An import job with its derived speed. */
+export interface ImportJob extends ImportJobRecord {
+  rowsPerSecond: number
+  /** Estimated time left, when the total size is known and the job runs. */
+  etaMs: number | null
+}
+
+/** A page of products. */
+export interface ProductPage {
+  items: Product[]
+  /** All products matching the filter. */
+  total: number
+  page: number
+  pageSize: number
+  /** Pass as `cursor` for the next page (keyset pagination); absent on the last page. */
+  nextCursor?: string
+}
+
+/** Options of an import started through {@link ProductImporter.imports}. */
+export type StartImportOptions = Omit<ImportOptions, 'storage' | 'signal' | 'onProgress'> & {
+  /** The uploaded file's name, kept on the job. */
+  filename?: string
+}
+
+/** Options of {@link createProductImporter}. */
+export interface ProductImporterOptions {
+  storage: ImporterStorage
+  /** Run `storage.migrate()` on first use. @default true */
+  migrate?: boolean
+  /** Defaults for every import started through `imports`. */
+  importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal'>
+}
+
+/** Product operations of a {@link ProductImporter}. */
+export interface ProductsApi {
+  /** Creates a product. Throws `VALIDATION_FAILED` or `SKU_TAKEN`. */
+  create(input: ProductInput): Promise<Product>
+  /** The product with this id, or `undefined`. */
+  get(id: string): Promise<Product | undefined>
+  /** The product with this SKU (case-insensitive), or `undefined`. */
+  getBySku(sku: string): Promise<Product | undefined>
+  /** Changes the given fields. Throws `NOT_FOUND`, `VALIDATION_FAILED` or `SKU_TAKEN`. */
+  update(id: string, patch: ProductPatch): Promise<Product>
+  /** Deletes a product; false when it did not exist. */
+  delete(id: string): Promise<boolean>
+  /** Deletes the products with these ids; returns how many existed. */
+  deleteMany(ids: readonly string[]): Promise<number>
+  /** Deletes every product; returns how many there were. */
+  deleteAll(): Promise<number>
+  /** A page of products, newest first. */
+  list(query?: ProductQuery): Promise<ProductPage>
+  /** How many products match. */
+  count(filter?: ProductFilter): Promise<number>
+  /**
+   * Every matching product as CSV text chunks, header first
+   * (`sku,name,description,price,quantity,active,id,created_at,updated_at`). Re-importing the
+   * output gives back the same products.
+   */
+  exportCsv(filter?: ProductFilter, options?: ExportCsvOptions): AsyncIterable<string>
+}
+
+/** Options of {@link ProductsApi.exportCsv}. */
+export interface ExportCsvOptions {
+  /**
+   * Prefix cells starting with `=`, `+`, `-` or `@` with `'` so spreadsheets do not run them as
+   * formulas. Import strips that prefix again, so the round trip stays lossless. @default false
+   */
+  neutralizeFormulas?: boolean
+}
+
+/** Import-job operations of a {@link ProductImporter}. */
+export interface ImportsApi {
+  /** Creates a pending job that waits for its file (see {@link ImportsApi.run}). */
+  create(meta?: { filename?: string; bytesTotal?: number; dryRun?: boolean }): Promise<ImportJob>
+  /**
+   * Streams `source` into a pending job and resolves with the summary when it ends. A failed
+   * import resolves with `status: 'failed'`; the job holds the error.
+   */
+  run(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
+  /** Creates a job and runs it in the background; resolves with the job at once. */
+  start(source: ImportSource, options?: StartImportOptions): Promise<ImportJob>
+  /** The job with this id, or `undefined`. */
+  get(id: string): Promise<ImportJob | undefined>
+  /** Jobs, newest first. */
+  list(options?: { limit?: number; offset?: number }): Promise<ImportJob[]>
+  /** Asks a job to stop between batches (from any instance); a pending job is cancelled at once. */
+  cancel(id: string): Promise<ImportJob>
+  /** The row errors of a job, in file order. */
+  errors(id: string, options?: { offset?: number; limit?: number }): Promise<RowError[]>
+  /**
+   * The job's state now, then each time it changes, until it finishes. Reads storage, so it
+   * follows jobs of other instances too.
+   */
+  watch(
+    id: string,
+    options?: { signal?: AbortSignal; intervalMs?: number },
+  ): AsyncIterable<ImportJob>
+}
+
+/** The facade over a storage: what the HTTP adapter, the CLI and SDK users call. */
+export interface ProductImporter extends AsyncDisposable {
+  readonly storage: ImporterStorage
+  readonly products: ProductsApi
+  readonly imports: ImportsApi
+  /** Cancels running imports of this instance, waits for them, and closes storage. */
+  close(): Promise<void>
+}

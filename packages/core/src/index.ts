@@ -1,0 +1,74 @@
+// Public surface of @product-importer/core.
+
+// Errors
+export {
+  ImporterError,
+  type ImporterErrorCode,
+  type ImporterErrorOptions,
+  isImporterError,
+} from './errors.js'
+// Import engine
+export type {
+  ImportEncoding,
+  ImportEvent,
+  ImportOptions,
+  ImportProgress,
+  ImportRun,
+  ImportSource,
+  ImportStatus,
+  ImportSummary,
+  ImportWarning,
+  ProductField,
+} from './import/types.js'
+// Facade
+export type {
+  ExportCsvOptions,
+  ImportJob,
+  ImportsApi,
+  ProductImporter,
+  ProductImporterOptions,
+  ProductPage,
+  ProductsApi,
+  StartImportOptions,
+} from './importer/types.js'
+// Product model
+export {
+  type Product,
+  type ProductInput,
+  type ProductPatch,
+  productInputSchema,
+  productPatchSchema,
+  productSchema,
+} from './product/schema.js'
+export { skuKey } from './product/sku-key.js'
+export {
+  formatPrice,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PRICE_CENTS,
+  MAX_QUANTITY,
+  MAX_SKU_LENGTH,
+  parseActive,
+  parsePrice,
+  parseQuantity,
+} from './product/values.js'
+// Storage contract
+export type {
+  BatchResult,
+  ImportCounts,
+  ImporterStorage,
+  ImportJobPatch,
+  ImportJobRecord,
+  ImportJobStatus,
+  ImportPhase,
+  ImportRow,
+  ImportWriter,
+  ImportWriterOptions,
+  ProductFilter,
+  ProductQuery,
+  ProductRecord,
+  ProductRecordPage,
+  ProductValues,
+  RowError,
+  StorageCapabilities,
+} from './storage/types.js'

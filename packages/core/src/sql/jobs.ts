@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely'
+import type { ImportJobPatch, ImportJobRecord, RowError } from '../storage/types.js'
+import type { SqlFlavor } from './flavor.js'
+import { toJobRecord, toRowError } from './rows.js'
+import type { ImporterDatabase, ImportJobsTable } from './schema.js'
+
+function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJobsTable> {
+  const t = (d: Date | null | undefined) => (d == null ? d : flavor.time(d))
+  const columns: Partial<ImportJobsTable> = {
+    status: patch.status,
+    phase: patch.phase,
+    bytes_read: patch.bytesRead,
+    bytes_total: patch.bytesTotal,
+    rows: patch.rows,
+    created: patch.created,
+    updated: patch.updated,
+    unchanged: patch.unchanged,
+    invalid: patch.invalid,
+    duplicates_in_file: patch.duplicatesInFile,
+    cancel_requested:
+      patch.cancelRequested === undefined ? undefined : flavor.bool(patch.cancelRequested),
+    started_at: t(patch.startedAt),
+    finished_at: t(patch.finishedAt),
+  }
+  if (patch.error !== undefined) {
+    columns.error_code = patch.error?.code ?? null
+    columns.error_message = patch.error?.message ?? null
+  }
+  for (const key of Object.keys(columns) as (keyof ImportJobsTable)[]) {
+    if (columns[key] === undefined) delete columns[key]
+  }
+  return columns
+}
+
+/** Shared import-job queries of the Kysely adapters. */
+export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor) {
+  const get = async (id: string) => {
+    const row = await db
+      .selectFrom('import_jobs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && toJobRecord(row)
+  }
+  return {
+    get,
+
+    async create(job: ImportJobRecord): Promise<void> {
+      await db
+        .insertInto('import_jobs')
+        .values({
+          id: job.id,
+          filename: job.filename,
+          dry_run: flavor.bool(job.dryRun),
+          // A full record sets every other column.
+          ...(jobColumns(job, flavor) as Omit<
+            ImportJobsTable,
+            'id' | 'filename' | 'dry_run' | 'created_at' | 'updated_at'
+          >),
+          created_at: flavor.time(job.createdAt),
+          updated_at: flavor.time(job.updatedAt),
+        })
+        .execute()
+    },
+
+    async update(id: string, patch: ImportJobPatch): Promise<ImportJobRecord | undefined> {
+      await db
+        .updateTable('import_jobs')
+        .set({ ...jobColumns(patch, flavor), updated_at: flavor.time(new Date()) })
+        .where('id', '=', id)
+        .execute()
+      return get(id)
+    },
+
+    async list({ limit = 50, offset = 0 } = {}): Promise<ImportJobRecord[]> {
+      const rows = await db
+        .selectFrom('import_jobs')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute()
+      return rows.map(toJobRecord)
+    },
+
+    async addRowErrors(jobId: string, errors: readonly RowError[]): Promise<void> {
+      // 7 parameters a row; 100 rows stay far under every driver's parameter limit.
+      for (let i = 0; i < errors.length; i += 100) {
+        await db
+          .insertInto('import_row_errors')
+          .values(
+            errors.slice(i, i + 100).map((e) => ({
+              job_id: jobId,
+              line: e.line,
+              sku: e.sku,
+              column_name: e.column,
+              value: e.value,
+              message: e.message,
+            })),
+          )
+          .execute()
+      }
+    },
+
+    async listRowErrors(jobId: string, { offset = 0, limit = 1000 } = {}): Promise<RowError[]> {
+      const rows = await db
+        .selectFrom('import_row_errors')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
+        .execute()
+      return rows.map(toRowError)
+    },
+  }
+}

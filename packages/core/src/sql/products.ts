@@ -1,0 +1,230 @@
+import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import { ImporterError } from '../errors.js'
+import { skuKey } from '../product/sku-key.js'
+import type {
+  ProductFilter,
+  ProductQuery,
+  ProductRecord,
+  ProductRecordPage,
+  ProductValues,
+} from '../storage/types.js'
+import type { SqlFlavor } from './flavor.js'
+import { fromProductRecord, toProductRecord } from './rows.js'
+import type { ImporterDatabase } from './schema.js'
+
+type Db = Kysely<ImporterDatabase>
+type ProductsQuery = SelectQueryBuilder<ImporterDatabase, 'products', object>
+
+/** The page size used when none is asked for, and the largest one allowed. */
+export const DEFAULT_PAGE_SIZE = 20
+export const MAX_PAGE_SIZE = 100
+
+const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+function contains(flavor: SqlFlavor, column: string, text: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} ${sql.raw(flavor.ilike)} ${escapeLike(text)} escape '\\'`
+}
+
+/** Adds the WHERE clauses of a {@link ProductFilter}. */
+export function applyProductFilter(
+  query: ProductsQuery,
+  filter: ProductFilter,
+  flavor: SqlFlavor,
+): ProductsQuery {
+  let q = query
+  if (filter.sku) q = q.where(contains(flavor, 'sku_key', skuKey(filter.sku)))
+  if (filter.name) q = q.where(contains(flavor, 'name', filter.name))
+  if (filter.description) q = q.where(contains(flavor, 'description', filter.description))
+  if (filter.active !== undefined) q = q.where('active', '=', flavor.bool(filter.active))
+  const text = filter.q?.trim()
+  if (text) {
+    q = q.where((eb) =>
+      eb.or([
+        contains(flavor, 'sku_key', skuKey(text)),
+        contains(flavor, 'name', text),
+        contains(flavor, 'description', text),
+      ]),
+    )
+  }
+  return q
+}
+
+function encodeCursor(record: ProductRecord): string {
+  return Buffer.from(`${record.createdAt.getTime()}|${record.id}`).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
+  const ms = Number(at)
+  if (!id || !Number.isSafeInteger(ms)) {
+    throw new ImporterError('VALIDATION_FAILED', 'cursor is not one this API returned')
+  }
+  return { at: new Date(ms), id }
+}
+
+/** Clamps a page size to 1..{@link MAX_PAGE_SIZE}. */
+export function pageSizeOf(query: { pageSize?: number }): number {
+  const size = Math.trunc(query.pageSize ?? DEFAULT_PAGE_SIZE)
+  return Math.min(Math.max(size, 1), MAX_PAGE_SIZE)
+}
+
+/** Shared product queries of the Kysely adapters. */
+export function createProductQueries(db: Db, flavor: SqlFlavor) {
+  const filtered = (filter: ProductFilter) =>
+    applyProductFilter(db.selectFrom('products'), filter, flavor)
+
+  async function count(filter: ProductFilter = {}): Promise<number> {
+    const row = await filtered(filter)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
+  return {
+    count,
+
+    async get(id: string): Promise<ProductRecord | undefined> {
+      const row = await db
+        .selectFrom('products')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row && toProductRecord(row)
+    },
+
+    async getBySkuKey(key: string): Promise<ProductRecord | undefined> {
+      const row = await db
+        .selectFrom('products')
+        .selectAll()
+        .where('sku_key', '=', key)
+        .executeTakeFirst()
+      return row && toProductRecord(row)
+    },
+
+    async list(query: ProductQuery): Promise<ProductRecordPage> {
+      const size = pageSizeOf(query)
+      let q = filtered(query).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc')
+      if (query.cursor) {
+        const { at, id } = decodeCursor(query.cursor)
+        const t = flavor.time(at)
+        q = q.where((eb) =>
+          eb.or([eb('created_at', '<', t), eb.and([eb('created_at', '=', t), eb('id', '<', id)])]),
+        )
+      } else {
+        q = q.offset((Math.max(Math.trunc(query.page ?? 1), 1) - 1) * size)
+      }
+      const [rows, total] = await Promise.all([
+        q.limit(size + 1).execute(),
+        query.withTotal === false ? undefined : count(query),
+      ])
+      const items = rows.slice(0, size).map(toProductRecord)
+      const last = items.at(-1)
+      return {
+        items,
+        ...(total === undefined ? {} : { total }),
+        ...(rows.length > size && last ? { nextCursor: encodeCursor(last) } : {}),
+      }
+    },
+
+    /** Keyset chunks, oldest first: no open cursor, so other queries may run in between. */
+    async *stream(filter: ProductFilter = {}, chunkSize = 1000): AsyncIterable<ProductRecord[]> {
+      let after: { t: number | Date; id: string } | undefined
+      for (;;) {
+        let q = filtered(filter).selectAll().orderBy('created_at').orderBy('id').limit(chunkSize)
+        if (after) {
+          const { t, id } = after
+          q = q.where((eb) =>
+            eb.or([
+              eb('created_at', '>', t),
+              eb.and([eb('created_at', '=', t), eb('id', '>', id)]),
+            ]),
+          )
+        }
+        const rows = await q.execute()
+        if (rows.length === 0) return
+        const records = rows.map(toProductRecord)
+        yield records
+        const last = records.at(-1)!
+        after = { t: flavor.time(last.createdAt), id: last.id }
+        if (rows.length < chunkSize) return
+      }
+    },
+
+    async insert(record: ProductRecord, isUniqueViolation: (e: unknown) => boolean) {
+      try {
+        await db.insertInto('products').values(fromProductRecord(record, flavor)).execute()
+      } catch (error) {
+        if (isUniqueViolation(error)) throw skuTaken(record.sku, error)
+        throw error
+      }
+      return record
+    },
+
+    async update(
+      id: string,
+      values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
+      isUniqueViolation: (e: unknown) => boolean,
+    ): Promise<ProductRecord | undefined> {
+      const {
+        sku,
+        skuKey: key,
+        name,
+        description,
+        priceCents,
+        quantity,
+        active,
+        updatedAt,
+      } = values
+      const set = {
+        ...(sku === undefined ? {} : { sku }),
+        ...(key === undefined ? {} : { sku_key: key }),
+        ...(name === undefined ? {} : { name }),
+        ...(description === undefined ? {} : { description }),
+        ...(priceCents === undefined ? {} : { price_cents: priceCents }),
+        ...(quantity === undefined ? {} : { quantity }),
+        ...(active === undefined ? {} : { active: flavor.bool(active) }),
+        updated_at: flavor.time(updatedAt),
+      }
+      try {
+        const result = await db
+          .updateTable('products')
+          .set(set)
+          .where('id', '=', id)
+          .executeTakeFirst()
+        if (Number(result.numUpdatedRows) === 0) return undefined
+      } catch (error) {
+        if (isUniqueViolation(error)) throw skuTaken(sku ?? '', error)
+        throw error
+      }
+      const row = await db
+        .selectFrom('products')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return row && toProductRecord(row)
+    },
+
+    async deleteMany(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0
+      let deleted = 0
+      // Chunked to stay under SQLite's bound-parameter limit.
+      for (let i = 0; i < ids.length; i += 500) {
+        const result = await db
+          .deleteFrom('products')
+          .where('id', 'in', ids.slice(i, i + 500))
+          .executeTakeFirst()
+        deleted += Number(result.numDeletedRows)
+      }
+      return deleted
+    },
+
+    async deleteAll(): Promise<number> {
+      const result = await db.deleteFrom('products').executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+  }
+}
+
+function skuTaken(sku: string, cause: unknown): ImporterError {
+  return new ImporterError('SKU_TAKEN', `SKU "${sku}" belongs to another product`, { cause })
+}

@@ -1,0 +1,78 @@
+import type { Selectable } from 'kysely'
+import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
+import type { SqlFlavor } from './flavor.js'
+import type { ImportJobsTable, ImportRowErrorsTable, ProductsTable } from './schema.js'
+
+const toDate = (value: number | Date | string): Date =>
+  value instanceof Date ? value : new Date(Number(value))
+const toDateOrNull = (value: number | Date | string | null): Date | null =>
+  value === null ? null : toDate(value)
+
+/** A `products` row as a {@link ProductRecord}. */
+export function toProductRecord(row: Selectable<ProductsTable>): ProductRecord {
+  return {
+    id: row.id,
+    sku: row.sku,
+    skuKey: row.sku_key,
+    name: row.name,
+    description: row.description,
+    priceCents: row.price_cents === null ? null : Number(row.price_cents),
+    quantity: row.quantity,
+    active: Boolean(row.active),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  }
+}
+
+/** A {@link ProductRecord} as a `products` row. */
+export function fromProductRecord(record: ProductRecord, flavor: SqlFlavor): ProductsTable {
+  return {
+    id: record.id,
+    sku: record.sku,
+    sku_key: record.skuKey,
+    name: record.name,
+    description: record.description,
+    price_cents: record.priceCents,
+    quantity: record.quantity,
+    active: flavor.bool(record.active),
+    created_at: flavor.time(record.createdAt),
+    updated_at: flavor.time(record.updatedAt),
+  }
+}
+
+/** An `import_jobs` row as an {@link ImportJobRecord}. */
+export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
+  return {
+    id: row.id,
+    status: row.status as ImportJobRecord['status'],
+    phase: row.phase as ImportJobRecord['phase'],
+    filename: row.filename,
+    dryRun: Boolean(row.dry_run),
+    bytesRead: Number(row.bytes_read),
+    bytesTotal: row.bytes_total === null ? null : Number(row.bytes_total),
+    rows: row.rows,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    invalid: row.invalid,
+    duplicatesInFile: row.duplicates_in_file,
+    cancelRequested: Boolean(row.cancel_requested),
+    error:
+      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    createdAt: toDate(row.created_at),
+    startedAt: toDateOrNull(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
+    updatedAt: toDate(row.updated_at),
+  }
+}
+
+/** An `import_row_errors` row as a {@link RowError}. */
+export function toRowError(row: Selectable<ImportRowErrorsTable>): RowError {
+  return {
+    line: row.line,
+    sku: row.sku,
+    column: row.column_name,
+    value: row.value,
+    message: row.message,
+  }
+}

@@ -1,0 +1,61 @@
+import type { Generated } from 'kysely'
+
+// Column types as both drivers return them: timestamps are integer milliseconds in SQLite and
+// Date in PostgreSQL, booleans 0/1 or true/false, bigints numbers or strings. The mappers in
+// rows.ts turn them into the contract's records.
+type Time = number | Date
+type Bool = number | boolean
+type BigInt = number | string
+
+export interface ProductsTable {
+  id: string
+  sku: string
+  sku_key: string
+  name: string
+  description: string
+  price_cents: BigInt | null
+  quantity: number
+  active: Bool
+  created_at: Time
+  updated_at: Time
+}
+
+export interface ImportJobsTable {
+  id: string
+  status: string
+  phase: string
+  filename: string | null
+  dry_run: Bool
+  bytes_read: BigInt
+  bytes_total: BigInt | null
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  invalid: number
+  duplicates_in_file: number
+  cancel_requested: Bool
+  error_code: string | null
+  error_message: string | null
+  created_at: Time
+  started_at: Time | null
+  finished_at: Time | null
+  updated_at: Time
+}
+
+export interface ImportRowErrorsTable {
+  id: Generated<BigInt>
+  job_id: string
+  line: number
+  sku: string | null
+  column_name: string | null
+  value: string | null
+  message: string
+}
+
+/** The tables product-importer keeps, as Kysely sees them. */
+export interface ImporterDatabase {
+  products: ProductsTable
+  import_jobs: ImportJobsTable
+  import_row_errors: ImportRowErrorsTable
+}

@@ -1,0 +1,233 @@
+/**
+ * The storage contract: everything product-importer asks of a database. Small, all async, and
+ * the same for every adapter; the shared conformance suite (`@product-importer/adapter-tests`)
+ * proves an adapter keeps it.
+ *
+ * @module
+ */
+
+/** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
+export interface ProductRecord {
+  id: string
+  sku: string
+  /** {@link skuKey} of `sku`, unique across all products. */
+  skuKey: string
+  name: string
+  description: string
+  priceCents: number | null
+  quantity: number
+  active: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** The fields of a product that callers write. */
+export type ProductValues = Pick<
+  ProductRecord,
+  'sku' | 'name' | 'description' | 'priceCents' | 'quantity' | 'active'
+>
+
+/**
+ * One product row of an import, already validated. A field left `undefined` was not given (its
+ * column is absent from the file or its cell is empty) and MUST stay unchanged on an existing
+ * product; on a new product it takes its default (`description` "", `priceCents` null,
+ * `quantity` 0, `active` true).
+ */
+export interface ImportRow {
+  /** 1-based line of the file where the row starts (the header is line 1). */
+  line: number
+  sku: string
+  skuKey: string
+  name?: string
+  description?: string
+  priceCents?: number | null
+  quantity?: number
+  active?: boolean
+}
+
+/** Filters of product lists. Text filters match case-insensitive substrings. */
+export interface ProductFilter {
+  sku?: string
+  name?: string
+  description?: string
+  active?: boolean
+  /** Matches sku, name or description. */
+  q?: string
+}
+
+/** A page request: `cursor` (keyset, from a previous page) wins over `page`. */
+export interface ProductQuery extends ProductFilter {
+  /** 1-based page number. @default 1 */
+  page?: number
+  /** @default 20 */
+  pageSize?: number
+  /** `nextCursor` of a previous page. */
+  cursor?: string
+  /** Whether to count all matching products. @default true */
+  withTotal?: boolean
+}
+
+/** A page of products, newest first. */
+export interface ProductRecordPage {
+  items: ProductRecord[]
+  /** All products matching the filter, when asked for. */
+  total?: number
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string
+}
+
+/** What one {@link ImportWriter.write} call did. */
+export interface BatchResult {
+  created: number
+  updated: number
+  unchanged: number
+  /** Rows whose SKU this writer already wrote in an earlier batch. */
+  duplicates: number
+  /** Rows that could not be applied, by index in the batch (e.g. a new product without name). */
+  rejected: { index: number; column: string; message: string }[]
+}
+
+/** Options of {@link ImporterStorage.openImportWriter}. */
+export interface ImportWriterOptions {
+  /** Evaluate exactly what would change, writing nothing. */
+  dryRun: boolean
+}
+
+/**
+ * Applies the batches of one import, in order, as if each row were applied one by one.
+ * Obtained from {@link ImporterStorage.openImportWriter}; always closed by the caller.
+ */
+export interface ImportWriter {
+  /**
+   * Applies one batch in ONE transaction: all of it commits or none. Rows are unique by
+   * `skuKey` within a batch and MUST apply in order after every earlier batch of this writer.
+   * An existing product whose values would not change MUST NOT be written (it counts as
+   * unchanged). A row for a new product without `name` MUST be rejected, not written.
+   * In a dry run nothing is written, yet the counts MUST be exactly those of a real run.
+   */
+  write(rows: ImportRow[]): Promise<BatchResult>
+  /** Releases what the writer holds (connections, temporary tables). Safe to call twice. */
+  close(): Promise<void>
+}
+
+/** Status of an import job. */
+export type ImportJobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled'
+
+/** Phase of a running import. */
+export type ImportPhase = 'waiting' | 'importing' | 'finishing' | 'done'
+
+/** Counts of an import so far. */
+export interface ImportCounts {
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  invalid: number
+  duplicatesInFile: number
+}
+
+/** An import job as storage holds it. */
+export interface ImportJobRecord extends ImportCounts {
+  id: string
+  status: ImportJobStatus
+  phase: ImportPhase
+  filename: string | null
+  dryRun: boolean
+  bytesRead: number
+  /** Size of the file when known. */
+  bytesTotal: number | null
+  /** Set when `cancel` was asked; the running import stops at the next batch. */
+  cancelRequested: boolean
+  error: { code: string; message: string } | null
+  createdAt: Date
+  startedAt: Date | null
+  finishedAt: Date | null
+  updatedAt: Date
+}
+
+/** Fields of a job that change while it runs. */
+export type ImportJobPatch = Partial<
+  Omit<ImportJobRecord, 'id' | 'createdAt' | 'updatedAt' | 'dryRun' | 'filename'>
+>
+
+/** A row that could not be imported. */
+export interface RowError {
+  /** 1-based line where the row starts; 0 for the file as a whole. */
+  line: number
+  sku: string | null
+  /** The column the problem is in, by its product field name, when there is one. */
+  column: string | null
+  value: string | null
+  message: string
+}
+
+/** Optional abilities of an adapter; absent flags take their documented default. */
+export interface StorageCapabilities {
+  /**
+   * Several processes may share the database, so job state is read back from it.
+   * @default false
+   */
+  multiInstance?: boolean
+}
+
+/**
+ * The storage contract. Methods MUST NOT throw for "not found": they return `undefined` or
+ * `0`. Unique violations on the SKU key MUST surface as `ImporterError('SKU_TAKEN')`.
+ */
+export interface ImporterStorage {
+  /** A short name of the adapter, e.g. `sqlite` or `postgres`. */
+  readonly dialect: string
+  readonly capabilities?: StorageCapabilities
+
+  /** Creates or upgrades the schema. Idempotent; safe to call from several processes. */
+  migrate(): Promise<void>
+  /** Releases connections the adapter opened itself (not those passed in). */
+  close(): Promise<void>
+
+  /** The product with this id, or `undefined`. */
+  getProduct(id: string): Promise<ProductRecord | undefined>
+  /** The product whose `skuKey` equals `key`, or `undefined`. */
+  getProductBySkuKey(key: string): Promise<ProductRecord | undefined>
+  /** A page of products matching the query, newest first (`createdAt`, then `id`, descending). */
+  listProducts(query: ProductQuery): Promise<ProductRecordPage>
+  /** How many products match the filter. */
+  countProducts(filter?: ProductFilter): Promise<number>
+  /**
+   * Every product matching the filter, oldest first, in chunks, never holding all in memory.
+   * The consumer MAY stop early; the adapter then releases what it holds.
+   */
+  streamProducts(
+    filter?: ProductFilter,
+    options?: { chunkSize?: number },
+  ): AsyncIterable<ProductRecord[]>
+  /** Inserts a product. Throws `SKU_TAKEN` when its `skuKey` exists. */
+  insertProduct(record: ProductRecord): Promise<ProductRecord>
+  /**
+   * Writes the given fields (and `updatedAt`) of one product, returning it after the change, or
+   * `undefined` when it does not exist. Throws `SKU_TAKEN` when a changed SKU belongs to another.
+   */
+  updateProduct(
+    id: string,
+    values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
+  ): Promise<ProductRecord | undefined>
+  /** Deletes the products with these ids; returns how many existed. */
+  deleteProducts(ids: readonly string[]): Promise<number>
+  /** Deletes every product; returns how many there were. */
+  deleteAllProducts(): Promise<number>
+
+  /** Starts applying an import's batches. See {@link ImportWriter}. */
+  openImportWriter(options: ImportWriterOptions): Promise<ImportWriter>
+
+  /** Stores a new job. */
+  createJob(job: ImportJobRecord): Promise<void>
+  /** Changes a job's fields and `updatedAt`; returns the job after the change. */
+  updateJob(id: string, patch: ImportJobPatch): Promise<ImportJobRecord | undefined>
+  /** The job with this id, or `undefined`. */
+  getJob(id: string): Promise<ImportJobRecord | undefined>
+  /** Jobs, newest first. */
+  listJobs(options?: { limit?: number; offset?: number }): Promise<ImportJobRecord[]>
+  /** Appends row errors of a job. */
+  addRowErrors(jobId: string, errors: readonly RowError[]): Promise<void>
+  /** Row errors of a job in the order they were added, `limit` at a time from `offset`. */
+  listRowErrors(jobId: string, options?: { offset?: number; limit?: number }): Promise<RowError[]>
+}
