@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util'
+import { isImporterError } from '@product-importer/core'
+
+/** A CLI command: its flags (node:util parseArgs options) and what it does. */
+export interface Command {
+  summary: string
+  usage: string
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options']
+  run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>
+}
+
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).serveCommand,
+  import: async () => (await import('./import.js')).importCommand,
+  export: async () => (await import('./export.js')).exportCommand,
+  migrate: async () => (await import('./migrate.js')).migrateCommand,
+}
+
+function help(): string {
+  return [
+    'Usage: product-importer <command> [options]',
+    '',
+    'Commands:',
+    '  serve     Serve the REST API and web UI',
+    '  import    Import a CSV file of products',
+    '  export    Write every product as CSV',
+    '  migrate   Create or upgrade the database schema',
+    '',
+    'Storage: --db <file> (SQLite, default ./data/products.db) or --database-url postgres://...',
+    'Run `product-importer <command> --help` for its options.',
+  ].join('\n')
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help())
+    return name ? 0 : 1
+  }
+  const load = commands[name]
+  if (!load) {
+    console.error(`Unknown command "${name}".\n\n${help()}`)
+    return 2
+  }
+  const command = await load()
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    })
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\nUsage: ${command.usage}`)
+    return 2
+  }
+  if (parsed.values.help) {
+    console.log(`${command.summary}\n\nUsage: ${command.usage}`)
+    return 0
+  }
+  try {
+    return await command.run(parsed as { values: Record<string, unknown>; positionals: string[] })
+  } catch (error) {
+    const message = isImporterError(error)
+      ? `${error.code}: ${error.message}`
+      : (error as Error).message
+    console.error(`error: ${message}`)
+    return 1
+  }
+}
