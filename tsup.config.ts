@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { defineConfig, type Options } from 'tsup'
 
 // One build for every package. Each package lists its runtime imports in `dependencies`, which
@@ -12,8 +13,17 @@ const base = {
   splitting: true,
 } satisfies Options
 
+// tsup reads `dependencies` from the root package.json only, so each package's own are listed
+// here, with their subpaths.
+function externals(dir: string): (string | RegExp)[] {
+  const manifest = JSON.parse(readFileSync(`packages/${dir}/package.json`, 'utf8'))
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })
+  return names.map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/|$)`))
+}
+
 const pkg = (dir: string, entry: Record<string, string>): Options => ({
   ...base,
+  external: externals(dir),
   name: dir,
   entry: Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, `packages/${dir}/src/${v}`])),
   outDir: `packages/${dir}/dist`,
@@ -21,7 +31,11 @@ const pkg = (dir: string, entry: Record<string, string>): Options => ({
 })
 
 export default defineConfig([
-  pkg('core', { index: 'index.ts', 'sql/index': 'sql/index.ts' }),
+  pkg('core', {
+    index: 'index.ts',
+    'sql/index': 'sql/index.ts',
+    'parse-worker': 'import/parse-worker.ts',
+  }),
   pkg('storage-sqlite', { index: 'index.ts' }),
   pkg('storage-pg', { index: 'index.ts' }),
   {

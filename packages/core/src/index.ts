@@ -7,7 +7,9 @@ export {
   type ImporterErrorOptions,
   isImporterError,
 } from './errors.js'
+export { normalizeHeader } from './import/header.js'
 // Import engine
+export { DEFAULT_BATCH_SIZE, importProducts } from './import/import-products.js'
 export type {
   ImportEncoding,
   ImportEvent,
@@ -21,6 +23,8 @@ export type {
   ProductField,
 } from './import/types.js'
 // Facade
+export { createProductImporter } from './importer/create-product-importer.js'
+export { EXPORT_COLUMNS } from './importer/export-csv.js'
 export type {
   ExportCsvOptions,
   ImportJob,
@@ -53,6 +57,7 @@ export {
   parseQuantity,
 } from './product/values.js'
 // Storage contract
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeOf } from './storage/paging.js'
 export type {
   BatchResult,
   ImportCounts,

@@ -20,7 +20,7 @@ function refineWith<I, T>(parse: (input: I) => Parsed<T>) {
 
 const sku = z.string().trim().min(1, 'sku is required').max(MAX_SKU_LENGTH)
 const name = z.string().trim().min(1, 'name is required').max(MAX_NAME_LENGTH)
-const description = z.string().max(MAX_DESCRIPTION_LENGTH)
+const description = z.string().trim().max(MAX_DESCRIPTION_LENGTH)
 const price = z
   .union([z.string(), z.number()])
   .transform(refineWith(parsePrice))

@@ -7,13 +7,7 @@
 export { postgresFlavor, type SqlFlavor, sqliteFlavor } from './flavor.js'
 export { createJobQueries } from './jobs.js'
 export { migrateToLatest } from './migrations.js'
-export {
-  applyProductFilter,
-  createProductQueries,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  pageSizeOf,
-} from './products.js'
+export { applyProductFilter, createProductQueries } from './products.js'
 export { fromProductRecord, toJobRecord, toProductRecord, toRowError } from './rows.js'
 export type {
   ImporterDatabase,

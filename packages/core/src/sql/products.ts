@@ -1,6 +1,7 @@
 import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
 import { skuKey } from '../product/sku-key.js'
+import { pageSizeOf } from '../storage/paging.js'
 import type {
   ProductFilter,
   ProductQuery,
@@ -14,10 +15,6 @@ import type { ImporterDatabase } from './schema.js'
 
 type Db = Kysely<ImporterDatabase>
 type ProductsQuery = SelectQueryBuilder<ImporterDatabase, 'products', object>
-
-/** The page size used when none is asked for, and the largest one allowed. */
-export const DEFAULT_PAGE_SIZE = 20
-export const MAX_PAGE_SIZE = 100
 
 const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
@@ -60,12 +57,6 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
     throw new ImporterError('VALIDATION_FAILED', 'cursor is not one this API returned')
   }
   return { at: new Date(ms), id }
-}
-
-/** Clamps a page size to 1..{@link MAX_PAGE_SIZE}. */
-export function pageSizeOf(query: { pageSize?: number }): number {
-  const size = Math.trunc(query.pageSize ?? DEFAULT_PAGE_SIZE)
-  return Math.min(Math.max(size, 1), MAX_PAGE_SIZE)
 }
 
 /** Shared product queries of the Kysely adapters. */

@@ -1,0 +1,214 @@
+import { ImporterError, isImporterError } from '../errors.js'
+import type { ImportCounts, RowError } from '../storage/types.js'
+import { mergeBatch } from './merge-batch.js'
+import type { ParseOutput } from './parse.js'
+import { parseProducts } from './parse-stream.js'
+import { openSource } from './source.js'
+import type {
+  ImportEvent,
+  ImportOptions,
+  ImportProgress,
+  ImportRun,
+  ImportSource,
+  ImportSummary,
+} from './types.js'
+
+/** Rows per transaction unless the caller says otherwise. */
+export const DEFAULT_BATCH_SIZE = 10_000
+
+/**
+ * Streams a CSV of products into storage: an async iterator of progress, row-error, warning and
+ * done events. Memory stays flat whatever the file size; each batch commits in one transaction.
+ * Invalid rows are reported and skipped; fatal problems (no sku column, bad encoding, malformed
+ * CSV, storage failure) throw an {@link ImporterError} whose `details.summary` has the counts.
+ *
+ * @example
+ * ```ts
+ * const run = importProducts('products.csv', { storage, onProgress: (p) => console.log(p.rows) })
+ * for await (const event of run) {
+ *   if (event.type === 'row-error') console.warn(`line ${event.error.line}: ${event.error.message}`)
+ * }
+ * // or, without the events:
+ * const summary = await importProducts('products.csv', { storage }).result()
+ * ```
+ */
+export function importProducts(source: ImportSource, options: ImportOptions): ImportRun {
+  const events = runImport(source, options)
+  let summary: ImportSummary | undefined
+  const tracked: AsyncGenerator<ImportEvent> = (async function* () {
+    for await (const event of events) {
+      if (event.type === 'done') summary = event.summary
+      yield event
+    }
+  })()
+  return Object.assign(tracked, {
+    async result(): Promise<ImportSummary> {
+      for await (const _ of tracked) {
+        // drain: progress goes to onProgress
+      }
+      if (!summary)
+        throw new ImporterError('SOURCE_FAILED', 'the import was stopped before it finished')
+      return summary
+    },
+  })
+}
+
+async function* runImport(
+  source: ImportSource,
+  options: ImportOptions,
+): AsyncGenerator<ImportEvent> {
+  const started = performance.now()
+  const dryRun = options.dryRun ?? false
+  const batchSize = Math.max(1, Math.trunc(options.batchSize ?? DEFAULT_BATCH_SIZE))
+  const counts: ImportCounts = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    duplicatesInFile: 0,
+  }
+  let bytesRead = 0
+  let bytesTotal: number | null = null
+
+  const summarize = (status: ImportSummary['status'], error?: ImporterError): ImportSummary => ({
+    status,
+    dryRun,
+    ...counts,
+    bytesRead,
+    durationMs: Math.round(performance.now() - started),
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+  })
+  const progress = (phase: ImportProgress['phase']): ImportProgress => {
+    const elapsedMs = performance.now() - started
+    const rowsPerSecond = elapsedMs > 0 ? Math.round((counts.rows * 1000) / elapsedMs) : 0
+    const etaMs =
+      bytesTotal && bytesRead > 0 && phase !== 'done'
+        ? Math.max(0, Math.round((elapsedMs * (bytesTotal - bytesRead)) / bytesRead))
+        : null
+    return {
+      phase,
+      ...counts,
+      bytesRead,
+      bytesTotal,
+      elapsedMs: Math.round(elapsedMs),
+      rowsPerSecond,
+      etaMs,
+    }
+  }
+  const fail = (error: unknown): ImporterError => {
+    const failure = isImporterError(error)
+      ? error
+      : new ImporterError('STORAGE_FAILED', `the import failed: ${(error as Error).message}`, {
+          cause: error,
+        })
+    return new ImporterError(failure.code, failure.message, {
+      cause: failure.cause ?? failure,
+      details: {
+        ...(failure.details as object | undefined),
+        summary: summarize('failed', failure),
+      },
+    })
+  }
+
+  let opened: Awaited<ReturnType<typeof openSource>>
+  try {
+    opened = await openSource(source, options.bytesTotal)
+  } catch (error) {
+    throw fail(error)
+  }
+  bytesTotal = opened.bytesTotal
+  const parsed = parseProducts(
+    opened.chunks,
+    {
+      encoding: options.encoding ?? 'utf-8',
+      delimiter: options.delimiter,
+      headerAliases: options.headerAliases ?? {},
+      batchSize,
+    },
+    options.worker ?? true,
+  )
+  const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
+    throw fail(error)
+  })
+  let cancelled = false
+  try {
+    for (;;) {
+      let next: IteratorResult<ParseOutput>
+      try {
+        next = await parsed.next()
+      } catch (error) {
+        throw fail(error)
+      }
+      if (next.done) break
+      const out = next.value
+      if (out.type === 'warning') {
+        yield { type: 'warning', warning: out.warning }
+        continue
+      }
+      if (options.signal?.aborted) {
+        cancelled = true
+        break
+      }
+      let rows = out.rows
+      let records = out.records
+      const firstError = out.errors[0]
+      const abortAt = options.onRowError === 'abort' && firstError ? firstError.line : undefined
+      if (abortAt !== undefined) {
+        rows = rows.filter((row) => row.line < abortAt)
+        records = rows.length + 1
+      }
+      const merged = mergeBatch(rows)
+      let result: Awaited<ReturnType<typeof writer.write>>
+      try {
+        result = await writer.write(merged.rows)
+      } catch (error) {
+        throw fail(error)
+      }
+      const rejected: RowError[] = result.rejected.map(({ index, column, message }) => {
+        const row = merged.rows[index]!
+        return { line: row.line, sku: row.sku, column, value: null, message }
+      })
+      const errors =
+        abortAt === undefined ? out.errors : out.errors.filter((e) => e.line === abortAt)
+      const invalidRows = new Set(errors.map((e) => e.line)).size + rejected.length
+      counts.rows += records
+      counts.created += result.created
+      counts.updated += result.updated
+      counts.unchanged += result.unchanged
+      counts.duplicatesInFile += merged.duplicates + result.duplicates
+      counts.invalid += invalidRows
+      bytesRead = out.bytesRead
+      for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
+      const current = progress('importing')
+      options.onProgress?.(current)
+      yield { type: 'progress', progress: current }
+      const stopLine = abortAt ?? (options.onRowError === 'abort' ? rejected[0]?.line : undefined)
+      if (stopLine !== undefined) {
+        throw fail(
+          new ImporterError(
+            'ROW_INVALID',
+            `the import stopped at the invalid row on line ${stopLine}`,
+            {
+              details: { line: stopLine },
+            },
+          ),
+        )
+      }
+    }
+  } finally {
+    await parsed.return(undefined)
+    await writer.close()
+  }
+  const summary = summarize(cancelled ? 'cancelled' : 'completed')
+  const last = progress('done')
+  options.onProgress?.(last)
+  yield { type: 'progress', progress: last }
+  yield { type: 'done', summary }
+}
+
+/** Parse errors and storage rejections of one batch, in line order. */
+function mergeErrors(parse: RowError[], rejected: RowError[]): RowError[] {
+  if (rejected.length === 0) return parse
+  return [...parse, ...rejected].sort((a, b) => a.line - b.line)
+}

@@ -1,0 +1,113 @@
+import { Worker } from 'node:worker_threads'
+import { ImporterError, type ImporterErrorCode } from '../errors.js'
+import { createProductParser, type ParseOutput, type ParserOptions } from './parse.js'
+import type { FromWorker, ToWorker } from './parse-protocol.js'
+
+/** Chunks sent to the worker and not yet acknowledged, at most. */
+const MAX_INFLIGHT = 4
+
+/** Parses byte chunks into rows on this thread. */
+async function* parseInline(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ParserOptions,
+): AsyncGenerator<ParseOutput> {
+  const outputs: ParseOutput[] = []
+  const parser = createProductParser(options, (out) => outputs.push(out))
+  for await (const chunk of chunks) {
+    parser.push(chunk)
+    yield* outputs.splice(0)
+  }
+  parser.end()
+  yield* outputs
+}
+
+function toError(error: Extract<FromWorker, { type: 'fatal' }>['error']): Error {
+  if (!error.importer) return new Error(`the parse worker failed: ${error.message}`)
+  return new ImporterError(error.code as ImporterErrorCode, error.message, {
+    details: error.details,
+  })
+}
+
+/**
+ * Parses byte chunks into rows on a worker thread, so parsing runs while the main thread
+ * writes the previous batch. Memory stays bounded: the worker takes a chunk only when fewer
+ * than a few outputs wait here.
+ */
+async function* parseInWorker(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ParserOptions,
+): AsyncGenerator<ParseOutput> {
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: options })
+  const send = (message: ToWorker, transfer?: ArrayBuffer[]) =>
+    worker.postMessage(message, transfer)
+  const received: ParseOutput[][] = []
+  let ended = false
+  let failure: unknown
+  let stopped = false
+  let credit = MAX_INFLIGHT
+  let wakeConsumer: (() => void) | undefined
+  let wakePump: (() => void) | undefined
+  const notify = () => {
+    wakeConsumer?.()
+    wakeConsumer = undefined
+  }
+  const fail = (error: unknown) => {
+    failure ??= error
+    notify()
+  }
+
+  worker.on('message', (message: FromWorker) => {
+    if (message.type === 'out') received.push(message.items)
+    else if (message.type === 'chunk-ack') {
+      credit++
+      wakePump?.()
+      return
+    } else if (message.type === 'end') ended = true
+    else failure ??= toError(message.error)
+    notify()
+  })
+  worker.on('error', fail)
+  worker.on('exit', () => {
+    if (!ended) fail(new Error('the parse worker stopped unexpectedly'))
+  })
+
+  const pump = async () => {
+    for await (const chunk of chunks) {
+      while (credit <= 0 && !stopped) await new Promise<void>((resolve) => (wakePump = resolve))
+      if (stopped) return
+      credit--
+      const copy = new Uint8Array(chunk) // a buffer of its own, so it can be transferred
+      send({ type: 'chunk', data: copy }, [copy.buffer])
+    }
+    if (!stopped) send({ type: 'end' })
+  }
+  pump().catch(fail)
+
+  try {
+    for (;;) {
+      const items = received.shift()
+      if (items) {
+        send({ type: 'ack' })
+        yield* items
+        continue
+      }
+      if (failure !== undefined) throw failure
+      if (ended) return
+      await new Promise<void>((resolve) => (wakeConsumer = resolve))
+    }
+  } finally {
+    stopped = true
+    wakePump?.()
+    ended = true
+    await worker.terminate()
+  }
+}
+
+/** Parses byte chunks into validated rows, on a worker thread unless `worker` is false. */
+export function parseProducts(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ParserOptions,
+  worker: boolean,
+): AsyncGenerator<ParseOutput> {
+  return worker ? parseInWorker(chunks, options) : parseInline(chunks, options)
+}

@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { ImporterError } from '../errors.js'
+import type { ImportSource } from './types.js'
+
+/** Chunk size for files read from disk. */
+const FILE_CHUNK = 256 * 1024
+
+/** An import source as byte chunks, with its size when known. */
+export interface ByteSource {
+  chunks: AsyncIterable<Uint8Array>
+  bytesTotal: number | null
+}
+
+async function* encodeStrings(source: AsyncIterable<Uint8Array | string>) {
+  for await (const chunk of source) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
+  }
+}
+
+function wrapFailures(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* source
+      } catch (error) {
+        throw new ImporterError(
+          'SOURCE_FAILED',
+          `reading the input failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        )
+      }
+    },
+  }
+}
+
+/** Opens any {@link ImportSource} as byte chunks. A missing file fails here, before any work. */
+export async function openSource(source: ImportSource, bytesTotal?: number): Promise<ByteSource> {
+  if (typeof source === 'string' || source instanceof URL) {
+    const path = source instanceof URL ? fileURLToPath(source) : source
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new ImporterError(
+        'SOURCE_FAILED',
+        `cannot read ${path}: ${error.code ?? error.message}`,
+        {
+          cause: error,
+        },
+      )
+    })
+    if (!info.isFile()) throw new ImporterError('SOURCE_FAILED', `${path} is not a file`)
+    return {
+      chunks: wrapFailures(createReadStream(path, { highWaterMark: FILE_CHUNK })),
+      bytesTotal: bytesTotal ?? info.size,
+    }
+  }
+  if (Symbol.asyncIterator in source) {
+    return {
+      chunks: wrapFailures(encodeStrings(source as AsyncIterable<Uint8Array | string>)),
+      bytesTotal: bytesTotal ?? null,
+    }
+  }
+  throw new ImporterError(
+    'SOURCE_FAILED',
+    'unsupported import source: pass a file path, a stream or an async iterable',
+  )
+}

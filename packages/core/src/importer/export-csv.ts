@@ -1,0 +1,35 @@
+import { formatPrice } from '../product/values.js'
+import type { ImporterStorage, ProductFilter, ProductRecord } from '../storage/types.js'
+import type { ExportCsvOptions } from './types.js'
+
+/** The export header; import maps each of these names back to its field. */
+export const EXPORT_COLUMNS = ['sku', 'name', 'description', 'price', 'quantity', 'active'] as const
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
+const FORMULA = /^[=+\-@\t\r]/
+
+function cell(text: string, neutralize: boolean): string {
+  const value = neutralize && FORMULA.test(text) ? `'${text}` : text
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+function line(p: ProductRecord, neutralize: boolean): string {
+  return `${cell(p.sku, neutralize)},${cell(p.name, neutralize)},${cell(p.description, neutralize)},${
+    p.priceCents === null ? '' : formatPrice(p.priceCents)
+  },${p.quantity},${p.active}\n`
+}
+
+/** Streams products as CSV text, one chunk per storage chunk. */
+export async function* exportCsv(
+  storage: ImporterStorage,
+  filter: ProductFilter = {},
+  options: ExportCsvOptions = {},
+): AsyncGenerator<string> {
+  const neutralize = options.neutralizeFormulas ?? false
+  yield `${EXPORT_COLUMNS.join(',')}\n`
+  for await (const chunk of storage.streamProducts(filter, { chunkSize: 1000 })) {
+    let text = ''
+    for (const product of chunk) text += line(product, neutralize)
+    yield text
+  }
+}

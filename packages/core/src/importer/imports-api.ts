@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ImporterError, isImporterError } from '../errors.js'
+import { importProducts } from '../import/import-products.js'
+import type { ImportSummary } from '../import/types.js'
+import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import { toImportJob } from './to-product.js'
+import type { ImportsApi, ProductImporterOptions } from './types.js'
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled'])
+
+/** Import jobs over a storage; `running` holds this instance's imports for cancel and close. */
+export function createImportsApi(
+  storage: ImporterStorage,
+  ready: () => Promise<void>,
+  running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
+  defaults: ProductImporterOptions['importDefaults'] = {},
+): ImportsApi {
+  const mustGet = async (id: string): Promise<ImportJobRecord> => {
+    const job = await storage.getJob(id)
+    if (!job) throw new ImporterError('NOT_FOUND', `no import job with id ${id}`)
+    return job
+  }
+
+  const api: ImportsApi = {
+    async create(meta = {}) {
+      await ready()
+      const now = new Date()
+      const job: ImportJobRecord = {
+        id: randomUUID(),
+        status: 'pending',
+        phase: 'waiting',
+        filename: meta.filename ?? null,
+        dryRun: meta.dryRun ?? false,
+        bytesRead: 0,
+        bytesTotal: meta.bytesTotal ?? null,
+        rows: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        invalid: 0,
+        duplicatesInFile: 0,
+        cancelRequested: false,
+        error: null,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: now,
+      }
+      await storage.createJob(job)
+      return toImportJob(job)
+    },
+
+    async run(jobId, source, options = {}) {
+      await ready()
+      const job = await mustGet(jobId)
+      if (job.status !== 'pending') {
+        throw new ImporterError('JOB_FINISHED', `import job ${jobId} is ${job.status}, not pending`)
+      }
+      const controller = new AbortController()
+      let settle!: () => void
+      running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
+      const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+      await storage.updateJob(jobId, {
+        status: 'running',
+        phase: 'importing',
+        startedAt: new Date(),
+      })
+      let errors: RowError[] = []
+      let summary: ImportSummary | undefined
+      try {
+        const events = importProducts(source, {
+          ...defaults,
+          ...options,
+          dryRun: options.dryRun ?? job.dryRun,
+          storage,
+          signal: controller.signal,
+          ...(bytesTotal === undefined ? {} : { bytesTotal }),
+        })
+        for await (const event of events) {
+          if (event.type === 'row-error') errors.push(event.error)
+          else if (event.type === 'done') summary = event.summary
+          else if (event.type === 'progress') {
+            if (errors.length > 0) {
+              await storage.addRowErrors(jobId, errors)
+              errors = []
+            }
+            const {
+              phase: _,
+              elapsedMs: __,
+              rowsPerSecond: ___,
+              etaMs: ____,
+              ...fields
+            } = event.progress
+            const now = await storage.updateJob(jobId, fields)
+            if (now?.cancelRequested) controller.abort()
+          }
+        }
+      } catch (error) {
+        const failure = isImporterError(error)
+          ? error
+          : new ImporterError('STORAGE_FAILED', (error as Error).message, { cause: error })
+        summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+        await storage
+          .updateJob(jobId, {
+            status: 'failed',
+            phase: 'done',
+            finishedAt: new Date(),
+            error: { code: failure.code, message: failure.message },
+            ...(summary ? pickCounts(summary) : {}),
+          })
+          .catch(() => {}) // storage itself may be what failed; the summary still says why
+        if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
+        return (
+          summary ?? {
+            status: 'failed',
+            dryRun: job.dryRun,
+            rows: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            invalid: 0,
+            duplicatesInFile: 0,
+            bytesRead: 0,
+            durationMs: 0,
+            error: { code: failure.code, message: failure.message },
+          }
+        )
+      } finally {
+        running.delete(jobId)
+        settle()
+      }
+      const final = summary!
+      await storage.updateJob(jobId, {
+        status: final.status,
+        phase: 'done',
+        finishedAt: new Date(),
+        ...pickCounts(final),
+      })
+      return final
+    },
+
+    async start(source, options = {}) {
+      const job = await api.create({
+        ...(options.filename === undefined ? {} : { filename: options.filename }),
+        ...(options.bytesTotal === undefined ? {} : { bytesTotal: options.bytesTotal }),
+        ...(options.dryRun === undefined ? {} : { dryRun: options.dryRun }),
+      })
+      api.run(job.id, source, options).catch(() => {
+        // run() records failures on the job itself
+      })
+      return job
+    },
+
+    async get(id) {
+      await ready()
+      const job = await storage.getJob(id)
+      return job && toImportJob(job)
+    },
+
+    async list(options = {}) {
+      await ready()
+      return (await storage.listJobs(options)).map((job) => toImportJob(job))
+    },
+
+    async cancel(id) {
+      await ready()
+      const job = await mustGet(id)
+      if (FINISHED.has(job.status)) return toImportJob(job)
+      const patch =
+        job.status === 'pending'
+          ? ({
+              status: 'cancelled',
+              phase: 'done',
+              cancelRequested: true,
+              finishedAt: new Date(),
+            } as const)
+          : ({ cancelRequested: true } as const)
+      const updated = await storage.updateJob(id, patch)
+      running.get(id)?.controller.abort()
+      return toImportJob(updated ?? job)
+    },
+
+    async errors(id, options = {}) {
+      await ready()
+      await mustGet(id)
+      return storage.listRowErrors(id, options)
+    },
+
+    async *watch(id, options = {}) {
+      await ready()
+      const interval = options.intervalMs ?? 250
+      let last = ''
+      for (;;) {
+        const job = await mustGet(id)
+        const state = JSON.stringify(job)
+        if (state !== last) {
+          last = state
+          yield toImportJob(job)
+        }
+        if (FINISHED.has(job.status) || options.signal?.aborted) return
+        await sleep(interval, undefined, { signal: options.signal }).catch(() => {})
+        if (options.signal?.aborted) return
+      }
+    },
+  }
+  return api
+}
+
+function pickCounts(s: ImportSummary) {
+  return {
+    rows: s.rows,
+    created: s.created,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    invalid: s.invalid,
+    duplicatesInFile: s.duplicatesInFile,
+    bytesRead: s.bytesRead,
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
+import { ImporterError } from '../errors.js'
+import { productInputSchema, productPatchSchema } from '../product/schema.js'
+import { skuKey } from '../product/sku-key.js'
+import { pageSizeOf } from '../storage/paging.js'
+import type { ImporterStorage } from '../storage/types.js'
+import { exportCsv } from './export-csv.js'
+import { toProduct } from './to-product.js'
+import type { ProductsApi } from './types.js'
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const first = result.error.issues[0]
+  const where = first?.path.length ? `${first.path.join('.')}: ` : ''
+  throw new ImporterError('VALIDATION_FAILED', `${where}${first?.message ?? 'invalid input'}`, {
+    details: result.error.issues,
+  })
+}
+
+/** Product operations over a storage. */
+export function createProductsApi(
+  storage: ImporterStorage,
+  ready: () => Promise<void>,
+): ProductsApi {
+  return {
+    async create(input) {
+      await ready()
+      const values = parse(productInputSchema, input)
+      const now = new Date()
+      const record = await storage.insertProduct({
+        id: randomUUID(),
+        sku: values.sku,
+        skuKey: skuKey(values.sku),
+        name: values.name,
+        description: values.description ?? '',
+        priceCents: values.price ?? null,
+        quantity: values.quantity ?? 0,
+        active: values.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+      })
+      return toProduct(record)
+    },
+
+    async get(id) {
+      await ready()
+      const record = await storage.getProduct(id)
+      return record && toProduct(record)
+    },
+
+    async getBySku(sku) {
+      await ready()
+      const record = await storage.getProductBySkuKey(skuKey(sku))
+      return record && toProduct(record)
+    },
+
+    async update(id, patch) {
+      await ready()
+      const values = parse(productPatchSchema, patch)
+      const record = await storage.updateProduct(id, {
+        ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
+        ...(values.name === undefined ? {} : { name: values.name }),
+        ...(values.description === undefined ? {} : { description: values.description }),
+        ...(values.price === undefined ? {} : { priceCents: values.price }),
+        ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
+        ...(values.active === undefined ? {} : { active: values.active }),
+        updatedAt: new Date(),
+      })
+      if (!record) throw new ImporterError('NOT_FOUND', `no product with id ${id}`)
+      return toProduct(record)
+    },
+
+    async delete(id) {
+      await ready()
+      return (await storage.deleteProducts([id])) > 0
+    },
+
+    async deleteMany(ids) {
+      await ready()
+      return storage.deleteProducts(ids)
+    },
+
+    async deleteAll() {
+      await ready()
+      return storage.deleteAllProducts()
+    },
+
+    async list(query = {}) {
+      await ready()
+      const page = await storage.listProducts({ ...query, withTotal: true })
+      return {
+        items: page.items.map(toProduct),
+        total: page.total ?? 0,
+        page: Math.max(Math.trunc(query.page ?? 1), 1),
+        pageSize: pageSizeOf(query),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      }
+    },
+
+    async count(filter = {}) {
+      await ready()
+      return storage.countProducts(filter)
+    },
+
+    async *exportCsv(filter = {}, options = {}) {
+      await ready()
+      yield* exportCsv(storage, filter, options)
+    },
+  }
+}
