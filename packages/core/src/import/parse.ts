@@ -102,7 +102,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       }
     }
     nextLine++
-    if (record.length === 1 && record[0] === '') return // blank line
+    if (isBlank(record)) return // blank lines, and the ",,,," rows spreadsheets leave
     if (!columns) {
       columns = resolveHeader(record, options.headerAliases)
       if (!columns.hasSku) {
@@ -143,8 +143,6 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   }
 
   const start = (bytes: Uint8Array) => {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) throw utf16()
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) throw utf16()
     if (bytes.subarray(0, 8192).includes(0)) {
       throw new ImporterError(
         'MALFORMED_CSV',
@@ -164,6 +162,15 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   }
 
   const write = (chunk: Uint8Array) => {
+    if (
+      headBytes === 0 &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    ) {
+      throw new ImporterError(
+        'INVALID_ENCODING',
+        'the file is UTF-16; save it as UTF-8 (or Windows-1252) and import it again',
+      )
+    }
     let bytes = chunk
     if (decoder) bytes = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8')
     else utf8!.push(chunk)
@@ -218,9 +225,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   }
 }
 
-function utf16(): ImporterError {
-  return new ImporterError(
-    'INVALID_ENCODING',
-    'the file is UTF-16; save it as UTF-8 (or Windows-1252) and import it again',
-  )
+function isBlank(record: readonly string[]): boolean {
+  for (const cell of record) if (cell !== '' && cell.trim() !== '') return false
+  return true
 }
