@@ -1,1 +1,3 @@
-export {}
+// Public surface of @product-importer/storage-pg.
+export { type PgStorage, pgStorage } from './pg-storage.js'
+export type { PgStorageOptions } from './types.js'

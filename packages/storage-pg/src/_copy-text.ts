@@ -1,0 +1,27 @@
+import type { ImportRow } from '@product-importer/core'
+
+const SPECIAL = /[\\\t\n\r]/
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+
+function text(value: string | undefined): string {
+  if (value === undefined) return '\\N'
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value
+}
+
+const num = (value: number | null | undefined) => (value == null ? '\\N' : String(value))
+const bool = (value: boolean | undefined) => (value === undefined ? '\\N' : value ? 't' : 'f')
+
+/**
+ * A batch in COPY text format for the `pi_stage` table, in batch order: a field the row does not
+ * give is NULL, and `has_price` tells a missing price from an explicit "no price".
+ */
+export function toCopyText(rows: readonly ImportRow[]): string {
+  let out = ''
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    out += `${i}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(r.description)}\t${num(
+      r.priceCents,
+    )}\t${r.priceCents === undefined ? 'f' : 't'}\t${num(r.quantity)}\t${bool(r.active)}\n`
+  }
+  return out
+}

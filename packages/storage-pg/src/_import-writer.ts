@@ -1,0 +1,134 @@
+import { once } from 'node:events'
+import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
+import { ImporterError } from '@product-importer/core'
+import type { Pool, PoolClient } from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import {
+  APPLY_BATCH,
+  COPY_STAGE,
+  CREATE_WRITER_TABLES,
+  DROP_WRITER_TABLES,
+  EVALUATE_BATCH,
+} from './_batch-sql.js'
+import { toCopyText } from './_copy-text.js'
+import { sqlState, storageFailed } from './_errors.js'
+
+interface BatchRow {
+  created: number
+  updated: number
+  unchanged: number
+  duplicates: number
+  rejected: number[]
+  lost: number
+}
+
+// Serialization failures (a product changed between read and lock), deadlocks, and a product
+// deleted meanwhile are all resolved by applying the batch again on fresh data.
+const RETRYABLE = new Set(['40001', '40P01'])
+const MAX_ATTEMPTS = 8
+
+class ChangedMeanwhile extends Error {}
+
+/**
+ * Opens the import writer: one pooled connection for the whole import, holding two session
+ * tables. Each batch is COPYed into `pi_stage` and applied by one statement in one transaction.
+ * A dry run classifies the rows the same way and writes nothing but its own session table, so it
+ * holds no row locks.
+ */
+export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<ImportWriter> {
+  let client: PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw storageFailed('connect', error)
+  }
+  // A connection lost while idle between batches would otherwise be an unhandled 'error' event.
+  let broken: unknown
+  const onError = (error: unknown) => {
+    broken ??= error
+  }
+  client.on('error', onError)
+  let closed = false
+
+  async function release(): Promise<void> {
+    if (closed) return
+    closed = true
+    if (!broken) {
+      try {
+        await client.query(DROP_WRITER_TABLES)
+      } catch (error) {
+        broken = error
+      }
+    }
+    client.off('error', onError)
+    // Releasing with an error makes the pool discard the connection instead of reusing it.
+    client.release(broken ? toError(broken) : undefined)
+  }
+
+  try {
+    await client.query(CREATE_WRITER_TABLES)
+  } catch (error) {
+    broken ??= error
+    await release()
+    throw storageFailed('opening the import writer', error)
+  }
+
+  async function attempt(copyText: string): Promise<BatchRow> {
+    await client.query('begin')
+    try {
+      const copy = client.query(copyFrom(COPY_STAGE))
+      const done = once(copy, 'finish')
+      copy.end(copyText)
+      await done
+      const { rows } = await client.query<BatchRow>(dryRun ? EVALUATE_BATCH : APPLY_BATCH, [
+        new Date(),
+      ])
+      const row = rows[0]!
+      if (row.lost > 0) throw new ChangedMeanwhile()
+      await client.query('commit')
+      return row
+    } catch (error) {
+      if (!broken) await client.query('rollback').catch(onError)
+      throw error
+    }
+  }
+
+  return {
+    async write(rows: ImportRow[]): Promise<BatchResult> {
+      if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
+      if (broken) throw storageFailed('import writer connection', broken)
+      if (rows.length === 0) {
+        return { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
+      }
+      const copyText = toCopyText(rows)
+      for (let n = 1; ; n++) {
+        try {
+          const row = await attempt(copyText)
+          return {
+            created: row.created,
+            updated: row.updated,
+            unchanged: row.unchanged,
+            duplicates: row.duplicates,
+            rejected: row.rejected.map((index) => ({
+              index,
+              column: 'name',
+              message: 'a new product needs a name',
+            })),
+          }
+        } catch (error) {
+          const retry = error instanceof ChangedMeanwhile || RETRYABLE.has(sqlState(error) ?? '')
+          if (broken || !retry || n >= MAX_ATTEMPTS) {
+            throw storageFailed('import batch', error)
+          }
+          // Back off a little so that the writer we collided with can commit.
+          await new Promise((resolve) => setTimeout(resolve, n * 5 + Math.random() * 10 * n))
+        }
+      }
+    },
+    close: release,
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}

@@ -1,0 +1,124 @@
+import type { ImporterStorage, ProductFilter, ProductRecord } from '@product-importer/core'
+import {
+  applyProductFilter,
+  createJobQueries,
+  createProductQueries,
+  type ImporterDatabase,
+  migrateToLatest,
+  postgresFlavor,
+  toProductRecord,
+} from '@product-importer/core/sql'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import Cursor from 'pg-cursor'
+import { isSkuKeyViolation, storageFailed } from './_errors.js'
+import { openPgImportWriter } from './_import-writer.js'
+import { ensureSearchIndexes } from './_search-indexes.js'
+import type { PgStorageOptions } from './types.js'
+
+/** The PostgreSQL storage: {@link ImporterStorage} plus `Symbol.asyncDispose`. */
+export type PgStorage = ImporterStorage & AsyncDisposable
+
+/**
+ * PostgreSQL storage on Kysely and `pg`, for production and for several app instances sharing
+ * one database. Given a `connectionString` it creates a pool and `close()` ends it; a `pool`
+ * passed in stays open. Connections open lazily, on the first query.
+ *
+ * Imports COPY each batch into a session table and apply it with one `INSERT ... ON CONFLICT`
+ * in one transaction; text filters use pg_trgm indexes when the role may create the extension.
+ *
+ * @example
+ * ```ts
+ * import { importProducts } from '@product-importer/core'
+ * import { pgStorage } from '@product-importer/storage-pg'
+ *
+ * await using storage = pgStorage({ connectionString: process.env.DATABASE_URL! })
+ * await storage.migrate()
+ * for await (const event of importProducts('products.csv', { storage })) {
+ *   if (event.type === 'summary') console.log(event)
+ * }
+ * ```
+ */
+export function pgStorage(options: PgStorageOptions): PgStorage {
+  const ownsPool = !('pool' in options)
+  const pool =
+    'pool' in options
+      ? options.pool
+      : new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString })
+  // An idle connection that dies (server restart, network) is dropped by the pool; without a
+  // listener the 'error' event would crash the process.
+  if (ownsPool) pool.on('error', () => {})
+
+  const db = new Kysely<ImporterDatabase>({
+    dialect: new PostgresDialect({ pool, cursor: Cursor }),
+  })
+  const products = createProductQueries(db, postgresFlavor)
+  const jobs = createJobQueries(db, postgresFlavor)
+  let closed = false
+
+  async function close(): Promise<void> {
+    if (closed) return
+    closed = true
+    // Kysely's destroy() ends the pool, so only call it on a pool we own.
+    if (ownsPool) await db.destroy()
+  }
+
+  return {
+    dialect: 'postgres',
+    capabilities: { multiInstance: true },
+
+    async migrate() {
+      await migrateToLatest(db as Kysely<unknown>, postgresFlavor)
+      try {
+        await ensureSearchIndexes(db as Kysely<unknown>)
+      } catch (error) {
+        throw storageFailed('creating the search indexes', error)
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+
+    getProduct: products.get,
+    getProductBySkuKey: products.getBySkuKey,
+    listProducts: products.list,
+    countProducts: products.count,
+    streamProducts: (filter, options) => streamProducts(db, filter, options?.chunkSize),
+    insertProduct: (record) => products.insert(record, isSkuKeyViolation),
+    updateProduct: (id, values) => products.update(id, values, isSkuKeyViolation),
+    deleteProducts: products.deleteMany,
+    deleteAllProducts: products.deleteAll,
+
+    openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
+
+    createJob: jobs.create,
+    updateJob: jobs.update,
+    getJob: jobs.get,
+    listJobs: jobs.list,
+    addRowErrors: jobs.addRowErrors,
+    listRowErrors: jobs.listRowErrors,
+  }
+}
+
+/**
+ * One query over a server-side cursor on a dedicated connection, read `chunkSize` rows at a time.
+ * Stopping the loop early closes the cursor and releases the connection.
+ */
+async function* streamProducts(
+  db: Kysely<ImporterDatabase>,
+  filter: ProductFilter = {},
+  chunkSize = 1000,
+): AsyncIterable<ProductRecord[]> {
+  const query = applyProductFilter(db.selectFrom('products'), filter, postgresFlavor)
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+  let chunk: ProductRecord[] = []
+  for await (const row of query.stream(chunkSize)) {
+    chunk.push(toProductRecord(row))
+    if (chunk.length >= chunkSize) {
+      yield chunk
+      chunk = []
+    }
+  }
+  if (chunk.length > 0) yield chunk
+}

@@ -1,0 +1,125 @@
+// A throwaway PostgreSQL server for tests and benchmarks: initdb into a temp directory, listen on
+// 127.0.0.1 on a free port, remove everything on stop. Plain JS so that vitest's global setup and
+// `bench/pg.mjs` share it without a build step.
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
+
+/** Where Debian and Ubuntu put the PostgreSQL 15 server binaries. */
+export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+
+/** PostgreSQL refuses to run as root: the unprivileged user that runs it then. */
+const SERVICE_USER = 'pgtest'
+
+/** True when the server binaries are installed. */
+export function hasPostgres() {
+  return existsSync(join(PG_BIN, 'postgres')) && existsSync(join(PG_BIN, 'initdb'))
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** The uid/gid to run the server as: the current user, or a service user when running as root. */
+function serviceIds() {
+  if (process.getuid?.() !== 0) return {}
+  try {
+    execFileSync('id', ['-u', SERVICE_USER], { stdio: 'ignore' })
+  } catch {
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER])
+  }
+  const id = (flag) => Number(execFileSync('id', [flag, SERVICE_USER], { encoding: 'utf8' }).trim())
+  return { uid: id('-u'), gid: id('-g') }
+}
+
+/**
+ * Starts a fresh server and creates `database`. Resolves with its URL and `stop()`.
+ * `durable: false` (the default, for tests) turns fsync off.
+ *
+ * @param {{ database?: string, durable?: boolean, settings?: Record<string, string>, timeoutMs?: number }} [options]
+ */
+export async function startPostgres(options = {}) {
+  const { database = 'product_importer', durable = false, settings = {}, timeoutMs = 20_000 } = options
+  if (!hasPostgres()) {
+    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN} (run .ci/pg.sh to install them)`)
+  }
+  const ids = serviceIds()
+  const dir = mkdtempSync(join(tmpdir(), 'product-importer-pg-'))
+  const data = join(dir, 'data')
+  if (ids.uid !== undefined) execFileSync('chown', [`${ids.uid}:${ids.gid}`, dir])
+  const env = { ...process.env, LC_ALL: 'C', LANG: 'C' }
+  let child
+  const cleanup = () => rmSync(dir, { recursive: true, force: true })
+  try {
+    execFileSync(
+      join(PG_BIN, 'initdb'),
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      { ...ids, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    const port = await freePort()
+    const config = {
+      listen_addresses: '127.0.0.1',
+      port: String(port),
+      unix_socket_directories: dir,
+      max_connections: '100',
+      ...(durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
+      ...settings,
+    }
+    const args = ['-D', data, ...Object.entries(config).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
+    let log = ''
+    child = spawn(join(PG_BIN, 'postgres'), args, { ...ids, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+    child.stderr.on('data', (chunk) => {
+      log = (log + chunk).slice(-4000)
+    })
+    const exited = once(child, 'exit')
+    const base = `postgres://postgres@127.0.0.1:${port}`
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`postgres exited at startup:\n${log}`)
+      const client = new pg.Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 1000 })
+      try {
+        await client.connect()
+        await client.query(`CREATE DATABASE ${database}`)
+        break
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`postgres did not start in ${timeoutMs} ms:\n${log}`, { cause: error })
+        await sleep(50)
+      } finally {
+        await client.end().catch(() => {})
+      }
+    }
+    const server = child
+    return {
+      url: `${base}/${database}`,
+      /** URL of another database on the same server. */
+      urlOf: (name) => `${base}/${name}`,
+      port,
+      async stop() {
+        if (server.exitCode === null) {
+          server.kill('SIGINT') // fast shutdown: disconnects clients, no waiting on them
+          const timer = setTimeout(() => server.kill('SIGKILL'), 10_000)
+          await exited
+          clearTimeout(timer)
+        }
+        cleanup()
+      },
+    }
+  } catch (error) {
+    if (child && child.exitCode === null) child.kill('SIGKILL')
+    cleanup()
+    throw error
+  }
+}
