@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const CLI = resolve(import.meta.dirname, '../dist/cli.js')
+const run = promisify(execFile)
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'product-importer-cli-'))
+  dirs.push(dir)
+  return dir
+}
+
+/** Runs the CLI and resolves with its exit code and output, whatever the code. */
+async function cli(args: string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, DATABASE_URL: '' },
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? ''
+
+describe('product-importer CLI: import, export, migrate', () => {
+  it('imports a file into ./data by default and prints the summary as JSON last', async () => {
+    const dir = workdir()
+    writeFileSync(join(dir, 'p.csv'), 'sku,name,price\nA-1,Lamp,1\nA-2,Mug,nope\na-1,Lamp 2,2\n')
+    const result = await cli(['import', 'p.csv', '--json'], dir)
+    expect(result.code).toBe(0)
+    expect(existsSync(join(dir, 'data/products.db'))).toBe(true)
+    expect(JSON.parse(lastLine(result.stdout))).toMatchObject({
+      status: 'completed',
+      rows: 3,
+      created: 1,
+      updated: 0,
+      invalid: 1,
+      duplicatesInFile: 1,
+      durationMs: expect.any(Number),
+    })
+    expect(result.stderr).toContain('line 3: price:')
+    expect(result.stderr).toContain('"nope"')
+  })
+
+  it('prints plain progress lines when not on a terminal, and a readable summary', async () => {
+    const dir = workdir()
+    writeFileSync(join(dir, 'p.csv'), 'sku,name\nA-1,Lamp\n')
+    const result = await cli(['import', 'p.csv', '--db', 'shop.db'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/^progress: .*1 rows/m)
+    expect(result.stdout).toContain('completed: 1 rows')
+  })
+
+  it('exits non-zero with a clear message on a fatal error', async () => {
+    const dir = workdir()
+    writeFileSync(join(dir, 'p.csv'), 'name,price\nLamp,1\n')
+    const result = await cli(['import', 'p.csv', '--db', 'shop.db', '--json'], dir)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('MISSING_SKU_COLUMN')
+    expect(JSON.parse(lastLine(result.stdout))).toMatchObject({
+      status: 'failed',
+      error: { code: 'MISSING_SKU_COLUMN' },
+    })
+    const missing = await cli(['import', 'nope.csv', '--db', 'shop.db'], dir)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('nope.csv')
+  })
+
+  it('writes nothing on --dry-run but reports what would change', async () => {
+    const dir = workdir()
+    writeFileSync(join(dir, 'p.csv'), 'sku,name\nA-1,Lamp\nA-2,Mug\n')
+    const dry = await cli(['import', 'p.csv', '--db', 'shop.db', '--dry-run', '--json'], dir)
+    expect(JSON.parse(lastLine(dry.stdout))).toMatchObject({ dryRun: true, created: 2 })
+    const exported = await cli(['export', '--db', 'shop.db'], dir)
+    expect(exported.stdout).toBe('sku,name,description,price,quantity,active\n')
+  })
+
+  it('exports every product as CSV that imports back into an empty database unchanged', async () => {
+    const dir = workdir()
+    const csv =
+      'sku,name,description,price,quantity,active\nA-1,"Lamp, big","two\nlines",10.50,3,true\nB-2,Mug,,,0,false\n'
+    writeFileSync(join(dir, 'p.csv'), csv)
+    await cli(['import', 'p.csv', '--db', 'one.db'], dir)
+    const out = await cli(['export', '--db', 'one.db', '--out', 'out.csv'], dir)
+    expect(out.code).toBe(0)
+    const exported = readFileSync(join(dir, 'out.csv'), 'utf8')
+    expect(exported.split('\n')[0]).toBe('sku,name,description,price,quantity,active')
+    await cli(['import', 'out.csv', '--db', 'two.db'], dir)
+    const again = await cli(['export', '--db', 'two.db'], dir)
+    expect(again.stdout).toBe(exported)
+    expect(exported).toContain('A-1,"Lamp, big","two\nlines",10.50,3,true')
+    expect(exported).toContain('B-2,Mug,,,0,false')
+  })
+
+  it('creates the schema with migrate, and explains unknown commands and flags', async () => {
+    const dir = workdir()
+    const result = await cli(['migrate', '--db', 'm.db'], dir)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('schema up to date')
+    expect(existsSync(join(dir, 'm.db'))).toBe(true)
+    expect((await cli(['frobnicate'], dir)).stderr).toContain('Unknown command')
+    const badFlag = await cli(['import', 'x.csv', '--nope'], dir)
+    expect(badFlag.code).toBe(2)
+    expect(badFlag.stderr).toContain('Usage: product-importer import')
+  })
+})
