@@ -1,1 +1,12 @@
-export {}
+// Public surface of @product-importer/http.
+
+export type { H3, H3Event } from 'h3'
+// Mounting: re-exported from h3 so hosts need no direct dependency on it
+export { toNodeHandler } from 'h3/node'
+// The app
+export { createImporterApp } from './app.js'
+// Errors
+export { type ApiErrorBody, type ApiErrorCode, statusOf } from './errors.js'
+// OpenAPI
+export { createOpenApiDocument } from './openapi.js'
+export type { ImporterAppOptions, TokenAuthOptions } from './types.js'

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http'
+import type { H3Event } from 'h3'
+import { ApiError } from './errors.js'
+
+/** Bytes seen of an upload, shared by the reader and the route that answers. */
+export interface BodyMeter {
+  bytes: number
+  /** Set once the body exceeded the limit. */
+  exceeded: boolean
+}
+
+/**
+ * The request body as chunks, straight from the socket (the Node request when there is one,
+ * the web stream otherwise), failing with 413 once more than `maxBytes` arrived. Nothing is
+ * buffered beyond what the consumer pulls: backpressure reaches the client.
+ */
+export async function* bodyChunks(
+  event: H3Event,
+  maxBytes: number,
+  meter: BodyMeter,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of rawChunks(event)) {
+    meter.bytes += chunk.byteLength
+    if (meter.bytes > maxBytes) {
+      meter.exceeded = true
+      throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${maxBytes} bytes`, {
+        details: { max_bytes: maxBytes },
+      })
+    }
+    yield chunk
+  }
+}
+
+function rawChunks(event: H3Event): AsyncIterable<Uint8Array> {
+  const req = event.runtime?.node?.req as IncomingMessage | undefined
+  if (req) {
+    // Stopping early must not destroy the socket: the answer (413, 400) still has to go out.
+    return req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>
+  }
+  const body = event.req.body
+  if (!body) return (async function* () {})()
+  return body as unknown as AsyncIterable<Uint8Array>
+}
+
+/** The declared body size, when the client sent one. */
+export function contentLength(event: H3Event): number | undefined {
+  const value = event.req.headers.get('content-length')
+  if (value === null || !/^\d+$/.test(value)) return undefined
+  return Number(value)
+}

@@ -1,0 +1,68 @@
+import type { ProductImporter } from '@product-importer/core'
+import { H3 } from 'h3'
+import { createRouter } from './_router.js'
+import { createAuthMiddleware } from './auth.js'
+import { toErrorResponse } from './errors.js'
+import { createOpenApiDocument } from './openapi.js'
+import { importRoutes } from './routes/imports.js'
+import { productRoutes } from './routes/products.js'
+import { json } from './serialize.js'
+import type { ImporterAppOptions, ResolvedOptions } from './types.js'
+
+/**
+ * The REST API of a {@link ProductImporter} as an h3 app: products, imports with live progress
+ * (SSE), CSV export, OpenAPI and a health check. Mount it anywhere: it has `.fetch` for web
+ * servers, and `toNodeHandler(app)` turns it into a node:http / Express handler.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { createImporterApp, toNodeHandler } from '@product-importer/http'
+ *
+ * const app = createImporterApp(importer, { auth: { token: process.env.API_TOKEN! } })
+ * createServer(toNodeHandler(app)).listen(3000)
+ * ```
+ */
+export function createImporterApp(importer: ProductImporter, options: ImporterAppOptions = {}): H3 {
+  const resolved = resolveOptions(options)
+  const app = new H3({
+    silent: true,
+    onError: (error, event) =>
+      toErrorResponse(error, (unexpected) => resolved.onUnexpectedError(unexpected, event)),
+  })
+  const router = createRouter(app, resolved.basePath, createAuthMiddleware(resolved))
+
+  router.on('GET', '/healthz', () => json({ status: 'ok' }), { public: true })
+  const openapi = createOpenApiDocument(resolved.basePath)
+  router.on('GET', '/api/openapi.json', () => json(openapi), { public: true })
+  productRoutes(router, importer, resolved)
+  importRoutes(router, importer, resolved)
+  return app
+}
+
+function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  if (basePath && !basePath.startsWith('/')) {
+    throw new TypeError(`basePath must start with "/", got "${options.basePath}"`)
+  }
+  if (options.auth && !options.auth.token) throw new TypeError('auth.token must not be empty')
+  return {
+    basePath,
+    auth: options.auth
+      ? {
+          token: options.auth.token,
+          cookieName: options.auth.cookieName ?? 'product_importer_token',
+        }
+      : undefined,
+    authorize: options.authorize,
+    trustedOrigins: options.trustedOrigins ?? [],
+    maxUploadBytes: options.maxUploadBytes ?? 500 * 1024 * 1024,
+    maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    progressIntervalMs: options.progressIntervalMs ?? 250,
+    importOptions: options.importOptions ?? {},
+    onUnexpectedError:
+      options.onUnexpectedError ??
+      ((error) => console.error('product-importer: unexpected error', error)),
+  }
+}

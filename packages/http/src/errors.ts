@@ -1,0 +1,121 @@
+import { type ImporterErrorCode, isImporterError } from '@product-importer/core'
+import { HTTPError } from 'h3'
+
+/** Codes the HTTP adapter adds to those of the core. */
+export type HttpOnlyErrorCode =
+  | 'FILE_REQUIRED'
+  | 'INVALID_JSON'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CSRF_REJECTED'
+  | 'INTERNAL'
+
+/** Every `error.code` an API response can carry. */
+export type ApiErrorCode = ImporterErrorCode | HttpOnlyErrorCode
+
+/** The body of every error response. */
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; details: unknown }
+}
+
+// The one place codes become statuses.
+const STATUS: Record<ApiErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  FILE_REQUIRED: 400,
+  MISSING_SKU_COLUMN: 400,
+  INVALID_ENCODING: 400,
+  MALFORMED_CSV: 400,
+  EMPTY_FILE: 400,
+  ROW_INVALID: 400,
+  SOURCE_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  SKU_TAKEN: 409,
+  JOB_FINISHED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  STORAGE_FAILED: 500,
+  INTERNAL: 500,
+}
+
+/** The HTTP status of an error code. */
+export function statusOf(code: ApiErrorCode): number {
+  return STATUS[code] ?? 500
+}
+
+/** An error the API answers with; thrown by route handlers. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly code: ApiErrorCode
+  readonly details: unknown
+  readonly headers: Record<string, string> | undefined
+
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.details = options.details ?? null
+    this.headers = options.headers
+  }
+}
+
+/**
+ * Turns anything thrown while handling a request into the JSON error response. Unknown errors
+ * become a 500 whose message hides internals; `onUnexpected` sees the original.
+ */
+export function toErrorResponse(error: unknown, onUnexpected?: (error: unknown) => void): Response {
+  const { code, message, details, headers } = describe(error)
+  if (statusOf(code) >= 500) onUnexpected?.(error)
+  const body: ApiErrorBody = { error: { code, message, details } }
+  return new Response(JSON.stringify(body), {
+    status: statusOf(code),
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  })
+}
+
+function describe(error: unknown): {
+  code: ApiErrorCode
+  message: string
+  details: unknown
+  headers?: Record<string, string>
+} {
+  if (error instanceof ApiError) {
+    return {
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      ...(error.headers ? { headers: error.headers } : {}),
+    }
+  }
+  if (isImporterError(error)) {
+    const message = error.code === 'STORAGE_FAILED' ? 'The database failed' : error.message
+    return {
+      code: error.code,
+      message,
+      details: error.code === 'STORAGE_FAILED' ? null : (error.details ?? null),
+    }
+  }
+  if (HTTPError.isError(error)) {
+    // h3 wraps what a handler throws; its own errors are routing and URL problems.
+    if (error.cause !== undefined && error.unhandled) return describe(error.cause)
+    if (error.status === 404)
+      return { code: 'ROUTE_NOT_FOUND', message: 'No such route', details: null }
+    if (error.status === 405)
+      return { code: 'METHOD_NOT_ALLOWED', message: error.message, details: null }
+    if (error.status === 413)
+      return { code: 'PAYLOAD_TOO_LARGE', message: error.message, details: null }
+    if (error.status === 415)
+      return { code: 'UNSUPPORTED_MEDIA_TYPE', message: error.message, details: null }
+    if (error.status < 500)
+      return { code: 'VALIDATION_FAILED', message: error.message, details: null }
+  }
+  return { code: 'INTERNAL', message: 'Internal server error', details: null }
+}

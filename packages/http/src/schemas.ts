@@ -1,0 +1,113 @@
+import { productInputSchema, productPatchSchema, productSchema } from '@product-importer/core'
+import { z } from 'zod'
+
+// The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
+// from these, so it cannot drift from what the handlers accept and return.
+
+/** A product as the API returns it (snake_case timestamps as ISO strings). */
+export const productJsonSchema = productSchema
+  .omit({ createdAt: true, updatedAt: true })
+  .extend({ created_at: z.iso.datetime(), updated_at: z.iso.datetime() })
+
+/** Body of `POST /api/products/` and `PUT /api/products/{id}/`. */
+export const productCreateBodySchema = productInputSchema
+/** Body of `PATCH /api/products/{id}/`. */
+export const productPatchBodySchema = productPatchSchema
+
+const textFilter = z.string().max(200).optional()
+
+/** Filters of the product list and the CSV export. */
+export const productFilterQuerySchema = z.object({
+  sku: textFilter.describe('Case-insensitive substring of the SKU'),
+  name: textFilter.describe('Case-insensitive substring of the name'),
+  description: textFilter.describe('Case-insensitive substring of the description'),
+  q: textFilter.describe('Matches sku, name or description'),
+  active: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+})
+
+/** Query of `GET /api/products/`. */
+export const productListQuerySchema = productFilterQuerySchema.extend({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  page_size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .transform((n) => Math.min(n, 100))
+    .describe('Items per page, 20 by default; values above 100 count as 100'),
+  cursor: z.string().max(500).optional().describe('`next_cursor` of a previous page (keyset)'),
+})
+
+/** A page of products. */
+export const productPageSchema = z.object({
+  items: z.array(productJsonSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  page_size: z.number().int(),
+  pages: z.number().int(),
+  next_cursor: z.string().nullable(),
+})
+
+const counts = {
+  rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  duplicates_in_file: z.number().int(),
+}
+
+/** An import job as the API returns it. */
+export const importJobJsonSchema = z.object({
+  job_id: z.uuid(),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  phase: z.enum(['waiting', 'importing', 'finishing', 'done']),
+  filename: z.string().nullable(),
+  dry_run: z.boolean(),
+  bytes_read: z.number().int(),
+  bytes_total: z.number().int().nullable(),
+  progress: z
+    .number()
+    .min(0)
+    .max(100)
+    .nullable()
+    .describe('Percent of bytes read, when the size is known'),
+  ...counts,
+  rows_per_second: z.number(),
+  eta_ms: z.number().nullable(),
+  cancel_requested: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  created_at: z.iso.datetime(),
+  started_at: z.iso.datetime().nullable(),
+  finished_at: z.iso.datetime().nullable(),
+  updated_at: z.iso.datetime(),
+  progress_url: z.string(),
+  events_url: z.string(),
+  errors_url: z.string(),
+  upload_url: z.string(),
+})
+
+/** Body of `POST /api/import/` as JSON: the first step of the browser upload flow. */
+export const importCreateBodySchema = z.object({
+  filename: z.string().max(255).optional(),
+  size: z.number().int().min(0).optional().describe('File size in bytes, for progress and ETA'),
+  dry_run: z.boolean().optional(),
+})
+
+/** Query of `GET /api/import/jobs/`. */
+export const jobListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+
+/** The body of every error response. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string().describe('Stable UPPER_SNAKE code, e.g. SKU_TAKEN'),
+    message: z.string(),
+    details: z.unknown().describe('Structured context: zod issues, the job id, ...'),
+  }),
+})
+
+export type ProductJson = z.output<typeof productJsonSchema>
+export type ImportJobJson = z.output<typeof importJobJsonSchema>

@@ -1,0 +1,63 @@
+import type { StartImportOptions } from '@product-importer/core'
+import type { H3Event } from 'h3'
+
+/** Token authentication of {@link ImporterAppOptions.auth}. */
+export interface TokenAuthOptions {
+  /** The shared secret clients send as `Authorization: Bearer <token>` or in the cookie. */
+  token: string
+  /** The cookie that may carry the token (browsers). @default 'product_importer_token' */
+  cookieName?: string
+}
+
+/** Options of {@link createImporterApp}. */
+export interface ImporterAppOptions {
+  /**
+   * The path prefix the app is served under, e.g. `/admin/products`. Requests may arrive with
+   * it (plain node:http) or without it (Express `app.use(prefix, ...)` strips it); links in
+   * responses always include it. @default ''
+   */
+  basePath?: string
+  /** Require this token on every `/api` route (`/healthz` stays open). */
+  auth?: TokenAuthOptions
+  /**
+   * Decides whether a request may proceed, after token auth when both are set. Return false
+   * for 403, or throw an `ImporterError('UNAUTHORIZED')` for 401.
+   */
+  authorize?: (event: H3Event) => boolean | Promise<boolean>
+  /**
+   * Origins besides the app's own whose browsers may send state-changing requests without a
+   * Bearer header, e.g. `['https://admin.example.com']`. @default []
+   */
+  trustedOrigins?: string[]
+  /** Largest accepted upload, enforced while streaming. @default 524288000 (500 MB) */
+  maxUploadBytes?: number
+  /** Largest accepted JSON body. @default 1048576 (1 MB) */
+  maxJsonBytes?: number
+  /** Interval of SSE keep-alive comments. @default 15000 */
+  keepAliveMs?: number
+  /** How often SSE streams read the job's state. @default 250 */
+  progressIntervalMs?: number
+  /** Options of every import started over HTTP (batch size, header aliases, ...). */
+  importOptions?: Omit<StartImportOptions, 'filename' | 'dryRun' | 'bytesTotal'>
+  /** Called with errors that became a 500 response. @default console.error */
+  onUnexpectedError?: (error: unknown, event: H3Event) => void
+}
+
+/** Options after defaults. @internal */
+export interface ResolvedOptions
+  extends Required<
+    Pick<
+      ImporterAppOptions,
+      | 'basePath'
+      | 'trustedOrigins'
+      | 'maxUploadBytes'
+      | 'maxJsonBytes'
+      | 'keepAliveMs'
+      | 'progressIntervalMs'
+    >
+  > {
+  auth: Required<TokenAuthOptions> | undefined
+  authorize: ImporterAppOptions['authorize']
+  importOptions: NonNullable<ImporterAppOptions['importOptions']>
+  onUnexpectedError: NonNullable<ImporterAppOptions['onUnexpectedError']>
+}

@@ -1,0 +1,249 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { ImportSummary, ProductImporter } from '@product-importer/core'
+import Busboy from 'busboy'
+import type { H3Event } from 'h3'
+import { filenameFromDisposition, looksLikeCsv, mediaType } from './_content-type.js'
+import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
+import { ApiError, type ApiErrorCode } from './errors.js'
+import { json, toJobJson } from './serialize.js'
+import type { ResolvedOptions } from './types.js'
+
+/** The job an upload goes into: an existing pending one, or a new one. */
+export interface UploadTarget {
+  jobId?: string
+  filename?: string | null
+  dryRun: boolean
+}
+
+/** How long to let a finished upload's import settle, so small files answer with their outcome. */
+const SETTLE_MS = 1000
+
+interface Started {
+  jobId: Promise<string>
+  run: Promise<ImportSummary>
+  /** Settles when the whole body has been read (or reading failed). */
+  bodyDone: Promise<void>
+}
+
+/**
+ * Streams the request body (raw CSV or multipart field `file`) into an import job and answers
+ * 202 with the job once the body is in, or with the error that ended the import.
+ */
+export async function receiveUpload(
+  event: H3Event,
+  importer: ProductImporter,
+  options: ResolvedOptions,
+  target: UploadTarget,
+): Promise<Response> {
+  const close = { connection: 'close' }
+  const declared = contentLength(event)
+  if (declared !== undefined && declared > options.maxUploadBytes) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${options.maxUploadBytes} bytes`, {
+      details: { max_bytes: options.maxUploadBytes },
+      headers: close,
+    })
+  }
+  const meter: BodyMeter = { bytes: 0, exceeded: false }
+  const chunks = bodyChunks(event, options.maxUploadBytes, meter)
+  const type = mediaType(event.req.headers.get('content-type'))
+  const start = (
+    source: AsyncIterable<Uint8Array> | Readable,
+    filename: string | undefined,
+    dryRun: boolean,
+  ) => {
+    const name = filename ?? target.filename ?? undefined
+    const jobId = target.jobId
+      ? Promise.resolve(target.jobId)
+      : importer.imports
+          .create({
+            ...(name ? { filename: name } : {}),
+            ...(declared === undefined ? {} : { bytesTotal: declared }),
+            dryRun,
+          })
+          .then((job) => job.id)
+    const run = jobId.then((id) =>
+      importer.imports.run(id, source, {
+        ...options.importOptions,
+        ...(name ? { filename: name } : {}),
+        ...(declared === undefined ? {} : { bytesTotal: declared }),
+        dryRun,
+      }),
+    )
+    return { jobId, run }
+  }
+
+  let started: Started
+  if (type === 'multipart/form-data') {
+    started = await startMultipart(event, chunks, target.dryRun, start)
+  } else {
+    const filename =
+      event.url.searchParams.get('filename') ??
+      filenameFromDisposition(event.req.headers.get('content-disposition')) ??
+      target.filename ??
+      undefined
+    if (type === 'application/x-www-form-urlencoded' || !looksLikeCsv(filename, type)) {
+      throw notCsv(type, filename)
+    }
+    const tapped = tap(chunks)
+    started = { ...start(tapped.source, filename, target.dryRun), bodyDone: tapped.done }
+  }
+  return answer(importer, options, started, meter)
+}
+
+async function answer(
+  importer: ProductImporter,
+  options: ResolvedOptions,
+  started: Started,
+  meter: BodyMeter,
+): Promise<Response> {
+  started.bodyDone.catch(() => {})
+  started.run.catch(() => {})
+  const jobId = await started.jobId
+  const first = await Promise.race([
+    started.bodyDone.then(
+      () => 'body' as const,
+      () => 'body' as const,
+    ),
+    started.run.then(() => 'run' as const),
+  ])
+  let summary: ImportSummary | undefined
+  if (first === 'run') summary = await started.run
+  else if (!meter.exceeded) {
+    summary = await Promise.race([started.run, delay(SETTLE_MS)])
+  }
+  if (meter.exceeded) {
+    await started.run.catch(() => {})
+    throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${options.maxUploadBytes} bytes`, {
+      details: { max_bytes: options.maxUploadBytes, job_id: jobId },
+      headers: { connection: 'close' },
+    })
+  }
+  const job = await importer.imports.get(jobId)
+  if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}`)
+  const body = toJobJson(job, options.basePath)
+  if (summary?.status === 'failed') {
+    const code = (summary.error?.code ?? 'SOURCE_FAILED') as ApiErrorCode
+    // The caller gets the failed job to look at along with the reason.
+    throw new ApiError(code, summary.error?.message ?? 'The import failed', {
+      details: { job_id: jobId, job: body },
+      headers: first === 'run' ? { connection: 'close' } : {},
+    })
+  }
+  const headers: Record<string, string> = { location: body.progress_url }
+  if (first === 'run') headers.connection = 'close'
+  return json(body, 202, headers)
+}
+
+function startMultipart(
+  event: H3Event,
+  chunks: AsyncIterable<Uint8Array>,
+  dryRunDefault: boolean,
+  start: (
+    source: Readable,
+    filename: string | undefined,
+    dryRun: boolean,
+  ) => Omit<Started, 'bodyDone'>,
+): Promise<Started> {
+  return new Promise<Started>((resolve, reject) => {
+    let busboy: Busboy.Busboy
+    try {
+      busboy = Busboy({
+        headers: { 'content-type': event.req.headers.get('content-type') ?? '' },
+        limits: { fields: 20, fieldSize: 64 * 1024, parts: 50 },
+      })
+    } catch (error) {
+      reject(
+        new ApiError('VALIDATION_FAILED', `Malformed multipart body: ${(error as Error).message}`),
+      )
+      return
+    }
+    let dryRun = dryRunDefault
+    let file: Readable | undefined
+    let refused: ApiError | undefined
+    busboy.on('field', (name, value) => {
+      if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
+    })
+    busboy.on('file', (name, stream, info) => {
+      if (name !== 'file' || file || refused) {
+        stream.resume()
+        return
+      }
+      if (!looksLikeCsv(info.filename, mediaType(info.mimeType))) {
+        refused = notCsv(info.mimeType, info.filename)
+        stream.resume()
+        feeding.controller.abort()
+        return
+      }
+      file = stream
+      resolve({ ...start(stream, info.filename || undefined, dryRun), bodyDone: feeding.done })
+    })
+    const feeding = feed(chunks, busboy, () => file)
+    feeding.done.then(
+      () => {
+        if (refused) reject(refused)
+        else if (!file)
+          reject(new ApiError('FILE_REQUIRED', 'Send the CSV in the multipart field "file"'))
+      },
+      (error: unknown) => {
+        if (refused) reject(refused)
+        else if (error instanceof ApiError) reject(error)
+        else
+          reject(
+            new ApiError(
+              'VALIDATION_FAILED',
+              `Malformed multipart body: ${(error as Error).message}`,
+            ),
+          )
+      },
+    )
+  })
+}
+
+/** Pipes the body into busboy; a failure also fails the file stream the import reads. */
+function feed(
+  chunks: AsyncIterable<Uint8Array>,
+  busboy: Busboy.Busboy,
+  file: () => Readable | undefined,
+) {
+  const controller = new AbortController()
+  const done = pipeline(Readable.from(chunks, { objectMode: false }), busboy, {
+    signal: controller.signal,
+  }).catch((error: unknown) => {
+    const stream = file()
+    if (stream && !stream.readableEnded) stream.destroy(error as Error)
+    throw error
+  })
+  return { done, controller }
+}
+
+/** Passes chunks through and tells when the source ran out or failed. */
+function tap(chunks: AsyncIterable<Uint8Array>) {
+  let settle!: (error?: unknown) => void
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error))
+  })
+  async function* source() {
+    try {
+      for await (const chunk of chunks) yield chunk
+      settle()
+    } catch (error) {
+      settle(error)
+      throw error
+    }
+  }
+  return { source: source(), done }
+}
+
+function notCsv(type: string, filename: string | undefined): ApiError {
+  return new ApiError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Expected a CSV file, got ${filename ? `"${filename}" ` : ''}(${type || 'no content type'}); send text/csv or a .csv file`,
+    { headers: { connection: 'close' } },
+  )
+}
+
+function delay(ms: number): Promise<undefined> {
+  return sleep(ms, undefined, { ref: false })
+}
