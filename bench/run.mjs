@@ -1,0 +1,98 @@
+// `npm run bench`: the import benchmarks, written into docs/benchmarks.md between markers.
+//   node bench/run.mjs [--rows 500000] [--big 2000000] [--runs 3] [--no-write]
+// Runs the PostgreSQL and HTTP benchmarks too when their scripts are present (bench/pg.mjs,
+// bench/http.mjs); each writes its own section.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import { writeProductsFile } from './generate.mjs'
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '500000' },
+    big: { type: 'string', default: '2000000' },
+    runs: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+})
+const rows = Number(values.rows)
+const big = Number(values.big)
+const runs = Number(values.runs)
+
+async function dataFile(n) {
+  const file = `bench/.data/products-${n}.csv`
+  if (!existsSync(file)) await writeProductsFile(n, file)
+  return file
+}
+
+function importOnce(file, db, extra = []) {
+  const out = execFileSync(process.execPath, ['bench/import-sqlite.mjs', file, db, ...extra], {
+    encoding: 'utf8',
+  })
+  return JSON.parse(out.trim().split('\n').at(-1))
+}
+
+function freshDb(name) {
+  const db = `bench/.data/${name}.db`
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true })
+  return db
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+async function sqliteBench() {
+  const file = await dataFile(rows)
+  const first = []
+  const again = []
+  for (let i = 0; i < runs; i++) {
+    const db = freshDb('bench')
+    first.push(importOnce(file, db))
+    again.push(importOnce(file, db))
+  }
+  const bigRun = big > 0 ? importOnce(await dataFile(big), freshDb('bench-big')) : undefined
+  freshDb('bench')
+  freshDb('bench-big')
+  const row = (label, results, target) =>
+    `| ${label} | ${median(results.map((r) => r.ms))} ms (${results.map((r) => r.ms).join(', ')}) | ${Math.round((rows * 1000) / median(results.map((r) => r.ms))).toLocaleString('en-US')} | ${Math.max(...results.map((r) => r.peakRssMb))} MB | ${Math.max(...results.map((r) => r.loopP99Ms))} / ${Math.max(...results.map((r) => r.loopMaxMs))} ms | ${target} |`
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; median of ${runs} runs (all runs in brackets).`,
+    '',
+    '| scenario | time | rows/s | peak RSS | event loop p99 / max | target |',
+    '| --- | --- | --- | --- | --- | --- |',
+    row(`first import, ${rows.toLocaleString('en-US')} rows`, first, '<= 5 s, RSS <= 200 MB, p99 <= 100 ms'),
+    row(`re-import, same file`, again, '<= 5 s'),
+  ]
+  if (bigRun) {
+    const base = Math.max(...first.map((r) => r.peakRssMb))
+    lines.push(
+      `| first import, ${big.toLocaleString('en-US')} rows | ${bigRun.ms} ms | ${Math.round((big * 1000) / bigRun.ms).toLocaleString('en-US')} | ${bigRun.peakRssMb} MB (${Math.round((bigRun.peakRssMb / base - 1) * 100)}% vs ${rows.toLocaleString('en-US')}) | ${bigRun.loopP99Ms} / ${bigRun.loopMaxMs} ms | RSS <= 20% above ${rows.toLocaleString('en-US')} rows |`,
+    )
+  }
+  const s = first[0].summary
+  lines.push('', `Summary of the first import: ${JSON.stringify({ ...s, durationMs: undefined })}`)
+  return lines.join('\n')
+}
+
+function writeSection(name, text) {
+  const file = 'docs/benchmarks.md'
+  const doc = readFileSync(file, 'utf8')
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
+  const from = doc.indexOf(start)
+  const to = doc.indexOf(end)
+  if (from === -1 || to === -1) throw new Error(`docs/benchmarks.md has no ${start} ... ${end} section`)
+  writeFileSync(file, `${doc.slice(0, from + start.length)}\n${text}\n${doc.slice(to)}`)
+}
+
+if (!values.only || values.only === 'sqlite') {
+  const text = await sqliteBench()
+  console.log(text)
+  if (!values['no-write']) writeSection('sqlite', text)
+}
+for (const name of ['pg', 'http']) {
+  if (values.only && values.only !== name) continue
+  if (!existsSync(`bench/${name}.mjs`)) continue
+  execFileSync(process.execPath, [`bench/${name}.mjs`], { stdio: 'inherit' })
+}
