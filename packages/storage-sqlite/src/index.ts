@@ -1,1 +1,4 @@
-export {}
+// Public surface of @product-importer/storage-sqlite.
+
+export { type SqliteStorage, sqliteStorage } from './sqlite-storage.js'
+export type { SqliteStorageOptions } from './types.js'

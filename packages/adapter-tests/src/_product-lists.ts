@@ -1,0 +1,166 @@
+import type { ProductFilter, ProductRecord } from '@product-importer/core'
+import { describe, expect, it } from 'vitest'
+import { insertProducts, newestFirst, productRecord } from './_fixtures.js'
+import type { ConformanceTarget, CurrentTarget } from './types.js'
+
+const CATALOG = [
+  { sku: 'LAMP-001', name: 'Desk Lamp', description: 'Warm LIGHT for reading', active: true },
+  { sku: 'lamp-002', name: 'Floor lamp', description: 'Tall', active: false },
+  {
+    sku: 'CHAIR-1',
+    name: 'Office Chair',
+    description: 'Ergonomic, with a lamp holder',
+    active: true,
+  },
+  { sku: 'TABLE-1', name: 'Table', description: 'Oak', active: true },
+]
+
+async function skusOf(t: ConformanceTarget, filter: ProductFilter): Promise<string[]> {
+  const page = await t.storage.listProducts({ ...filter, pageSize: 100 })
+  expect(await t.storage.countProducts(filter)).toBe(page.total)
+  return page.items.map((p) => p.sku).sort()
+}
+
+async function walk(t: ConformanceTarget, filter: ProductFilter, pageSize: number) {
+  const seen: ProductRecord[] = []
+  let cursor: string | undefined
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await t.storage.listProducts({ ...filter, pageSize, cursor, withTotal: false })
+    seen.push(...page.items)
+    cursor = page.nextCursor
+    if (!cursor) return seen
+  }
+  throw new Error('the cursor never reached the last page')
+}
+
+/** Listing, filtering, paging, counting and streaming products. */
+export function describeProductLists(target: CurrentTarget): void {
+  describe('product lists', () => {
+    it('lists products newest first, then by id descending', async () => {
+      const t = target()
+      const older = await insertProducts(t, 3)
+      const at = new Date(Date.UTC(2030, 0, 1))
+      const tied = [productRecord({ createdAt: at }), productRecord({ createdAt: at })]
+      for (const record of tied) await t.storage.insertProduct(record)
+      const page = await t.storage.listProducts({})
+      expect(page.items).toEqual([...older, ...tied].sort(newestFirst))
+      expect(page.total).toBe(5)
+      expect(page.nextCursor).toBeUndefined()
+    })
+
+    it('filters by SKU, name and description substrings, ignoring ASCII case', async () => {
+      const t = target()
+      for (const fields of CATALOG) await t.storage.insertProduct(productRecord(fields))
+      expect(await skusOf(t, { sku: 'Lamp' })).toEqual(['LAMP-001', 'lamp-002'])
+      expect(await skusOf(t, { name: 'LAMP' })).toEqual(['LAMP-001', 'lamp-002'])
+      expect(await skusOf(t, { description: 'light' })).toEqual(['LAMP-001'])
+      expect(await skusOf(t, { name: 'sofa' })).toEqual([])
+    })
+
+    it('filters by active and by q across SKU, name and description', async () => {
+      const t = target()
+      for (const fields of CATALOG) await t.storage.insertProduct(productRecord(fields))
+      expect(await skusOf(t, { active: false })).toEqual(['lamp-002'])
+      expect(await skusOf(t, { active: true })).toEqual(['CHAIR-1', 'LAMP-001', 'TABLE-1'])
+      expect(await skusOf(t, { q: 'lamp' })).toEqual(['CHAIR-1', 'LAMP-001', 'lamp-002'])
+      expect(await skusOf(t, { q: 'table-1' })).toEqual(['TABLE-1'])
+      expect(await skusOf(t, { q: 'lamp', active: true, name: 'desk' })).toEqual(['LAMP-001'])
+    })
+
+    it('treats % and _ in a filter as plain characters', async () => {
+      const t = target()
+      for (const name of ['100% cotton', '100 cotton', 'a_b', 'axb']) {
+        await t.storage.insertProduct(productRecord({ name }))
+      }
+      const names = async (name: string) =>
+        (await t.storage.listProducts({ name })).items.map((p) => p.name)
+      expect(await names('0%')).toEqual(['100% cotton'])
+      expect(await names('a_b')).toEqual(['a_b'])
+    })
+
+    it('pages with page and pageSize, counting every match', async () => {
+      const t = target()
+      const all = (await insertProducts(t, 25)).sort(newestFirst)
+      const page = (n: number) => t.storage.listProducts({ page: n, pageSize: 10 })
+      const [first, third, fourth] = await Promise.all([page(1), page(3), page(4)])
+      expect(first.items).toEqual(all.slice(0, 10))
+      expect(first.total).toBe(25)
+      expect(third.items).toEqual(all.slice(20))
+      expect(fourth).toMatchObject({ items: [], total: 25 })
+      expect((await t.storage.listProducts({})).items).toHaveLength(20)
+    })
+
+    it('leaves the total out when asked not to count', async () => {
+      const t = target()
+      await insertProducts(t, 3)
+      const page = await t.storage.listProducts({ withTotal: false })
+      expect(page.items).toHaveLength(3)
+      expect(page.total).toBeUndefined()
+    })
+
+    it('walks every product exactly once, newest first, with nextCursor', async () => {
+      const t = target()
+      // Groups of four share a creation time, so the cursor must break ties by id.
+      const base = Date.UTC(2025, 5, 1)
+      const all: ProductRecord[] = []
+      for (let i = 0; i < 23; i++) {
+        const createdAt = new Date(base + Math.floor(i / 4) * 1000)
+        all.push(await t.storage.insertProduct(productRecord({ createdAt })))
+      }
+      expect(await walk(t, {}, 5)).toEqual(all.sort(newestFirst))
+    })
+
+    it('keeps the filter while walking with nextCursor', async () => {
+      const t = target()
+      const all = await insertProducts(t, 12, (i) => ({ active: i % 3 !== 0 }))
+      const active = all.filter((p) => p.active).sort(newestFirst)
+      expect(await walk(t, { active: true }, 3)).toEqual(active)
+    })
+
+    it('counts all products or those matching a filter', async () => {
+      const t = target()
+      expect(await t.storage.countProducts()).toBe(0)
+      await insertProducts(t, 7, (i) => ({ active: i < 2 }))
+      expect(await t.storage.countProducts()).toBe(7)
+      expect(await t.storage.countProducts({ active: true })).toBe(2)
+    })
+  })
+
+  describe('product streams', () => {
+    it('streams every product oldest first, in chunks of the asked size', async () => {
+      const t = target()
+      const all = await insertProducts(t, 25)
+      const chunks: ProductRecord[][] = []
+      for await (const chunk of t.storage.streamProducts({}, { chunkSize: 10 })) chunks.push(chunk)
+      expect(chunks.map((c) => c.length)).toEqual([10, 10, 5])
+      expect(chunks.flat()).toEqual(all.sort(newestFirst).reverse())
+    })
+
+    it('streams only the products matching the filter', async () => {
+      const t = target()
+      const all = await insertProducts(t, 9, (i) => ({ name: i % 2 ? 'Odd one' : 'Even one' }))
+      const streamed: ProductRecord[] = []
+      for await (const chunk of t.storage.streamProducts({ name: 'odd' }, { chunkSize: 2 })) {
+        streamed.push(...chunk)
+      }
+      expect(streamed).toEqual(all.filter((p) => p.name === 'Odd one'))
+    })
+
+    it('streams no chunk from an empty catalog', async () => {
+      const chunks: unknown[] = []
+      for await (const chunk of target().storage.streamProducts()) chunks.push(chunk)
+      expect(chunks).toEqual([])
+    })
+
+    it('stays usable after a consumer stops a stream early', async () => {
+      const t = target()
+      await insertProducts(t, 6)
+      for await (const chunk of t.storage.streamProducts({}, { chunkSize: 2 })) {
+        expect(chunk).toHaveLength(2)
+        break
+      }
+      await t.storage.insertProduct(productRecord())
+      expect(await t.storage.countProducts()).toBe(7)
+    })
+  })
+}

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe } from 'vitest'
+import { describeImportBatches } from './_import-batches.js'
+import { describeImportWriter } from './_import-writer.js'
+import { describeJobs } from './_jobs.js'
+import { describeProductLists } from './_product-lists.js'
+import { describeProducts } from './_products.js'
+import type { ConformanceTarget } from './types.js'
+
+/**
+ * Registers the conformance suite every storage adapter must pass. Each test gets a fresh target
+ * from `factory`, migrates it, and closes it afterwards; tests check stored rows through
+ * `target.raw`, not through the adapter under test.
+ *
+ * @example
+ * ```ts
+ * import { describeStorageConformance } from '@product-importer/adapter-tests'
+ *
+ * describeStorageConformance('sqlite', async () => {
+ *   const filename = await tempFile()
+ *   const storage = sqliteStorage({ filename })
+ *   const db = new Database(filename)
+ *   return {
+ *     storage,
+ *     raw: async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, unknown>[],
+ *     close: async () => { await storage.close(); db.close() },
+ *   }
+ * })
+ * ```
+ */
+export function describeStorageConformance(
+  name: string,
+  factory: () => Promise<ConformanceTarget>,
+): void {
+  describe(`${name} storage conformance`, () => {
+    let current: ConformanceTarget | undefined
+    const target = (): ConformanceTarget => {
+      if (!current) throw new Error('no storage: the factory failed before this test')
+      return current
+    }
+
+    beforeEach(async () => {
+      current = await factory()
+      await current.storage.migrate()
+    })
+
+    afterEach(async () => {
+      const done = current
+      current = undefined
+      await done?.close()
+    })
+
+    describeProducts(target)
+    describeProductLists(target)
+    describeImportWriter(target)
+    describeImportBatches(target)
+    describeJobs(target)
+  })
+}

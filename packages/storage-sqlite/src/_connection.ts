@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { ImporterDatabase } from '@product-importer/core/sql'
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { SqliteStorageOptions } from './types.js'
+
+/** The one connection of a storage, as the raw driver (hot path) and as Kysely (the rest). */
+export interface SqliteConnection {
+  database: BetterSqlite3.Database
+  db: Kysely<ImporterDatabase>
+  /** Closes Kysely, and the database when the adapter opened it. */
+  close(): Promise<void>
+}
+
+/** Opens (or adopts) the database and sets it up for the importer. */
+export function openConnection(options: SqliteStorageOptions): SqliteConnection {
+  const owned = !('database' in options)
+  const database = owned ? openFile(options.filename) : options.database
+  // The schema cascades row errors with their job; SQLite leaves foreign keys off by default.
+  database.pragma('foreign_keys = ON')
+  const db = new Kysely<ImporterDatabase>({
+    // Kysely closes what it is given on destroy(); the adapter decides that itself, so Kysely
+    // gets a view of the database without close().
+    dialect: new SqliteDialect({
+      database: { prepare: (sql) => database.prepare(sql), close: () => {} },
+    }),
+  })
+  return {
+    database,
+    db,
+    async close() {
+      await db.destroy()
+      if (owned && database.open) database.close()
+    },
+  }
+}
+
+function openFile(filename: string): BetterSqlite3.Database {
+  const inMemory = filename === ':memory:' || filename === ''
+  if (!inMemory && !filename.startsWith('file:')) mkdirSync(dirname(filename), { recursive: true })
+  const database = new BetterSqlite3(filename)
+  // WAL lets readers (the API, exports) run while an import writes; NORMAL is durable across
+  // application crashes in WAL mode and much faster than FULL.
+  if (!database.memory) database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('busy_timeout = 5000')
+  return database
+}

@@ -1,0 +1,104 @@
+import {
+  type BatchResult,
+  ImporterError,
+  type ImportRow,
+  type ImportWriter,
+} from '@product-importer/core'
+import type BetterSqlite3 from 'better-sqlite3'
+import { createUuidV7 } from './_uuid-v7.js'
+import { createWriterTables, type WriterTables } from './_writer-tables.js'
+
+/**
+ * The import hot path: raw prepared statements on the driver, one transaction per batch, and a
+ * write only for rows that change something.
+ */
+export function createImportWriter(
+  database: BetterSqlite3.Database,
+  dryRun: boolean,
+): ImportWriter {
+  const tables = createWriterTables(database, dryRun)
+  const newId = createUuidV7()
+  const begin = database.prepare('BEGIN')
+  const commit = database.prepare('COMMIT')
+  const rollback = database.prepare('ROLLBACK')
+  let closed = false
+
+  return {
+    async write(rows) {
+      if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
+      begin.run()
+      try {
+        const result = applyBatch(tables, newId, rows)
+        commit.run()
+        return result
+      } catch (error) {
+        if (database.inTransaction) rollback.run()
+        throw error
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      if (database.open) tables.drop()
+    },
+  }
+}
+
+function applyBatch(
+  tables: WriterTables,
+  newId: (at: number) => string,
+  rows: readonly ImportRow[],
+): BatchResult {
+  const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
+  const at = Date.now()
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!
+    const stored = tables.find(row.skuKey)
+    let outcome: 'created' | 'updated' | 'unchanged'
+    if (stored === undefined) {
+      if (row.name === undefined) {
+        result.rejected.push({
+          index,
+          column: 'name',
+          message: 'name is required for a new product',
+        })
+        continue
+      }
+      tables.insert(
+        newId(at),
+        row.sku,
+        row.skuKey,
+        row.name,
+        row.description ?? '',
+        row.priceCents ?? null,
+        row.quantity ?? 0,
+        row.active === false ? 0 : 1,
+        at,
+      )
+      outcome = 'created'
+    } else {
+      const name = row.name ?? stored[2]
+      const description = row.description ?? stored[3]
+      const price = row.priceCents === undefined ? stored[4] : row.priceCents
+      const quantity = row.quantity ?? stored[5]
+      const active = row.active === undefined ? stored[6] : row.active ? 1 : 0
+      if (
+        row.sku === stored[1] &&
+        name === stored[2] &&
+        description === stored[3] &&
+        price === stored[4] &&
+        quantity === stored[5] &&
+        active === stored[6]
+      ) {
+        outcome = 'unchanged'
+      } else {
+        tables.update(stored, row.skuKey, row.sku, name, description, price, quantity, active, at)
+        outcome = 'updated'
+      }
+    }
+    // A SKU this writer already wrote counts once, as a duplicate, whatever the row did.
+    if (tables.markWritten(row.skuKey)) result[outcome]++
+    else result.duplicates++
+  }
+  return result
+}

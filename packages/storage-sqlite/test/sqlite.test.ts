@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describeStorageConformance } from '@product-importer/adapter-tests'
+import { skuKey } from '@product-importer/core'
+import { sqliteStorage } from '@product-importer/storage-sqlite'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const dirs: string[] = []
+async function tempFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'product-importer-sqlite-'))
+  dirs.push(dir)
+  return join(dir, 'products.db')
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+const bindable = (value: unknown) =>
+  typeof value === 'boolean' ? Number(value) : value instanceof Date ? value.getTime() : value
+
+describeStorageConformance('sqlite', async () => {
+  const filename = await tempFile()
+  const storage = sqliteStorage({ filename })
+  let db: Database.Database | undefined
+  return {
+    storage,
+    async raw(sql, params = []) {
+      db ??= new Database(filename)
+      const statement = db.prepare(sql)
+      const values = params.map(bindable)
+      if (statement.reader) return statement.all(...values) as Record<string, unknown>[]
+      statement.run(...values)
+      return []
+    },
+    async close() {
+      await storage.close()
+      db?.close()
+    },
+  }
+})
+
+const row = (sku: string, fields: { name?: string; quantity?: number } = {}) => ({
+  line: 2,
+  sku,
+  skuKey: skuKey(sku),
+  ...fields,
+})
+
+describe('sqlite storage', () => {
+  it('opens nothing until first used, then creates the file and its folder', async () => {
+    const filename = join(await tempFile(), '..', 'nested', 'products.db')
+    const storage = sqliteStorage({ filename })
+    expect(existsSync(filename)).toBe(false)
+    await storage.migrate()
+    expect(existsSync(filename)).toBe(true)
+    await storage.close()
+  })
+
+  it('runs a file database in WAL mode', async () => {
+    const filename = await tempFile()
+    await using storage = sqliteStorage({ filename })
+    await storage.migrate()
+    const db = new Database(filename, { readonly: true })
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    db.close()
+  })
+
+  it('works in memory', async () => {
+    await using storage = sqliteStorage({ filename: ':memory:' })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    expect(await writer.write([row('A-1', { name: 'A' })])).toMatchObject({ created: 1 })
+    await writer.close()
+    expect(await storage.countProducts()).toBe(1)
+  })
+
+  it('leaves a database it was given open, and drops its temporary tables', async () => {
+    const db = new Database(await tempFile())
+    const storage = sqliteStorage({ database: db })
+    await storage.migrate()
+    for (const dryRun of [false, true]) {
+      const writer = await storage.openImportWriter({ dryRun })
+      await writer.write([row('A-1', { name: 'A' })])
+      await writer.close()
+    }
+    await storage.close()
+    expect(db.open).toBe(true)
+    expect(db.prepare('SELECT name FROM sqlite_temp_master').all()).toEqual([])
+    expect(db.prepare('SELECT sku FROM products').all()).toEqual([{ sku: 'A-1' }])
+    db.close()
+  })
+
+  it('closes the database it opened, after which calls fail', async () => {
+    const storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    await storage[Symbol.asyncDispose]()
+    await storage.close()
+    await expect(storage.countProducts()).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+  })
+
+  it('gives imported products time-ordered UUIDs', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const skus = Array.from({ length: 2000 }, (_, i) => `U-${i}`)
+    await writer.write(skus.map((sku) => row(sku, { name: sku })))
+    await writer.close()
+    const ids: string[] = []
+    for (const sku of skus) ids.push((await storage.getProductBySkuKey(skuKey(sku)))!.id)
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    }
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual(ids)
+  })
+
+  // Each write() is one transaction on the synchronous driver: it blocks the event loop while it
+  // runs, so the importer's 10,000-row batches (about 60 ms each) are the unit of atomicity.
+  it('applies a 10,000-row batch as one transaction, all or nothing', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const rows = Array.from({ length: 10_000 }, (_, i) => row(`T-${i}`, { name: `T ${i}` }))
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const failing = [...rows.slice(0, 9_999), row('T-9999', { name: 'T', quantity: Number.NaN })]
+    await expect(writer.write(failing)).rejects.toThrow(/NOT NULL/)
+    expect(await storage.countProducts()).toBe(0)
+    expect(await writer.write(rows)).toMatchObject({ created: 10_000 })
+    await writer.close()
+    expect(await storage.countProducts()).toBe(10_000)
+  })
+})
