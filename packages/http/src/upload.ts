@@ -173,7 +173,8 @@ function startMultipart(
       if (!looksLikeCsv(info.filename, mediaType(info.mimeType))) {
         refused = notCsv(info.mimeType, info.filename)
         stream.resume()
-        feeding.controller.abort()
+        // Answered now; the connection closes with the answer.
+        reject(refused)
         return
       }
       file = stream
@@ -207,15 +208,14 @@ function feed(
   busboy: Busboy.Busboy,
   file: () => Readable | undefined,
 ) {
-  const controller = new AbortController()
-  const done = pipeline(Readable.from(chunks, { objectMode: false }), busboy, {
-    signal: controller.signal,
-  }).catch((error: unknown) => {
-    const stream = file()
-    if (stream && !stream.readableEnded) stream.destroy(error as Error)
-    throw error
-  })
-  return { done, controller }
+  const done = pipeline(Readable.from(chunks, { objectMode: false }), busboy).catch(
+    (error: unknown) => {
+      const stream = file()
+      if (stream && !stream.readableEnded) stream.destroy(error as Error)
+      throw error
+    },
+  )
+  return { done }
 }
 
 /** Passes chunks through and tells when the source ran out or failed. */
