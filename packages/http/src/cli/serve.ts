@@ -7,7 +7,7 @@ import { createImporterApp } from '../app.js'
 import type { Command } from './run.js'
 import { openStorage, storageOptions } from './storage.js'
 
-/** How long open responses get after the imports stopped before their sockets are closed. */
+/** How long running imports get to stop at a batch boundary before their uploads are cut. */
 const DRAIN_MS = 3_000
 
 /** Whether `host` only accepts connections from this machine. */
@@ -64,13 +64,15 @@ export const serveCommand: Command = {
     console.log(`${signal}: stopping; running imports are cancelled between batches`)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
-    // Cancelling lets each import commit or roll back its current batch and mark the job.
-    await importer.close()
-    // Answers to cancelled uploads go out now; event streams end with the storage.
-    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
-    timer.unref()
+    // Cancelling lets each import finish its current batch and mark its job. An upload whose
+    // client went quiet never reaches a batch boundary: closing its socket fails it instead.
+    const stopping = importer.close()
+    const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS)
+    force.unref()
+    await stopping
+    clearTimeout(force)
+    server.closeAllConnections()
     await closed
-    clearTimeout(timer)
     return 0
   },
 }
