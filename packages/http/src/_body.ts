@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
 import { ApiError } from './errors.js'
@@ -21,6 +22,7 @@ export async function readJson(event: H3Event, maxBytes: number): Promise<unknow
   }
   const declared = Number(event.req.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
+  assertBodyUnread(event)
   const body = event.req.body
   if (!body) throw new ApiError('INVALID_JSON', 'The request has no body')
   const chunks: Uint8Array[] = []
@@ -73,4 +75,18 @@ export function queryOf(event: H3Event): Record<string, string> {
 /** The route parameter `name`. */
 export function param(event: H3Event, name: string): string {
   return decodeURIComponent(event.context.params?.[name] ?? '')
+}
+
+/**
+ * Fails clearly when a host middleware (a body parser mounted before the app) already drained
+ * the request: the app reads bodies itself.
+ */
+export function assertBodyUnread(event: H3Event): void {
+  const req = event.runtime?.node?.req as (IncomingMessage & { body?: unknown }) | undefined
+  if (req && req.body !== undefined && req.readableEnded) {
+    throw new ApiError(
+      'BODY_CONSUMED',
+      'The request body was already read by a middleware of the host (mount the importer before body parsers such as express.json())',
+    )
+  }
 }

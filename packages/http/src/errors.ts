@@ -8,6 +8,7 @@ export type HttpOnlyErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'CSRF_REJECTED'
+  | 'BODY_CONSUMED'
   | 'INTERNAL'
 
 /** Every `error.code` an API response can carry. */
@@ -40,6 +41,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   STORAGE_FAILED: 500,
+  BODY_CONSUMED: 500,
   INTERNAL: 500,
 }
 

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ImportSummary, ProductImporter } from '@product-importer/core'
 import Busboy from 'busboy'
 import type { H3Event } from 'h3'
+import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType } from './_content-type.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
 import { ApiError, type ApiErrorCode } from './errors.js'
@@ -37,6 +38,7 @@ export async function receiveUpload(
   options: ResolvedOptions,
   target: UploadTarget,
 ): Promise<Response> {
+  assertBodyUnread(event)
   const close = { connection: 'close' }
   const declared = contentLength(event)
   if (declared !== undefined && declared > options.maxUploadBytes) {

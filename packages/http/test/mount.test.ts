@@ -29,3 +29,36 @@ describe('mounted under a base path', () => {
     expect(Object.keys(doc.paths)).toContain(`${base}/api/products/`)
   })
 })
+
+describe('mounted in Express after a body parser', () => {
+  it('says the body was already read instead of failing obscurely', async () => {
+    const { default: express } = await import('express')
+    const { createImporterApp, toNodeHandler } = await import('@product-importer/http')
+    const { createProductImporter } = await import('@product-importer/core')
+    const { sqliteStorage } = await import('@product-importer/storage-sqlite')
+    const importer = createProductImporter({ storage: sqliteStorage({ filename: ':memory:' }) })
+    const app = express()
+    app.use(express.json())
+    app.use(
+      '/p',
+      toNodeHandler(createImporterApp(importer, { basePath: '/p', onUnexpectedError: () => {} })),
+    )
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      const { port } = server.address() as { port: number }
+      const res = await fetch(
+        `http://127.0.0.1:${port}/p/api/products/`,
+        jsonInit('POST', { sku: 'A', name: 'A' }),
+      )
+      expect(res.status).toBe(500)
+      const body = (await res.json()) as Json
+      expect(body.error.code).toBe('BODY_CONSUMED')
+      expect(body.error.message).toContain('express.json()')
+    } finally {
+      server.closeAllConnections()
+      server.close()
+      await importer.close()
+    }
+  })
+})
