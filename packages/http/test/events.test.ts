@@ -31,7 +31,7 @@ async function readEvents(
 
 async function slowUpload(t: TestServer, url: string, rows: number, pauseMs: number) {
   async function* slow() {
-    for await (const chunk of generatedCsv(rows, 500)) {
+    for await (const chunk of generatedCsv(rows, 250)) {
       yield chunk
       await new Promise((r) => setTimeout(r, pauseMs))
     }
@@ -54,7 +54,7 @@ describe('import progress as Server-Sent Events', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const reading = readEvents(res)
-    const upload = await slowUpload(t, job.upload_url, 5000, 2)
+    const upload = await slowUpload(t, job.upload_url, 5000, 25)
     expect(upload.status).toBe(202)
     const events = parseSse(await reading)
     expect(events[0]).toMatchObject({
@@ -85,7 +85,7 @@ describe('import progress as Server-Sent Events', () => {
   it('gives a late subscriber or a reconnect the state it missed', async () => {
     const t = await startServer({ importOptions: { batchSize: 500 } })
     const job = (await (await t.api('/api/import/', jsonInit('POST', {}))).json()) as Json
-    const uploading = slowUpload(t, job.upload_url, 4000, 3)
+    const uploading = slowUpload(t, job.upload_url, 4000, 20)
     // First subscriber drops after the first running event...
     const first = parseSse(
       await readEvents(await t.api(job.events_url), (text) => text.includes('"status":"running"')),
