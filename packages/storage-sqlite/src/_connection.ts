@@ -17,7 +17,7 @@ export interface SqliteConnection {
 export function openConnection(options: SqliteStorageOptions): SqliteConnection {
   const owned = !('database' in options)
   const database = owned ? openFile(options.filename) : options.database
-  // The schema cascades row errors with their job; SQLite leaves foreign keys off by default.
+  // Row errors cascade with their job; SQLite builds other than this driver's default to off.
   database.pragma('foreign_keys = ON')
   const db = new Kysely<ImporterDatabase>({
     // Kysely closes what it is given on destroy(); the adapter decides that itself, so Kysely
