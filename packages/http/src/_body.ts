@@ -72,9 +72,16 @@ export function queryOf(event: H3Event): Record<string, string> {
   return Object.fromEntries(event.url.searchParams)
 }
 
-/** The route parameter `name`. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The id in route parameter `name`. Ids are UUIDs: anything else cannot exist, so it is a 404
+ * here rather than a query some databases reject (PostgreSQL's uuid type).
+ */
 export function param(event: H3Event, name: string): string {
-  return decodeURIComponent(event.context.params?.[name] ?? '')
+  const value = event.context.params?.[name] ?? ''
+  if (!UUID.test(value)) throw new ApiError('NOT_FOUND', `No such id: ${value.slice(0, 100)}`)
+  return value.toLowerCase()
 }
 
 /**

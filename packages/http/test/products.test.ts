@@ -148,6 +148,12 @@ describe('products REST API', () => {
     expect(form.status).toBe(415)
     expect(((await form.json()) as Json).error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
 
+    for (const path of ['/api/products/not-an-id/', '/api/import/not-an-id/events']) {
+      const res = await t.api(path)
+      expect(res.status, path).toBe(404)
+      expect(((await res.json()) as Json).error.code).toBe('NOT_FOUND')
+    }
+
     const unknown = await t.api('/api/nothing-here')
     expect(unknown.status).toBe(404)
     expect(((await unknown.json()) as Json).error.code).toBe('ROUTE_NOT_FOUND')
