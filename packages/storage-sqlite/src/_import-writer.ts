@@ -51,7 +51,7 @@ function applyBatch(
 ): BatchResult {
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
-  for (let index = 0; index < rows.length; index++) {
+  for (const index of inKeyOrder(rows)) {
     const row = rows[index]!
     const stored = tables.find(row.skuKey)
     let outcome: 'created' | 'updated' | 'unchanged'
@@ -100,5 +100,21 @@ function applyBatch(
     if (tables.markWritten(row.skuKey)) result[outcome]++
     else result.duplicates++
   }
+  result.rejected.sort((a, b) => a.index - b.index)
   return result
+}
+
+/**
+ * Indexes of the rows sorted by SKU key. Keys are unique within a batch, so the order does not
+ * change the outcome, but visiting the key indexes in order touches each page once: a file in
+ * random SKU order then imports as fast as a sorted one.
+ */
+function inKeyOrder(rows: readonly ImportRow[]): number[] {
+  const order = Array.from(rows.keys())
+  // Stable, so a key repeated against the contract still applies in batch order.
+  return order.sort((a, b) => {
+    const x = rows[a]!.skuKey
+    const y = rows[b]!.skuKey
+    return x < y ? -1 : x > y ? 1 : 0
+  })
 }
