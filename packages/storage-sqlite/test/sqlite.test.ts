@@ -107,20 +107,25 @@ describe('sqlite storage', () => {
     await expect(storage.countProducts()).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
   })
 
-  it('gives imported products time-ordered UUIDs', async () => {
+  it('gives imported products UUIDs that grow from batch to batch', async () => {
     await using storage = sqliteStorage({ filename: await tempFile() })
     await storage.migrate()
     const writer = await storage.openImportWriter({ dryRun: false })
-    const skus = Array.from({ length: 2000 }, (_, i) => `U-${i}`)
-    await writer.write(skus.map((sku) => row(sku, { name: sku })))
+    const batches = [0, 1].map((b) =>
+      Array.from({ length: 1000 }, (_, i) => row(`U-${b}-${i}`, { name: 'U' })),
+    )
+    const ids: string[][] = []
+    for (const batch of batches) {
+      await writer.write(batch)
+      const stored = await Promise.all(batch.map((r) => storage.getProductBySkuKey(r.skuKey)))
+      ids.push(stored.map((p) => p!.id).sort())
+    }
     await writer.close()
-    const ids: string[] = []
-    for (const sku of skus) ids.push((await storage.getProductBySkuKey(skuKey(sku)))!.id)
-    for (const id of ids) {
+    for (const id of ids.flat()) {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     }
-    expect(new Set(ids).size).toBe(ids.length)
-    expect([...ids].sort()).toEqual(ids)
+    expect(new Set(ids.flat()).size).toBe(2000)
+    expect(ids[0]!.at(-1)! < ids[1]![0]!).toBe(true)
   })
 
   // Each write() is one transaction on the synchronous driver: it blocks the event loop while it
