@@ -1,5 +1,5 @@
 import { type ImporterErrorCode, isImporterError } from '@product-importer/core'
-import { HTTPError } from 'h3'
+import { HTTPError, HTTPResponse } from 'h3'
 
 /** Codes the HTTP adapter adds to those of the core. */
 export type HttpOnlyErrorCode =
@@ -73,11 +73,14 @@ export class ApiError extends Error {
  * Turns anything thrown while handling a request into the JSON error response. Unknown errors
  * become a 500 whose message hides internals; `onUnexpected` sees the original.
  */
-export function toErrorResponse(error: unknown, onUnexpected?: (error: unknown) => void): Response {
+export function toErrorResponse(
+  error: unknown,
+  onUnexpected?: (error: unknown) => void,
+): HTTPResponse {
   const { code, message, details, headers } = describe(error)
   if (statusOf(code) >= 500) onUnexpected?.(error)
   const body: ApiErrorBody = { error: { code, message, details } }
-  return new Response(JSON.stringify(body), {
+  return new HTTPResponse(JSON.stringify(body), {
     status: statusOf(code),
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   })

@@ -1,4 +1,5 @@
 import type { ImportJob, Product } from '@product-importer/core'
+import { HTTPResponse } from 'h3'
 import type { ImportJobJson, ProductJson } from './schemas.js'
 
 /** A product as the API returns it. */
@@ -62,9 +63,16 @@ export function toJobJson(job: ImportJob, basePath: string): ImportJobJson {
   }
 }
 
-/** A JSON response. */
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+/**
+ * A JSON response. An h3 `HTTPResponse` rather than a web `Response`: on Node its string body is
+ * written to the socket directly instead of through a web stream.
+ */
+export function json(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): HTTPResponse {
+  return new HTTPResponse(JSON.stringify(body), {
     status,
     headers: {
       'content-type': 'application/json; charset=utf-8',

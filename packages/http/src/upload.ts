@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ImportSummary, ProductImporter } from '@product-importer/core'
 import Busboy from 'busboy'
-import type { H3Event } from 'h3'
+import type { H3Event, HTTPResponse } from 'h3'
 import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType } from './_content-type.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
@@ -37,7 +37,7 @@ export async function receiveUpload(
   importer: ProductImporter,
   options: ResolvedOptions,
   target: UploadTarget,
-): Promise<Response> {
+): Promise<HTTPResponse> {
   assertBodyUnread(event)
   const close = { connection: 'close' }
   const declared = contentLength(event)
@@ -99,7 +99,7 @@ async function answer(
   options: ResolvedOptions,
   started: Started,
   meter: BodyMeter,
-): Promise<Response> {
+): Promise<HTTPResponse> {
   started.bodyDone.catch(() => {})
   started.run.catch(() => {})
   const jobId = await started.jobId
