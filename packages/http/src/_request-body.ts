@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
+import { ImporterError } from '@product-importer/core'
 import type { H3Event } from 'h3'
-import { ApiError } from './errors.js'
 
 /** Bytes seen of an upload, shared by the reader and the route that answers. */
 export interface BodyMeter {
@@ -19,15 +19,32 @@ export async function* bodyChunks(
   maxBytes: number,
   meter: BodyMeter,
 ): AsyncGenerator<Uint8Array> {
-  for await (const chunk of rawChunks(event)) {
-    meter.bytes += chunk.byteLength
-    if (meter.bytes > maxBytes) {
-      meter.exceeded = true
-      throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${maxBytes} bytes`, {
-        details: { max_bytes: maxBytes },
-      })
+  const chunks = rawChunks(event)
+  try {
+    for await (const chunk of chunks) {
+      meter.bytes += chunk.byteLength
+      if (meter.bytes > maxBytes) {
+        meter.exceeded = true
+        break
+      }
+      yield chunk
     }
-    yield chunk
+  } catch (error) {
+    // What the job records: say what happened rather than the socket's "aborted".
+    throw new ImporterError(
+      'SOURCE_FAILED',
+      `the upload broke off after ${meter.bytes} bytes (client disconnected?)`,
+      { cause: error },
+    )
+  }
+  if (meter.exceeded) {
+    throw new ImporterError(
+      'PAYLOAD_TOO_LARGE',
+      `the upload exceeds the limit of ${maxBytes} bytes`,
+      {
+        details: { max_bytes: maxBytes },
+      },
+    )
   }
 }
 
