@@ -15,7 +15,8 @@ export type SqliteStorageOptions =
   | {
       /**
        * An open better-sqlite3 database. The adapter uses it as its owner configured it (it only
-       * turns on foreign keys) and never closes it.
+       * turns on foreign keys, and keeps the journal of its temporary tables in memory) and
+       * never closes it.
        */
       database: BetterSqlite3.Database
     }
