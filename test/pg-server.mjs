@@ -49,7 +49,7 @@ function serviceIds() {
  * Starts a fresh server and creates `database`. Resolves with its URL and `stop()`.
  * `durable: false` (the default, for tests) turns fsync off.
  *
- * @param {{ database?: string, durable?: boolean, settings?: Record<string, string>, timeoutMs?: number }} [options]
+ * @param {{ database?: string, durable?: boolean, settings?: Record<string, string>, timeoutMs?: number, onLog?: (text: string) => void }} [options]
  */
 export async function startPostgres(options = {}) {
   const { database = 'product_importer', durable = false, settings = {}, timeoutMs = 20_000 } = options
@@ -83,6 +83,7 @@ export async function startPostgres(options = {}) {
     child = spawn(join(PG_BIN, 'postgres'), args, { ...ids, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
     child.stderr.on('data', (chunk) => {
       log = (log + chunk).slice(-4000)
+      options.onLog?.(String(chunk))
     })
     const exited = once(child, 'exit')
     const base = `postgres://postgres@127.0.0.1:${port}`

@@ -15,46 +15,28 @@ export const CREATE_WRITER_TABLES = `
     quantity integer,
     active boolean
   ) on commit delete rows;
-  create temp table pi_seen (sku_key text primary key);
-  create or replace function pg_temp.pi_changed_meanwhile() returns boolean
-    language plpgsql as $$
-    begin
-      raise exception 'a product of this batch changed while it was applied'
-        using errcode = '40001';
-    end $$;`
+  create temp table pi_seen (sku_key text primary key);`
 
 export const DROP_WRITER_TABLES = `
-  drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;
-  drop function if exists pg_temp.pi_changed_meanwhile();`
+  drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;`
 
 export const COPY_STAGE = `copy pi_stage (idx, sku, sku_key, name, description, price_cents,
   has_price, quantity, active) from stdin`
 
-// `s` classifies every staged row against the products as this statement sees them. Fields a
-// row does not give (NULL, or has_price false) keep the stored value, or take the default on a
-// new product. Rows whose values equal the stored ones are never written, not even locked.
+// `s` classifies every staged row against the products as this statement sees them. A field a
+// row does not give is NULL (or has_price false) and keeps the stored value, or takes the
+// default on a new product.
 const CLASSIFY = `
   s as (
-    select st.idx, st.sku_key, st.name,
+    select st.*,
       p.sku_key is not null as found,
       seen.sku_key is not null as dup,
       p.sku_key is null and st.name is null and seen.sku_key is null as rejected,
-      st.sku as v_sku,
-      coalesce(st.name, p.name, '') as v_name,
-      coalesce(st.description, p.description, '') as v_description,
-      case when st.has_price then st.price_cents else p.price_cents end as v_price_cents,
-      coalesce(st.quantity, p.quantity, 0) as v_quantity,
-      coalesce(st.active, p.active, true) as v_active,
       p.sku_key is not null and (p.sku, p.name, p.description, p.price_cents, p.quantity, p.active)
         is not distinct from (st.sku, coalesce(st.name, p.name),
           coalesce(st.description, p.description),
           case when st.has_price then st.price_cents else p.price_cents end,
-          coalesce(st.quantity, p.quantity), coalesce(st.active, p.active)) as same,
-      -- For a found product, created_at carries the row version (xmin) the values were read
-      -- from; ON CONFLICT compares it to the version it locks (created_at itself is never
-      -- updated). Negative epochs cannot collide with the real timestamp of a new product.
-      case when p.sku_key is null then $1::timestamptz
-        else to_timestamp(-(p.xmin::text::bigint) - 1) end as v_created_at
+          coalesce(st.quantity, p.quantity), coalesce(st.active, p.active)) as same
     from pi_stage st
     left join products p on p.sku_key = st.sku_key
     left join pi_seen seen on seen.sku_key = st.sku_key
@@ -67,37 +49,52 @@ const CLASSIFY = `
 const COUNTS = `
   count(*) filter (where dup and not rejected)::int as duplicates,
   count(*) filter (where not dup and not rejected and not found)::int as created,
-  count(*) filter (where not dup and found and not same)::int as updated,
-  count(*) filter (where not dup and found and same)::int as unchanged,
+  count(*) filter (where not dup and written)::int as updated,
+  count(*) filter (where not dup and found and not written)::int as unchanged,
   coalesce(array_agg(idx order by idx) filter (where rejected), '{}') as rejected`
 
 /**
- * Applies the staged batch in sku_key order, so that concurrent writers lock rows in one order
- * and cannot deadlock. ON CONFLICT resolves a product inserted meanwhile by another writer; a
- * product changed or deleted between the read and the lock makes the statement fail with
- * 40001 (or report `lost`), and the writer retries the batch.
+ * Applies the staged batch: one UPDATE of the products that change and one plain INSERT of the
+ * new ones, each in sku_key order so that concurrent writers lock rows in one order. Products
+ * whose values would not change are neither written nor locked. The UPDATE re-reads a product
+ * changed meanwhile by another writer and merges the given fields into its latest values; a
+ * product another writer inserted meanwhile makes the INSERT fail with a unique violation, and
+ * the writer applies the batch again.
  */
 export const APPLY_BATCH = `
   with ${CLASSIFY},
-  w as (
-    insert into products as p (id, sku, sku_key, name, description, price_cents, quantity, active,
+  u as (
+    update products p set
+      sku = c.sku,
+      name = coalesce(c.name, p.name),
+      description = coalesce(c.description, p.description),
+      price_cents = case when c.has_price then c.price_cents else p.price_cents end,
+      quantity = coalesce(c.quantity, p.quantity),
+      active = coalesce(c.active, p.active),
+      updated_at = $1
+    from (select * from s where found and not same order by sku_key) c
+    where p.sku_key = c.sku_key
+      and (p.sku, p.name, p.description, p.price_cents, p.quantity, p.active) is distinct from
+        (c.sku, coalesce(c.name, p.name), coalesce(c.description, p.description),
+          case when c.has_price then c.price_cents else p.price_cents end,
+          coalesce(c.quantity, p.quantity), coalesce(c.active, p.active))
+    returning p.sku_key
+  ),
+  i as (
+    insert into products (id, sku, sku_key, name, description, price_cents, quantity, active,
       created_at, updated_at)
-    select gen_random_uuid()::text, v_sku, sku_key, v_name, v_description, v_price_cents,
-      v_quantity, v_active, v_created_at, $1::timestamptz
+    select gen_random_uuid()::text, sku, sku_key, name, coalesce(description, ''),
+      case when has_price then price_cents end, coalesce(quantity, 0), coalesce(active, true),
+      $1, $1
     from s
-    where not same and not rejected and (found or name is not null)
+    where not found and name is not null
     order by sku_key
-    on conflict (sku_key) do update set
-      sku = excluded.sku, name = excluded.name, description = excluded.description,
-      price_cents = excluded.price_cents, quantity = excluded.quantity, active = excluded.active,
-      updated_at = excluded.updated_at
-    where excluded.created_at = to_timestamp(-(p.xmin::text::bigint) - 1)
-      or pg_temp.pi_changed_meanwhile()
-    returning (xmax = 0 and created_at < 'epoch'::timestamptz) as lost
   )
-  select ${COUNTS}, (select count(*) from w where lost)::int as lost from s`
+  select ${COUNTS}
+  from (select s.*, u.sku_key is not null as written from s left join u using (sku_key)) s`
 
 /** The same classification without writing products: the counts of a dry run. */
 export const EVALUATE_BATCH = `
   with ${CLASSIFY}
-  select ${COUNTS}, 0 as lost from s`
+  select ${COUNTS}
+  from (select s.*, found and not same as written from s) s`

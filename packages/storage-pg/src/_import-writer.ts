@@ -11,7 +11,7 @@ import {
   EVALUATE_BATCH,
 } from './_batch-sql.js'
 import { toCopyText } from './_copy-text.js'
-import { sqlState, storageFailed } from './_errors.js'
+import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
 
 interface BatchRow {
   created: number
@@ -19,15 +19,18 @@ interface BatchRow {
   unchanged: number
   duplicates: number
   rejected: number[]
-  lost: number
 }
 
-// Serialization failures (a product changed between read and lock), deadlocks, and a product
-// deleted meanwhile are all resolved by applying the batch again on fresh data.
-const RETRYABLE = new Set(['40001', '40P01'])
 const MAX_ATTEMPTS = 8
 
-class ChangedMeanwhile extends Error {}
+/**
+ * A product inserted meanwhile by another writer, and a deadlock the server broke, are resolved
+ * by applying the batch again on fresh data.
+ */
+function isRetryable(error: unknown): boolean {
+  const state = sqlState(error)
+  return state === '40P01' || state === '40001' || isSkuKeyViolation(error)
+}
 
 /**
  * Opens the import writer: one pooled connection for the whole import, holding two session
@@ -74,17 +77,18 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
   }
 
   async function attempt(copyText: string): Promise<BatchRow> {
-    await client.query('begin')
+    // The staging table has no statistics: without these the planner hashes the whole products
+    // table for every batch instead of probing its sku_key index.
+    await client.query('begin; set local enable_hashjoin = off; set local enable_mergejoin = off')
     try {
       const copy = client.query(copyFrom(COPY_STAGE))
       const done = once(copy, 'finish')
       copy.end(copyText)
       await done
-      const { rows } = await client.query<BatchRow>(dryRun ? EVALUATE_BATCH : APPLY_BATCH, [
-        new Date(),
-      ])
+      const { rows } = dryRun
+        ? await client.query<BatchRow>(EVALUATE_BATCH)
+        : await client.query<BatchRow>(APPLY_BATCH, [new Date()])
       const row = rows[0]!
-      if (row.lost > 0) throw new ChangedMeanwhile()
       await client.query('commit')
       return row
     } catch (error) {
@@ -116,7 +120,7 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
             })),
           }
         } catch (error) {
-          const retry = error instanceof ChangedMeanwhile || RETRYABLE.has(sqlState(error) ?? '')
+          const retry = isRetryable(error)
           if (broken || !retry || n >= MAX_ATTEMPTS) {
             throw storageFailed('import batch', error)
           }

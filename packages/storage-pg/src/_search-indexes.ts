@@ -6,7 +6,6 @@ const LOCK_ID = 7_318_204_551n
 const TRIGRAM_INDEXES = {
   products_sku_key_trgm_idx: 'sku_key',
   products_name_trgm_idx: 'name',
-  products_description_trgm_idx: 'description',
 } as const
 
 /**
