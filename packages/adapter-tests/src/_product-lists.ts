@@ -67,6 +67,14 @@ export function describeProductLists(target: CurrentTarget): void {
       expect(await skusOf(t, { q: 'lamp', active: true, name: 'desk' })).toEqual(['LAMP-001'])
     })
 
+    it('finds a SKU by any spelling that folds to its key', async () => {
+      const t = target()
+      await t.storage.insertProduct(productRecord({ sku: 'STRASSE-9' }))
+      await t.storage.insertProduct(productRecord({ sku: 'WEG-9' }))
+      expect(await skusOf(t, { sku: 'straße' })).toEqual(['STRASSE-9'])
+      expect(await skusOf(t, { q: 'Straße-9' })).toEqual(['STRASSE-9'])
+    })
+
     it('treats % and _ in a filter as plain characters', async () => {
       const t = target()
       for (const name of ['100% cotton', '100 cotton', 'a_b', 'axb']) {
