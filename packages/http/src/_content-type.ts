@@ -1,3 +1,5 @@
+import { ApiError } from './errors.js'
+
 // Which uploads count as CSV. Browsers label a .csv file inconsistently (Windows with Excel
 // installed says application/vnd.ms-excel, some say text/plain or nothing), so the file name
 // decides when there is one, the media type otherwise.
@@ -43,4 +45,13 @@ export function filenameFromDisposition(header: string | null): string | undefin
   }
   const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/.exec(header)
   return plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2]
+}
+
+/** The 415 for an upload that is not CSV. */
+export function notCsv(type: string, filename: string | undefined): ApiError {
+  return new ApiError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Expected a CSV file, got ${filename ? `"${filename}" ` : ''}(${type || 'no content type'}); send text/csv or a .csv file`,
+    { headers: { connection: 'close' } },
+  )
 }

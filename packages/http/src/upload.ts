@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ImportSummary, ProductImporter } from '@product-importer/core'
-import Busboy from 'busboy'
 import type { H3Event, HTTPResponse } from 'h3'
 import { assertBodyUnread } from './_body.js'
-import { filenameFromDisposition, looksLikeCsv, mediaType } from './_content-type.js'
+import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from './_content-type.js'
+import { type Started, startMultipart } from './_multipart.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
 import { ApiError, type ApiErrorCode } from './errors.js'
 import { json, toJobJson } from './serialize.js'
@@ -20,13 +19,6 @@ export interface UploadTarget {
 
 /** How long to let a finished upload's import settle, so small files answer with their outcome. */
 const SETTLE_MS = 1000
-
-interface Started {
-  jobId: Promise<string>
-  run: Promise<ImportSummary>
-  /** Settles when the whole body has been read (or reading failed). */
-  bodyDone: Promise<void>
-}
 
 /**
  * Streams the request body (raw CSV or multipart field `file`) into an import job and answers
@@ -138,88 +130,6 @@ async function answer(
   return json(body, 202, headers)
 }
 
-function startMultipart(
-  event: H3Event,
-  chunks: AsyncIterable<Uint8Array>,
-  dryRunDefault: boolean,
-  start: (
-    source: Readable,
-    filename: string | undefined,
-    dryRun: boolean,
-  ) => Omit<Started, 'bodyDone'>,
-): Promise<Started> {
-  return new Promise<Started>((resolve, reject) => {
-    let busboy: Busboy.Busboy
-    try {
-      busboy = Busboy({
-        headers: { 'content-type': event.req.headers.get('content-type') ?? '' },
-        limits: { fields: 20, fieldSize: 64 * 1024, parts: 50 },
-      })
-    } catch (error) {
-      reject(
-        new ApiError('VALIDATION_FAILED', `Malformed multipart body: ${(error as Error).message}`),
-      )
-      return
-    }
-    let dryRun = dryRunDefault
-    let file: Readable | undefined
-    let refused: ApiError | undefined
-    busboy.on('field', (name, value) => {
-      if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
-    })
-    busboy.on('file', (name, stream, info) => {
-      if (name !== 'file' || file || refused) {
-        stream.resume()
-        return
-      }
-      if (!looksLikeCsv(info.filename, mediaType(info.mimeType))) {
-        refused = notCsv(info.mimeType, info.filename)
-        stream.resume()
-        // Answered now; the connection closes with the answer.
-        reject(refused)
-        return
-      }
-      file = stream
-      resolve({ ...start(stream, info.filename || undefined, dryRun), bodyDone: feeding.done })
-    })
-    const feeding = feed(chunks, busboy, () => file)
-    feeding.done.then(
-      () => {
-        if (refused) reject(refused)
-        else if (!file)
-          reject(new ApiError('FILE_REQUIRED', 'Send the CSV in the multipart field "file"'))
-      },
-      (error: unknown) => {
-        if (refused) reject(refused)
-        else if (error instanceof ApiError) reject(error)
-        else
-          reject(
-            new ApiError(
-              'VALIDATION_FAILED',
-              `Malformed multipart body: ${(error as Error).message}`,
-            ),
-          )
-      },
-    )
-  })
-}
-
-/** Pipes the body into busboy; a failure also fails the file stream the import reads. */
-function feed(
-  chunks: AsyncIterable<Uint8Array>,
-  busboy: Busboy.Busboy,
-  file: () => Readable | undefined,
-) {
-  const done = pipeline(Readable.from(chunks, { objectMode: false }), busboy).catch(
-    (error: unknown) => {
-      const stream = file()
-      if (stream && !stream.readableEnded) stream.destroy(error as Error)
-      throw error
-    },
-  )
-  return { done }
-}
-
 /** Passes chunks through and tells when the source ran out or failed. */
 function tap(chunks: AsyncIterable<Uint8Array>) {
   let settle!: (error?: unknown) => void
@@ -236,14 +146,6 @@ function tap(chunks: AsyncIterable<Uint8Array>) {
     }
   }
   return { source: source(), done }
-}
-
-function notCsv(type: string, filename: string | undefined): ApiError {
-  return new ApiError(
-    'UNSUPPORTED_MEDIA_TYPE',
-    `Expected a CSV file, got ${filename ? `"${filename}" ` : ''}(${type || 'no content type'}); send text/csv or a .csv file`,
-    { headers: { connection: 'close' } },
-  )
 }
 
 function delay(ms: number): Promise<undefined> {

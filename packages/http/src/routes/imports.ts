@@ -1,5 +1,6 @@
 import type { ProductImporter, RowError } from '@product-importer/core'
 import { isJsonRequest, param, parseWith, queryOf, readJson } from '../_body.js'
+import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
 import { importCreateBodySchema, jobListQuerySchema } from '../schemas.js'
@@ -7,7 +8,6 @@ import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
 import type { ResolvedOptions } from '../types.js'
 import { receiveUpload } from '../upload.js'
-import { toByteStream } from './products.js'
 
 /** `/api/import/...`: uploads, the two-step browser flow, progress, events, cancel, errors. */
 export function importRoutes(

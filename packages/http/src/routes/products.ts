@@ -1,5 +1,6 @@
 import { type ProductFilter, type ProductImporter, parseActive } from '@product-importer/core'
 import { param, parseWith, queryOf, readJson } from '../_body.js'
+import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
 import {
@@ -123,20 +124,4 @@ function toFilter(query: {
     if (active.ok) filter.active = active.value
   }
   return filter
-}
-
-/** Text chunks as a byte stream that stops the source when the client goes away. */
-export function toByteStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
-  const iterator = chunks[Symbol.asyncIterator]()
-  const encoder = new TextEncoder()
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next()
-      if (next.done) controller.close()
-      else controller.enqueue(encoder.encode(next.value))
-    },
-    async cancel() {
-      await iterator.return?.()
-    },
-  })
 }

@@ -1,0 +1,102 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ImportSummary } from '@product-importer/core'
+import Busboy from 'busboy'
+import type { H3Event } from 'h3'
+import { looksLikeCsv, mediaType, notCsv } from './_content-type.js'
+import { ApiError } from './errors.js'
+
+/** An upload on its way into a job. */
+export interface Started {
+  jobId: Promise<string>
+  run: Promise<ImportSummary>
+  /** Settles when the whole body has been read (or reading failed). */
+  bodyDone: Promise<void>
+}
+
+/**
+ * Parses a multipart body with busboy and starts the import on the field `file` as soon as its
+ * first bytes arrive; other fields before it (`dry_run`) are read, other files are skipped.
+ * Resolves once the import started; rejects for a missing or non-CSV file or a broken body.
+ */
+export function startMultipart(
+  event: H3Event,
+  chunks: AsyncIterable<Uint8Array>,
+  dryRunDefault: boolean,
+  start: (
+    source: Readable,
+    filename: string | undefined,
+    dryRun: boolean,
+  ) => Omit<Started, 'bodyDone'>,
+): Promise<Started> {
+  return new Promise<Started>((resolve, reject) => {
+    let busboy: Busboy.Busboy
+    try {
+      busboy = Busboy({
+        headers: { 'content-type': event.req.headers.get('content-type') ?? '' },
+        limits: { fields: 20, fieldSize: 64 * 1024, parts: 50 },
+      })
+    } catch (error) {
+      reject(
+        new ApiError('VALIDATION_FAILED', `Malformed multipart body: ${(error as Error).message}`),
+      )
+      return
+    }
+    let dryRun = dryRunDefault
+    let file: Readable | undefined
+    let refused: ApiError | undefined
+    busboy.on('field', (name, value) => {
+      if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
+    })
+    busboy.on('file', (name, stream, info) => {
+      if (name !== 'file' || file || refused) {
+        stream.resume()
+        return
+      }
+      if (!looksLikeCsv(info.filename, mediaType(info.mimeType))) {
+        refused = notCsv(info.mimeType, info.filename)
+        stream.resume()
+        // Answered now; the connection closes with the answer.
+        reject(refused)
+        return
+      }
+      file = stream
+      resolve({ ...start(stream, info.filename || undefined, dryRun), bodyDone: feeding.done })
+    })
+    const feeding = feed(chunks, busboy, () => file)
+    feeding.done.then(
+      () => {
+        if (refused) reject(refused)
+        else if (!file)
+          reject(new ApiError('FILE_REQUIRED', 'Send the CSV in the multipart field "file"'))
+      },
+      (error: unknown) => {
+        if (refused) reject(refused)
+        else if (error instanceof ApiError) reject(error)
+        else
+          reject(
+            new ApiError(
+              'VALIDATION_FAILED',
+              `Malformed multipart body: ${(error as Error).message}`,
+            ),
+          )
+      },
+    )
+  })
+}
+
+/** Pipes the body into busboy; a failure also fails the file stream the import reads. */
+function feed(
+  chunks: AsyncIterable<Uint8Array>,
+  busboy: Busboy.Busboy,
+  file: () => Readable | undefined,
+) {
+  const done = pipeline(Readable.from(chunks, { objectMode: false }), busboy).catch(
+    (error: unknown) => {
+      const stream = file()
+      if (stream && !stream.readableEnded) stream.destroy(error as Error)
+      throw error
+    },
+  )
+  return { done }
+}
