@@ -1,0 +1,195 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { ImportJobRecord, ProductRecord } from '@product-importer/core'
+import { pgStorage } from '@product-importer/storage-pg'
+import pg from 'pg'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createSchema, inSchema, PG_URL } from './_pg.js'
+
+const product = (sku: string, name = sku): ProductRecord => {
+  const at = new Date()
+  return {
+    id: randomUUID(),
+    sku,
+    skuKey: sku.toLowerCase(),
+    name,
+    description: '',
+    priceCents: 1999,
+    quantity: 1,
+    active: true,
+    createdAt: at,
+    updatedAt: at,
+  }
+}
+
+const job = (): ImportJobRecord => {
+  const at = new Date()
+  return {
+    id: randomUUID(),
+    status: 'running',
+    phase: 'importing',
+    filename: 'products.csv',
+    dryRun: false,
+    bytesRead: 0,
+    bytesTotal: 1000,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    invalid: 0,
+    duplicatesInFile: 0,
+    cancelRequested: false,
+    error: null,
+    createdAt: at,
+    startedAt: at,
+    finishedAt: null,
+    updatedAt: at,
+  }
+}
+
+describe.skipIf(!PG_URL)('postgres storage', () => {
+  let schema: Awaited<ReturnType<typeof createSchema>>
+  beforeEach(async () => {
+    schema = await createSchema()
+  })
+  afterEach(() => schema.drop())
+
+  it('exports only the storage factory at run time', async () => {
+    expect(Object.keys(await import('@product-importer/storage-pg')).sort()).toEqual(['pgStorage'])
+  })
+
+  it('says it is postgres and safe for several app instances', () => {
+    const storage = pgStorage({ connectionString: schema.url })
+    expect(storage.dialect).toBe('postgres')
+    expect(storage.capabilities).toEqual({ multiInstance: true })
+  })
+
+  it('lets two instances on one database see each other’s jobs, progress and products', async () => {
+    await using one = pgStorage({ connectionString: schema.url })
+    await using two = pgStorage({ connectionString: schema.url })
+    await Promise.all([one.migrate(), two.migrate()])
+    const started = job()
+    await one.createJob(started)
+    expect(await two.getJob(started.id)).toMatchObject({ status: 'running', rows: 0 })
+    await one.updateJob(started.id, { rows: 5000, created: 4000, bytesRead: 500 })
+    expect(await two.getJob(started.id)).toMatchObject({ rows: 5000, created: 4000, bytesRead: 500 })
+    await two.updateJob(started.id, { cancelRequested: true })
+    expect(await one.getJob(started.id)).toMatchObject({ cancelRequested: true })
+
+    const writer = await one.openImportWriter({ dryRun: false })
+    await writer.write([{ line: 2, sku: 'P-1', skuKey: 'p-1', name: 'Pen' }])
+    await writer.close()
+    expect(await two.getProductBySkuKey('p-1')).toMatchObject({ sku: 'P-1', name: 'Pen' })
+    expect((await two.listJobs()).map((j) => j.id)).toEqual([started.id])
+  })
+
+  it('reports a SKU key taken by another product as SKU_TAKEN', async () => {
+    await using storage = pgStorage({ connectionString: schema.url })
+    await storage.migrate()
+    const first = await storage.insertProduct(product('K-1'))
+    await expect(storage.insertProduct(product('k-1'))).rejects.toMatchObject({ code: 'SKU_TAKEN' })
+    const other = await storage.insertProduct(product('K-2'))
+    await expect(
+      storage.updateProduct(other.id, { sku: 'k-1', skuKey: 'k-1', updatedAt: new Date() }),
+    ).rejects.toMatchObject({ code: 'SKU_TAKEN' })
+    expect((await storage.getProduct(first.id))?.sku).toBe('K-1')
+  })
+
+  it('streams over a cursor and gives the connection back when the reader stops early', async () => {
+    const pool = new pg.Pool({ connectionString: schema.url, max: 3 })
+    const storage = pgStorage({ pool })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
+      line: i + 2,
+      sku: `S-${i}`,
+      skuKey: `s-${i}`,
+      name: `Item ${i}`,
+    }))
+    await writer.write(rows)
+    await writer.close()
+
+    const sizes: number[] = []
+    for await (const chunk of storage.streamProducts({}, { chunkSize: 1000 })) sizes.push(chunk.length)
+    expect(sizes).toEqual([1000, 1000, 500])
+
+    for await (const chunk of storage.streamProducts({ name: 'item' }, { chunkSize: 100 })) {
+      expect(chunk).toHaveLength(100)
+      expect(pool.totalCount - pool.idleCount).toBe(1) // the cursor's connection, held
+      break
+    }
+    expect(pool.totalCount - pool.idleCount).toBe(0)
+    expect(await storage.countProducts()).toBe(2500)
+
+    // A pool passed in stays open after close().
+    await storage.close()
+    expect((await pool.query('select count(*)::int as n from products')).rows[0].n).toBe(2500)
+    await pool.end()
+  })
+
+  it('closes the pool it created: later calls fail', async () => {
+    const storage = pgStorage({ connectionString: schema.url })
+    await storage.migrate()
+    await storage[Symbol.asyncDispose]()
+    await storage.close()
+    await expect(storage.countProducts()).rejects.toThrow()
+  })
+
+  it('indexes name and SKU substrings with pg_trgm', async () => {
+    await using storage = pgStorage({ connectionString: schema.url })
+    await storage.migrate()
+    const indexes = await schema.raw(
+      "select indexname from pg_indexes where schemaname = ? and indexdef like '%gin_trgm_ops%' order by 1",
+      [schema.name],
+    )
+    expect(indexes.map((i) => i.indexname)).toEqual([
+      'products_name_trgm_idx',
+      'products_sku_key_trgm_idx',
+    ])
+  })
+})
+
+describe.skipIf(!PG_URL)('postgres storage without pg_trgm', () => {
+  const suffix = randomBytes(6).toString('hex')
+  const role = `plain_${suffix}`
+  const database = `plain_${suffix}`
+  let admin: pg.Client
+
+  beforeEach(async () => {
+    admin = new pg.Client(PG_URL)
+    await admin.connect()
+    await admin.query(`create role ${role} login`)
+    await admin.query(`create database ${database}`)
+    const u = new URL(PG_URL)
+    u.pathname = `/${database}`
+    const owner = new pg.Client(u.toString())
+    await owner.connect()
+    await owner.query(`create schema app authorization ${role}`)
+    await owner.end()
+  })
+  afterEach(async () => {
+    await admin.query(`drop database ${database} with (force)`)
+    await admin.query(`drop role ${role}`)
+    await admin.end()
+  })
+
+  it('migrates and still finds substrings when the role may not create the extension', async () => {
+    const u = new URL(PG_URL)
+    u.pathname = `/${database}`
+    u.username = role
+    await using storage = pgStorage({ connectionString: inSchema(u.toString(), 'app') })
+    await storage.migrate()
+    await storage.migrate()
+    await storage.insertProduct(product('W-1', 'Wireless Oak Lamp'))
+    await storage.insertProduct(product('W-2', 'Steel Mug'))
+    const page = await storage.listProducts({ name: 'oak la' })
+    expect(page.items.map((p) => p.sku)).toEqual(['W-1'])
+    expect(await storage.countProducts({ q: 'w-2' })).toBe(1)
+    const check = new pg.Client(u.toString())
+    await check.connect()
+    const { rows } = await check.query(
+      "select count(*)::int as n from pg_extension where extname = 'pg_trgm'",
+    )
+    await check.end()
+    expect(rows[0].n).toBe(0)
+  })
+})
