@@ -154,6 +154,11 @@ describe('products REST API', () => {
       expect(((await res.json()) as Json).error.code).toBe('NOT_FOUND')
     }
 
+    const wrongMethod = await t.api('/api/products/', { method: 'PATCH' })
+    expect(wrongMethod.status).toBe(405)
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, POST')
+    expect(((await wrongMethod.json()) as Json).error.code).toBe('METHOD_NOT_ALLOWED')
+
     const unknown = await t.api('/api/nothing-here')
     expect(unknown.status).toBe(404)
     expect(((await unknown.json()) as Json).error.code).toBe('ROUTE_NOT_FOUND')
