@@ -46,6 +46,9 @@ export function createAuthMiddleware(options: ResolvedOptions): Middleware {
 function checkSameOrigin(event: H3Event, trusted: string[], viaCookie: boolean): void {
   const site = event.req.headers.get('sec-fetch-site')
   const origin = event.req.headers.get('origin')
+  // Browsers set Sec-Fetch-Site and pages cannot forge it; it holds behind proxies that rewrite
+  // Host, where comparing Origin with Host would fail.
+  if (site === 'same-origin') return
   if (site === 'cross-site' || site === 'same-site') {
     if (!(origin && trusted.includes(origin))) throw csrf()
     return
@@ -54,7 +57,7 @@ function checkSameOrigin(event: H3Event, trusted: string[], viaCookie: boolean):
     if (trusted.includes(origin) || hostOf(origin) === event.req.headers.get('host')) return
     throw csrf()
   }
-  if (site === 'same-origin' || site === 'none') return
+  if (site === 'none') return
   // No browser evidence: a non-browser client, or a very old browser. Only a cookie makes the
   // latter dangerous, and a cross-site page cannot send JSON without a preflight.
   if (viaCookie && !/^application\/json/i.test(event.req.headers.get('content-type') ?? '')) {
