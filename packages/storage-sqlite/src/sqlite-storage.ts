@@ -5,7 +5,6 @@ import {
   migrateToLatest,
   sqliteFlavor,
 } from '@product-importer/core/sql'
-import type { Kysely } from 'kysely'
 import { openConnection, type SqliteConnection } from './_connection.js'
 import { createImportWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
@@ -67,8 +66,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     dialect: 'sqlite',
     capabilities: { multiInstance: false },
 
-    // The migrator works on any schema, hence Kysely<unknown>.
-    migrate: async () => migrateToLatest(open().db as unknown as Kysely<unknown>, sqliteFlavor),
+    migrate: async () => migrateToLatest(open().db, sqliteFlavor),
     close,
     [Symbol.asyncDispose]: close,
 

@@ -88,7 +88,8 @@ function migrations(flavor: SqlFlavor): Record<string, Migration> {
  * Creates or upgrades the schema. Kysely's migrator takes a lock, so several processes may
  * call it at once.
  */
-export async function migrateToLatest(db: Kysely<unknown>, flavor: SqlFlavor): Promise<void> {
+// biome-ignore lint/suspicious/noExplicitAny: the migrator takes a database of any schema
+export async function migrateToLatest(db: Kysely<any>, flavor: SqlFlavor): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(flavor) }
   const migrator = new Migrator({
     db,

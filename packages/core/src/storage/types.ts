@@ -45,7 +45,10 @@ export interface ImportRow {
   active?: boolean
 }
 
-/** Filters of product lists. Text filters match case-insensitive substrings. */
+/**
+ * Filters of product lists. Text filters match substrings ignoring case (ASCII letters only on
+ * SQLite, whose LIKE folds no other letters; `sku` folds fully through {@link skuKey}).
+ */
 export interface ProductFilter {
   sku?: string
   name?: string
@@ -81,7 +84,10 @@ export interface BatchResult {
   created: number
   updated: number
   unchanged: number
-  /** Rows whose SKU this writer already wrote in an earlier batch. */
+  /**
+   * Rows whose `skuKey` an earlier batch of this writer applied (created, updated or unchanged;
+   * rejected rows do not count). Such a row counts only here, not as created/updated/unchanged.
+   */
   duplicates: number
   /** Rows that could not be applied, by index in the batch (e.g. a new product without name). */
   rejected: { index: number; column: string; message: string }[]
@@ -104,6 +110,8 @@ export interface ImportWriter {
    * An existing product whose values would not change MUST NOT be written (it counts as
    * unchanged). A row for a new product without `name` MUST be rejected, not written.
    * In a dry run nothing is written, yet the counts MUST be exactly those of a real run.
+   * After a write that throws, the writer stays usable and the failed batch leaves no trace,
+   * duplicate tracking included.
    */
   write(rows: ImportRow[]): Promise<BatchResult>
   /** Releases what the writer holds (connections, temporary tables). Safe to call twice. */
