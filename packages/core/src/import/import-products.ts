@@ -1,6 +1,5 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import type { ImportCounts, RowError } from '../storage/types.js'
-import { mergeBatch } from './merge-batch.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { openSource } from './source.js'
@@ -125,6 +124,7 @@ async function* runImport(
       delimiter: options.delimiter,
       headerAliases: options.headerAliases ?? {},
       batchSize,
+      stopAtFirstError: options.onRowError === 'abort',
     },
     options.worker ?? true,
   )
@@ -150,40 +150,31 @@ async function* runImport(
         cancelled = true
         break
       }
-      let rows = out.rows
-      let records = out.records
-      const firstError = out.errors[0]
-      const abortAt = options.onRowError === 'abort' && firstError ? firstError.line : undefined
-      if (abortAt !== undefined) {
-        rows = rows.filter((row) => row.line < abortAt)
-        records = rows.length + 1
-      }
-      const merged = mergeBatch(rows)
       let result: Awaited<ReturnType<typeof writer.write>>
       try {
-        result = await writer.write(merged.rows)
+        result = await writer.write(out.rows)
       } catch (error) {
         throw fail(error)
       }
       const rejected: RowError[] = result.rejected.map(({ index, column, message }) => {
-        const row = merged.rows[index]!
+        const row = out.rows[index]!
         return { line: row.line, sku: row.sku, column, value: null, message }
       })
-      const errors =
-        abortAt === undefined ? out.errors : out.errors.filter((e) => e.line === abortAt)
+      const errors = out.errors
       const invalidRows = new Set(errors.map((e) => e.line)).size + rejected.length
-      counts.rows += records
+      counts.rows += out.records
       counts.created += result.created
       counts.updated += result.updated
       counts.unchanged += result.unchanged
-      counts.duplicatesInFile += merged.duplicates + result.duplicates
+      counts.duplicatesInFile += out.duplicates + result.duplicates
       counts.invalid += invalidRows
       bytesRead = out.bytesRead
       for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
       const current = progress('importing')
       options.onProgress?.(current)
       yield { type: 'progress', progress: current }
-      const stopLine = abortAt ?? (options.onRowError === 'abort' ? rejected[0]?.line : undefined)
+      const stopLine =
+        options.onRowError === 'abort' ? (errors[0]?.line ?? rejected[0]?.line) : undefined
       if (stopLine !== undefined) {
         throw fail(
           new ImporterError(

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import { ImporterError, type ImporterErrorCode } from '../errors.js'
 import { createProductParser, type ParseOutput, type ParserOptions } from './parse.js'
-import type { FromWorker, ToWorker } from './parse-protocol.js'
+import type { FromWorker, ToWorker, WireOutput } from './parse-protocol.js'
+import { fromColumns } from './row-columns.js'
 
 /** Chunks sent to the worker and not yet acknowledged, at most. */
 const MAX_INFLIGHT = 4
@@ -40,7 +41,7 @@ async function* parseInWorker(
   const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: options })
   const send = (message: ToWorker, transfer?: ArrayBuffer[]) =>
     worker.postMessage(message, transfer)
-  const received: ParseOutput[][] = []
+  const received: WireOutput[][] = []
   let ended = false
   let failure: unknown
   let stopped = false
@@ -88,7 +89,13 @@ async function* parseInWorker(
       const items = received.shift()
       if (items) {
         send({ type: 'ack' })
-        yield* items
+        for (const item of items) {
+          if (item.type === 'warning') yield item
+          else {
+            const { columns, ...rest } = item
+            yield { ...rest, rows: fromColumns(columns) }
+          }
+        }
         continue
       }
       if (failure !== undefined) throw failure

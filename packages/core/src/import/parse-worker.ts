@@ -3,17 +3,24 @@
 // while at most MAX_UNACKED outputs wait on the main thread.
 import { parentPort, workerData } from 'node:worker_threads'
 import { isImporterError } from '../errors.js'
-import { createProductParser, type ParseOutput, type ParserOptions } from './parse.js'
-import type { FromWorker, ToWorker } from './parse-protocol.js'
+import { createProductParser, type ParserOptions } from './parse.js'
+import type { FromWorker, ToWorker, WireOutput } from './parse-protocol.js'
+import { toColumns } from './row-columns.js'
 
 const MAX_UNACKED = 2
 const port = parentPort!
 const post = (message: FromWorker) => port.postMessage(message)
 
-let pending: ParseOutput[] = []
+let pending: WireOutput[] = []
 let unacked = 0
 let deferredAcks = 0
-const parser = createProductParser(workerData as ParserOptions, (out) => pending.push(out))
+const parser = createProductParser(workerData as ParserOptions, (out) => {
+  if (out.type === 'warning') pending.push(out)
+  else {
+    const { rows, ...rest } = out
+    pending.push({ ...rest, columns: toColumns(rows) })
+  }
+})
 
 function sendPending() {
   if (pending.length === 0) return

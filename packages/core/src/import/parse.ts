@@ -2,6 +2,7 @@ import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import { type ColumnMap, resolveHeader } from './header.js'
+import { mergeBatch } from './merge-batch.js'
 import { toImportRow } from './row.js'
 import type { ImportEncoding, ImportWarning, ProductField } from './types.js'
 import { createUtf8Validator } from './utf8.js'
@@ -12,6 +13,8 @@ export interface ParserOptions {
   delimiter: string | undefined
   headerAliases: Record<string, ProductField>
   batchSize: number
+  /** End the batch at the first invalid row and read no further. */
+  stopAtFirstError: boolean
 }
 
 /** What the parser hands on, in file order. */
@@ -19,7 +22,10 @@ export type ParseOutput =
   | { type: 'warning'; warning: ImportWarning }
   | {
       type: 'batch'
+      /** Valid rows, one per SKU: rows of a SKU repeated within the batch are merged. */
       rows: ImportRow[]
+      /** Rows merged into an earlier row of the same SKU. */
+      duplicates: number
       errors: RowError[]
       /** Data records in this batch, valid or not (blank lines excluded). */
       records: number
@@ -85,15 +91,26 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let rows: ImportRow[] = []
   let errors: RowError[] = []
 
+  let stopped = false
+
   const flush = () => {
     if (records === 0) return
-    emit({ type: 'batch', rows, errors, records, bytesRead })
+    const merged = mergeBatch(rows)
+    emit({
+      type: 'batch',
+      rows: merged.rows,
+      duplicates: merged.duplicates,
+      errors,
+      records,
+      bytesRead,
+    })
     rows = []
     errors = []
     records = 0
   }
 
   const onRecord = (record: string[]) => {
+    if (stopped) return
     const line = nextLine
     for (let i = 0; i < record.length; i++) {
       const cell = record[i]!
@@ -118,8 +135,14 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     records++
     totalRecords++
     const row = toImportRow(record, columns.fields, line)
-    if (Array.isArray(row)) errors.push(...row)
-    else rows.push(row)
+    if (Array.isArray(row)) {
+      errors.push(...row)
+      if (options.stopAtFirstError) {
+        stopped = true
+        flush()
+        return
+      }
+    } else rows.push(row)
     if (records >= options.batchSize) flush()
   }
 
