@@ -92,7 +92,11 @@ async function answer(
   started: Started,
   meter: BodyMeter,
 ): Promise<HTTPResponse> {
-  started.bodyDone.catch(() => {})
+  let bodyEnded = false
+  started.bodyDone.then(
+    () => (bodyEnded = true),
+    () => (bodyEnded = true),
+  )
   started.run.catch(() => {})
   const jobId = await started.jobId
   const first = await Promise.race([
@@ -103,8 +107,14 @@ async function answer(
     started.run.then(() => 'run' as const),
   ])
   let summary: ImportSummary | undefined
-  if (first === 'run') summary = await started.run
-  else if (!meter.exceeded) {
+  if (first === 'run') {
+    summary = await started.run
+    // An import that ended early (failed, cancelled) stops reading: the rest of the body is not
+    // waited for, and the connection closes with the answer. A completed one usually has only
+    // the closing multipart boundary left.
+    if (summary.status === 'completed')
+      await Promise.race([started.bodyDone.catch(() => {}), delay(SETTLE_MS)])
+  } else if (!meter.exceeded) {
     summary = await Promise.race([started.run, delay(SETTLE_MS)])
   }
   if (meter.exceeded) {
@@ -122,11 +132,11 @@ async function answer(
     // The caller gets the failed job to look at along with the reason.
     throw new ApiError(code, summary.error?.message ?? 'The import failed', {
       details: { job_id: jobId, job: body },
-      headers: first === 'run' ? { connection: 'close' } : {},
+      headers: bodyEnded ? {} : { connection: 'close' },
     })
   }
   const headers: Record<string, string> = { location: body.progress_url }
-  if (first === 'run') headers.connection = 'close'
+  if (!bodyEnded) headers.connection = 'close'
   return json(body, 202, headers)
 }
 
