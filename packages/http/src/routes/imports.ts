@@ -52,19 +52,28 @@ export function importRoutes(
     return receiveUpload(event, importer, options, { dryRun: dryRunOf(event.url) })
   })
 
+  // Uploads in progress here, so a second PUT for the same job is refused rather than raced.
+  // (Across instances only the core can claim a job atomically.)
+  const receiving = new Set<string>()
+
   router.on('PUT', '/api/import/:id/file', async (event) => {
     const job = await mustGet(param(event, 'id'))
-    if (job.status !== 'pending') {
+    if (job.status !== 'pending' || receiving.has(job.id)) {
       throw new ApiError(
         'JOB_FINISHED',
-        `Import job ${job.id} is ${job.status}; it takes a file only while pending`,
+        `Import job ${job.id} is ${receiving.has(job.id) ? 'receiving its file' : job.status}; it takes one file while pending`,
       )
     }
-    return receiveUpload(event, importer, options, {
-      jobId: job.id,
-      filename: job.filename,
-      dryRun: job.dryRun,
-    })
+    receiving.add(job.id)
+    try {
+      return await receiveUpload(event, importer, options, {
+        jobId: job.id,
+        filename: job.filename,
+        dryRun: job.dryRun,
+      })
+    } finally {
+      receiving.delete(job.id)
+    }
   })
 
   router.on('GET', '/api/import/jobs', async (event) => {
