@@ -279,6 +279,12 @@ describe('imports over HTTP', () => {
       if (job.rows > 0) break
       await new Promise((r) => setTimeout(r, 25))
     }
+    const second = await t.api(created.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: 'sku,name\nX,Y\n',
+    })
+    expect(second.status).toBe(409)
     const cancel = await t.api(`/api/import/${created.job_id}/cancel`, { method: 'POST' })
     expect(cancel.status).toBe(202)
     expect(((await cancel.json()) as Json).cancel_requested).toBe(true)
