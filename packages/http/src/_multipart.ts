@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { ImportSummary } from '@product-importer/core'
+import { type ImportSummary, isImporterError } from '@product-importer/core'
 import Busboy from 'busboy'
 import type { H3Event } from 'h3'
 import { looksLikeCsv, mediaType, notCsv } from './_content-type.js'
@@ -72,7 +72,7 @@ export function startMultipart(
       },
       (error: unknown) => {
         if (refused) reject(refused)
-        else if (error instanceof ApiError) reject(error)
+        else if (error instanceof ApiError || isImporterError(error)) reject(error)
         else
           reject(
             new ApiError(

@@ -137,6 +137,28 @@ describe('imports over HTTP', () => {
     for (const p of products) expect(p.name).toMatch(/^Product \d+$/)
   })
 
+  it('enforces the upload limit on a streamed multipart body too', async () => {
+    const t = await startServer({ maxUploadBytes: 64 * 1024 })
+    async function* multipartBody() {
+      const encoder = new TextEncoder()
+      yield encoder.encode(
+        '--XBOUNDARY\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n',
+      )
+      yield* generatedCsv(5000, 200)
+      yield encoder.encode('\r\n--XBOUNDARY--\r\n')
+    }
+    const res = await t.api('/api/import/', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=XBOUNDARY' },
+      body: Readable.toWeb(Readable.from(multipartBody())) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status).toBe(413)
+    const error = ((await res.json()) as Json).error
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE')
+    expect((await waitForJob(t, error.details.job_id)).status).toBe('failed')
+  })
+
   it('leaves a failed job when the client disconnects mid-upload', async () => {
     const t = await startServer()
     const { port } = new URL(t.origin)
