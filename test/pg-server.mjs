@@ -39,7 +39,13 @@ function serviceIds() {
   try {
     execFileSync('id', ['-u', SERVICE_USER], { stdio: 'ignore' })
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', SERVICE_USER])
+    execFileSync('useradd', [
+      '--system',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      SERVICE_USER,
+    ])
   }
   const id = (flag) => Number(execFileSync('id', [flag, SERVICE_USER], { encoding: 'utf8' }).trim())
   return { uid: id('-u'), gid: id('-g') }
@@ -52,9 +58,16 @@ function serviceIds() {
  * @param {{ database?: string, durable?: boolean, settings?: Record<string, string>, timeoutMs?: number, onLog?: (text: string) => void }} [options]
  */
 export async function startPostgres(options = {}) {
-  const { database = 'product_importer', durable = false, settings = {}, timeoutMs = 20_000 } = options
+  const {
+    database = 'product_importer',
+    durable = false,
+    settings = {},
+    timeoutMs = 20_000,
+  } = options
   if (!hasPostgres()) {
-    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN} (run .ci/pg.sh to install them)`)
+    throw new Error(
+      `PostgreSQL server binaries not found in ${PG_BIN} (run .ci/pg.sh to install them)`,
+    )
   }
   const ids = serviceIds()
   const dir = mkdtempSync(join(tmpdir(), 'product-importer-pg-'))
@@ -80,7 +93,12 @@ export async function startPostgres(options = {}) {
     }
     const args = ['-D', data, ...Object.entries(config).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
     let log = ''
-    child = spawn(join(PG_BIN, 'postgres'), args, { ...ids, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+    child = spawn(join(PG_BIN, 'postgres'), args, {
+      ...ids,
+      env,
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     child.stderr.on('data', (chunk) => {
       log = (log + chunk).slice(-4000)
       options.onLog?.(String(chunk))
@@ -90,13 +108,17 @@ export async function startPostgres(options = {}) {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       if (child.exitCode !== null) throw new Error(`postgres exited at startup:\n${log}`)
-      const client = new pg.Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 1000 })
+      const client = new pg.Client({
+        connectionString: `${base}/postgres`,
+        connectionTimeoutMillis: 1000,
+      })
       try {
         await client.connect()
         await client.query(`CREATE DATABASE ${database}`)
         break
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`postgres did not start in ${timeoutMs} ms:\n${log}`, { cause: error })
+        if (Date.now() > deadline)
+          throw new Error(`postgres did not start in ${timeoutMs} ms:\n${log}`, { cause: error })
         await sleep(50)
       } finally {
         await client.end().catch(() => {})

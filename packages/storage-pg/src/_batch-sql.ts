@@ -6,6 +6,7 @@ export const CREATE_WRITER_TABLES = `
   drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;
   create temp table pi_stage (
     idx integer not null,
+    id text not null,
     sku text not null,
     sku_key text not null,
     name text,
@@ -20,7 +21,7 @@ export const CREATE_WRITER_TABLES = `
 export const DROP_WRITER_TABLES = `
   drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;`
 
-export const COPY_STAGE = `copy pi_stage (idx, sku, sku_key, name, description, price_cents,
+export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, description, price_cents,
   has_price, quantity, active) from stdin`
 
 // `s` classifies every staged row against the products as this statement sees them. A field a
@@ -46,11 +47,13 @@ const CLASSIFY = `
     on conflict do nothing
   )`
 
-const COUNTS = `
+// `updated` is what the UPDATE really changed: a product another writer changed meanwhile may
+// have come to equal the row.
+const counts = (updated: string) => `
   count(*) filter (where dup and not rejected)::int as duplicates,
   count(*) filter (where not dup and not rejected and not found)::int as created,
-  count(*) filter (where not dup and written)::int as updated,
-  count(*) filter (where not dup and found and not written)::int as unchanged,
+  ${updated} as updated,
+  (count(*) filter (where not dup and found))::int - ${updated} as unchanged,
   coalesce(array_agg(idx order by idx) filter (where rejected), '{}') as rejected`
 
 /**
@@ -78,23 +81,23 @@ export const APPLY_BATCH = `
         (c.sku, coalesce(c.name, p.name), coalesce(c.description, p.description),
           case when c.has_price then c.price_cents else p.price_cents end,
           coalesce(c.quantity, p.quantity), coalesce(c.active, p.active))
-    returning p.sku_key
+    returning c.dup
   ),
   i as (
     insert into products (id, sku, sku_key, name, description, price_cents, quantity, active,
       created_at, updated_at)
-    select gen_random_uuid()::text, sku, sku_key, name, coalesce(description, ''),
+    select id, sku, sku_key, name, coalesce(description, ''),
       case when has_price then price_cents end, coalesce(quantity, 0), coalesce(active, true),
       $1, $1
     from s
     where not found and name is not null
     order by sku_key
   )
-  select ${COUNTS}
-  from (select s.*, u.sku_key is not null as written from s left join u using (sku_key)) s`
+  select ${counts('(select count(*) from u where not dup)::int')}
+  from s`
 
 /** The same classification without writing products: the counts of a dry run. */
 export const EVALUATE_BATCH = `
   with ${CLASSIFY}
-  select ${COUNTS}
-  from (select s.*, found and not same as written from s) s`
+  select ${counts('(count(*) filter (where not dup and found and not same))::int')}
+  from s`

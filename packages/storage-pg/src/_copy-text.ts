@@ -12,14 +12,15 @@ const num = (value: number | null | undefined) => (value == null ? '\\N' : Strin
 const bool = (value: boolean | undefined) => (value === undefined ? '\\N' : value ? 't' : 'f')
 
 /**
- * A batch in COPY text format for the `pi_stage` table, in batch order: a field the row does not
+ * A batch in COPY text format for the `pi_stage` table, in batch order, with an id for each
+ * row that turns out to be a new product: a field the row does not
  * give is NULL, and `has_price` tells a missing price from an explicit "no price".
  */
-export function toCopyText(rows: readonly ImportRow[]): string {
+export function toCopyText(rows: readonly ImportRow[], nextId: () => string): string {
   let out = ''
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!
-    out += `${i}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(r.description)}\t${num(
+    out += `${i}\t${nextId()}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(r.description)}\t${num(
       r.priceCents,
     )}\t${r.priceCents === undefined ? 'f' : 't'}\t${num(r.quantity)}\t${bool(r.active)}\n`
   }

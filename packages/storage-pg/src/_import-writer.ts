@@ -12,6 +12,7 @@ import {
 } from './_batch-sql.js'
 import { toCopyText } from './_copy-text.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
+import { createUuidV7 } from './_uuid-v7.js'
 
 interface BatchRow {
   created: number
@@ -52,6 +53,7 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
   }
   client.on('error', onError)
   let closed = false
+  const nextId = createUuidV7()
 
   async function release(): Promise<void> {
     if (closed) return
@@ -104,7 +106,7 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
       if (rows.length === 0) {
         return { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
       }
-      const copyText = toCopyText(rows)
+      const copyText = toCopyText(rows, nextId)
       for (let n = 1; ; n++) {
         try {
           const row = await attempt(copyText)

@@ -1,19 +1,25 @@
 import { type Kysely, sql } from 'kysely'
+import type { SearchColumn } from './types.js'
 
 // Any 64-bit number unique to this package, so concurrent migrations wait for each other.
 const LOCK_ID = 7_318_204_551n
 
-const TRIGRAM_INDEXES = {
-  products_sku_key_trgm_idx: 'sku_key',
-  products_name_trgm_idx: 'name',
-} as const
+const INDEXES: Record<SearchColumn, [index: string, column: string]> = {
+  name: ['products_name_trgm_idx', 'name'],
+  sku: ['products_sku_key_trgm_idx', 'sku_key'],
+  description: ['products_description_trgm_idx', 'description'],
+}
 
 /**
  * PostgreSQL-only objects added after the shared migrations: pg_trgm GIN indexes that make
  * `ILIKE '%text%'` filters use an index. Where the role may not create the extension, the
  * filters keep working as plain scans. Returns whether the indexes exist.
  */
-export async function ensureSearchIndexes(db: Kysely<unknown>): Promise<boolean> {
+export async function ensureSearchIndexes(
+  db: Kysely<unknown>,
+  columns: readonly SearchColumn[],
+): Promise<boolean> {
+  if (columns.length === 0) return false
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_ID)})`.execute(tx)
     const installed = await sql<{ ok: boolean }>`
@@ -28,7 +34,7 @@ export async function ensureSearchIndexes(db: Kysely<unknown>): Promise<boolean>
         return false
       }
     }
-    for (const [index, column] of Object.entries(TRIGRAM_INDEXES)) {
+    for (const [index, column] of new Set(columns.map((c) => INDEXES[c]))) {
       await sql`create index if not exists ${sql.id(index)} on products
         using gin (${sql.id(column)} gin_trgm_ops)`.execute(tx)
     }

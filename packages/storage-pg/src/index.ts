@@ -1,3 +1,8 @@
 // Public surface of @product-importer/storage-pg.
 export { type PgStorage, pgStorage } from './pg-storage.js'
-export type { PgStorageOptions } from './types.js'
+export type {
+  PgConnectionOptions,
+  PgSearchOptions,
+  PgStorageOptions,
+  SearchColumn,
+} from './types.js'

@@ -24,8 +24,8 @@ export type PgStorage = ImporterStorage & AsyncDisposable
  * one database. Given a `connectionString` it creates a pool and `close()` ends it; a `pool`
  * passed in stays open. Connections open lazily, on the first query.
  *
- * Imports COPY each batch into a session table and apply it with one `INSERT ... ON CONFLICT`
- * in one transaction; text filters use pg_trgm indexes when the role may create the extension.
+ * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
+ * one transaction; name filters use a pg_trgm index when the role may create the extension.
  *
  * @example
  * ```ts
@@ -70,7 +70,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     async migrate() {
       await migrateToLatest(db as Kysely<unknown>, postgresFlavor)
       try {
-        await ensureSearchIndexes(db as Kysely<unknown>)
+        await ensureSearchIndexes(db as Kysely<unknown>, options.searchIndexes ?? ['name'])
       } catch (error) {
         throw storageFailed('creating the search indexes', error)
       }

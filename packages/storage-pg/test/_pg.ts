@@ -4,6 +4,12 @@ import { type PgStorage, pgStorage } from '@product-importer/storage-pg'
 import pg from 'pg'
 import { inject } from 'vitest'
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgTestUrl: string
+  }
+}
+
 /** The run's PostgreSQL (see test/global-setup.ts); empty when none could be found locally. */
 export const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
 
@@ -45,7 +51,9 @@ export async function createSchema(url = PG_URL) {
 }
 
 /** A migrated storage in a fresh schema, for the conformance suite and the tests here. */
-export async function createTarget(): Promise<ConformanceTarget & { storage: PgStorage; url: string }> {
+export async function createTarget(): Promise<
+  ConformanceTarget & { storage: PgStorage; url: string }
+> {
   const schema = await createSchema()
   const storage = pgStorage({ connectionString: schema.url })
   return {

@@ -55,7 +55,8 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     await storage.migrate()
     const reader = new pg.Client(url)
     await reader.connect()
-    const stored = async () => Number((await reader.query('select count(*) from products')).rows[0].count)
+    const stored = async () =>
+      Number((await reader.query('select count(*) from products')).rows[0].count)
     async function* source() {
       yield csv(0, 100)
       yield csv(100, 150)
@@ -79,7 +80,9 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     // The same storage (and its pool) serves the next requests.
     expect(await storage.countProducts()).toBe(100)
     const writer = await storage.openImportWriter({ dryRun: false })
-    expect(await writer.write([{ line: 2, sku: 'L-999', skuKey: 'l-999', name: 'Late' }])).toMatchObject({
+    expect(
+      await writer.write([{ line: 2, sku: 'L-999', skuKey: 'l-999', name: 'Late' }]),
+    ).toMatchObject({
       created: 1,
     })
     await writer.close()
