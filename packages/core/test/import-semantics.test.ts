@@ -204,6 +204,20 @@ describe('importProducts: what gets written', () => {
     expect(summary).toMatchObject({ rows: 250, created: 250, bytesRead: Buffer.byteLength(text) })
   })
 
+  it('ends a batch early when its rows are wide, keeping transactions and memory small', async () => {
+    const importer = await tempImporter()
+    const wide = 'd'.repeat(20_000)
+    const lines = ['sku,name,description']
+    for (let i = 0; i < 250; i++) lines.push(`W-${i},Wide ${i},${wide}`)
+    const seen: number[] = []
+    await importProducts(bytes(`${lines.join('\n')}\n`), {
+      storage: importer.storage,
+      onProgress: (p) => seen.push(p.rows),
+    }).result()
+    expect(seen).toEqual([200, 250, 250])
+    expect(await importer.products.count()).toBe(250)
+  })
+
   it('round-trips export then import into an empty database', async () => {
     const source = await tempImporter()
     const text = [

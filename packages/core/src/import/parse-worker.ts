@@ -7,7 +7,7 @@ import { createProductParser, type ParserOptions } from './parse.js'
 import type { FromWorker, ToWorker, WireOutput } from './parse-protocol.js'
 import { toColumns } from './row-columns.js'
 
-const MAX_UNACKED = 2
+const MAX_UNACKED = 4
 const port = parentPort!
 const post = (message: FromWorker) => port.postMessage(message)
 

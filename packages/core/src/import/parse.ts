@@ -33,6 +33,12 @@ export type ParseOutput =
       bytesRead: number
     }
 
+/**
+ * A batch also ends once its cells hold this many characters, so wide rows (long descriptions)
+ * keep batches, transactions and the worker's heap small whatever the row count.
+ */
+export const MAX_BATCH_CHARS = 4_000_000
+
 /** The largest record accepted; larger ones are nearly always an unclosed quote. */
 export const MAX_RECORD_BYTES = 1 << 20
 const DELIMITERS = [',', ';', '\t', '|']
@@ -87,6 +93,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let bytesRead = 0
   let nextLine = 1 // line where the next record starts
   let records = 0
+  let batchChars = 0
   let totalRecords = 0
   let rows: ImportRow[] = []
   let errors: RowError[] = []
@@ -107,6 +114,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     rows = []
     errors = []
     records = 0
+    batchChars = 0
   }
 
   const onRecord = (record: string[]) => {
@@ -114,6 +122,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     const line = nextLine
     for (let i = 0; i < record.length; i++) {
       const cell = record[i]!
+      batchChars += cell.length
       if (cell.length > 0 && cell.indexOf('\n') !== -1) {
         for (let p = cell.indexOf('\n'); p !== -1; p = cell.indexOf('\n', p + 1)) nextLine++
       }
@@ -143,7 +152,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
         return
       }
     } else rows.push(row)
-    if (records >= options.batchSize) flush()
+    if (records >= options.batchSize || batchChars >= MAX_BATCH_CHARS) flush()
   }
 
   const feed = (bytes: Uint8Array | undefined, end: boolean) => {
