@@ -188,6 +188,30 @@ describe('importProducts: what gets written', () => {
     expect(await importer.products.count()).toBe(2000)
   })
 
+  it('cancels at once while the source has gone quiet, as a stalled upload does', async () => {
+    const importer = await tempImporter()
+    let wake!: () => void
+    const quiet = new Promise<void>((resolve) => {
+      wake = resolve
+    })
+    async function* stalled() {
+      yield 'sku,name\nA-1,Lamp\n'
+      await quiet
+      yield 'A-2,Mug\n'
+    }
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 100)
+    const started = Date.now()
+    const summary = await importProducts(stalled(), {
+      storage: importer.storage,
+      signal: controller.signal,
+    }).result()
+    wake()
+    expect(summary.status).toBe('cancelled')
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(await importer.products.count()).toBe(0)
+  })
+
   it('reports progress after every batch, with bytes, rows and speed', async () => {
     const importer = await tempImporter()
     const lines = ['sku,name']

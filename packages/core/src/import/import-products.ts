@@ -2,7 +2,7 @@ import { ImporterError, isImporterError } from '../errors.js'
 import type { ImportCounts, RowError } from '../storage/types.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
-import { openSource } from './source.js'
+import { abortable, openSource } from './source.js'
 import type {
   ImportEvent,
   ImportOptions,
@@ -118,7 +118,7 @@ async function* runImport(
   }
   bytesTotal = opened.bytesTotal
   const parsed = parseProducts(
-    opened.chunks,
+    abortable(opened.chunks, options.signal),
     {
       encoding: options.encoding ?? 'utf-8',
       delimiter: options.delimiter,
@@ -138,6 +138,10 @@ async function* runImport(
       try {
         next = await parsed.next()
       } catch (error) {
+        if (options.signal?.aborted) {
+          cancelled = true
+          break
+        }
         throw fail(error)
       }
       if (next.done) break

@@ -67,3 +67,36 @@ export async function openSource(source: ImportSource, bytesTotal?: number): Pro
     'unsupported import source: pass a file path, a stream or an async iterable',
   )
 }
+
+/**
+ * Ends reading when `signal` aborts, even while a read waits on a source that has gone quiet
+ * (a stalled upload): the pending read rejects and the source is closed.
+ */
+export function abortable(
+  source: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+): AsyncIterable<Uint8Array> {
+  if (!signal) return source
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator = source[Symbol.asyncIterator]()
+      let onAbort: (() => void) | undefined
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new ImporterError('SOURCE_FAILED', 'the import was cancelled'))
+        if (signal.aborted) onAbort()
+        else signal.addEventListener('abort', onAbort, { once: true })
+      })
+      aborted.catch(() => {})
+      try {
+        for (;;) {
+          const next = await Promise.race([iterator.next(), aborted])
+          if (next.done) return
+          yield next.value
+        }
+      } finally {
+        signal.removeEventListener('abort', onAbort!)
+        void iterator.return?.()?.catch(() => {})
+      }
+    },
+  }
+}
