@@ -75,6 +75,19 @@ export function describeJobs(target: CurrentTarget): void {
       expect(await storage.updateJob(job.id, { error: null })).toMatchObject({ error: null })
     })
 
+    it('lets exactly one of several racing claims start a pending job', async () => {
+      const { storage } = target()
+      const job = jobRecord({ status: 'pending', startedAt: null })
+      await storage.createJob(job)
+      const startedAt = new Date(job.createdAt.getTime() + 1000)
+      const claims = await Promise.all([1, 2, 3].map(() => storage.claimJob(job.id, startedAt)))
+      const won = claims.filter((claim) => claim !== undefined)
+      expect(won).toHaveLength(1)
+      expect(won[0]).toMatchObject({ id: job.id, status: 'running', startedAt })
+      expect(await storage.claimJob(job.id, startedAt)).toBeUndefined()
+      expect(await storage.claimJob(randomUUID(), startedAt)).toBeUndefined()
+    })
+
     it('lists jobs newest first, limit at a time from offset', async () => {
       const { storage } = target()
       const base = Date.UTC(2024, 5, 1)

@@ -92,6 +92,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
 
     createJob: jobs.create,
     updateJob: jobs.update,
+    claimJob: jobs.claim,
     getJob: jobs.get,
     listJobs: jobs.list,
     addRowErrors: jobs.addRowErrors,

@@ -86,6 +86,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
 
     createJob: async (job) => (await jobs()).create(job),
     updateJob: async (id, patch) => (await jobs()).update(id, patch),
+    claimJob: async (id, startedAt) => (await jobs()).claim(id, startedAt),
     getJob: async (id) => (await jobs()).get(id),
     listJobs: async (listOptions) => (await jobs()).list(listOptions),
     addRowErrors: async (jobId, errors) => (await jobs()).addRowErrors(jobId, errors),

@@ -53,9 +53,13 @@ export function createImportsApi(
 
     async run(jobId, source, options = {}) {
       await ready()
-      const job = await mustGet(jobId)
-      if (job.status !== 'pending') {
-        throw new ImporterError('JOB_FINISHED', `import job ${jobId} is ${job.status}, not pending`)
+      const job = await storage.claimJob(jobId, new Date())
+      if (!job) {
+        const current = await mustGet(jobId)
+        throw new ImporterError(
+          'JOB_FINISHED',
+          `import job ${jobId} is ${current.status}, not pending`,
+        )
       }
       const controller = new AbortController()
       let settle!: () => void

@@ -72,6 +72,21 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
       return get(id)
     },
 
+    async claim(id: string, startedAt: Date): Promise<ImportJobRecord | undefined> {
+      const result = await db
+        .updateTable('import_jobs')
+        .set({
+          status: 'running',
+          phase: 'importing',
+          started_at: flavor.time(startedAt),
+          updated_at: flavor.time(new Date()),
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1 ? get(id) : undefined
+    },
+
     async list({ limit = 50, offset = 0 } = {}): Promise<ImportJobRecord[]> {
       const rows = await db
         .selectFrom('import_jobs')

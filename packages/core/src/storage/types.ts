@@ -230,6 +230,12 @@ export interface ImporterStorage {
   createJob(job: ImportJobRecord): Promise<void>
   /** Changes a job's fields and `updatedAt`; returns the job after the change. */
   updateJob(id: string, patch: ImportJobPatch): Promise<ImportJobRecord | undefined>
+  /**
+   * Moves a `pending` job to `running` (setting `startedAt`) in ONE conditional write, so of
+   * several instances racing for a job exactly one wins. Returns the job when this call won,
+   * `undefined` when the job is missing or no longer pending.
+   */
+  claimJob(id: string, startedAt: Date): Promise<ImportJobRecord | undefined>
   /** The job with this id, or `undefined`. */
   getJob(id: string): Promise<ImportJobRecord | undefined>
   /** Jobs, newest first. */
