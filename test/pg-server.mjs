@@ -104,6 +104,12 @@ export async function startPostgres(options = {}) {
       options.onLog?.(String(chunk))
     })
     const exited = once(child, 'exit')
+    // A test run or benchmark that ends without stop() must not leave a server behind.
+    const onExit = () => {
+      child.kill('SIGKILL')
+      cleanup()
+    }
+    process.once('exit', onExit)
     const base = `postgres://postgres@127.0.0.1:${port}`
     const deadline = Date.now() + timeoutMs
     for (;;) {
@@ -131,6 +137,7 @@ export async function startPostgres(options = {}) {
       urlOf: (name) => `${base}/${name}`,
       port,
       async stop() {
+        process.off('exit', onExit)
         if (server.exitCode === null) {
           server.kill('SIGINT') // fast shutdown: disconnects clients, no waiting on them
           const timer = setTimeout(() => server.kill('SIGKILL'), 10_000)

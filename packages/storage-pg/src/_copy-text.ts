@@ -12,13 +12,18 @@ const num = (value: number | null | undefined) => (value == null ? '\\N' : Strin
 const bool = (value: boolean | undefined) => (value === undefined ? '\\N' : value ? 't' : 'f')
 
 /**
- * A batch in COPY text format for the `pi_stage` table, in batch order, with an id for each
+ * Rows `from` to `to` (exclusive) of a batch in COPY text format for the `pi_stage` table, in batch order, with an id for each
  * row that turns out to be a new product: a field the row does not
  * give is NULL, and `has_price` tells a missing price from an explicit "no price".
  */
-export function toCopyText(rows: readonly ImportRow[], nextId: () => string): string {
+export function toCopyText(
+  rows: readonly ImportRow[],
+  from: number,
+  to: number,
+  nextId: () => string,
+): string {
   let out = ''
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = from; i < Math.min(to, rows.length); i++) {
     const r = rows[i]!
     out += `${i}\t${nextId()}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(r.description)}\t${num(
       r.priceCents,

@@ -23,6 +23,7 @@ interface BatchRow {
 }
 
 const MAX_ATTEMPTS = 8
+const COPY_PIECE_ROWS = 500
 
 /**
  * A product inserted meanwhile by another writer, and a deadlock the server broke, are resolved
@@ -78,19 +79,25 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
     throw storageFailed('opening the import writer', error)
   }
 
-  async function attempt(copyText: string): Promise<BatchRow> {
+  async function attempt(rows: ImportRow[]): Promise<BatchRow> {
     // The staging table has no statistics: without these the planner hashes the whole products
     // table for every batch instead of probing its sku_key index.
     await client.query('begin; set local enable_hashjoin = off; set local enable_mergejoin = off')
     try {
       const copy = client.query(copyFrom(COPY_STAGE))
       const done = once(copy, 'finish')
-      copy.end(copyText)
+      // Small pieces rather than one string for the batch: a few MB less garbage per batch.
+      for (let i = 0; i < rows.length; i += COPY_PIECE_ROWS) {
+        if (!copy.write(toCopyText(rows, i, i + COPY_PIECE_ROWS, nextId))) {
+          await Promise.race([once(copy, 'drain'), done])
+        }
+      }
+      copy.end()
       await done
-      const { rows } = dryRun
+      const result = dryRun
         ? await client.query<BatchRow>(EVALUATE_BATCH)
         : await client.query<BatchRow>(APPLY_BATCH, [new Date()])
-      const row = rows[0]!
+      const row = result.rows[0]!
       await client.query('commit')
       return row
     } catch (error) {
@@ -106,10 +113,9 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
       if (rows.length === 0) {
         return { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
       }
-      const copyText = toCopyText(rows, nextId)
       for (let n = 1; ; n++) {
         try {
-          const row = await attempt(copyText)
+          const row = await attempt(rows)
           return {
             created: row.created,
             updated: row.updated,
