@@ -1,5 +1,6 @@
 import { ImporterError, isImporterError } from '../errors.js'
-import type { ImportCounts, RowError } from '../storage/types.js'
+import { emptyCounts } from '../storage/counts.js'
+import type { RowError } from '../storage/types.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { abortable, openSource } from './source.js'
@@ -59,14 +60,7 @@ async function* runImport(
   const started = performance.now()
   const dryRun = options.dryRun ?? false
   const batchSize = Math.max(1, Math.trunc(options.batchSize ?? DEFAULT_BATCH_SIZE))
-  const counts: ImportCounts = {
-    rows: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    invalid: 0,
-    duplicatesInFile: 0,
-  }
+  const counts = emptyCounts()
   let bytesRead = 0
   let bytesTotal: number | null = null
 

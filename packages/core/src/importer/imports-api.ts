@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
 import type { ImportSummary } from '../import/types.js'
+import { emptyCounts } from '../storage/counts.js'
 import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
 import { toImportJob } from './to-product.js'
 import type { ImportsApi, ProductImporterOptions } from './types.js'
@@ -34,12 +35,7 @@ export function createImportsApi(
         dryRun: meta.dryRun ?? false,
         bytesRead: 0,
         bytesTotal: meta.bytesTotal ?? null,
-        rows: 0,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        invalid: 0,
-        duplicatesInFile: 0,
+        ...emptyCounts(),
         cancelRequested: false,
         error: null,
         createdAt: now,
@@ -119,12 +115,7 @@ export function createImportsApi(
           summary ?? {
             status: 'failed',
             dryRun: job.dryRun,
-            rows: 0,
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            invalid: 0,
-            duplicatesInFile: 0,
+            ...emptyCounts(),
             bytesRead: 0,
             durationMs: 0,
             error: { code: failure.code, message: failure.message },
