@@ -43,8 +43,7 @@ const CLASSIFY = `
     left join pi_seen seen on seen.sku_key = st.sku_key
   ),
   remember as (
-    insert into pi_seen (sku_key) select sku_key from s where not rejected
-    on conflict do nothing
+    insert into pi_seen (sku_key) select sku_key from s where not rejected and not dup
   )`
 
 // `updated` is what the UPDATE really changed: a product another writer changed meanwhile may
