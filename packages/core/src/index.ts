@@ -45,6 +45,7 @@ export {
   productSchema,
 } from './product/schema.js'
 export { skuKey } from './product/sku-key.js'
+export { createUuidV7 } from './product/uuid-v7.js'
 export {
   formatPrice,
   MAX_DESCRIPTION_LENGTH,

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
-import { ImporterError } from '@product-importer/core'
+import { createUuidV7, ImporterError } from '@product-importer/core'
 import type { Pool, PoolClient } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import {
@@ -12,7 +12,6 @@ import {
 } from './_batch-sql.js'
 import { toCopyText } from './_copy-text.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
-import { createUuidV7 } from './_uuid-v7.js'
 
 interface BatchRow {
   created: number

@@ -1,11 +1,11 @@
 import {
   type BatchResult,
+  createUuidV7,
   ImporterError,
   type ImportRow,
   type ImportWriter,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
-import { createUuidV7 } from './_uuid-v7.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
 /**

@@ -6,14 +6,20 @@ const POOL_ROWS = 4096
  * Time-ordered ids (RFC 9562 UUID version 7, with a counter that keeps the ids of one
  * millisecond in order). Random version 4 ids land all over the primary-key index, so every
  * batch dirties pages across the whole index: measured on 500k rows, they halve the speed of a
- * first import (100k rows/s against 180k).
+ * first import (100k rows/s against 180k). Every adapter's import writer uses it.
+ *
+ * @example
+ * ```ts
+ * const nextId = createUuidV7()
+ * nextId() // '019ab…-7…'
+ * ```
  */
-export function createUuidV7(): (at: number) => string {
+export function createUuidV7(): (at?: number) => string {
   const pool = Buffer.alloc(POOL_ROWS * 8)
   let used = POOL_ROWS
   let lastAt = -1
   let counter = 0
-  return (at) => {
+  return (at = Date.now()) => {
     if (used === POOL_ROWS) {
       randomFillSync(pool)
       used = 0
