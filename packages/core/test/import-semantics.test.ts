@@ -212,6 +212,37 @@ describe('importProducts: what gets written', () => {
     expect(await importer.products.count()).toBe(0)
   })
 
+  it('lets go of what it has read when it may be cancelled', async () => {
+    // A signal makes every read wait on the source or the signal, whichever comes first; that
+    // wait must not keep the chunks read so far alive (an upload of hundreds of MB).
+    const importer = await tempImporter()
+    const notes = 'n'.repeat(20_000) // an unknown column: parsed, then ignored
+    let chunks = 0
+    async function* source() {
+      yield 'sku,name,notes\n'
+      for (; chunks < 100; chunks++) {
+        let text = ''
+        for (let i = 0; i < 50; i++) text += `S-${chunks}-${i},Product,${notes}\n`
+        yield Buffer.from(text)
+      }
+    }
+    let peak = 0
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers)
+    }, 10)
+    try {
+      const summary = await importProducts(source(), {
+        storage: importer.storage,
+        signal: new AbortController().signal,
+      }).result()
+      expect(summary).toMatchObject({ status: 'completed', rows: 5000, created: 5000 })
+    } finally {
+      clearInterval(sampler)
+    }
+    // The source yields 100 MB in 1 MB chunks.
+    expect(peak).toBeLessThan(40 * 1024 * 1024)
+  })
+
   it('reports progress after every batch, with bytes, rows and speed', async () => {
     const importer = await tempImporter()
     const lines = ['sku,name']

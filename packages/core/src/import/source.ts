@@ -80,23 +80,41 @@ export function abortable(
   return {
     async *[Symbol.asyncIterator]() {
       const iterator = source[Symbol.asyncIterator]()
-      let onAbort: (() => void) | undefined
-      const aborted = new Promise<never>((_, reject) => {
-        onAbort = () => reject(new ImporterError('SOURCE_FAILED', 'the import was cancelled'))
-        if (signal.aborted) onAbort()
-        else signal.addEventListener('abort', onAbort, { once: true })
-      })
-      aborted.catch(() => {})
       try {
         for (;;) {
-          const next = await Promise.race([iterator.next(), aborted])
+          const next = await nextUnlessAborted(iterator, signal)
           if (next.done) return
           yield next.value
         }
       } finally {
-        signal.removeEventListener('abort', onAbort!)
         void iterator.return?.()?.catch(() => {})
       }
     },
   }
+}
+
+/**
+ * One read that rejects as soon as `signal` aborts. A listener a read, removed when it settles:
+ * racing every read against one long-lived promise instead would keep every chunk ever read
+ * reachable from that promise (hundreds of MB for a large upload).
+ */
+function nextUnlessAborted<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal,
+): Promise<IteratorResult<T>> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new ImporterError('SOURCE_FAILED', 'the import was cancelled'))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(result)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }
