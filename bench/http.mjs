@@ -26,12 +26,23 @@ if (!existsSync(FILE_500K)) {
   process.exit(1)
 }
 
-/** Starts `product-importer serve` on a fresh database; resolves with its origin and pid. */
+/** The Node flags `npm start` runs the server with (its heap settings), from package.json. */
+const START_FLAGS =
+  /\bnode((?: --[\w-]+=\S+)*) packages\/http\/dist\/cli\.js serve/
+    .exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[1]
+    ?.trim()
+    .split(' ')
+    .filter(Boolean) ?? []
+
+/**
+ * Starts `product-importer serve` on a fresh database the way `npm start` does; resolves with
+ * its origin and pid.
+ */
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-http-'))
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--db', join(dir, 'bench.db'), '--port', '0'],
+    [...START_FLAGS, CLI, 'serve', '--db', join(dir, 'bench.db'), '--port', '0'],
     {
       env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '' },
       stdio: ['ignore', 'pipe', 'inherit'],
