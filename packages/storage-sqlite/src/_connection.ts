@@ -23,7 +23,7 @@ export function openConnection(options: SqliteStorageOptions): SqliteConnection 
     // Kysely closes what it is given on destroy(); the adapter decides that itself, so Kysely
     // gets a view of the database without close().
     dialect: new SqliteDialect({
-      database: { prepare: (sql) => database.prepare(sql), close: () => {} },
+      database: { prepare: statementCache(database), close: () => {} },
     }),
   })
   return {
@@ -33,6 +33,31 @@ export function openConnection(options: SqliteStorageOptions): SqliteConnection 
       await db.destroy()
       if (owned && database.open) database.close()
     },
+  }
+}
+
+/** Statements kept prepared, by SQL text: the API's queries are a few shapes asked many times. */
+const CACHED_STATEMENTS = 256
+
+/**
+ * `prepare` with a bounded cache, least recently used out. A statement still being iterated is
+ * busy and cannot run again until done: such a request gets a fresh one.
+ */
+function statementCache(database: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  return (sql: string): BetterSqlite3.Statement => {
+    const cached = cache.get(sql)
+    if (cached && !cached.busy) {
+      cache.delete(sql)
+      cache.set(sql, cached)
+      return cached
+    }
+    const statement = database.prepare(sql)
+    if (!cached) {
+      cache.set(sql, statement)
+      if (cache.size > CACHED_STATEMENTS) cache.delete(cache.keys().next().value!)
+    }
+    return statement
   }
 }
 
