@@ -11,8 +11,13 @@ import { fromColumns } from './row-columns.js'
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 }
 
-/** Chunks sent to the worker and not yet acknowledged, at most. */
-const MAX_INFLIGHT = 8
+/**
+ * Bytes sent to the worker and not yet acknowledged, at most, and chunks. Counted in bytes so
+ * that the worker has as much work queued with a socket's 64 KB chunks as with a file's 256 KB
+ * ones: it keeps parsing while the main thread is busy in a synchronous batch write.
+ */
+const MAX_INFLIGHT_BYTES = 2 * 1024 * 1024
+const MAX_INFLIGHT_CHUNKS = 64
 
 /** Parses byte chunks into rows on this thread. */
 async function* parseInline(
@@ -55,7 +60,8 @@ async function* parseInWorker(
   let ended = false
   let failure: unknown
   let stopped = false
-  let credit = MAX_INFLIGHT
+  const inflight: number[] = [] // sizes of the chunks the worker has not acknowledged, in order
+  let inflightBytes = 0
   let wakeConsumer: (() => void) | undefined
   let wakePump: (() => void) | undefined
   const notify = () => {
@@ -70,7 +76,7 @@ async function* parseInWorker(
   worker.on('message', (message: FromWorker) => {
     if (message.type === 'out') received.push(message.items)
     else if (message.type === 'chunk-ack') {
-      credit++
+      inflightBytes -= inflight.shift() ?? 0
       wakePump?.()
       return
     } else if (message.type === 'end') ended = true
@@ -84,9 +90,15 @@ async function* parseInWorker(
 
   const pump = async () => {
     for await (const chunk of chunks) {
-      while (credit <= 0 && !stopped) await new Promise<void>((resolve) => (wakePump = resolve))
+      while (
+        (inflightBytes >= MAX_INFLIGHT_BYTES || inflight.length >= MAX_INFLIGHT_CHUNKS) &&
+        !stopped
+      ) {
+        await new Promise<void>((resolve) => (wakePump = resolve))
+      }
       if (stopped) return
-      credit--
+      inflight.push(chunk.byteLength)
+      inflightBytes += chunk.byteLength
       const copy = new Uint8Array(chunk) // a buffer of its own, so it can be transferred
       send({ type: 'chunk', data: copy }, [copy.buffer])
     }
