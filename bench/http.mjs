@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import autocannon from 'autocannon'
 import { request } from 'undici'
 import { writeProductsFile } from './generate.mjs'
+import { START_FLAGS } from './node-flags.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const CLI = join(ROOT, 'packages/http/dist/cli.js')
@@ -25,14 +26,6 @@ if (!existsSync(FILE_500K)) {
   )
   process.exit(1)
 }
-
-/** The Node flags `npm start` runs the server with (its heap settings), from package.json. */
-const START_FLAGS =
-  /\bnode((?: --[\w-]+=\S+)*) packages\/http\/dist\/cli\.js serve/
-    .exec(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start)?.[1]
-    ?.trim()
-    .split(' ')
-    .filter(Boolean) ?? []
 
 /**
  * Starts `product-importer serve` on a fresh database the way `npm start` does; resolves with

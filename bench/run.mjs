@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { writeProductsFile } from './generate.mjs'
+import { START_FLAGS } from './node-flags.mjs'
 
 const { values } = parseArgs({
   options: {
@@ -27,8 +28,9 @@ async function dataFile(n) {
   return file
 }
 
-function importOnce(file, db, extra = []) {
-  const out = execFileSync(process.execPath, ['bench/import-sqlite.mjs', file, db, ...extra], {
+/** One import in a child process, with the start script's heap flags unless `flags` says. */
+function importOnce(file, db, flags = START_FLAGS) {
+  const out = execFileSync(process.execPath, [...flags, 'bench/import-sqlite.mjs', file, db], {
     encoding: 'utf8',
   })
   return JSON.parse(out.trim().split('\n').at(-1))
@@ -52,12 +54,15 @@ async function sqliteBench() {
     again.push(importOnce(file, db))
   }
   const bigRun = big > 0 ? importOnce(await dataFile(big), freshDb('bench-big')) : undefined
+  // The same with Node's default heap settings, for reference.
+  const plain = importOnce(file, freshDb('bench'), [])
+  const bigPlain = big > 0 ? importOnce(await dataFile(big), freshDb('bench-big'), []) : undefined
   freshDb('bench')
   freshDb('bench-big')
   const row = (label, results, target) =>
     `| ${label} | ${median(results.map((r) => r.ms))} ms (${results.map((r) => r.ms).join(', ')}) | ${Math.round((rows * 1000) / median(results.map((r) => r.ms))).toLocaleString('en-US')} | ${Math.max(...results.map((r) => r.peakRssMb))} MB | ${Math.max(...results.map((r) => r.loopP99Ms))} / ${Math.max(...results.map((r) => r.loopMaxMs))} ms | ${target} |`
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; median of ${runs} runs (all runs in brackets).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version} with \`${START_FLAGS.join(' ')}\` (the flags of \`npm start\`); median of ${runs} runs (all runs in brackets).`,
     '',
     '| scenario | time | rows/s | peak RSS | event loop p99 / max | target |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -68,6 +73,14 @@ async function sqliteBench() {
     const base = Math.max(...first.map((r) => r.peakRssMb))
     lines.push(
       `| first import, ${big.toLocaleString('en-US')} rows | ${bigRun.ms} ms | ${Math.round((big * 1000) / bigRun.ms).toLocaleString('en-US')} | ${bigRun.peakRssMb} MB (${Math.round((bigRun.peakRssMb / base - 1) * 100)}% vs ${rows.toLocaleString('en-US')}) | ${bigRun.loopP99Ms} / ${bigRun.loopMaxMs} ms | RSS <= 20% above ${rows.toLocaleString('en-US')} rows |`,
+    )
+  }
+  lines.push(
+    `| first import, ${rows.toLocaleString('en-US')} rows, Node's default heap settings | ${plain.ms} ms | ${Math.round((rows * 1000) / plain.ms).toLocaleString('en-US')} | ${plain.peakRssMb} MB | ${plain.loopP99Ms} / ${plain.loopMaxMs} ms | for reference |`,
+  )
+  if (bigPlain) {
+    lines.push(
+      `| first import, ${big.toLocaleString('en-US')} rows, Node's default heap settings | ${bigPlain.ms} ms | ${Math.round((big * 1000) / bigPlain.ms).toLocaleString('en-US')} | ${bigPlain.peakRssMb} MB | ${bigPlain.loopP99Ms} / ${bigPlain.loopMaxMs} ms | for reference |`,
     )
   }
   const s = first[0].summary
