@@ -30,7 +30,9 @@ const mb = (kb) => Math.round(kb / 1024)
 
 async function withDatabase(work) {
   if (process.env.PG_BENCH_URL) return work(process.env.PG_BENCH_URL)
-  const server = await startPostgres({ durable: true })
+  // PG_BENCH_SETTINGS: server settings as JSON, e.g. '{"shared_buffers":"2GB"}' (default: none).
+  const settings = JSON.parse(process.env.PG_BENCH_SETTINGS ?? '{}')
+  const server = await startPostgres({ durable: true, settings })
   try {
     return await work(server.url)
   } finally {
@@ -274,16 +276,34 @@ function report(methodResults, e2e) {
     '- Trigram indexes cost import time. The raw writer loads the 500k rows in 5.0 s without the',
     '  name index and 7.9 s with it; end to end with `searchIndexes: []`, measured once: 5.8 s first',
     '  import, 4.0 s re-import. Earlier measurements: name and sku 12.5 s, name, sku and',
-    '  description about 54 s end to end. A larger `gin_pending_list_limit` (64 MB) made the first load 214 s,',
+    '  description about 54 s end to end. An early run with a 64 MB `gin_pending_list_limit` took 214 s (not reproduced since: see below),',
     '  `fastupdate = off` 46 s, a GiST trigram index instead of GIN was no faster to import and',
     '  slower to search (73 ms p95). So `migrate()` creates the name index only (`searchIndexes`',
     '  adds the others). A name search without it took 220 to 275 ms p95 (a parallel sequential',
     '  scan of the whole table); with it, most of the time goes to counting the about 31,000',
     '  products a one-word term like "lamp" matches: the page alone takes under 10 ms.',
-    '- Peak RSS: the same import into a storage that only waits 150 ms a batch peaks at 218 MB, and',
-    '  at 173 MB when it does not wait: most of the figure is the import engine (parsed batches',
-    '  waiting while the database works), not the adapter, which holds one batch in 500-row COPY',
-    '  pieces.',
+    '- Peak RSS: with Node\'s default heap settings the importing process peaks near 280 MB, with',
+    '  the flags of `npm start` near 160 MB: V8 then collects the per-batch garbage of the main',
+    '  thread sooner (see the SQLite notes in benchmarks.md). The adapter itself holds one batch,',
+    '  in 500-row COPY pieces.',
+    '- The first import is what misses its target, by the name trigram index. Measured on the raw',
+    '  writer (batches parsed beforehand), 500k rows: 9.2 s with the index, 4.8 s without; without',
+    '  the `active` index as well 4.3 s, without the (created_at, id) index too 3.9 s. Breakdown',
+    '  without the trigram index: COPY 0.95 s (0.62 s of it building the COPY text in JS), the',
+    '  classifying and writing statement 3.3 s, commits 0.27 s. Larger GIN pending lists',
+    '  (`gin_pending_list_limit` 16 MB to 1 GB, cleaned once after the import: 1.4 to 1.6 s more)',
+    '  and cleaning the pending list from a second connection during the import (raw writer 7.4 s) moved the',
+    '  end-to-end figure by less than its run-to-run noise (8.4 to 11 s). An index built after the',
+    '  rows are in takes 1.4 s, so even dropping and rebuilding it around a first import would not',
+    '  reach 6 s. What is left: applying batch n while batch n+1 is copied on a second connection',
+    '  (the writer alternates between the database and JS today, about 37% of the two cores idle',
+    '  in the raw writer), and leaner indexes.',
+    '- Name search with total depends on the server\'s cache: "lamp" matches 31,000 products on',
+    '  16,600 of the 21,000 heap pages (166 MB), more than the default 128 MB `shared_buffers`',
+    '  hold, so counting them reads most of the table from the OS cache (55 to 75 ms). With',
+    '  `PG_BENCH_SETTINGS=\'{"shared_buffers":"2GB","max_wal_size":"4GB"}\'` (a production-sized',
+    '  cache on this 24 GB machine) the same benchmark measured 29.7 ms p95 with total and 1.5 ms',
+    '  without; the first import was not faster (10.1 s in that run).',
     '',
   )
   return lines.join('\n')
