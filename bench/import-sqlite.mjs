@@ -11,7 +11,10 @@ await storage.migrate()
 const loop = monitorEventLoopDelay({ resolution: 10 })
 loop.enable()
 const started = performance.now()
-const summary = await importProducts(file, { storage, dryRun: process.argv.includes('--dry-run') }).result()
+const summary = await importProducts(file, {
+  storage,
+  dryRun: process.argv.includes('--dry-run'),
+}).result()
 const ms = performance.now() - started
 loop.disable()
 await storage.close()

@@ -282,7 +282,7 @@ function report(methodResults, e2e) {
     '  adds the others). A name search without it took 220 to 275 ms p95 (a parallel sequential',
     '  scan of the whole table); with it, most of the time goes to counting the about 31,000',
     '  products a one-word term like "lamp" matches: the page alone takes under 10 ms.',
-    '- Peak RSS: with Node\'s default heap settings the importing process peaks near 280 MB, with',
+    "- Peak RSS: with Node's default heap settings the importing process peaks near 280 MB, with",
     '  the flags of `npm start` near 160 MB: V8 then collects the per-batch garbage of the main',
     '  thread sooner (see the SQLite notes in benchmarks.md). The adapter itself holds one batch,',
     '  in 500-row COPY pieces.',

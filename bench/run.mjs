@@ -66,7 +66,11 @@ async function sqliteBench() {
     '',
     '| scenario | time | rows/s | peak RSS | event loop p99 / max | target |',
     '| --- | --- | --- | --- | --- | --- |',
-    row(`first import, ${rows.toLocaleString('en-US')} rows`, first, '<= 5 s, RSS <= 200 MB, p99 <= 100 ms'),
+    row(
+      `first import, ${rows.toLocaleString('en-US')} rows`,
+      first,
+      '<= 5 s, RSS <= 200 MB, p99 <= 100 ms',
+    ),
     row(`re-import, same file`, again, '<= 5 s'),
   ]
   if (bigRun) {
@@ -95,7 +99,8 @@ function writeSection(name, text) {
   const end = `<!-- ${name}:end -->`
   const from = doc.indexOf(start)
   const to = doc.indexOf(end)
-  if (from === -1 || to === -1) throw new Error(`docs/benchmarks.md has no ${start} ... ${end} section`)
+  if (from === -1 || to === -1)
+    throw new Error(`docs/benchmarks.md has no ${start} ... ${end} section`)
   writeFileSync(file, `${doc.slice(0, from + start.length)}\n${text}\n${doc.slice(to)}`)
 }
 
@@ -109,3 +114,5 @@ for (const name of ['pg', 'http']) {
   if (!existsSync(`bench/${name}.mjs`)) continue
   execFileSync(process.execPath, [`bench/${name}.mjs`], { stdio: 'inherit' })
 }
+// The tables as the project's formatter lays them out, so that `npm run lint` stays green.
+execFileSync('node_modules/.bin/biome', ['format', '--write', 'docs'], { stdio: 'inherit' })
