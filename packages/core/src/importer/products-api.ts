@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { ImporterError } from '../errors.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
+import { createUuidV7 } from '../product/uuid-v7.js'
 import { pageSizeOf } from '../storage/paging.js'
 import type { ImporterStorage } from '../storage/types.js'
 import { exportCsv } from './export-csv.js'
@@ -24,13 +24,16 @@ export function createProductsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
 ): ProductsApi {
+  // Time-ordered, like the ids imports give: products created in the same millisecond still
+  // list newest first (the list orders by created_at, then id).
+  const nextId = createUuidV7()
   return {
     async create(input) {
       await ready()
       const values = parse(productInputSchema, input)
       const now = new Date()
       const record = await storage.insertProduct({
-        id: randomUUID(),
+        id: nextId(now.getTime()),
         sku: values.sku,
         skuKey: skuKey(values.sku),
         name: values.name,
