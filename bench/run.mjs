@@ -3,9 +3,10 @@
 // Runs the PostgreSQL and HTTP benchmarks too when their scripts are present (bench/pg.mjs,
 // bench/http.mjs); each writes its own section.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { writeSection } from './doc-section.mjs'
 import { writeProductsFile } from './generate.mjs'
 import { START_FLAGS } from './node-flags.mjs'
 
@@ -114,18 +115,6 @@ async function sqliteBench() {
   const s = first[0].summary
   lines.push('', `Summary of the first import: ${JSON.stringify({ ...s, durationMs: undefined })}`)
   return lines.join('\n')
-}
-
-function writeSection(name, text) {
-  const file = 'docs/benchmarks.md'
-  const doc = readFileSync(file, 'utf8')
-  const start = `<!-- ${name}:start -->`
-  const end = `<!-- ${name}:end -->`
-  const from = doc.indexOf(start)
-  const to = doc.indexOf(end)
-  if (from === -1 || to === -1)
-    throw new Error(`docs/benchmarks.md has no ${start} ... ${end} section`)
-  writeFileSync(file, `${doc.slice(0, from + start.length)}\n${text}\n${doc.slice(to)}`)
 }
 
 if (!values.only || values.only === 'sqlite') {
