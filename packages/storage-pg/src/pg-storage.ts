@@ -13,7 +13,8 @@ import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { isSkuKeyViolation, storageFailed } from './_errors.js'
 import { openPgImportWriter } from './_import-writer.js'
-import { ensureSearchIndexes } from './_search-indexes.js'
+import { createJobListener } from './_job-listener.js'
+import { ensurePostgresObjects } from './_postgres-objects.js'
 import type { PgStorageOptions } from './types.js'
 
 /** The PostgreSQL storage: {@link ImporterStorage} plus `Symbol.asyncDispose`. */
@@ -26,6 +27,8 @@ export type PgStorage = ImporterStorage & AsyncDisposable
  *
  * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
  * one transaction; name filters use a pg_trgm index when the role may create the extension.
+ * Every write of an import job is announced with NOTIFY, so `imports.watch()` on any instance
+ * sees it at once (one pooled connection LISTENs while someone watches).
  *
  * @example
  * ```ts
@@ -54,11 +57,14 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   })
   const products = createProductQueries(db, postgresFlavor)
   const jobs = createJobQueries(db, postgresFlavor)
+  const jobListener = createJobListener(pool)
   let closed = false
 
   async function close(): Promise<void> {
     if (closed) return
     closed = true
+    // Before the pool ends: a pool waits for the connections it lent out.
+    await jobListener.close()
     // Kysely's destroy() ends the pool, so only call it on a pool we own.
     if (ownsPool) await db.destroy()
   }
@@ -70,9 +76,9 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     async migrate() {
       await migrateToLatest(db as Kysely<unknown>, postgresFlavor)
       try {
-        await ensureSearchIndexes(db as Kysely<unknown>, options.searchIndexes ?? ['name'])
+        await ensurePostgresObjects(db as Kysely<unknown>, options.searchIndexes ?? ['name'])
       } catch (error) {
-        throw storageFailed('creating the search indexes', error)
+        throw storageFailed('creating the job trigger and search indexes', error)
       }
     },
     close,
@@ -95,6 +101,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     claimJob: jobs.claim,
     getJob: jobs.get,
     listJobs: jobs.list,
+    onJobChange: jobListener.subscribe,
     addRowErrors: jobs.addRowErrors,
     listRowErrors: jobs.listRowErrors,
   }

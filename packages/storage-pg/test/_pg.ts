@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConformanceTarget } from '@product-importer/adapter-tests'
 import { type PgStorage, pgStorage } from '@product-importer/storage-pg'
 import pg from 'pg'
@@ -65,4 +66,13 @@ export async function createTarget(): Promise<
       await schema.drop()
     },
   }
+}
+
+/** Resolves once `check` holds, checking every 25 ms for at most 5 s. */
+export async function waitFor(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return
+    await sleep(25)
+  }
+  throw new Error('timed out')
 }

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { importProducts, isImporterError } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PG_URL } from './_pg.js'
+import { PG_URL, waitFor } from './_pg.js'
 
 // Terminating backends needs a database of its own, so other test files keep their connections.
 describe.skipIf(!PG_URL)('postgres connection loss', () => {
@@ -40,14 +39,6 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     let text = from === 0 ? 'sku,name,quantity\n' : ''
     for (let i = from; i < to; i++) text += `L-${i},Lamp ${i},${i}\n`
     return text
-  }
-
-  async function waitFor(check: () => Promise<boolean>) {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return
-      await sleep(25)
-    }
-    throw new Error('timed out')
   }
 
   it('fails the import with STORAGE_FAILED, keeps committed batches, and recovers', async () => {

@@ -1,9 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { ImportJobRecord, ProductRecord } from '@product-importer/core'
+import {
+  createProductImporter,
+  type ImportJobRecord,
+  type ProductRecord,
+} from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSchema, inSchema, PG_URL } from './_pg.js'
+import { createSchema, inSchema, PG_URL, waitFor } from './_pg.js'
 
 const product = (sku: string, name = sku): ProductRecord => {
   const at = new Date()
@@ -84,6 +88,73 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
     await writer.close()
     expect(await two.getProductBySkuKey('p-1')).toMatchObject({ sku: 'P-1', name: 'Pen' })
     expect((await two.listJobs()).map((j) => j.id)).toEqual([started.id])
+  })
+
+  describe('job announcements', () => {
+    /** The schema's URL with an application_name that finds this test's connections. */
+    const tagged = (tag: string) => {
+      const u = new URL(schema.url)
+      u.searchParams.set('application_name', tag)
+      return u.toString()
+    }
+    const listeners = async (tag: string) =>
+      (
+        await schema.raw(
+          "select pid from pg_stat_activity where application_name = ? and query ilike 'listen %'",
+          [tag],
+        )
+      ).map((r) => r.pid as number)
+
+    it('wakes a watcher on another instance as soon as a job is written', async () => {
+      const tag = `${schema.name}_watch`
+      await using one = pgStorage({ connectionString: schema.url })
+      await using two = pgStorage({ connectionString: tagged(tag) })
+      await one.migrate()
+      const started = job()
+      await one.createJob(started)
+      const importer = createProductImporter({ storage: two })
+      // Polling alone would read the job again only after ten minutes.
+      const watch = importer.imports.watch(started.id, { intervalMs: 600_000 })
+      const next = watch[Symbol.asyncIterator]()
+      expect((await next.next()).value).toMatchObject({ status: 'running', rows: 0 })
+      await waitFor(async () => (await listeners(tag)).length === 1)
+
+      await one.updateJob(started.id, { rows: 10_000, created: 9000 })
+      expect((await next.next()).value).toMatchObject({ rows: 10_000, created: 9000 })
+      await one.updateJob(started.id, {
+        status: 'completed',
+        phase: 'done',
+        finishedAt: new Date(),
+      })
+      expect((await next.next()).value).toMatchObject({ status: 'completed' })
+      expect((await next.next()).done).toBe(true)
+    })
+
+    it('listens again after losing its connection, and gives it back on close', async () => {
+      const tag = `${schema.name}_loss`
+      await using one = pgStorage({ connectionString: schema.url })
+      const two = pgStorage({ connectionString: tagged(tag) })
+      await one.migrate()
+      const heard: string[] = []
+      const unsubscribe = two.onJobChange?.((id) => heard.push(id))
+      await waitFor(async () => (await listeners(tag)).length === 1)
+      const [lost] = await listeners(tag)
+      await schema.raw('select pg_terminate_backend(?)', [lost])
+      await waitFor(async () => {
+        const now = await listeners(tag)
+        return now.length === 1 && now[0] !== lost
+      })
+
+      const created = job()
+      await one.createJob(created)
+      await waitFor(() => heard.includes(created.id))
+      await one.updateJob(created.id, { rows: 1 })
+      await waitFor(() => heard.filter((id) => id === created.id).length === 2)
+
+      unsubscribe?.()
+      await two.close()
+      await waitFor(async () => (await listeners(tag)).length === 0)
+    })
   })
 
   it('reports a SKU key taken by another product as SKU_TAKEN', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
 import type { ImportSummary } from '../import/types.js'
@@ -185,17 +184,43 @@ export function createImportsApi(
     async *watch(id, options = {}) {
       await ready()
       const interval = options.intervalMs ?? 250
-      let last = ''
-      for (;;) {
-        const job = await mustGet(id)
-        const state = JSON.stringify(job)
-        if (state !== last) {
-          last = state
-          yield toImportJob(job)
+      const signal = options.signal
+      // A change announced while the job is being read is remembered, not lost.
+      let changed = false
+      let wake: (() => void) | undefined
+      const unsubscribe = storage.onJobChange?.((jobId) => {
+        if (jobId !== id) return
+        changed = true
+        wake?.()
+      })
+      try {
+        let last = ''
+        for (;;) {
+          changed = false
+          const job = await mustGet(id)
+          const state = JSON.stringify(job)
+          if (state !== last) {
+            last = state
+            yield toImportJob(job)
+          }
+          if (FINISHED.has(job.status) || signal?.aborted) return
+          if (!changed) {
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                clearTimeout(timer)
+                signal?.removeEventListener('abort', done)
+                wake = undefined
+                resolve()
+              }
+              const timer = setTimeout(done, interval)
+              signal?.addEventListener('abort', done, { once: true })
+              wake = done
+            })
+          }
+          if (signal?.aborted) return
         }
-        if (FINISHED.has(job.status) || options.signal?.aborted) return
-        await sleep(interval, undefined, { signal: options.signal }).catch(() => {})
-        if (options.signal?.aborted) return
+      } finally {
+        unsubscribe?.()
       }
     },
   }

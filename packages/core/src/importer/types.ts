@@ -99,7 +99,8 @@ export interface ImportsApi {
   errors(id: string, options?: { offset?: number; limit?: number }): Promise<RowError[]>
   /**
    * The job's state now, then each time it changes, until it finishes. Reads storage, so it
-   * follows jobs of other instances too.
+   * follows jobs of other instances too: every `intervalMs` (default 250), and at once when the
+   * storage announces a change ({@link ImporterStorage.onJobChange}; PostgreSQL does).
    */
   watch(
     id: string,

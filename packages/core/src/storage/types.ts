@@ -238,6 +238,12 @@ export interface ImporterStorage {
   claimJob(id: string, startedAt: Date): Promise<ImportJobRecord | undefined>
   /** The job with this id, or `undefined`. */
   getJob(id: string): Promise<ImportJobRecord | undefined>
+  /**
+   * Optional: calls `listener` with a job's id soon after any instance writes that job, so that
+   * `imports.watch()` reads it at once instead of at its next poll. Best effort: watchers keep
+   * polling, so a lost call only delays an update. Returns the function that unsubscribes.
+   */
+  onJobChange?(listener: (jobId: string) => void): () => void
   /** Jobs, newest first. */
   listJobs(options?: { limit?: number; offset?: number }): Promise<ImportJobRecord[]>
   /** Appends row errors of a job. */

@@ -10,18 +10,35 @@ const INDEXES: Record<SearchColumn, [index: string, column: string]> = {
   description: ['products_description_trgm_idx', 'description'],
 }
 
+/** The channel on which every write of an import job announces the job's id. */
+export const JOB_CHANNEL = 'product_importer_jobs'
+
 /**
- * PostgreSQL-only objects added after the shared migrations: pg_trgm GIN indexes that make
- * `ILIKE '%text%'` filters use an index. Where the role may not create the extension, the
- * filters keep working as plain scans. Returns whether the indexes exist.
+ * PostgreSQL-only objects added after the shared migrations, under an advisory lock so that
+ * instances migrating at once wait for each other:
+ * - a trigger that NOTIFYs {@link JOB_CHANNEL} with the job's id on every insert or update of
+ *   `import_jobs`, delivered when the write commits, whichever instance or tool made it;
+ * - pg_trgm GIN indexes that make `ILIKE '%text%'` filters use an index. Where the role may not
+ *   create the extension, the filters keep working as plain scans.
+ *
+ * Returns whether the search indexes exist.
  */
-export async function ensureSearchIndexes(
+export async function ensurePostgresObjects(
   db: Kysely<unknown>,
   columns: readonly SearchColumn[],
 ): Promise<boolean> {
-  if (columns.length === 0) return false
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_ID)})`.execute(tx)
+    await sql`create or replace function product_importer_job_written() returns trigger
+      language plpgsql as $$
+      begin
+        perform pg_notify(${sql.lit(JOB_CHANNEL)}, new.id);
+        return null;
+      end $$`.execute(tx)
+    await sql`create or replace trigger import_jobs_notify after insert or update on import_jobs
+      for each row execute function product_importer_job_written()`.execute(tx)
+
+    if (columns.length === 0) return false
     const installed = await sql<{ ok: boolean }>`
       select exists (select 1 from pg_extension where extname = 'pg_trgm') as ok`.execute(tx)
     if (!installed.rows[0]?.ok) {
