@@ -323,7 +323,7 @@ function report(methodResults, e2e) {
     '- Product ids are UUID version 7 (time-ordered), so new rows land at the end of the primary',
     '  key and of the (created_at, id) index instead of all over them.',
     '- Trigram indexes cost import time: end to end with `searchIndexes: []` the first import took',
-    '  5.7 to 6.1 s, within the target. Earlier measurements with more of them: name and sku 12.5 s, name, sku and',
+    '  5.7 to 6.1 s, at the target. Earlier measurements with more of them: name and sku 12.5 s, name, sku and',
     '  description about 54 s. A GiST trigram index instead of GIN was no faster to import and',
     '  slower to search (73 ms p95). So `migrate()` creates the name index only (`searchIndexes`',
     '  adds the others). A name search without it took 220 to 275 ms p95 (a parallel sequential',
