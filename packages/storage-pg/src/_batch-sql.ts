@@ -1,9 +1,11 @@
 // The SQL of the import writer's hot path, written once and reused for every batch: no query
 // builder per row or per batch.
 
-/** Session tables of one writer: the batch being applied, and every SKU key applied so far. */
+/**
+ * Session tables of one writer: the batch being applied, and every SKU key applied so far. The
+ * writer's connection is its own, so they go when it closes.
+ */
 export const CREATE_WRITER_TABLES = `
-  drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;
   create temp table pi_stage (
     idx integer not null,
     id text not null,
@@ -17,9 +19,6 @@ export const CREATE_WRITER_TABLES = `
     active boolean
   ) on commit delete rows;
   create temp table pi_seen (sku_key text primary key);`
-
-export const DROP_WRITER_TABLES = `
-  drop table if exists pg_temp.pi_stage, pg_temp.pi_seen;`
 
 export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, description, price_cents,
   has_price, quantity, active) from stdin`

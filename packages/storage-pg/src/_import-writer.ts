@@ -1,15 +1,9 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
 import { createUuidV7, ImporterError } from '@product-importer/core'
-import type { Pool, PoolClient } from 'pg'
+import pg, { type ClientConfig } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import {
-  APPLY_BATCH,
-  COPY_STAGE,
-  CREATE_WRITER_TABLES,
-  DROP_WRITER_TABLES,
-  EVALUATE_BATCH,
-} from './_batch-sql.js'
+import { APPLY_BATCH, COPY_STAGE, CREATE_WRITER_TABLES, EVALUATE_BATCH } from './_batch-sql.js'
 import { toCopyText } from './_copy-text.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
 
@@ -34,40 +28,37 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Opens the import writer: one pooled connection for the whole import, holding two session
- * tables. Each batch is COPYed into `pi_stage` and applied by one statement in one transaction.
- * A dry run classifies the rows the same way and writes nothing but its own session table, so it
- * holds no row locks.
+ * Opens the import writer: a connection of its own for the whole import, holding two session
+ * tables. It is not taken from the pool, so that imports running at once never leave the pool
+ * without connections for the job updates and queries they wait on. Each batch is COPYed into
+ * `pi_stage` and applied by one statement in one transaction. A dry run classifies the rows the
+ * same way and writes nothing but its own session table, so it holds no row locks.
  */
-export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<ImportWriter> {
-  let client: PoolClient
-  try {
-    client = await pool.connect()
-  } catch (error) {
-    throw storageFailed('connect', error)
-  }
+export async function openPgImportWriter(
+  config: ClientConfig,
+  dryRun: boolean,
+): Promise<ImportWriter> {
+  const client = new pg.Client(config)
   // A connection lost while idle between batches would otherwise be an unhandled 'error' event.
   let broken: unknown
   const onError = (error: unknown) => {
     broken ??= error
   }
   client.on('error', onError)
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw storageFailed('connect', error)
+  }
   let closed = false
   const nextId = createUuidV7()
 
   async function release(): Promise<void> {
     if (closed) return
     closed = true
-    if (!broken) {
-      try {
-        await client.query(DROP_WRITER_TABLES)
-      } catch (error) {
-        broken = error
-      }
-    }
-    client.off('error', onError)
-    // Releasing with an error makes the pool discard the connection instead of reusing it.
-    client.release(broken ? toError(broken) : undefined)
+    // The session tables go with the session.
+    await client.end().catch(() => {})
   }
 
   try {
@@ -141,8 +132,4 @@ export async function openPgImportWriter(pool: Pool, dryRun: boolean): Promise<I
     },
     close: release,
   }
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
 }

@@ -1,4 +1,4 @@
-import type { Notification, Pool, PoolClient } from 'pg'
+import pg, { type ClientConfig, type Notification } from 'pg'
 import { JOB_CHANNEL } from './_postgres-objects.js'
 
 /** How long a lost or failed LISTEN connection waits before the next attempt. */
@@ -12,16 +12,17 @@ export interface JobListener {
 }
 
 /**
- * One pooled connection that LISTENs on {@link JOB_CHANNEL} while anyone subscribes, shared by
- * every subscriber of a storage. It opens on the first subscription, is replaced a second after
- * it is lost, and goes back (destroyed, since it would go on listening) shortly after the last
+ * One connection that LISTENs on {@link JOB_CHANNEL} while anyone subscribes, shared by every
+ * subscriber of a storage. It is a connection of its own, not one of the pool's, so that
+ * watchers never take the connections that queries and imports need. It opens on the first
+ * subscription, is replaced a second after it is lost, and closes shortly after the last
  * subscriber leaves. Subscribers keep polling meanwhile, so a gap only delays updates.
  */
-export function createJobListener(pool: Pool): JobListener {
+export function createJobListener(config: ClientConfig): JobListener {
   const listeners = new Set<(jobId: string) => void>()
-  // The connection listening now, and how to give it back.
-  let client: PoolClient | undefined
-  let dropClient = () => {}
+  // The connection listening now, and how to close it.
+  let client: pg.Client | undefined
+  let closeClient = async () => {}
   let connecting: Promise<void> | undefined
   let timer: NodeJS.Timeout | undefined
   let closed = false
@@ -40,29 +41,29 @@ export function createJobListener(pool: Pool): JobListener {
   function connect() {
     if (closed || client || connecting || listeners.size === 0) return
     connecting = (async () => {
-      let current: PoolClient | undefined
-      let released = false
-      const release = (error?: Error) => {
-        if (released || !current) return
-        released = true
+      const current = new pg.Client(config)
+      let ended = false
+      const end = async () => {
+        if (ended) return
+        ended = true
         current.off('notification', onNotification)
-        current.release(error ?? true)
         if (client === current) client = undefined
+        await current.end().catch(() => {})
       }
+      current.on('notification', onNotification)
+      current.on('error', () => {
+        if (ended) return
+        void end()
+        later(connect, RETRY_MS)
+      })
       try {
-        current = await pool.connect()
-        current.on('notification', onNotification)
-        current.on('error', (error) => {
-          if (released) return
-          release(error)
-          later(connect, RETRY_MS)
-        })
+        await current.connect()
         await current.query(`listen ${JOB_CHANNEL}`)
-        if (closed || listeners.size === 0) return release()
+        if (closed || listeners.size === 0) return await end()
         client = current
-        dropClient = () => release()
+        closeClient = end
       } catch {
-        release()
+        await end()
         later(connect, RETRY_MS)
       } finally {
         connecting = undefined
@@ -79,7 +80,7 @@ export function createJobListener(pool: Pool): JobListener {
       return () => {
         if (!listeners.delete(listener) || listeners.size > 0 || closed) return
         later(() => {
-          if (listeners.size === 0) dropClient()
+          if (listeners.size === 0) void closeClient()
         }, LINGER_MS)
       }
     },
@@ -88,7 +89,7 @@ export function createJobListener(pool: Pool): JobListener {
       clearTimeout(timer)
       listeners.clear()
       await connecting
-      dropClient()
+      await closeClient()
     },
   }
 }

@@ -28,7 +28,11 @@ export type PgStorage = ImporterStorage & AsyncDisposable
  * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
  * one transaction; name filters use a pg_trgm index when the role may create the extension.
  * Every write of an import job is announced with NOTIFY, so `imports.watch()` on any instance
- * sees it at once (one pooled connection LISTENs while someone watches).
+ * sees it at once.
+ *
+ * Queries use the pool. Each running import, and one listener while anything watches a job,
+ * open a connection of their own with the pool's settings: imports running at once can never
+ * take every pooled connection from the job updates and requests they wait on.
  *
  * @example
  * ```ts
@@ -38,7 +42,7 @@ export type PgStorage = ImporterStorage & AsyncDisposable
  * await using storage = pgStorage({ connectionString: process.env.DATABASE_URL! })
  * await storage.migrate()
  * for await (const event of importProducts('products.csv', { storage })) {
- *   if (event.type === 'summary') console.log(event)
+ *   if (event.type === 'done') console.log(event.summary)
  * }
  * ```
  */
@@ -57,13 +61,12 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   })
   const products = createProductQueries(db, postgresFlavor)
   const jobs = createJobQueries(db, postgresFlavor)
-  const jobListener = createJobListener(pool)
+  const jobListener = createJobListener(pool.options)
   let closed = false
 
   async function close(): Promise<void> {
     if (closed) return
     closed = true
-    // Before the pool ends: a pool waits for the connections it lent out.
     await jobListener.close()
     // Kysely's destroy() ends the pool, so only call it on a pool we own.
     if (ownsPool) await db.destroy()
@@ -94,7 +97,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     deleteProducts: products.deleteMany,
     deleteAllProducts: products.deleteAll,
 
-    openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
+    openImportWriter: ({ dryRun }) => openPgImportWriter(pool.options, dryRun),
 
     createJob: jobs.create,
     updateJob: jobs.update,

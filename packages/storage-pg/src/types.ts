@@ -15,7 +15,10 @@ export type PgConnectionOptions =
       poolConfig?: Omit<PoolConfig, 'connectionString'>
     }
   | {
-      /** A pool the application owns: `close()` leaves it open. */
+      /**
+       * A pool the application owns: `close()` leaves it open. Imports and the job listener
+       * connect with its settings but outside it.
+       */
       pool: Pool
     }
 

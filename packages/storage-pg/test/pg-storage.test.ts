@@ -90,6 +90,27 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
     expect((await two.listJobs()).map((j) => j.id)).toEqual([started.id])
   })
 
+  it('runs more imports at once than the pool has connections, and still answers queries', async () => {
+    await using storage = pgStorage({ connectionString: schema.url, poolConfig: { max: 2 } })
+    const importer = createProductImporter({ storage })
+    const csv = async function* (prefix: string) {
+      let text = 'sku,name\n'
+      for (let i = 0; i < 25_000; i++) text += `${prefix}-${i},Lamp ${i}\n`
+      yield text
+    }
+    const jobs = await Promise.all(['A', 'B', 'C'].map((p) => importer.imports.start(csv(p))))
+    const page = await importer.products.list({ pageSize: 5 })
+    expect(page.items.length).toBeLessThanOrEqual(5)
+    for (const job of jobs) {
+      let last: string | undefined
+      for await (const state of importer.imports.watch(job.id, { intervalMs: 50 })) {
+        last = state.status
+      }
+      expect(last).toBe('completed')
+    }
+    expect(await storage.countProducts()).toBe(75_000)
+  })
+
   describe('job announcements', () => {
     /** The schema's URL with an application_name that finds this test's connections. */
     const tagged = (tag: string) => {
@@ -130,7 +151,27 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
       expect((await next.next()).done).toBe(true)
     })
 
-    it('listens again after losing its connection, and gives it back on close', async () => {
+    it('leaves the pool to queries: a two-connection pool imports while a watcher listens', async () => {
+      const tag = `${schema.name}_small`
+      await using storage = pgStorage({
+        connectionString: tagged(tag),
+        // One connection for the import writer, one for job updates and reads.
+        poolConfig: { max: 2 },
+      })
+      const importer = createProductImporter({ storage })
+      const csv = async function* () {
+        yield 'sku,name\nA-1,Lamp\nA-2,Desk\n'
+      }
+      const job = await importer.imports.start(csv())
+      const states: string[] = []
+      for await (const state of importer.imports.watch(job.id, { intervalMs: 50 })) {
+        states.push(state.status)
+      }
+      expect(states.at(-1)).toBe('completed')
+      expect(await storage.countProducts()).toBe(2)
+    })
+
+    it('listens again after losing its connection, and stops listening on close', async () => {
       const tag = `${schema.name}_loss`
       await using one = pgStorage({ connectionString: schema.url })
       const two = pgStorage({ connectionString: tagged(tag) })
