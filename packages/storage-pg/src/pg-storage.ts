@@ -30,9 +30,9 @@ export type PgStorage = ImporterStorage & AsyncDisposable
  * Every write of an import job is announced with NOTIFY, so `imports.watch()` on any instance
  * sees it at once.
  *
- * Queries use the pool. Each running import, and one listener while anything watches a job,
- * open a connection of their own with the pool's settings: imports running at once can never
- * take every pooled connection from the job updates and requests they wait on.
+ * Queries use the pool. Each running import, each export stream, and one listener while
+ * anything watches a job open a connection of their own with the pool's settings: long imports
+ * and slow downloads never take the pooled connections that job updates and requests wait on.
  *
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   if (ownsPool) pool.on('error', () => {})
 
   const db = new Kysely<ImporterDatabase>({
-    dialect: new PostgresDialect({ pool, cursor: Cursor }),
+    dialect: new PostgresDialect({ pool }),
   })
   const products = createProductQueries(db, postgresFlavor)
   const jobs = createJobQueries(db, postgresFlavor)
@@ -91,7 +91,8 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     getProductBySkuKey: products.getBySkuKey,
     listProducts: products.list,
     countProducts: products.count,
-    streamProducts: (filter, options) => streamProducts(db, filter, options?.chunkSize),
+    streamProducts: (filter, options) =>
+      streamProducts(db, pool.options, filter, options?.chunkSize),
     insertProduct: (record) => products.insert(record, isSkuKeyViolation),
     updateProduct: (id, values) => products.update(id, values, isSkuKeyViolation),
     deleteProducts: products.deleteMany,
@@ -111,11 +112,13 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
 }
 
 /**
- * One query over a server-side cursor on a dedicated connection, read `chunkSize` rows at a time.
- * Stopping the loop early closes the cursor and releases the connection.
+ * One query over a server-side cursor, read `chunkSize` rows at a time, on a connection of its
+ * own: an export runs as long as its slowest reader, and must not hold one of the pool's
+ * connections meanwhile. Stopping the loop early closes the cursor and the connection.
  */
 async function* streamProducts(
   db: Kysely<ImporterDatabase>,
+  config: pg.ClientConfig,
   filter: ProductFilter = {},
   chunkSize = 1000,
 ): AsyncIterable<ProductRecord[]> {
@@ -123,13 +126,28 @@ async function* streamProducts(
     .selectAll()
     .orderBy('created_at')
     .orderBy('id')
-  let chunk: ProductRecord[] = []
-  for await (const row of query.stream(chunkSize)) {
-    chunk.push(toProductRecord(row))
-    if (chunk.length >= chunkSize) {
-      yield chunk
-      chunk = []
-    }
+    .compile()
+  const client = new pg.Client(config)
+  // A connection lost between reads fails the next read; this keeps the event from crashing.
+  client.on('error', () => {})
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw storageFailed('connect', error)
   }
-  if (chunk.length > 0) yield chunk
+  try {
+    const cursor = client.query(new Cursor(query.sql, [...query.parameters]))
+    try {
+      for (;;) {
+        const rows = await cursor.read(chunkSize)
+        if (rows.length === 0) return
+        yield rows.map((row) => toProductRecord(row))
+      }
+    } finally {
+      await cursor.close().catch(() => {})
+    }
+  } finally {
+    await client.end().catch(() => {})
+  }
 }

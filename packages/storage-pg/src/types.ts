@@ -16,8 +16,8 @@ export type PgConnectionOptions =
     }
   | {
       /**
-       * A pool the application owns: `close()` leaves it open. Imports and the job listener
-       * connect with its settings but outside it.
+       * A pool the application owns: `close()` leaves it open. Imports, export streams and the
+       * job listener connect with its settings but outside it.
        */
       pool: Pool
     }
