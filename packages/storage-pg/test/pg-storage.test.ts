@@ -151,12 +151,11 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
       expect((await next.next()).done).toBe(true)
     })
 
-    it('leaves the pool to queries: a two-connection pool imports while a watcher listens', async () => {
+    it('leaves the pool to queries: a one-connection pool imports while a watcher listens', async () => {
       const tag = `${schema.name}_small`
       await using storage = pgStorage({
         connectionString: tagged(tag),
-        // One connection for the import writer, one for job updates and reads.
-        poolConfig: { max: 2 },
+        poolConfig: { max: 1 },
       })
       const importer = createProductImporter({ storage })
       const csv = async function* () {
