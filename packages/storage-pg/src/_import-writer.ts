@@ -1,9 +1,10 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
 import { createUuidV7, ImporterError } from '@product-importer/core'
-import pg, { type ClientConfig } from 'pg'
+import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { APPLY_BATCH, COPY_STAGE, CREATE_WRITER_TABLES, EVALUATE_BATCH } from './_batch-sql.js'
+import { connectBeside } from './_connect-beside.js'
 import { toCopyText } from './_copy-text.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
 
@@ -34,21 +35,16 @@ function isRetryable(error: unknown): boolean {
  * `pi_stage` and applied by one statement in one transaction. A dry run classifies the rows the
  * same way and writes nothing but its own session table, so it holds no row locks.
  */
-export async function openPgImportWriter(
-  config: ClientConfig,
-  dryRun: boolean,
-): Promise<ImportWriter> {
-  const client = new pg.Client(config)
-  // A connection lost while idle between batches would otherwise be an unhandled 'error' event.
+export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promise<ImportWriter> {
+  // A connection lost while idle between batches is remembered and fails the next batch.
   let broken: unknown
   const onError = (error: unknown) => {
     broken ??= error
   }
-  client.on('error', onError)
+  let client: pg.Client
   try {
-    await client.connect()
+    client = await connectBeside(pool, onError)
   } catch (error) {
-    await client.end().catch(() => {})
     throw storageFailed('connect', error)
   }
   let closed = false

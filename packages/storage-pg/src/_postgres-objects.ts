@@ -35,8 +35,14 @@ export async function ensurePostgresObjects(
         perform pg_notify(${sql.lit(JOB_CHANNEL)}, new.id);
         return null;
       end $$`.execute(tx)
-    await sql`create or replace trigger import_jobs_notify after insert or update on import_jobs
-      for each row execute function product_importer_job_written()`.execute(tx)
+    // Created once: CREATE TRIGGER locks import_jobs, and would stall running imports' updates
+    // each time an instance starts.
+    const trigger = await sql<{ ok: boolean }>`select exists (select 1 from pg_trigger
+      where tgname = 'import_jobs_notify' and tgrelid = 'import_jobs'::regclass) as ok`.execute(tx)
+    if (!trigger.rows[0]?.ok) {
+      await sql`create trigger import_jobs_notify after insert or update on import_jobs
+        for each row execute function product_importer_job_written()`.execute(tx)
+    }
 
     if (columns.length === 0) return false
     const installed = await sql<{ ok: boolean }>`
@@ -52,7 +58,11 @@ export async function ensurePostgresObjects(
       }
     }
     for (const [index, column] of new Set(columns.map((c) => INDEXES[c]))) {
-      await sql`create index if not exists ${sql.id(index)} on products
+      // Checked first for the same reason: CREATE INDEX locks products even when it exists.
+      const exists = await sql<{ ok: boolean }>`
+        select to_regclass(${index}) is not null as ok`.execute(tx)
+      if (exists.rows[0]?.ok) continue
+      await sql`create index ${sql.id(index)} on products
         using gin (${sql.id(column)} gin_trgm_ops)`.execute(tx)
     }
     return true

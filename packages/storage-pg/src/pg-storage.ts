@@ -11,6 +11,7 @@ import {
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { connectBeside } from './_connect-beside.js'
 import { isSkuKeyViolation, storageFailed } from './_errors.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
@@ -61,7 +62,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   })
   const products = createProductQueries(db, postgresFlavor)
   const jobs = createJobQueries(db, postgresFlavor)
-  const jobListener = createJobListener(pool.options)
+  const jobListener = createJobListener(pool)
   let closed = false
 
   async function close(): Promise<void> {
@@ -91,14 +92,13 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     getProductBySkuKey: products.getBySkuKey,
     listProducts: products.list,
     countProducts: products.count,
-    streamProducts: (filter, options) =>
-      streamProducts(db, pool.options, filter, options?.chunkSize),
+    streamProducts: (filter, options) => streamProducts(db, pool, filter, options?.chunkSize),
     insertProduct: (record) => products.insert(record, isSkuKeyViolation),
     updateProduct: (id, values) => products.update(id, values, isSkuKeyViolation),
     deleteProducts: products.deleteMany,
     deleteAllProducts: products.deleteAll,
 
-    openImportWriter: ({ dryRun }) => openPgImportWriter(pool.options, dryRun),
+    openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
 
     createJob: jobs.create,
     updateJob: jobs.update,
@@ -118,7 +118,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
  */
 async function* streamProducts(
   db: Kysely<ImporterDatabase>,
-  config: pg.ClientConfig,
+  pool: pg.Pool,
   filter: ProductFilter = {},
   chunkSize = 1000,
 ): AsyncIterable<ProductRecord[]> {
@@ -127,27 +127,23 @@ async function* streamProducts(
     .orderBy('created_at')
     .orderBy('id')
     .compile()
-  const client = new pg.Client(config)
-  // A connection lost between reads fails the next read; this keeps the event from crashing.
-  client.on('error', () => {})
+  let client: pg.Client
   try {
-    await client.connect()
+    // A connection lost between reads fails the next read; the event itself is not needed.
+    client = await connectBeside(pool, () => {})
   } catch (error) {
-    await client.end().catch(() => {})
     throw storageFailed('connect', error)
   }
   try {
     const cursor = client.query(new Cursor(query.sql, [...query.parameters]))
-    try {
-      for (;;) {
-        const rows = await cursor.read(chunkSize)
-        if (rows.length === 0) return
-        yield rows.map((row) => toProductRecord(row))
-      }
-    } finally {
-      await cursor.close().catch(() => {})
+    for (;;) {
+      const rows = await cursor.read(chunkSize)
+      if (rows.length === 0) return
+      yield rows.map((row) => toProductRecord(row))
     }
   } finally {
+    // Ends the connection and with it the cursor, also one stopped early or cut off: closing a
+    // cursor first would wait forever for a server that is gone.
     await client.end().catch(() => {})
   }
 }

@@ -17,7 +17,8 @@ export type PgConnectionOptions =
   | {
       /**
        * A pool the application owns: `close()` leaves it open. Imports, export streams and the
-       * job listener connect with its settings but outside it.
+       * job listener connect with its settings but outside it; its `onConnect` hook and
+       * 'connect' listeners run on those connections too.
        */
       pool: Pool
     }

@@ -175,7 +175,7 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
       await using one = pgStorage({ connectionString: schema.url })
       const two = pgStorage({ connectionString: tagged(tag) })
       await one.migrate()
-      const heard: string[] = []
+      const heard: (string | undefined)[] = []
       const unsubscribe = two.onJobChange?.((id) => heard.push(id))
       await waitFor(async () => (await listeners(tag)).length === 1)
       const [lost] = await listeners(tag)
@@ -184,6 +184,8 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
         const now = await listeners(tag)
         return now.length === 1 && now[0] !== lost
       })
+      // Listening started twice, each time telling watchers to read again what they missed.
+      await waitFor(() => heard.filter((id) => id === undefined).length === 2)
 
       const created = job()
       await one.createJob(created)
@@ -252,6 +254,54 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
     await storage.close()
     expect((await pool.query('select count(*)::int as n from products')).rows[0].n).toBe(2500)
     await pool.end()
+  })
+
+  it("sets up its own connections as the pool would: the pool's connect hook applies", async () => {
+    // No search_path in the URL: the application's pool sets it on every new connection.
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 })
+    pool.on('connect', (client) => {
+      client.query(`set search_path to ${schema.name}, public`)
+    })
+    await using storage = pgStorage({ pool })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write([{ line: 2, sku: 'H-1', skuKey: 'h-1', name: 'Hook' }])
+    await writer.close()
+    const exported: string[] = []
+    for await (const chunk of storage.streamProducts()) exported.push(...chunk.map((p) => p.sku))
+    expect(exported).toEqual(['H-1'])
+    expect(await schema.raw('select sku from products')).toEqual([{ sku: 'H-1' }])
+    await storage.close()
+    await pool.end()
+  })
+
+  it('fails an export whose connection is cut off instead of waiting forever', async () => {
+    const tag = `${schema.name}_cut`
+    const u = new URL(schema.url)
+    u.searchParams.set('application_name', tag)
+    await using storage = pgStorage({ connectionString: u.toString() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write(
+      Array.from({ length: 300 }, (_, i) => ({
+        line: i + 2,
+        sku: `C-${i}`,
+        skuKey: `c-${i}`,
+        name: `Cup ${i}`,
+      })),
+    )
+    await writer.close()
+    const read = async () => {
+      for await (const chunk of storage.streamProducts({}, { chunkSize: 100 })) {
+        expect(chunk).toHaveLength(100)
+        await schema.raw(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and query ilike 'select%'",
+          [tag],
+        )
+      }
+    }
+    await expect(read()).rejects.toThrow()
+    expect(await storage.countProducts()).toBe(300)
   })
 
   it('closes the pool it created: later calls fail', async () => {

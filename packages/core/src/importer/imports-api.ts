@@ -189,7 +189,7 @@ export function createImportsApi(
       let changed = false
       let wake: (() => void) | undefined
       const unsubscribe = storage.onJobChange?.((jobId) => {
-        if (jobId !== id) return
+        if (jobId !== undefined && jobId !== id) return
         changed = true
         wake?.()
       })

@@ -240,10 +240,12 @@ export interface ImporterStorage {
   getJob(id: string): Promise<ImportJobRecord | undefined>
   /**
    * Optional: calls `listener` with a job's id soon after any instance writes that job, so that
-   * `imports.watch()` reads it at once instead of at its next poll. Best effort: watchers keep
-   * polling, so a lost call only delays an update. Returns the function that unsubscribes.
+   * `imports.watch()` reads it at once instead of at its next poll; with `undefined` when
+   * writes may have gone unannounced (when listening starts or resumes), so every watcher reads
+   * again. Best effort: watchers keep polling, so a lost call only delays an update. Returns
+   * the function that unsubscribes.
    */
-  onJobChange?(listener: (jobId: string) => void): () => void
+  onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /** Jobs, newest first. */
   listJobs(options?: { limit?: number; offset?: number }): Promise<ImportJobRecord[]>
   /** Appends row errors of a job. */
