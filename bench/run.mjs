@@ -92,22 +92,17 @@ async function sqliteBench() {
     )
   }
   const defaults = "Node's default heap settings"
-  lines.push(
-    single(
-      `first import, ${n(rows)} rows, ${defaults}`,
-      plain,
-      rows,
-      `${plain.peakRssMb} MB`,
-      'for reference',
-    ),
-  )
-  if (bigPlain) {
+  for (const [count, run] of [
+    [rows, plain],
+    [big, bigPlain],
+  ]) {
+    if (!run) continue
     lines.push(
       single(
-        `first import, ${n(big)} rows, ${defaults}`,
-        bigPlain,
-        big,
-        `${bigPlain.peakRssMb} MB`,
+        `first import, ${n(count)} rows, ${defaults}`,
+        run,
+        count,
+        `${run.peakRssMb} MB`,
         'for reference',
       ),
     )

@@ -1,11 +1,12 @@
 import pg from 'pg'
+import { storageFailed } from './_errors.js'
 
 /**
  * A connection of its own with the pool's settings, for work that holds one for long: an
  * import, an export, LISTEN. The pool's session setup runs on it as on the pool's own
  * connections (its `onConnect` hook, then its 'connect' listeners), so a search_path or role
  * set there applies here too. `onError` is attached before connecting: a connection lost later
- * must not become an unhandled 'error' event.
+ * must not become an unhandled 'error' event. Fails with `STORAGE_FAILED`.
  */
 export async function connectBeside(
   pool: pg.Pool,
@@ -22,7 +23,7 @@ export async function connectBeside(
     pool.emit('connect', client)
   } catch (error) {
     await client.end().catch(() => {})
-    throw error
+    throw storageFailed('connect', error)
   }
   return client
 }

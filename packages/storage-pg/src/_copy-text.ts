@@ -12,9 +12,9 @@ const num = (value: number | null | undefined) => (value == null ? '\\N' : Strin
 const bool = (value: boolean | undefined) => (value === undefined ? '\\N' : value ? 't' : 'f')
 
 /**
- * Rows `from` to `to` (exclusive) of a batch in COPY text format for the `pi_stage` table, in batch order, with an id for each
- * row that turns out to be a new product: a field the row does not
- * give is NULL, and `has_price` tells a missing price from an explicit "no price".
+ * Rows `from` to `to` (exclusive) of a batch in COPY text format for the `pi_stage` table, each
+ * with an id in case it turns out to be a new product. A field the row does not give is NULL,
+ * and `has_price` tells a missing price from an explicit "no price".
  */
 export function toCopyText(
   rows: readonly ImportRow[],
@@ -23,7 +23,8 @@ export function toCopyText(
   nextId: () => string,
 ): string {
   let out = ''
-  for (let i = from; i < Math.min(to, rows.length); i++) {
+  const end = Math.min(to, rows.length)
+  for (let i = from; i < end; i++) {
     const r = rows[i]!
     out += `${i}\t${nextId()}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(r.description)}\t${num(
       r.priceCents,

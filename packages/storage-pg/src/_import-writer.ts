@@ -41,12 +41,7 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
   const onError = (error: unknown) => {
     broken ??= error
   }
-  let client: pg.Client
-  try {
-    client = await connectBeside(pool, onError)
-  } catch (error) {
-    throw storageFailed('connect', error)
-  }
+  const client = await connectBeside(pool, onError)
   let closed = false
   const nextId = createUuidV7()
 

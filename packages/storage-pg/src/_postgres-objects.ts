@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely'
 import type { SearchColumn } from './types.js'
 
 // Any 64-bit number unique to this package, so concurrent migrations wait for each other.
@@ -28,6 +28,7 @@ export async function ensurePostgresObjects(
   columns: readonly SearchColumn[],
 ): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
+    const holds = (condition: RawBuilder<unknown>) => isTrue(tx, condition)
     await sql`select pg_advisory_xact_lock(${sql.lit(LOCK_ID)})`.execute(tx)
     await sql`create or replace function product_importer_job_written() returns trigger
       language plpgsql as $$
@@ -37,17 +38,15 @@ export async function ensurePostgresObjects(
       end $$`.execute(tx)
     // Created once: CREATE TRIGGER locks import_jobs, and would stall running imports' updates
     // each time an instance starts.
-    const trigger = await sql<{ ok: boolean }>`select exists (select 1 from pg_trigger
-      where tgname = 'import_jobs_notify' and tgrelid = 'import_jobs'::regclass) as ok`.execute(tx)
-    if (!trigger.rows[0]?.ok) {
+    const triggered = await holds(sql`exists (select 1 from pg_trigger
+      where tgname = 'import_jobs_notify' and tgrelid = 'import_jobs'::regclass)`)
+    if (!triggered) {
       await sql`create trigger import_jobs_notify after insert or update on import_jobs
         for each row execute function product_importer_job_written()`.execute(tx)
     }
 
     if (columns.length === 0) return false
-    const installed = await sql<{ ok: boolean }>`
-      select exists (select 1 from pg_extension where extname = 'pg_trgm') as ok`.execute(tx)
-    if (!installed.rows[0]?.ok) {
+    if (!(await holds(sql`exists (select 1 from pg_extension where extname = 'pg_trgm')`))) {
       try {
         await sql`savepoint trgm`.execute(tx)
         await sql`create extension if not exists pg_trgm`.execute(tx)
@@ -59,12 +58,15 @@ export async function ensurePostgresObjects(
     }
     for (const [index, column] of new Set(columns.map((c) => INDEXES[c]))) {
       // Checked first for the same reason: CREATE INDEX locks products even when it exists.
-      const exists = await sql<{ ok: boolean }>`
-        select to_regclass(${index}) is not null as ok`.execute(tx)
-      if (exists.rows[0]?.ok) continue
+      if (await holds(sql`to_regclass(${index}) is not null`)) continue
       await sql`create index ${sql.id(index)} on products
         using gin (${sql.id(column)} gin_trgm_ops)`.execute(tx)
     }
     return true
   })
+}
+
+async function isTrue(tx: Transaction<unknown>, condition: RawBuilder<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ ok: boolean }>`select ${condition} as ok`.execute(tx)
+  return rows[0]?.ok === true
 }

@@ -127,13 +127,8 @@ async function* streamProducts(
     .orderBy('created_at')
     .orderBy('id')
     .compile()
-  let client: pg.Client
-  try {
-    // A connection lost between reads fails the next read; the event itself is not needed.
-    client = await connectBeside(pool, () => {})
-  } catch (error) {
-    throw storageFailed('connect', error)
-  }
+  // A connection lost between reads fails the next read; the event itself is not needed.
+  const client = await connectBeside(pool, () => {})
   try {
     const cursor = client.query(new Cursor(query.sql, [...query.parameters]))
     for (;;) {
