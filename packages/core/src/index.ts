@@ -36,6 +36,7 @@ export type {
   StartImportOptions,
 } from './importer/types.js'
 // Product model
+export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
   type Product,
   type ProductInput,

@@ -1,5 +1,20 @@
 // The SQL of the import writer's hot path, written once and reused for every batch: no query
 // builder per row or per batch.
+import { NEW_PRODUCT_DEFAULTS } from '@product-importer/core'
+
+/** A constant as an SQL literal. */
+const literal = (value: string | number | boolean | null): string =>
+  value === null
+    ? 'null'
+    : typeof value === 'string'
+      ? `'${value.replaceAll("'", "''")}'`
+      : String(value)
+const DEFAULT = {
+  description: literal(NEW_PRODUCT_DEFAULTS.description),
+  priceCents: literal(NEW_PRODUCT_DEFAULTS.priceCents),
+  quantity: literal(NEW_PRODUCT_DEFAULTS.quantity),
+  active: literal(NEW_PRODUCT_DEFAULTS.active),
+}
 
 /**
  * Session tables of one writer: the batch being applied, and every SKU key applied so far. The
@@ -84,8 +99,9 @@ export const APPLY_BATCH = `
   i as (
     insert into products (id, sku, sku_key, name, description, price_cents, quantity, active,
       created_at, updated_at)
-    select id, sku, sku_key, name, coalesce(description, ''),
-      case when has_price then price_cents end, coalesce(quantity, 0), coalesce(active, true),
+    select id, sku, sku_key, name, coalesce(description, ${DEFAULT.description}),
+      case when has_price then price_cents else ${DEFAULT.priceCents} end,
+      coalesce(quantity, ${DEFAULT.quantity}), coalesce(active, ${DEFAULT.active}),
       $1, $1
     from s
     where not found and name is not null

@@ -1,4 +1,4 @@
-import { ImporterError } from '@product-importer/core'
+import { storageFailed as toStorageError } from '@product-importer/core/sql'
 
 /** The SQLSTATE of a PostgreSQL error, when `error` is one. */
 export function sqlState(error: unknown): string | undefined {
@@ -13,11 +13,6 @@ export function isSkuKeyViolation(error: unknown): boolean {
   return Boolean(constraint?.includes('sku_key') || detail?.includes('(sku_key)'))
 }
 
-/** Wraps a driver or connection error in the contract's error family. */
-export function storageFailed(what: string, error: unknown): ImporterError {
-  if (error instanceof ImporterError) return error
-  const reason = error instanceof Error ? error.message : String(error)
-  return new ImporterError('STORAGE_FAILED', `PostgreSQL ${what} failed: ${reason}`, {
-    cause: error,
-  })
-}
+/** A driver or connection error as `STORAGE_FAILED`, naming PostgreSQL and what failed. */
+export const storageFailed = (what: string, error: unknown) =>
+  toStorageError('PostgreSQL', what, error)

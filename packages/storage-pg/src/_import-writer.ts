@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
-import { createUuidV7, ImporterError } from '@product-importer/core'
+import { createUuidV7, ImporterError, ROW_REJECTIONS } from '@product-importer/core'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { APPLY_BATCH, COPY_STAGE, CREATE_WRITER_TABLES, EVALUATE_BATCH } from './_batch-sql.js'
@@ -105,11 +105,7 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
             updated: row.updated,
             unchanged: row.unchanged,
             duplicates: row.duplicates,
-            rejected: row.rejected.map((index) => ({
-              index,
-              column: 'name',
-              message: 'a new product needs a name',
-            })),
+            rejected: row.rejected.map((index) => ({ index, ...ROW_REJECTIONS.nameRequired })),
           }
         } catch (error) {
           const retry = isRetryable(error)

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { Notification } from 'pg'
 import { connectBeside } from './_connect-beside.js'
-import { JOB_CHANNEL } from './_postgres-objects.js'
+import { JOB_CHANNEL } from './_migrations.js'
 
 /** How long a lost or failed LISTEN connection waits before the next attempt. */
 const RETRY_MS = 1000

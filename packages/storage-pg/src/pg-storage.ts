@@ -1,25 +1,24 @@
-import type { ImporterStorage, ProductFilter, ProductRecord } from '@product-importer/core'
+import type { ProductFilter, ProductRecord } from '@product-importer/core'
 import {
   applyProductFilter,
-  createJobQueries,
-  createProductQueries,
+  createSqlStorage,
   type ImporterDatabase,
-  migrateToLatest,
-  postgresFlavor,
+  type SqlFlavor,
+  type SqlStorage,
   toProductRecord,
 } from '@product-importer/core/sql'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { connectBeside } from './_connect-beside.js'
-import { isSkuKeyViolation, storageFailed } from './_errors.js'
+import { isSkuKeyViolation } from './_errors.js'
+import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
-import { ensurePostgresObjects } from './_postgres-objects.js'
 import type { PgStorageOptions } from './types.js'
 
-/** The PostgreSQL storage: {@link ImporterStorage} plus `Symbol.asyncDispose`. */
-export type PgStorage = ImporterStorage & AsyncDisposable
+/** The storage contract over PostgreSQL, also released by `await using`. */
+export type PgStorage = SqlStorage
 
 /**
  * PostgreSQL storage on Kysely and `pg`, for production and for several app instances sharing
@@ -57,58 +56,24 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   // listener the 'error' event would crash the process.
   if (ownsPool) pool.on('error', () => {})
 
-  const db = new Kysely<ImporterDatabase>({
-    dialect: new PostgresDialect({ pool }),
-  })
-  const products = createProductQueries(db, postgresFlavor)
-  const jobs = createJobQueries(db, postgresFlavor)
+  const db = new Kysely<ImporterDatabase>({ dialect: new PostgresDialect({ pool }) })
+  const flavor = postgresFlavor(options.searchIndexes ?? ['name'])
   const jobListener = createJobListener(pool)
-  let closed = false
 
-  async function close(): Promise<void> {
-    if (closed) return
-    closed = true
-    await jobListener.close()
-    // Kysely's destroy() ends the pool, so only call it on a pool we own.
-    if (ownsPool) await db.destroy()
-  }
-
-  return {
-    dialect: 'postgres',
+  return createSqlStorage({
+    flavor,
+    db: () => db,
     capabilities: { multiInstance: true },
-
-    async migrate() {
-      await migrateToLatest(db as Kysely<unknown>, postgresFlavor)
-      try {
-        await ensurePostgresObjects(db as Kysely<unknown>, options.searchIndexes ?? ['name'])
-      } catch (error) {
-        throw storageFailed('creating the job trigger and search indexes', error)
-      }
-    },
-    close,
-    [Symbol.asyncDispose]: close,
-
-    getProduct: products.get,
-    getProductBySkuKey: products.getBySkuKey,
-    listProducts: products.list,
-    countProducts: products.count,
-    streamProducts: (filter, options) => streamProducts(db, pool, filter, options?.chunkSize),
-    insertProduct: (record) => products.insert(record, isSkuKeyViolation),
-    updateProduct: (id, values) => products.update(id, values, isSkuKeyViolation),
-    deleteProducts: products.deleteMany,
-    deleteAllProducts: products.deleteAll,
-
+    isUniqueViolation: isSkuKeyViolation,
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
-
-    createJob: jobs.create,
-    updateJob: jobs.update,
-    claimJob: jobs.claim,
-    getJob: jobs.get,
-    listJobs: jobs.list,
+    streamProducts: (filter, { chunkSize }) => streamProducts(db, pool, flavor, filter, chunkSize),
     onJobChange: jobListener.subscribe,
-    addRowErrors: jobs.addRowErrors,
-    listRowErrors: jobs.listRowErrors,
-  }
+    async close() {
+      await jobListener.close()
+      // Kysely's destroy() ends the pool, so only call it on a pool we own.
+      if (ownsPool) await db.destroy()
+    },
+  })
 }
 
 /**
@@ -119,10 +84,11 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
 async function* streamProducts(
   db: Kysely<ImporterDatabase>,
   pool: pg.Pool,
-  filter: ProductFilter = {},
+  flavor: SqlFlavor,
+  filter: ProductFilter,
   chunkSize = 1000,
 ): AsyncIterable<ProductRecord[]> {
-  const query = applyProductFilter(db.selectFrom('products'), filter, postgresFlavor)
+  const query = applyProductFilter(db.selectFrom('products'), filter, flavor)
     .selectAll()
     .orderBy('created_at')
     .orderBy('id')

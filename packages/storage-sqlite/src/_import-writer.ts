@@ -4,6 +4,8 @@ import {
   ImporterError,
   type ImportRow,
   type ImportWriter,
+  NEW_PRODUCT_DEFAULTS,
+  ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
@@ -57,11 +59,7 @@ function applyBatch(
     let outcome: 'created' | 'updated' | 'unchanged'
     if (stored === undefined) {
       if (row.name === undefined) {
-        result.rejected.push({
-          index,
-          column: 'name',
-          message: 'name is required for a new product',
-        })
+        result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
         continue
       }
       tables.insert(
@@ -69,10 +67,10 @@ function applyBatch(
         row.sku,
         row.skuKey,
         row.name,
-        row.description ?? '',
-        row.priceCents ?? null,
-        row.quantity ?? 0,
-        row.active === false ? 0 : 1,
+        row.description ?? NEW_PRODUCT_DEFAULTS.description,
+        row.priceCents === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : row.priceCents,
+        row.quantity ?? NEW_PRODUCT_DEFAULTS.quantity,
+        (row.active ?? NEW_PRODUCT_DEFAULTS.active) ? 1 : 0,
         at,
       )
       outcome = 'created'

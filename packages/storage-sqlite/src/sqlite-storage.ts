@@ -1,22 +1,12 @@
-import { ImporterError, type ImporterStorage } from '@product-importer/core'
-import {
-  createJobQueries,
-  createProductQueries,
-  migrateToLatest,
-  sqliteFlavor,
-} from '@product-importer/core/sql'
+import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
 import { openConnection, type SqliteConnection } from './_connection.js'
+import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import type { SqliteStorageOptions } from './types.js'
 
-/** An {@link ImporterStorage} that can also be released with `await using`. */
-export type SqliteStorage = ImporterStorage & AsyncDisposable
-
-interface Opened extends SqliteConnection {
-  products: ReturnType<typeof createProductQueries>
-  jobs: ReturnType<typeof createJobQueries>
-}
+/** The storage contract over SQLite, also released by `await using`. */
+export type SqliteStorage = SqlStorage
 
 /**
  * Storage in an embedded SQLite database (better-sqlite3 through Kysely). The database opens on
@@ -38,58 +28,16 @@ interface Opened extends SqliteConnection {
  * ```
  */
 export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
-  let opened: Opened | undefined
-  let closed = false
-
-  const open = (): Opened => {
-    if (closed) throw new ImporterError('STORAGE_FAILED', 'the SQLite storage is closed')
-    if (!opened) {
-      const connection = openConnection(options)
-      opened = {
-        ...connection,
-        products: createProductQueries(connection.db, sqliteFlavor),
-        jobs: createJobQueries(connection.db, sqliteFlavor),
-      }
-    }
-    return opened
+  let connection: SqliteConnection | undefined
+  const open = () => {
+    connection ??= openConnection(options)
+    return connection
   }
-  const products = async () => open().products
-  const jobs = async () => open().jobs
-
-  const close = async () => {
-    if (closed) return
-    closed = true
-    await opened?.close()
-  }
-
-  return {
-    dialect: 'sqlite',
-    capabilities: { multiInstance: false },
-
-    migrate: async () => migrateToLatest(open().db, sqliteFlavor),
-    close,
-    [Symbol.asyncDispose]: close,
-
-    getProduct: async (id) => (await products()).get(id),
-    getProductBySkuKey: async (key) => (await products()).getBySkuKey(key),
-    listProducts: async (query) => (await products()).list(query),
-    countProducts: async (filter) => (await products()).count(filter),
-    async *streamProducts(filter, streamOptions) {
-      yield* (await products()).stream(filter, streamOptions?.chunkSize)
-    },
-    insertProduct: async (record) => (await products()).insert(record, isSkuKeyViolation),
-    updateProduct: async (id, values) => (await products()).update(id, values, isSkuKeyViolation),
-    deleteProducts: async (ids) => (await products()).deleteMany(ids),
-    deleteAllProducts: async () => (await products()).deleteAll(),
-
+  return createSqlStorage({
+    flavor: sqliteFlavor,
+    db: () => open().db,
+    isUniqueViolation: isSkuKeyViolation,
     openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
-
-    createJob: async (job) => (await jobs()).create(job),
-    updateJob: async (id, patch) => (await jobs()).update(id, patch),
-    claimJob: async (id, startedAt) => (await jobs()).claim(id, startedAt),
-    getJob: async (id) => (await jobs()).get(id),
-    listJobs: async (listOptions) => (await jobs()).list(listOptions),
-    addRowErrors: async (jobId, errors) => (await jobs()).addRowErrors(jobId, errors),
-    listRowErrors: async (jobId, listOptions) => (await jobs()).listRowErrors(jobId, listOptions),
-  }
+    close: async () => connection?.close(),
+  })
 }

@@ -1,8 +1,10 @@
 import type { z } from 'zod'
 import { ImporterError } from '../errors.js'
+import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
+import { formatPrice } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
 import type { ImporterStorage } from '../storage/types.js'
 import { exportCsv } from './export-csv.js'
@@ -37,10 +39,10 @@ export function createProductsApi(
         sku: values.sku,
         skuKey: skuKey(values.sku),
         name: values.name,
-        description: values.description ?? '',
-        priceCents: values.price ?? null,
-        quantity: values.quantity ?? 0,
-        active: values.active ?? true,
+        description: values.description ?? NEW_PRODUCT_DEFAULTS.description,
+        priceCents: values.price ?? NEW_PRODUCT_DEFAULTS.priceCents,
+        quantity: values.quantity ?? NEW_PRODUCT_DEFAULTS.quantity,
+        active: values.active ?? NEW_PRODUCT_DEFAULTS.active,
         createdAt: now,
         updatedAt: now,
       })
@@ -57,6 +59,22 @@ export function createProductsApi(
       await ready()
       const record = await storage.getProductBySkuKey(skuKey(sku))
       return record && toProduct(record)
+    },
+
+    async replace(id, input) {
+      const values = parse(productInputSchema, input)
+      return this.update(id, {
+        description: NEW_PRODUCT_DEFAULTS.description,
+        price:
+          NEW_PRODUCT_DEFAULTS.priceCents === null
+            ? null
+            : formatPrice(NEW_PRODUCT_DEFAULTS.priceCents),
+        quantity: NEW_PRODUCT_DEFAULTS.quantity,
+        active: NEW_PRODUCT_DEFAULTS.active,
+        ...input,
+        sku: values.sku,
+        name: values.name,
+      })
     },
 
     async update(id, patch) {

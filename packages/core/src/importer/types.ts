@@ -49,6 +49,11 @@ export interface ProductsApi {
   get(id: string): Promise<Product | undefined>
   /** The product with this SKU (case-insensitive), or `undefined`. */
   getBySku(sku: string): Promise<Product | undefined>
+  /**
+   * Replaces a product: `sku` and `name` are required, and fields left out go back to the
+   * defaults of a new product. Throws `NOT_FOUND`, `VALIDATION_FAILED` or `SKU_TAKEN`.
+   */
+  replace(id: string, input: ProductInput): Promise<Product>
   /** Changes the given fields. Throws `NOT_FOUND`, `VALIDATION_FAILED` or `SKU_TAKEN`. */
   update(id: string, patch: ProductPatch): Promise<Product>
   /** Deletes a product; false when it did not exist. */

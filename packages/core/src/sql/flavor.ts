@@ -1,27 +1,43 @@
+import type { ColumnDataType, Kysely, Migration } from 'kysely'
+
 /**
- * The few ways the SQL databases differ for the shared queries. Everything else is one query
- * for all of them.
+ * What makes one SQL database differ from another for the shared schema and queries. An adapter
+ * declares its flavor; everything else is one query for all databases, so a new adapter is an
+ * addition, never an edit of core.
  */
 export interface SqlFlavor {
-  name: 'sqlite' | 'postgres'
+  /** Short name of the database, reported as `ImporterStorage.dialect` (e.g. `sqlite`). */
+  name: string
+  /** The database's name in error messages (e.g. `SQLite`). */
+  label: string
   /** A Date as the driver binds it. */
   time(date: Date): number | Date
   /** A boolean as the driver binds it. */
   bool(value: boolean): number | boolean
   /** The case-insensitive LIKE operator. */
   ilike: 'like' | 'ilike'
-}
-
-export const sqliteFlavor: SqlFlavor = {
-  name: 'sqlite',
-  time: (date) => date.getTime(),
-  bool: (value) => (value ? 1 : 0),
-  ilike: 'like',
-}
-
-export const postgresFlavor: SqlFlavor = {
-  name: 'postgres',
-  time: (date) => date,
-  bool: (value) => value,
-  ilike: 'ilike',
+  /** Column types of the shared schema. */
+  types: {
+    /** A point in time. */
+    time: ColumnDataType
+    /** A boolean. */
+    bool: ColumnDataType
+    /** A 64-bit integer. */
+    bigint: ColumnDataType
+    /** An integer primary key the database numbers itself. */
+    serial: ColumnDataType
+    /** Whether `serial` needs Kysely's `autoIncrement()`. */
+    autoIncrement: boolean
+  }
+  /**
+   * Migrations of this database only, run after the shared ones in name order; names start with
+   * the flavor's name (`postgres_0001_...`). `executed` names the migrations the database has
+   * run: an optional migration (one an option turns on) MUST stay listed once run, as a no-op if
+   * the option is off now, or the migrator refuses the database.
+   */
+  migrations?(
+    // biome-ignore lint/suspicious/noExplicitAny: migrations take a database of any schema
+    db: Kysely<any>,
+    executed: ReadonlySet<string>,
+  ): Promise<Record<string, Migration>>
 }

@@ -1,17 +1,22 @@
 /**
- * SQL shared by the Kysely storage adapters: schema, migrations and the queries that are the same
- * on every database. Only true dialect differences live in the adapters.
+ * The storage kit of the Kysely adapters: {@link createSqlStorage} turns a Kysely instance, a
+ * {@link SqlFlavor} and an adapter's fast paths into the whole storage contract. Schema,
+ * migrations and the queries that are the same on every database live here once.
  *
  * @module
  */
-export { postgresFlavor, type SqlFlavor, sqliteFlavor } from './flavor.js'
-export { createJobQueries } from './jobs.js'
-export { migrateToLatest } from './migrations.js'
-export { applyProductFilter, createProductQueries } from './products.js'
-export { fromProductRecord, toJobRecord, toProductRecord, toRowError } from './rows.js'
+export {
+  createSqlStorage,
+  type SqlStorage,
+  type SqlStorageDefinition,
+} from './create-sql-storage.js'
+export type { SqlFlavor } from './flavor.js'
+export { applyProductFilter } from './products.js'
+export { toProductRecord } from './rows.js'
 export type {
   ImporterDatabase,
   ImportJobsTable,
   ImportRowErrorsTable,
   ProductsTable,
 } from './schema.js'
+export { storageFailed } from './storage-failed.js'

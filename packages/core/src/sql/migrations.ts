@@ -1,13 +1,13 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
+import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import type { SqlFlavor } from './flavor.js'
 
+const MIGRATION_TABLE = 'product_importer_migrations'
+
 // Migrations live in code: a file-based provider breaks once the package is bundled.
-function migrations(flavor: SqlFlavor): Record<string, Migration> {
-  const pg = flavor.name === 'postgres'
-  const time = pg ? 'timestamptz' : 'integer'
-  const bool = pg ? 'boolean' : 'integer'
-  const big = pg ? 'bigint' : 'integer'
+function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
+  const { time, bool, bigint: big, serial, autoIncrement } = flavor.types
   return {
     '0001_products_and_imports': {
       async up(db: Kysely<unknown>) {
@@ -17,10 +17,16 @@ function migrations(flavor: SqlFlavor): Record<string, Migration> {
           .addColumn('sku', 'text', (c) => c.notNull())
           .addColumn('sku_key', 'text', (c) => c.notNull().unique())
           .addColumn('name', 'text', (c) => c.notNull())
-          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('description', 'text', (c) =>
+            c.notNull().defaultTo(NEW_PRODUCT_DEFAULTS.description),
+          )
           .addColumn('price_cents', big)
-          .addColumn('quantity', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('active', bool, (c) => c.notNull().defaultTo(pg ? true : 1))
+          .addColumn('quantity', 'integer', (c) =>
+            c.notNull().defaultTo(NEW_PRODUCT_DEFAULTS.quantity),
+          )
+          .addColumn('active', bool, (c) =>
+            c.notNull().defaultTo(flavor.bool(NEW_PRODUCT_DEFAULTS.active)),
+          )
           .addColumn('created_at', time, (c) => c.notNull())
           .addColumn('updated_at', time, (c) => c.notNull())
           .execute()
@@ -46,7 +52,7 @@ function migrations(flavor: SqlFlavor): Record<string, Migration> {
           .addColumn('unchanged', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('invalid', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('duplicates_in_file', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('cancel_requested', bool, (c) => c.notNull().defaultTo(pg ? false : 0))
+          .addColumn('cancel_requested', bool, (c) => c.notNull().defaultTo(flavor.bool(false)))
           .addColumn('error_code', 'text')
           .addColumn('error_message', 'text')
           .addColumn('created_at', time, (c) => c.notNull())
@@ -62,8 +68,8 @@ function migrations(flavor: SqlFlavor): Record<string, Migration> {
 
         await db.schema
           .createTable('import_row_errors')
-          .addColumn('id', pg ? 'bigserial' : 'integer', (c) =>
-            pg ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          .addColumn('id', serial, (c) =>
+            autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
           )
           .addColumn('job_id', 'text', (c) =>
             c.notNull().references('import_jobs.id').onDelete('cascade'),
@@ -84,23 +90,46 @@ function migrations(flavor: SqlFlavor): Record<string, Migration> {
   }
 }
 
+/** Names of the migrations the database has run; empty before the first migration. */
+// biome-ignore lint/suspicious/noExplicitAny: any schema
+async function executedMigrations(db: Kysely<any>): Promise<Set<string>> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
+  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return new Set()
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(
+    MIGRATION_TABLE,
+  )}`.execute(db)
+  return new Set(rows.map((row) => row.name))
+}
+
 /**
- * Creates or upgrades the schema. Kysely's migrator takes a lock, so several processes may
- * call it at once.
+ * Creates or upgrades the schema: the shared migrations, then the flavor's own. Kysely's
+ * migrator takes a lock, so several processes may call it at once.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator takes a database of any schema
 export async function migrateToLatest(db: Kysely<any>, flavor: SqlFlavor): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(flavor) }
+  // Read before the migrator holds the connection: SQLite has only the one.
+  const migrations = {
+    ...sharedMigrations(flavor),
+    ...(await flavor.migrations?.(db, await executedMigrations(db))),
+  }
+  const provider: MigrationProvider = { getMigrations: async () => migrations }
   const migrator = new Migrator({
     db,
     provider,
-    migrationTableName: 'product_importer_migrations',
-    migrationLockTableName: 'product_importer_migrations_lock',
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    // A flavor's migrations sort after the shared ones, and a shared migration added later must
+    // still run on a database that ran them.
+    allowUnorderedMigrations: true,
   })
-  const { error } = await migrator.migrateToLatest()
+  const { error, results } = await migrator.migrateToLatest()
   if (error) {
-    throw new ImporterError('STORAGE_FAILED', `migration failed: ${String(error)}`, {
-      cause: error,
-    })
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ImporterError(
+      'STORAGE_FAILED',
+      `${flavor.label} migration ${failed ?? ''} failed: ${reason}`.replace('  ', ' '),
+      { cause: error },
+    )
   }
 }

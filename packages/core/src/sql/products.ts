@@ -141,20 +141,14 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
       }
     },
 
-    async insert(record: ProductRecord, isUniqueViolation: (e: unknown) => boolean) {
-      try {
-        await db.insertInto('products').values(fromProductRecord(record, flavor)).execute()
-      } catch (error) {
-        if (isUniqueViolation(error)) throw skuTaken(record.sku, error)
-        throw error
-      }
+    async insert(record: ProductRecord): Promise<ProductRecord> {
+      await db.insertInto('products').values(fromProductRecord(record, flavor)).execute()
       return record
     },
 
     async update(
       id: string,
       values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
-      isUniqueViolation: (e: unknown) => boolean,
     ): Promise<ProductRecord | undefined> {
       const {
         sku,
@@ -176,17 +170,12 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
         ...(active === undefined ? {} : { active: flavor.bool(active) }),
         updated_at: flavor.time(updatedAt),
       }
-      try {
-        const result = await db
-          .updateTable('products')
-          .set(set)
-          .where('id', '=', id)
-          .executeTakeFirst()
-        if (Number(result.numUpdatedRows) === 0) return undefined
-      } catch (error) {
-        if (isUniqueViolation(error)) throw skuTaken(sku ?? '', error)
-        throw error
-      }
+      const result = await db
+        .updateTable('products')
+        .set(set)
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (Number(result.numUpdatedRows) === 0) return undefined
       const row = await db
         .selectFrom('products')
         .selectAll()
@@ -214,8 +203,4 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
       return Number(result.numDeletedRows)
     },
   }
-}
-
-function skuTaken(sku: string, cause: unknown): ImporterError {
-  return new ImporterError('SKU_TAKEN', `SKU "${sku}" belongs to another product`, { cause })
 }

@@ -1,0 +1,198 @@
+import type { Kysely } from 'kysely'
+import { ImporterError } from '../errors.js'
+import type {
+  ImporterStorage,
+  ImportWriter,
+  ImportWriterOptions,
+  ProductFilter,
+  ProductRecord,
+  StorageCapabilities,
+} from '../storage/types.js'
+import type { SqlFlavor } from './flavor.js'
+import { createJobQueries } from './jobs.js'
+import { migrateToLatest } from './migrations.js'
+import { createProductQueries } from './products.js'
+import type { ImporterDatabase } from './schema.js'
+import { storageFailed } from './storage-failed.js'
+
+/**
+ * What a Kysely adapter gives {@link createSqlStorage}: its connection, its flavor and the few
+ * things that truly differ between databases. Everything else of the contract is shared.
+ */
+export interface SqlStorageDefinition {
+  flavor: SqlFlavor
+  /**
+   * The Kysely instance over the adapter's connection. Called on every use, so an adapter may
+   * open its connection on the first call; it MUST return the same instance afterwards.
+   */
+  db(): Kysely<ImporterDatabase>
+  /** True when `error` is the database refusing a second product with the same `sku_key`. */
+  isUniqueViolation(error: unknown): boolean
+  /** The import hot path. See {@link ImporterStorage.openImportWriter}. */
+  openImportWriter(options: ImportWriterOptions): Promise<ImportWriter>
+  /**
+   * Streams products its own way (e.g. over a server-side cursor).
+   * @default keyset pages of `chunkSize` through the shared queries
+   */
+  streamProducts?(
+    filter: ProductFilter,
+    options: { chunkSize?: number },
+  ): AsyncIterable<ProductRecord[]>
+  /** See {@link ImporterStorage.onJobChange}. */
+  onJobChange?(listener: (jobId: string | undefined) => void): () => void
+  capabilities?: StorageCapabilities
+  /** Releases what the adapter opened itself. Called once, by the storage's `close()`. */
+  close(): Promise<void>
+}
+
+/** A storage made by {@link createSqlStorage}: the contract, releasable with `await using`. */
+export type SqlStorage = ImporterStorage & AsyncDisposable
+
+/**
+ * The storage kit: the whole {@link ImporterStorage} contract over a Kysely adapter. It owns the
+ * closed state (every call after `close()` fails with `STORAGE_FAILED`), turns SKU-key unique
+ * violations into `SKU_TAKEN` and every other driver error into `STORAGE_FAILED` naming the
+ * database, and runs the shared migrations followed by the flavor's.
+ *
+ * @example
+ * ```ts
+ * export function myStorage(options: MyOptions): SqlStorage {
+ *   const db = new Kysely<ImporterDatabase>({ dialect: createMyDialect(options) })
+ *   return createSqlStorage({
+ *     flavor: myFlavor,
+ *     db: () => db,
+ *     isUniqueViolation: (error) => (error as { code?: string }).code === 'UNIQUE',
+ *     openImportWriter: (writerOptions) => openMyWriter(db, writerOptions),
+ *     close: () => db.destroy(),
+ *   })
+ * }
+ * ```
+ */
+export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
+  const { flavor } = definition
+  let opened:
+    | {
+        db: Kysely<ImporterDatabase>
+        products: ReturnType<typeof createProductQueries>
+        jobs: ReturnType<typeof createJobQueries>
+      }
+    | undefined
+  let closed = false
+
+  const failed = (what: string, error: unknown) => storageFailed(flavor.label, what, error)
+  const open = () => {
+    if (closed) throw new ImporterError('STORAGE_FAILED', `the ${flavor.label} storage is closed`)
+    if (!opened) {
+      let db: Kysely<ImporterDatabase>
+      try {
+        db = definition.db()
+      } catch (error) {
+        throw failed('opening the database', error)
+      }
+      opened = {
+        db,
+        products: createProductQueries(db, flavor),
+        jobs: createJobQueries(db, flavor),
+      }
+    }
+    return opened
+  }
+  /** Runs one call of the contract with the closed check and the error rule. */
+  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      throw failed(what, error)
+    }
+  }
+  const skuTaken = (sku: string, error: unknown) =>
+    new ImporterError('SKU_TAKEN', `SKU "${sku}" belongs to another product`, { cause: error })
+  const products = () => open().products
+  const jobs = () => open().jobs
+
+  async function close(): Promise<void> {
+    if (closed) return
+    closed = true
+    await call('close', () => definition.close())
+  }
+
+  async function* streamProducts(
+    filter: ProductFilter = {},
+    options: { chunkSize?: number } = {},
+  ): AsyncIterable<ProductRecord[]> {
+    const chunks = definition.streamProducts
+      ? definition.streamProducts(filter, options)
+      : products().stream(filter, options.chunkSize)
+    const iterator = chunks[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        const next = await call('export', () => iterator.next())
+        if (next.done) return
+        yield next.value
+      }
+    } finally {
+      await iterator.return?.()
+    }
+  }
+
+  async function openImportWriter(options: ImportWriterOptions): Promise<ImportWriter> {
+    open()
+    const writer = await call('opening the import writer', () =>
+      definition.openImportWriter(options),
+    )
+    return {
+      write: (rows) =>
+        call('import batch', () => {
+          open()
+          return writer.write(rows)
+        }),
+      close: () => call('closing the import writer', () => writer.close()),
+    }
+  }
+
+  return {
+    dialect: flavor.name,
+    capabilities: definition.capabilities ?? {},
+
+    migrate: () => call('migration', () => migrateToLatest(open().db, flavor)),
+    close,
+    [Symbol.asyncDispose]: close,
+
+    getProduct: (id) => call('read', () => products().get(id)),
+    getProductBySkuKey: (key) => call('read', () => products().getBySkuKey(key)),
+    listProducts: (query) => call('list', () => products().list(query)),
+    countProducts: (filter) => call('count', () => products().count(filter)),
+    streamProducts,
+    insertProduct: (record) =>
+      call('insert', async () => {
+        try {
+          return await products().insert(record)
+        } catch (error) {
+          throw definition.isUniqueViolation(error) ? skuTaken(record.sku, error) : error
+        }
+      }),
+    updateProduct: (id, values) =>
+      call('update', async () => {
+        try {
+          return await products().update(id, values)
+        } catch (error) {
+          throw definition.isUniqueViolation(error) ? skuTaken(values.sku ?? '', error) : error
+        }
+      }),
+    deleteProducts: (ids) => call('delete', () => products().deleteMany(ids)),
+    deleteAllProducts: () => call('delete', () => products().deleteAll()),
+
+    openImportWriter,
+
+    createJob: (job) => call('job write', () => jobs().create(job)),
+    updateJob: (id, patch) => call('job write', () => jobs().update(id, patch)),
+    claimJob: (id, startedAt) => call('job write', () => jobs().claim(id, startedAt)),
+    getJob: (id) => call('job read', () => jobs().get(id)),
+    listJobs: (options) => call('job read', () => jobs().list(options)),
+    ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),
+    addRowErrors: (jobId, errors) =>
+      call('row error write', () => jobs().addRowErrors(jobId, errors)),
+    listRowErrors: (jobId, options) =>
+      call('row error read', () => jobs().listRowErrors(jobId, options)),
+  }
+}

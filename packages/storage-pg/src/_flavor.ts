@@ -1,0 +1,22 @@
+import type { SqlFlavor } from '@product-importer/core/sql'
+import { postgresMigrations } from './_migrations.js'
+import type { SearchColumn } from './types.js'
+
+/** PostgreSQL as the shared queries see it, with its own migrations for these search columns. */
+export function postgresFlavor(searchIndexes: readonly SearchColumn[]): SqlFlavor {
+  return {
+    name: 'postgres',
+    label: 'PostgreSQL',
+    time: (date) => date,
+    bool: (value) => value,
+    ilike: 'ilike',
+    types: {
+      time: 'timestamptz',
+      bool: 'boolean',
+      bigint: 'bigint',
+      serial: 'bigserial',
+      autoIncrement: false,
+    },
+    migrations: postgresMigrations(searchIndexes),
+  }
+}

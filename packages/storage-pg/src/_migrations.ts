@@ -1,0 +1,91 @@
+import { type Kysely, type Migration, sql } from 'kysely'
+import type { SearchColumn } from './types.js'
+
+/** The channel on which every write of an import job announces the job's id. */
+export const JOB_CHANNEL = 'product_importer_jobs'
+
+const SEARCH_INDEXES: Record<SearchColumn, [index: string, column: string]> = {
+  name: ['products_name_trgm_idx', 'name'],
+  sku: ['products_sku_key_trgm_idx', 'sku_key'],
+  description: ['products_description_trgm_idx', 'description'],
+}
+
+const searchIndexMigration = (column: SearchColumn) => `postgres_0002_search_index_${column}`
+
+/**
+ * A trigger that NOTIFYs {@link JOB_CHANNEL} with the job's id on every insert or update of
+ * `import_jobs`, delivered when the write commits, whichever instance or tool made it. Checked
+ * first because databases migrated before this was a migration already have it, and CREATE
+ * TRIGGER would lock import_jobs behind running imports.
+ */
+const jobNotify: Migration = {
+  async up(db) {
+    await sql`create or replace function product_importer_job_written() returns trigger
+      language plpgsql as $$
+      begin
+        perform pg_notify(${sql.lit(JOB_CHANNEL)}, new.id);
+        return null;
+      end $$`.execute(db)
+    await sql`do $$ begin
+      if not exists (select 1 from pg_trigger
+          where tgname = 'import_jobs_notify' and tgrelid = 'import_jobs'::regclass) then
+        create trigger import_jobs_notify after insert or update on import_jobs
+          for each row execute function product_importer_job_written();
+      end if;
+    end $$`.execute(db)
+  },
+}
+
+/** A pg_trgm GIN index that serves `ILIKE '%text%'` filters on one column. */
+const searchIndex = (column: SearchColumn): Migration => ({
+  async up(db) {
+    const [index, target] = SEARCH_INDEXES[column]
+    await sql`create index if not exists ${sql.id(index)} on products
+      using gin (${sql.id(target)} gin_trgm_ops)`.execute(db)
+  },
+})
+
+/**
+ * Whether trigram indexes can be built: pg_trgm is installed, or this role may install it (a
+ * trusted extension since PostgreSQL 13, so any role that may create objects in the database).
+ */
+async function trigramsAvailable(db: Kysely<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ ok: boolean }>`select exists
+    (select 1 from pg_extension where extname = 'pg_trgm') as ok`.execute(db)
+  if (rows[0]?.ok) return true
+  try {
+    await sql`create extension if not exists pg_trgm`.execute(db)
+    return true
+  } catch {
+    // Another instance may have installed it at the same moment.
+    const again = await sql<{ ok: boolean }>`select exists
+      (select 1 from pg_extension where extname = 'pg_trgm') as ok`.execute(db)
+    return again.rows[0]?.ok === true
+  }
+}
+
+/**
+ * PostgreSQL's own migrations: the job trigger, and a trigram index per configured search
+ * column. Where the role may not install pg_trgm, the index migrations are not listed yet and
+ * filters work as plain scans; `migrate()` runs them once the extension exists.
+ */
+export function postgresMigrations(columns: readonly SearchColumn[]) {
+  return async (
+    db: Kysely<unknown>,
+    executed: ReadonlySet<string>,
+  ): Promise<Record<string, Migration>> => {
+    const migrations: Record<string, Migration> = { postgres_0001_job_notify: jobNotify }
+    const wanted = new Set(columns)
+    const pending = [...wanted].filter((column) => !executed.has(searchIndexMigration(column)))
+    const canIndex = pending.length === 0 || (await trigramsAvailable(db))
+    for (const column of Object.keys(SEARCH_INDEXES) as SearchColumn[]) {
+      const name = searchIndexMigration(column)
+      // One that ran stays listed (it never runs again), even if its column is no longer asked
+      // for: indexes are only ever added.
+      if (executed.has(name) || (wanted.has(column) && canIndex)) {
+        migrations[name] = searchIndex(column)
+      }
+    }
+    return migrations
+  }
+}

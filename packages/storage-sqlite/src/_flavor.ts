@@ -1,0 +1,17 @@
+import type { SqlFlavor } from '@product-importer/core/sql'
+
+/** SQLite as the shared queries see it: times as integer milliseconds, booleans as 0/1. */
+export const sqliteFlavor: SqlFlavor = {
+  name: 'sqlite',
+  label: 'SQLite',
+  time: (date) => date.getTime(),
+  bool: (value) => (value ? 1 : 0),
+  ilike: 'like',
+  types: {
+    time: 'integer',
+    bool: 'integer',
+    bigint: 'integer',
+    serial: 'integer',
+    autoIncrement: true,
+  },
+}
