@@ -4,6 +4,7 @@ import { describeImportWriter } from './_import-writer.js'
 import { describeJobs } from './_jobs.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
+import { describeStorageErrors } from './_storage-errors.js'
 import type { ConformanceTarget } from './types.js'
 
 /**
@@ -54,5 +55,6 @@ export function describeStorageConformance(
     describeImportWriter(target)
     describeImportBatches(target)
     describeJobs(target)
+    describeStorageErrors(target)
   })
 }

@@ -1,4 +1,5 @@
-import { type ImportRow, skuKey } from '@product-importer/core'
+import { importRow } from '@product-importer/adapter-tests'
+import type { ImportRow } from '@product-importer/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTarget, PG_URL } from './_pg.js'
 
@@ -34,12 +35,7 @@ async function importRows(target: Target, rows: ImportRow[]) {
   return totals
 }
 
-const row = (sku: string, fields: Partial<ImportRow>): ImportRow => ({
-  line: 2,
-  sku,
-  skuKey: skuKey(sku),
-  ...fields,
-})
+const row = importRow
 
 describe.skipIf(!PG_URL)('postgres concurrent imports', () => {
   let target: Target

@@ -1,53 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto'
-import {
-  createProductImporter,
-  type ImportJobRecord,
-  type ProductRecord,
-} from '@product-importer/core'
+import { randomBytes } from 'node:crypto'
+import { jobRecord, productRecord } from '@product-importer/adapter-tests'
+import { createProductImporter } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSchema, inSchema, PG_URL, waitFor } from './_pg.js'
 
-const product = (sku: string, name = sku): ProductRecord => {
+const product = (sku: string, name = sku) => {
   const at = new Date()
-  return {
-    id: randomUUID(),
-    sku,
-    skuKey: sku.toLowerCase(),
-    name,
-    description: '',
-    priceCents: 1999,
-    quantity: 1,
-    active: true,
-    createdAt: at,
-    updatedAt: at,
-  }
+  return productRecord({ sku, name, description: '', quantity: 1, createdAt: at, updatedAt: at })
 }
 
-const job = (): ImportJobRecord => {
+const job = () => {
   const at = new Date()
-  return {
-    id: randomUUID(),
+  return jobRecord({
     status: 'running',
     phase: 'importing',
-    filename: 'products.csv',
-    dryRun: false,
-    bytesRead: 0,
     bytesTotal: 1000,
-    rows: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    invalid: 0,
-    duplicatesInFile: 0,
-    cancelRequested: false,
-    error: null,
     createdAt: at,
     startedAt: at,
-    finishedAt: null,
     updatedAt: at,
-  }
+    filename: 'products.csv',
+  })
 }
 
 describe.skipIf(!PG_URL)('postgres storage', () => {

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeStorageConformance } from '@product-importer/adapter-tests'
-import { skuKey } from '@product-importer/core'
+import { describeStorageConformance, importRow } from '@product-importer/adapter-tests'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -42,12 +41,7 @@ describeStorageConformance('sqlite', async () => {
   }
 })
 
-const row = (sku: string, fields: { name?: string; quantity?: number } = {}) => ({
-  line: 2,
-  sku,
-  skuKey: skuKey(sku),
-  ...fields,
-})
+const row = importRow
 
 describe('sqlite storage', () => {
   it('exports only the storage factory at run time', async () => {
