@@ -1,5 +1,19 @@
 /**
- * Stable error codes of {@link ImporterError}. The HTTP adapter maps each to a status in one place.
+ * Stable error codes of {@link ImporterError}: each says what happened, whoever reports it. The
+ * HTTP adapter maps each to a status in one place.
+ *
+ * - `VALIDATION_FAILED`: an argument or a product's values are invalid.
+ * - `NOT_FOUND`: no product or job with that id.
+ * - `SKU_TAKEN`: another product has that SKU.
+ * - `MISSING_SKU_COLUMN`, `INVALID_ENCODING`, `MALFORMED_CSV`, `EMPTY_FILE`: the file cannot be
+ *   imported as a whole.
+ * - `ROW_INVALID`: an import asked to stop at the first invalid row did.
+ * - `SOURCE_FAILED`: reading the input failed (missing file, broken upload).
+ * - `CANCELLED`: the import was cancelled before it finished.
+ * - `PARSER_FAILED`: the CSV parser itself failed (its worker thread crashed).
+ * - `STORAGE_FAILED`: the database failed, or the storage is closed.
+ * - `JOB_FINISHED`: the job has already ended.
+ * - `INTERNAL`: anything else: a defect, never the caller's fault.
  */
 export type ImporterErrorCode =
   | 'VALIDATION_FAILED'
@@ -11,12 +25,11 @@ export type ImporterErrorCode =
   | 'EMPTY_FILE'
   | 'ROW_INVALID'
   | 'SOURCE_FAILED'
+  | 'CANCELLED'
+  | 'PARSER_FAILED'
   | 'STORAGE_FAILED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
   | 'JOB_FINISHED'
+  | 'INTERNAL'
 
 /** Options of {@link ImporterError}. */
 export interface ImporterErrorOptions {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { ImporterError } from '@product-importer/core'
 import type { H3Event } from 'h3'
+import { uploadTooLarge } from './errors.js'
 
 /** Bytes seen of an upload, shared by the reader and the route that answers. */
 export interface BodyMeter {
@@ -38,13 +39,8 @@ export async function* bodyChunks(
     )
   }
   if (meter.exceeded) {
-    throw new ImporterError(
-      'PAYLOAD_TOO_LARGE',
-      `the upload exceeds the limit of ${maxBytes} bytes`,
-      {
-        details: { max_bytes: maxBytes },
-      },
-    )
+    // The import records it as its source failing, in the same words as the response.
+    throw uploadTooLarge(maxBytes)
   }
 }
 

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { isImporterError } from '@product-importer/core'
 import { type H3Event, type Middleware, parseCookies } from 'h3'
 import { ApiError } from './errors.js'
 import type { ResolvedOptions } from './types.js'
@@ -31,14 +30,9 @@ export function createAuthMiddleware(options: ResolvedOptions): Middleware {
       checkSameOrigin(event, options.trustedOrigins, viaCookie)
     }
     if (options.authorize) {
-      let allowed: boolean
-      try {
-        allowed = await options.authorize(event)
-      } catch (error) {
-        if (isImporterError(error, 'UNAUTHORIZED')) throw unauthorized(error.message)
-        throw error
-      }
-      if (!allowed) throw new ApiError('FORBIDDEN', 'Not allowed')
+      const verdict = await options.authorize(event)
+      if (verdict === 'unauthenticated') throw unauthorized('Authentication required')
+      if (!verdict) throw new ApiError('FORBIDDEN', 'Not allowed')
     }
   }
 }

@@ -5,11 +5,14 @@ import { HTTPError, HTTPResponse } from 'h3'
 export type HttpOnlyErrorCode =
   | 'FILE_REQUIRED'
   | 'INVALID_JSON'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CSRF_REJECTED'
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
-  | 'CSRF_REJECTED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BODY_CONSUMED'
-  | 'INTERNAL'
 
 /** Every `error.code` an API response can carry. */
 export type ApiErrorCode = ImporterErrorCode | HttpOnlyErrorCode
@@ -38,16 +41,37 @@ const STATUS: Record<ApiErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   SKU_TAKEN: 409,
   JOB_FINISHED: 409,
+  CANCELLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   STORAGE_FAILED: 500,
+  PARSER_FAILED: 500,
   BODY_CONSUMED: 500,
   INTERNAL: 500,
+}
+
+/** What a 5xx says instead of the internal message, which stays in the logs (`onUnexpected`). */
+const PUBLIC_MESSAGE: Partial<Record<ApiErrorCode, string>> = {
+  STORAGE_FAILED: 'The database failed',
+  PARSER_FAILED: 'The CSV parser failed',
+  INTERNAL: 'Internal server error',
 }
 
 /** The HTTP status of an error code. */
 export function statusOf(code: ApiErrorCode): number {
   return STATUS[code] ?? 500
+}
+
+/**
+ * The one answer to an upload over the limit, wherever it is noticed: from its declared size,
+ * while it streams, or from the size a browser announces first. The connection closes, since
+ * the rest of the body is not read.
+ */
+export function uploadTooLarge(maxBytes: number, details: Record<string, unknown> = {}): ApiError {
+  return new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds the limit of ${maxBytes} bytes`, {
+    details: { max_bytes: maxBytes, ...details },
+    headers: { connection: 'close' },
+  })
 }
 
 /** An error the API answers with; thrown by route handlers. */
@@ -95,17 +119,17 @@ function describe(error: unknown): {
   if (error instanceof ApiError) {
     return {
       code: error.code,
-      message: error.message,
+      message: PUBLIC_MESSAGE[error.code] ?? error.message,
       details: error.details,
       ...(error.headers ? { headers: error.headers } : {}),
     }
   }
   if (isImporterError(error)) {
-    const message = error.code === 'STORAGE_FAILED' ? 'The database failed' : error.message
+    const hidden = PUBLIC_MESSAGE[error.code]
     return {
       code: error.code,
-      message,
-      details: error.code === 'STORAGE_FAILED' ? null : (error.details ?? null),
+      message: hidden ?? error.message,
+      details: hidden ? null : (error.details ?? null),
     }
   }
   if (HTTPError.isError(error)) {

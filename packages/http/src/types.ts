@@ -20,10 +20,11 @@ export interface ImporterAppOptions {
   /** Require this token on every `/api` route (`/healthz` stays open). */
   auth?: TokenAuthOptions
   /**
-   * Decides whether a request may proceed, after token auth when both are set. Return false
-   * for 403, or throw an `ImporterError('UNAUTHORIZED')` for 401.
+   * Decides whether a request may proceed, after token auth when both are set: `true` lets it
+   * through, `false` answers 403 `FORBIDDEN`, and `'unauthenticated'` answers 401
+   * `UNAUTHORIZED` (nobody is logged in).
    */
-  authorize?: (event: H3Event) => boolean | Promise<boolean>
+  authorize?: (event: H3Event) => boolean | 'unauthenticated' | Promise<boolean | 'unauthenticated'>
   /**
    * Origins besides the app's own whose browsers may send state-changing requests without a
    * Bearer header, e.g. `['https://admin.example.com']`. @default []

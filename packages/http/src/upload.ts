@@ -6,7 +6,7 @@ import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from './_content-type.js'
 import { type Started, startMultipart } from './_multipart.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
-import { ApiError, type ApiErrorCode } from './errors.js'
+import { ApiError, type ApiErrorCode, uploadTooLarge } from './errors.js'
 import { json, toJobJson } from './serialize.js'
 import type { ResolvedOptions } from './types.js'
 
@@ -31,13 +31,9 @@ export async function receiveUpload(
   target: UploadTarget,
 ): Promise<HTTPResponse> {
   assertBodyUnread(event)
-  const close = { connection: 'close' }
   const declared = contentLength(event)
   if (declared !== undefined && declared > options.maxUploadBytes) {
-    throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${options.maxUploadBytes} bytes`, {
-      details: { max_bytes: options.maxUploadBytes },
-      headers: close,
-    })
+    throw uploadTooLarge(options.maxUploadBytes)
   }
   const meter: BodyMeter = { bytes: 0, exceeded: false }
   const chunks = bodyChunks(event, options.maxUploadBytes, meter)
@@ -119,10 +115,7 @@ async function answer(
   }
   if (meter.exceeded) {
     await started.run.catch(() => {})
-    throw new ApiError('PAYLOAD_TOO_LARGE', `The upload exceeds ${options.maxUploadBytes} bytes`, {
-      details: { max_bytes: options.maxUploadBytes, job_id: jobId },
-      headers: { connection: 'close' },
-    })
+    throw uploadTooLarge(options.maxUploadBytes, { job_id: jobId })
   }
   const job = await importer.imports.get(jobId)
   if (!job) throw new ApiError('NOT_FOUND', `No import job ${jobId}`)

@@ -47,7 +47,7 @@ export function importProducts(source: ImportSource, options: ImportOptions): Im
         // drain: progress goes to onProgress
       }
       if (!summary)
-        throw new ImporterError('SOURCE_FAILED', 'the import was stopped before it finished')
+        throw new ImporterError('CANCELLED', 'the import was stopped before it finished')
       return summary
     },
   })
@@ -92,7 +92,7 @@ async function* runImport(
   const fail = (error: unknown): ImporterError => {
     const failure = isImporterError(error)
       ? error
-      : new ImporterError('STORAGE_FAILED', `the import failed: ${(error as Error).message}`, {
+      : new ImporterError('INTERNAL', `the import failed: ${(error as Error).message}`, {
           cause: error,
         })
     return new ImporterError(failure.code, failure.message, {

@@ -34,8 +34,13 @@ async function* parseInline(
   yield* outputs
 }
 
+/** The parser's worker thread crashed: not the file's fault, nor the database's. */
+function parserFailed(reason: string, cause?: unknown): ImporterError {
+  return new ImporterError('PARSER_FAILED', `the CSV parser failed: ${reason}`, { cause })
+}
+
 function toError(error: Extract<FromWorker, { type: 'fatal' }>['error']): Error {
-  if (!error.importer) return new Error(`the parse worker failed: ${error.message}`)
+  if (!error.importer) return parserFailed(error.message)
   return new ImporterError(error.code as ImporterErrorCode, error.message, {
     details: error.details,
   })
@@ -83,9 +88,9 @@ async function* parseInWorker(
     else failure ??= toError(message.error)
     notify()
   })
-  worker.on('error', fail)
+  worker.on('error', (error) => fail(parserFailed(error.message, error)))
   worker.on('exit', () => {
-    if (!ended) fail(new Error('the parse worker stopped unexpectedly'))
+    if (!ended) fail(parserFailed('it stopped unexpectedly'))
   })
 
   const pump = async () => {

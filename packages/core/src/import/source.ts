@@ -103,7 +103,7 @@ function nextUnlessAborted<T>(
   signal: AbortSignal,
 ): Promise<IteratorResult<T>> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new ImporterError('SOURCE_FAILED', 'the import was cancelled'))
+    const onAbort = () => reject(new ImporterError('CANCELLED', 'the import was cancelled'))
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, { once: true })
     iterator.next().then(

@@ -98,7 +98,7 @@ export function createImportsApi(
       } catch (error) {
         const failure = isImporterError(error)
           ? error
-          : new ImporterError('STORAGE_FAILED', (error as Error).message, { cause: error })
+          : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
         summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
         await storage
           .updateJob(jobId, {

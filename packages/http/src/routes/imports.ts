@@ -2,7 +2,7 @@ import type { ProductImporter, RowError } from '@product-importer/core'
 import { isJsonRequest, param, parseWith, queryOf, readJson } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
-import { ApiError } from '../errors.js'
+import { ApiError, uploadTooLarge } from '../errors.js'
 import { importCreateBodySchema, jobListQuerySchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
@@ -33,13 +33,7 @@ export function importRoutes(
         'import',
       )
       if (body.size !== undefined && body.size > options.maxUploadBytes) {
-        throw new ApiError(
-          'PAYLOAD_TOO_LARGE',
-          `The upload exceeds ${options.maxUploadBytes} bytes`,
-          {
-            details: { max_bytes: options.maxUploadBytes },
-          },
-        )
+        throw uploadTooLarge(options.maxUploadBytes)
       }
       const job = await imports.create({
         ...(body.filename ? { filename: body.filename } : {}),
