@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import {
   type ImportJobRecord,
   type ImportRow,
+  type OutboxEvent,
   type ProductRecord,
   skuKey,
+  type WebhookEndpointRecord,
 } from '@product-importer/core'
 import { expect } from 'vitest'
 import type { ConformanceTarget } from './types.js'
@@ -58,6 +60,45 @@ export function importRow(
   fields: Omit<ImportRow, 'line' | 'sku' | 'skuKey'> = {},
 ): ImportRow {
   return { line: ++sequence, sku, skuKey: skuKey(sku), ...fields }
+}
+
+/** A webhook endpoint receiving every event type unless given. */
+export function endpointRecord(
+  overrides: Partial<WebhookEndpointRecord> = {},
+): WebhookEndpointRecord {
+  sequence++
+  const at = new Date(BASE + sequence * 1000)
+  return {
+    id: randomUUID(),
+    url: `https://hooks.example.com/${sequence}`,
+    eventTypes: [],
+    active: true,
+    description: '',
+    secret: `whsec_${Buffer.from(`secret-${sequence}`).toString('base64')}`,
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    rateLimit: null,
+    perRowEvents: false,
+    failureCount: 0,
+    failingSince: null,
+    disabledReason: null,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  }
+}
+
+/** An event for the outbox, created at a fixed time unless given. */
+export function outboxEvent(type: string, overrides: Partial<OutboxEvent> = {}): OutboxEvent {
+  sequence++
+  const createdAt = overrides.createdAt ?? new Date(BASE + sequence * 1000)
+  return {
+    id: `evt_${sequence}`,
+    type,
+    payload: JSON.stringify({ type, timestamp: createdAt.toISOString(), data: { n: sequence } }),
+    createdAt,
+    ...overrides,
+  }
 }
 
 /** A job record, pending, created at a fixed time unless given. */

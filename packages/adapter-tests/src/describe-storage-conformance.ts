@@ -5,6 +5,7 @@ import { describeJobs } from './_jobs.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
 import { describeStorageErrors } from './_storage-errors.js'
+import { describeWebhooks } from './_webhooks.js'
 import type { ConformanceTarget } from './types.js'
 
 /**
@@ -56,5 +57,6 @@ export function describeStorageConformance(
     describeImportBatches(target)
     describeJobs(target)
     describeStorageErrors(target)
+    describeWebhooks(target)
   })
 }

@@ -1,10 +1,12 @@
 // Public surface of @product-importer/adapter-tests: the conformance suite of storage adapters.
 
 export {
+  endpointRecord,
   expectImporterError,
   importRow,
   jobRecord,
   newestFirst,
+  outboxEvent,
   productRecord,
   type StoredProduct,
   storedProduct,

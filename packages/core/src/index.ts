@@ -79,3 +79,17 @@ export type {
   RowError,
   StorageCapabilities,
 } from './storage/types.js'
+export type {
+  AttemptResult,
+  ClaimedDelivery,
+  ClaimOptions,
+  OutboxEvent,
+  RequeueOptions,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookEndpointPatch,
+  WebhookEndpointRecord,
+  WebhookPageOptions,
+  WebhookStorage,
+} from './storage/webhook-types.js'

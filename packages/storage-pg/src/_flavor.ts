@@ -10,6 +10,7 @@ export function postgresFlavor(searchIndexes: readonly SearchColumn[]): SqlFlavo
     time: (date) => date,
     bool: (value) => value,
     ilike: 'ilike',
+    skipLocked: true,
     types: {
       time: 'timestamptz',
       bool: 'boolean',

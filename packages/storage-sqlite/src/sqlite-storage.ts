@@ -1,4 +1,5 @@
 import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
+import { createExclusive } from './_exclusive.js'
 import { openConnection, type SqliteConnection } from './_connection.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
@@ -38,6 +39,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
     openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
+    exclusive: createExclusive(),
     close: async () => connection?.close(),
   })
 }

@@ -8,12 +8,15 @@ import type {
   ProductRecord,
   StorageCapabilities,
 } from '../storage/types.js'
+import type { OutboxEvent } from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
 import { createJobQueries } from './jobs.js'
 import { migrateToLatest } from './migrations.js'
 import { createProductQueries } from './products.js'
 import type { ImporterDatabase } from './schema.js'
 import { storageFailed } from './storage-failed.js'
+import { createEndpointQueries } from './webhook-endpoints.js'
+import { createOutboxQueries, enqueueEvents, recordAttempt } from './webhook-outbox.js'
 
 /**
  * What a Kysely adapter gives {@link createSqlStorage}: its connection, its flavor and the few
@@ -40,6 +43,13 @@ export interface SqlStorageDefinition {
   ): AsyncIterable<ProductRecord[]>
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
+  /**
+   * Runs `run` while no import batch of this storage is written, for drivers where a batch and
+   * a transaction of the shared queries would share one connection (SQLite: a batch written in
+   * the middle of the transaction would fail to begin its own).
+   * @default runs `run` at once
+   */
+  exclusive?<T>(run: () => Promise<T>): Promise<T>
   capabilities?: StorageCapabilities
   /** Releases what the adapter opened itself. Called once, by the storage's `close()`. */
   close(): Promise<void>
@@ -75,6 +85,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         db: Kysely<ImporterDatabase>
         products: ReturnType<typeof createProductQueries>
         jobs: ReturnType<typeof createJobQueries>
+        endpoints: ReturnType<typeof createEndpointQueries>
+        outbox: ReturnType<typeof createOutboxQueries>
       }
     | undefined
   let closed = false
@@ -93,6 +105,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         db,
         products: createProductQueries(db, flavor),
         jobs: createJobQueries(db, flavor),
+        endpoints: createEndpointQueries(db, flavor),
+        outbox: createOutboxQueries(db, flavor),
       }
     }
     return opened
@@ -109,6 +123,25 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     new ImporterError('SKU_TAKEN', `SKU "${sku}" belongs to another product`, { cause: error })
   const products = () => open().products
   const jobs = () => open().jobs
+  const endpoints = () => open().endpoints
+  const outbox = () => open().outbox
+  const exclusive = definition.exclusive ?? (<T>(run: () => Promise<T>) => run())
+  /** One transaction of shared queries, with the error rule. */
+  const transaction = <T>(what: string, run: (trx: Kysely<ImporterDatabase>) => Promise<T>) =>
+    call(what, () => exclusive(() => open().db.transaction().execute(run)))
+  /** `change` alone, or `change` and the deliveries of the events it causes in one transaction. */
+  const withEvents = <T>(
+    what: string,
+    change: (queries: ReturnType<typeof createProductQueries>) => Promise<T>,
+    events: ((result: T) => readonly OutboxEvent[]) | undefined,
+  ): Promise<T> => {
+    if (!events) return call(what, () => change(products()))
+    return transaction(what, async (trx) => {
+      const result = await change(createProductQueries(trx, flavor))
+      await enqueueEvents(trx, flavor, events(result))
+      return result
+    })
+  }
 
   async function close(): Promise<void> {
     if (closed) return
@@ -144,7 +177,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       write: (rows) =>
         call('import batch', () => {
           open()
-          return writer.write(rows)
+          return exclusive(() => writer.write(rows))
         }),
       close: () => call('closing the import writer', () => writer.close()),
     }
@@ -163,33 +196,78 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     listProducts: (query) => call('list', () => products().list(query)),
     countProducts: (filter) => call('count', () => products().count(filter)),
     streamProducts,
-    insertProduct: (record) =>
-      call('insert', async () => {
-        try {
-          return await products().insert(record)
-        } catch (error) {
-          throw definition.isUniqueViolation(error) ? skuTaken(record.sku, error) : error
-        }
-      }),
-    updateProduct: (id, values) =>
-      call('update', async () => {
-        try {
-          return await products().update(id, values)
-        } catch (error) {
-          throw definition.isUniqueViolation(error) ? skuTaken(values.sku ?? '', error) : error
-        }
-      }),
-    deleteProducts: (ids) => call('delete', () => products().deleteMany(ids)),
-    deleteAllProducts: () => call('delete', () => products().deleteAll()),
+    insertProduct: (record, events) =>
+      withEvents(
+        'insert',
+        async (q) => {
+          try {
+            return await q.insert(record)
+          } catch (error) {
+            throw definition.isUniqueViolation(error) ? skuTaken(record.sku, error) : error
+          }
+        },
+        events && (() => events),
+      ),
+    updateProduct: (id, values, events) =>
+      withEvents(
+        'update',
+        async (q) => {
+          try {
+            return await q.update(id, values)
+          } catch (error) {
+            throw definition.isUniqueViolation(error) ? skuTaken(values.sku ?? '', error) : error
+          }
+        },
+        events && ((product) => (product ? events(product) : [])),
+      ),
+    deleteProducts: (ids, events) =>
+      withEvents(
+        'delete',
+        async (q) => {
+          const deleted = events ? await q.getMany(ids) : []
+          return { count: await q.deleteMany(ids), deleted }
+        },
+        events && (({ deleted }) => events(deleted)),
+      ).then(({ count }) => count),
+    deleteAllProducts: (events) => withEvents('delete', (q) => q.deleteAll(), events),
 
     openImportWriter,
 
     createJob: (job) => call('job write', () => jobs().create(job)),
-    updateJob: (id, patch) => call('job write', () => jobs().update(id, patch)),
+    updateJob: (id, patch, events) =>
+      events
+        ? transaction('job write', async (trx) => {
+            const job = await createJobQueries(trx, flavor).update(id, patch)
+            if (job) await enqueueEvents(trx, flavor, events)
+            return job
+          })
+        : call('job write', () => jobs().update(id, patch)),
     claimJob: (id, startedAt) => call('job write', () => jobs().claim(id, startedAt)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),
+
+    createWebhookEndpoint: (record) => call('webhook write', () => endpoints().create(record)),
+    getWebhookEndpoint: (id) => call('webhook read', () => endpoints().get(id)),
+    listWebhookEndpoints: () => call('webhook read', () => endpoints().list()),
+    updateWebhookEndpoint: (id, patch) =>
+      call('webhook write', () => endpoints().update(id, patch)),
+    deleteWebhookEndpoint: (id) =>
+      transaction('webhook write', (trx) => createEndpointQueries(trx, flavor).delete(id)),
+    enqueueEvents: (events) =>
+      transaction('webhook enqueue', (trx) => enqueueEvents(trx, flavor, events)),
+    claimDeliveries: (options) => call('webhook claim', () => outbox().claim(options)),
+    recordAttempt: (result) =>
+      transaction('webhook attempt', (trx) => recordAttempt(trx, flavor, result)),
+    nextDeliveryDue: (now) => call('webhook read', () => outbox().nextDue(now)),
+    getDelivery: (id) => call('webhook read', () => outbox().get(id)),
+    listDeliveries: (endpointId, options) =>
+      call('webhook read', () => outbox().list(endpointId, options)),
+    listAttempts: (endpointId, options) =>
+      call('webhook read', () => outbox().attempts(endpointId, options)),
+    requeueDeliveries: (options) => call('webhook write', () => outbox().requeue(options)),
+    pruneWebhooks: (before) => call('webhook prune', () => outbox().prune(before)),
+
     addRowErrors: (jobId, errors) =>
       call('row error write', () => jobs().addRowErrors(jobId, errors)),
     listRowErrors: (jobId, options) =>

@@ -16,6 +16,11 @@ export interface SqlFlavor {
   bool(value: boolean): number | boolean
   /** The case-insensitive LIKE operator. */
   ilike: 'like' | 'ilike'
+  /**
+   * Whether `SELECT ... FOR UPDATE SKIP LOCKED` exists, so that dispatchers claiming deliveries
+   * at once pass over each other's rows instead of waiting for them. @default false
+   */
+  skipLocked?: boolean
   /** Column types of the shared schema. */
   types: {
     /** A point in time. */

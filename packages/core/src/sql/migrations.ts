@@ -87,6 +87,86 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    '0002_webhooks': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('event_types', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('active', bool, (c) => c.notNull().defaultTo(flavor.bool(true)))
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('previous_secret', 'text')
+          .addColumn('previous_secret_expires_at', time)
+          .addColumn('rate_limit', 'integer')
+          .addColumn('per_row_events', bool, (c) => c.notNull().defaultTo(flavor.bool(false)))
+          .addColumn('failure_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('failing_since', time)
+          .addColumn('disabled_reason', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('endpoint_id', 'text', (c) =>
+            c.notNull().references('webhook_endpoints.id').onDelete('cascade'),
+          )
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', time, (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', time)
+          .addColumn('last_status_code', 'integer')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('finished_at', time)
+          .execute()
+        // What dispatchers claim: pending deliveries by due time.
+        await db.schema
+          .createIndex('webhook_deliveries_due_idx')
+          .on('webhook_deliveries')
+          .columns(['status', 'next_attempt_at'])
+          .execute()
+        await db.schema
+          .createIndex('webhook_deliveries_endpoint_idx')
+          .on('webhook_deliveries')
+          .columns(['endpoint_id', 'created_at'])
+          .execute()
+
+        await db.schema
+          .createTable('webhook_attempts')
+          .addColumn('id', serial, (c) =>
+            autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('delivery_id', 'text', (c) =>
+            c.notNull().references('webhook_deliveries.id').onDelete('cascade'),
+          )
+          .addColumn('endpoint_id', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('status_code', 'integer')
+          .addColumn('response_time_ms', 'integer', (c) => c.notNull())
+          .addColumn('error_message', 'text')
+          .addColumn('response_body', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('webhook_attempts_endpoint_idx')
+          .on('webhook_attempts')
+          .columns(['endpoint_id', 'id'])
+          .execute()
+        await db.schema
+          .createIndex('webhook_attempts_created_idx')
+          .on('webhook_attempts')
+          .column('created_at')
+          .execute()
+      },
+    },
   }
 }
 

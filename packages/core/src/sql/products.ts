@@ -184,6 +184,20 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
       return row && toProductRecord(row)
     },
 
+    /** The products with these ids that exist, in no particular order. */
+    async getMany(ids: readonly string[]): Promise<ProductRecord[]> {
+      const records: ProductRecord[] = []
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('products')
+          .selectAll()
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute()
+        records.push(...rows.map(toProductRecord))
+      }
+      return records
+    },
+
     async deleteMany(ids: readonly string[]): Promise<number> {
       if (ids.length === 0) return 0
       let deleted = 0

@@ -1,7 +1,20 @@
 import type { Selectable } from 'kysely'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
+import type {
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookEndpointRecord,
+} from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
-import type { ImportJobsTable, ImportRowErrorsTable, ProductsTable } from './schema.js'
+import type {
+  ImportJobsTable,
+  ImportRowErrorsTable,
+  ProductsTable,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+} from './schema.js'
 
 const toDate = (value: number | Date | string): Date =>
   value instanceof Date ? value : new Date(Number(value))
@@ -74,5 +87,58 @@ export function toRowError(row: Selectable<ImportRowErrorsTable>): RowError {
     column: row.column_name,
     value: row.value,
     message: row.message,
+  }
+}
+
+/** A `webhook_endpoints` row as a {@link WebhookEndpointRecord}. */
+export function toEndpointRecord(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: JSON.parse(row.event_types) as string[],
+    active: Boolean(row.active),
+    description: row.description,
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: toDateOrNull(row.previous_secret_expires_at),
+    rateLimit: row.rate_limit,
+    perRowEvents: Boolean(row.per_row_events),
+    failureCount: row.failure_count,
+    failingSince: toDateOrNull(row.failing_since),
+    disabledReason: row.disabled_reason,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  }
+}
+
+/** A `webhook_deliveries` row as a {@link WebhookDeliveryRecord}. */
+export function toDeliveryRecord(row: Selectable<WebhookDeliveriesTable>): WebhookDeliveryRecord {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    payload: row.payload,
+    status: row.status as WebhookDeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: toDate(row.next_attempt_at),
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: toDate(row.created_at),
+    finishedAt: toDateOrNull(row.finished_at),
+  }
+}
+
+/** A `webhook_attempts` row as a {@link WebhookAttemptRecord}. */
+export function toAttemptRecord(row: Selectable<WebhookAttemptsTable>): WebhookAttemptRecord {
+  return {
+    deliveryId: row.delivery_id,
+    endpointId: row.endpoint_id,
+    eventType: row.event_type,
+    statusCode: row.status_code,
+    responseTimeMs: row.response_time_ms,
+    errorMessage: row.error_message,
+    responseBody: row.response_body,
+    createdAt: toDate(row.created_at),
   }
 }

@@ -53,9 +53,60 @@ export interface ImportRowErrorsTable {
   message: string
 }
 
+export interface WebhookEndpointsTable {
+  id: string
+  url: string
+  /** JSON array of event types; `[]` for every type. */
+  event_types: string
+  active: Bool
+  description: string
+  secret: string
+  previous_secret: string | null
+  previous_secret_expires_at: Time | null
+  rate_limit: number | null
+  per_row_events: Bool
+  failure_count: number
+  failing_since: Time | null
+  disabled_reason: string | null
+  created_at: Time
+  updated_at: Time
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  payload: string
+  status: string
+  attempts: number
+  next_attempt_at: Time
+  lease_owner: string | null
+  lease_until: Time | null
+  last_status_code: number | null
+  last_error: string | null
+  created_at: Time
+  finished_at: Time | null
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<BigInt>
+  delivery_id: string
+  endpoint_id: string
+  event_type: string
+  status_code: number | null
+  response_time_ms: number
+  error_message: string | null
+  response_body: string | null
+  created_at: Time
+}
+
 /** The tables product-importer keeps, as Kysely sees them. */
 export interface ImporterDatabase {
   products: ProductsTable
   import_jobs: ImportJobsTable
   import_row_errors: ImportRowErrorsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }

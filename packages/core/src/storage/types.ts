@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
+
 /** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
 export interface ProductRecord {
   id: string
@@ -180,9 +182,14 @@ export interface StorageCapabilities {
 
 /**
  * The storage contract. Methods MUST NOT throw for "not found": they return `undefined` or
- * `0`. Unique violations on the SKU key MUST surface as `ImporterError('SKU_TAKEN')`.
+ * `0`. Unique violations on the SKU key MUST surface as `ImporterError('SKU_TAKEN')`, every
+ * other failure as `ImporterError('STORAGE_FAILED')`.
+ *
+ * Methods that change products or jobs take the webhook events the change causes: the storage
+ * MUST write their deliveries in the same transaction as the change, so a change that rolls
+ * back sends nothing and one that commits is never without its events.
  */
-export interface ImporterStorage {
+export interface ImporterStorage extends WebhookStorage {
   /** A short name of the adapter, e.g. `sqlite` or `postgres`. */
   readonly dialect: string
   readonly capabilities?: StorageCapabilities
@@ -208,8 +215,8 @@ export interface ImporterStorage {
     filter?: ProductFilter,
     options?: { chunkSize?: number },
   ): AsyncIterable<ProductRecord[]>
-  /** Inserts a product. Throws `SKU_TAKEN` when its `skuKey` exists. */
-  insertProduct(record: ProductRecord): Promise<ProductRecord>
+  /** Inserts a product, with its events. Throws `SKU_TAKEN` when its `skuKey` exists. */
+  insertProduct(record: ProductRecord, events?: readonly OutboxEvent[]): Promise<ProductRecord>
   /**
    * Writes the given fields (and `updatedAt`) of one product, returning it after the change, or
    * `undefined` when it does not exist. Throws `SKU_TAKEN` when a changed SKU belongs to another.
@@ -217,19 +224,30 @@ export interface ImporterStorage {
   updateProduct(
     id: string,
     values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
+    events?: (product: ProductRecord) => readonly OutboxEvent[],
   ): Promise<ProductRecord | undefined>
-  /** Deletes the products with these ids; returns how many existed. */
-  deleteProducts(ids: readonly string[]): Promise<number>
-  /** Deletes every product; returns how many there were. */
-  deleteAllProducts(): Promise<number>
+  /**
+   * Deletes the products with these ids; returns how many existed. `events` gets the products
+   * deleted.
+   */
+  deleteProducts(
+    ids: readonly string[],
+    events?: (deleted: readonly ProductRecord[]) => readonly OutboxEvent[],
+  ): Promise<number>
+  /** Deletes every product; returns how many there were. `events` gets that count. */
+  deleteAllProducts(events?: (count: number) => readonly OutboxEvent[]): Promise<number>
 
   /** Starts applying an import's batches. See {@link ImportWriter}. */
   openImportWriter(options: ImportWriterOptions): Promise<ImportWriter>
 
   /** Stores a new job. */
   createJob(job: ImportJobRecord): Promise<void>
-  /** Changes a job's fields and `updatedAt`; returns the job after the change. */
-  updateJob(id: string, patch: ImportJobPatch): Promise<ImportJobRecord | undefined>
+  /** Changes a job's fields and `updatedAt`, with its events; returns the job after the change. */
+  updateJob(
+    id: string,
+    patch: ImportJobPatch,
+    events?: readonly OutboxEvent[],
+  ): Promise<ImportJobRecord | undefined>
   /**
    * Moves a `pending` job to `running` (setting `startedAt`) in ONE conditional write, so of
    * several instances racing for a job exactly one wins. Returns the job when this call won,
