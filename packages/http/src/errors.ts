@@ -8,6 +8,7 @@ export type HttpOnlyErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'CSRF_REJECTED'
+  | 'HOST_NOT_ALLOWED'
   | 'BODY_CONSUMED'
   | 'INTERNAL'
 
@@ -33,6 +34,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
+  HOST_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
