@@ -140,3 +140,43 @@ describe('the server in a hostile network', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY')
   })
 })
+
+describe('hostile input over HTTP', () => {
+  it('answers a filter that cannot match, such as ?name=%00, with no products', async () => {
+    const t = await startServer()
+    await t.api('/api/products/', jsonInit('POST', { sku: 'A-1', name: 'Lamp' }))
+    for (const query of ['name=%00', 'sku=%01', 'q=%1F', 'description=%00']) {
+      const res = await t.api(`/api/products/?${query}`)
+      expect(res.status, query).toBe(200)
+      expect(((await res.json()) as Json).total, query).toBe(0)
+      const csv = await (await t.api(`/api/products/export.csv?${query}`)).text()
+      expect(csv.trim().split('\n'), query).toHaveLength(1)
+    }
+    expect(((await (await t.api('/api/products/?name=Lamp')).json()) as Json).total).toBe(1)
+  })
+
+  it('refuses a SKU with an invisible character through the API, as through CSV and the SDK', async () => {
+    const t = await startServer()
+    await t.api('/api/products/', jsonInit('POST', { sku: 'A-1', name: 'Lamp' }))
+    const res = await t.api('/api/products/', jsonInit('POST', { sku: 'A-1\u200F', name: 'Fake' }))
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as Json).error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('invisible formatting character (U+200F'),
+    })
+    expect(await t.importer.products.count()).toBe(1)
+  })
+
+  it('answers 400 to a multipart upload with two file parts, importing neither', async () => {
+    const t = await startServer()
+    const form = new FormData()
+    form.append('file', new Blob([SAMPLE_CSV], { type: 'text/csv' }), 'one.csv')
+    form.append('file', new Blob(['sku,name\nX-1,Other\n'], { type: 'text/csv' }), 'two.csv')
+    const res = await t.api('/api/import/', { method: 'POST', body: form })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as Json
+    expect(body.error.message).toContain('more than one "file" part')
+    expect(body.error.details.job.status).toBe('failed')
+    expect(await t.importer.products.count()).toBe(0)
+  })
+})

@@ -1,6 +1,7 @@
 import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { hasFormulaGuard } from './formula-guard.js'
 import { type ColumnMap, resolveHeader } from './header.js'
 import { mergeBatch } from './merge-batch.js'
 import { toImportRow } from './row.js'
@@ -106,6 +107,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let skipper: RecordSkipper | undefined
   let skipLine = 0
   let columns: ColumnMap | undefined
+  let guarded = false
   let bytesRead = 0
   let nextLine = 1 // line where the next record starts
   let records = 0
@@ -154,7 +156,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     nextLine++
     if (isBlank(record)) return // blank lines, and the ",,,," rows spreadsheets leave
     if (!columns) {
-      columns = resolveHeader(record, options.headerAliases)
+      guarded = hasFormulaGuard(record)
+      columns = resolveHeader(guarded ? record.slice(0, -1) : record, options.headerAliases)
       if (!columns.hasSku) {
         throw new ImporterError(
           'MISSING_SKU_COLUMN',
@@ -167,7 +170,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     }
     records++
     totalRecords++
-    const row = toImportRow(record, columns.fields, line)
+    const row = toImportRow(record, columns.fields, line, guarded)
     if (Array.isArray(row)) {
       rowFailed(row)
       if (stopped) return
