@@ -77,6 +77,23 @@ describe('importProducts: a record larger than the record size limit', () => {
     expect(peak).toBeLessThan(16 * LIMIT)
   })
 
+  it('does not end an oversized record at a carriage return in a file of LF line ends', async () => {
+    const importer = await tempImporter()
+    const inside = `${'d'.repeat(LIMIT)}\rX-9,Injected,x,1`
+    const text = `${HEADER}A-1,Lamp,x,1\nBIG-1,Big,${inside}\nA-2,Mug,y,2\n`
+    const { summary } = await runImport(importer, chunked(text, 65_536))
+    expect(summary).toMatchObject({ created: 2, invalid: 1 })
+    expect(await importer.products.getBySku('X-9')).toBeUndefined()
+  })
+
+  it('ends an oversized record at the carriage return of a file with bare CR line ends', async () => {
+    const importer = await tempImporter()
+    const text = `${HEADER.trim()}\rA-1,Lamp,x,1\rBIG-1,Big,${'d'.repeat(LIMIT)},1\rA-2,Mug,y,bad\r`
+    const { summary, errors } = await runImport(importer, chunked(text, 65_536))
+    expect(summary).toMatchObject({ created: 1, invalid: 2 })
+    expect(errors.map((e) => e.line)).toEqual([3, 4])
+  })
+
   it('ends the last record of the file at the end of the file', async () => {
     const importer = await tempImporter()
     const text = `${HEADER}A-1,Lamp,x,1\nBIG-1,Big,${'d'.repeat(LIMIT + 10)}`

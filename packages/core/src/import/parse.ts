@@ -56,6 +56,8 @@ const DELIMITERS = [',', ';', '\t', '|']
 interface CsvCore {
   /** `bytes`: input offset just past the last record emitted. */
   info: { bytes: number }
+  /** `record_delimiter`: the line ends found in the file (csv-parse detects them). */
+  options: { record_delimiter: Uint8Array[] }
   parse(
     bytes: Uint8Array | undefined,
     end: boolean,
@@ -65,6 +67,7 @@ interface CsvCore {
 }
 const coreOf = (parser: Parser) => (parser as unknown as { api: CsvCore }).api
 const NEWLINE = 0x0a
+const CR = 0x0d
 
 /** Picks the candidate delimiter that occurs most often, outside quotes, in the header line. */
 export function detectDelimiter(headerLine: string): string {
@@ -253,7 +256,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
         .map(({ bytes, at }) => bytes.subarray(Math.max(0, recordStart - at)))
       retained = []
       fed = recordStart
-      skipper = createRecordSkipper(Buffer.from(delimiter)[0]!)
+      const bareCr = parser!.options.record_delimiter.some((d) => d.length === 1 && d[0] === CR)
+      skipper = createRecordSkipper(Buffer.from(delimiter)[0]!, bareCr ? CR : NEWLINE)
       skipLine = nextLine
       for (const part of rest) feed(part, false)
       if (end) feed(undefined, true)

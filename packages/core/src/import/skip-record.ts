@@ -3,11 +3,11 @@
 // csv-parse does with `relax_quotes`: a quote opens a quoted field only at the start of a field,
 // `""` inside one is a literal quote, and a quote closes the field when a delimiter, a line end
 // or the end of the file follows it (any other character after it ends the quoting too, and
-// the quote is text).
+// the quote is text). Records end at a line feed (which also ends CRLF lines), or at a carriage
+// return in files whose lines end with a bare one.
 
 const QUOTE = 0x22
 const LF = 0x0a
-const CR = 0x0d
 
 /** Where a skipped record ended, as {@link RecordSkipper.scan} reports it. */
 export interface SkipEnd {
@@ -27,23 +27,21 @@ export interface RecordSkipper {
   readonly lines: number
 }
 
-/** A skipper starting at the first byte of a record, for a one-byte `delimiter`. */
-export function createRecordSkipper(delimiter: number): RecordSkipper {
+/**
+ * A skipper starting at the first byte of a record, for a one-byte `delimiter`. `lineEnd` is
+ * the byte that ends records in this file: LF, or CR in files with bare CR line ends.
+ */
+export function createRecordSkipper(delimiter: number, lineEnd: number = LF): RecordSkipper {
   let quoting = false
   let fieldStarted = false
   let lines = 0
-  // A byte whose meaning depends on the next one, when a chunk ended right after it.
-  let pending: 'quote' | 'cr' | undefined
+  // A quote inside a quoted field was the last byte of a chunk: the next byte tells what it was.
+  let pendingQuote = false
 
   const scan = (bytes: Uint8Array): SkipEnd | undefined => {
     let i = 0
-    if (pending === 'cr') {
-      pending = undefined
-      // CRLF ends the record after the LF; a lone CR ended it before this chunk.
-      return bytes[0] === LF ? { offset: 1, lines: lines + 1 } : { offset: 0, lines: lines + 1 }
-    }
-    if (pending === 'quote') {
-      pending = undefined
+    if (pendingQuote) {
+      pendingQuote = false
       i = afterQuote(bytes, 0)
     }
     while (i < bytes.length) {
@@ -55,21 +53,15 @@ export function createRecordSkipper(delimiter: number): RecordSkipper {
         }
         if (next === -1) return undefined
         if (next + 1 === bytes.length) {
-          pending = 'quote'
+          pendingQuote = true
           return undefined
         }
         i = afterQuote(bytes, next + 1)
         continue
       }
       const byte = bytes[i]!
-      if (byte === LF) return { offset: i + 1, lines: lines + 1 }
-      if (byte === CR) {
-        if (i + 1 === bytes.length) {
-          pending = 'cr'
-          return undefined
-        }
-        return { offset: bytes[i + 1] === LF ? i + 2 : i + 1, lines: lines + 1 }
-      }
+      if (byte === lineEnd) return { offset: i + 1, lines: lines + 1 }
+      if (byte === LF) lines++
       if (byte === delimiter) fieldStarted = false
       else if (byte === QUOTE && !fieldStarted) quoting = true
       else fieldStarted = true
@@ -90,7 +82,7 @@ export function createRecordSkipper(delimiter: number): RecordSkipper {
     scan,
     get quoting() {
       // A quote the file ends with closes its field.
-      return quoting && pending !== 'quote'
+      return quoting && !pendingQuote
     },
     get lines() {
       return lines
