@@ -192,7 +192,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     parser = coreOf(
       new Parser({
         delimiter,
-        bom: true,
+        bom: fed === 0, // a parser started after a skipped record starts mid-file
         relax_column_count: true,
         relax_quotes: true,
         max_record_size: MAX_RECORD_BYTES,
