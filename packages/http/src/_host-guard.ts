@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { Middleware } from 'h3'
 import { isLoopback } from './_loopback.js'
 import { ApiError } from './errors.js'
@@ -12,7 +13,7 @@ import type { ResolvedOptions } from './types.js'
  */
 export function createHostGuard(options: ResolvedOptions): Middleware | undefined {
   if (options.auth || options.allowedHosts.includes('*')) return undefined
-  const allowed = new Set(options.allowedHosts.map((name) => name.toLowerCase()))
+  const allowed = new Set(options.allowedHosts.map(hostName))
   return (event) => {
     // Without a Host header (HTTP/1.0, or a Request built in code) the URL names the address
     // the request reached.
@@ -27,10 +28,14 @@ export function createHostGuard(options: ResolvedOptions): Middleware | undefine
   }
 }
 
-/** The name in a `Host` value, lower-cased, without its port; IPv6 keeps its brackets. */
+/**
+ * The name in a `Host` value (or an `allowedHosts` entry), lower-cased, without its port; IPv6
+ * addresses in brackets.
+ */
 function hostName(host: string): string {
   const value = host.trim().toLowerCase()
   if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1)
+  if (isIP(value) === 6) return `[${value}]`
   const colon = value.indexOf(':')
   return colon === -1 ? value : value.slice(0, colon)
 }

@@ -66,7 +66,10 @@ describe('the server in a hostile network', () => {
   })
 
   it('answers the host names the operator lists, whatever their case and port', async () => {
-    const t = await startServer({ allowedHosts: ['Products.Internal'] })
+    const t = await startServer({ allowedHosts: ['Products.Internal', 'shop.lan:8080', 'fd00::1'] })
+    for (const host of ['shop.lan', '[fd00::1]:3000']) {
+      expect((await send(t.origin, '/api/products/', { headers: { host } })).status, host).toBe(200)
+    }
     expect(
       (await send(t.origin, '/api/products/', { headers: { host: 'products.internal:8443' } }))
         .status,
