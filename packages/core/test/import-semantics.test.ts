@@ -286,7 +286,9 @@ describe('importProducts: what gets written', () => {
     for (const neutralizeFormulas of [false, true]) {
       let csv = ''
       for await (const chunk of source.products.exportCsv({}, { neutralizeFormulas })) csv += chunk
-      expect(csv.split('\n')[0]).toBe('sku,name,description,price,quantity,active')
+      expect(csv.split('\n')[0]).toBe(
+        `sku,name,description,price,quantity,active${neutralizeFormulas ? ',formula_guard' : ''}`,
+      )
       if (neutralizeFormulas) expect(csv).toContain("'=HYPERLINK(1)")
       const target = await tempImporter()
       const { summary } = await runImport(target, bytes(csv))

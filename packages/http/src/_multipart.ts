@@ -16,15 +16,17 @@ export interface Started {
 
 /**
  * Parses a multipart body with busboy and starts the import on the field `file` as soon as its
- * first bytes arrive; other fields before it (`dry_run`) are read, other files are skipped.
- * Resolves once the import started; rejects for a missing or non-CSV file or a broken body.
+ * first bytes arrive; other fields before it (`dry_run`) are read, files in other fields are
+ * skipped. Resolves once the import started; rejects for a missing or non-CSV file or a broken
+ * body. A second `file` part fails the import: the import sees the end of its file only once
+ * the whole body is read, so it cannot complete before the second part shows.
  */
 export function startMultipart(
   event: H3Event,
   chunks: AsyncIterable<Uint8Array>,
   dryRunDefault: boolean,
   start: (
-    source: Readable,
+    source: AsyncIterable<Uint8Array>,
     filename: string | undefined,
     dryRun: boolean,
   ) => Omit<Started, 'bodyDone'>,
@@ -45,10 +47,21 @@ export function startMultipart(
     let dryRun = dryRunDefault
     let file: Readable | undefined
     let refused: ApiError | undefined
+    let secondFile!: (error: ApiError) => void
+    const noSecondFile = new Promise<never>((_, reject) => (secondFile = reject))
+    noSecondFile.catch(() => {}) // observed by the import only while it reads
     busboy.on('field', (name, value) => {
       if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
     })
     busboy.on('file', (name, stream, info) => {
+      if (name === 'file' && file) {
+        secondFile(
+          new ApiError(
+            'VALIDATION_FAILED',
+            'The upload has more than one "file" part: send one CSV file per request',
+          ),
+        )
+      }
       if (name !== 'file' || file || refused) {
         stream.resume()
         return
@@ -61,7 +74,8 @@ export function startMultipart(
         return
       }
       file = stream
-      resolve({ ...start(stream, info.filename || undefined, dryRun), bodyDone: feeding.done })
+      const source = endWithBody(stream, Promise.race([feeding.done, noSecondFile]))
+      resolve({ ...start(source, info.filename || undefined, dryRun), bodyDone: feeding.done })
     })
     const feeding = feed(chunks, busboy, () => file)
     feeding.done.then(
@@ -83,6 +97,12 @@ export function startMultipart(
       },
     )
   })
+}
+
+/** The file's chunks, ending once `bodyRead` settles: an error there fails the import. */
+async function* endWithBody(file: Readable, bodyRead: Promise<void>): AsyncGenerator<Uint8Array> {
+  yield* file
+  await bodyRead
 }
 
 /** Pipes the body into busboy; a failure also fails the file stream the import reads. */

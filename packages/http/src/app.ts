@@ -1,6 +1,8 @@
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
+import { createHostGuard } from './_host-guard.js'
 import { createRouter } from './_router.js'
+import { addSecurityHeaders } from './_security-headers.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
@@ -29,7 +31,10 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
     silent: true,
     onError: (error, event) =>
       toErrorResponse(error, (unexpected) => resolved.onUnexpectedError(unexpected, event)),
+    onResponse: addSecurityHeaders,
   })
+  const hostGuard = createHostGuard(resolved)
+  if (hostGuard) app.use(hostGuard)
   const router = createRouter(app, resolved.basePath, createAuthMiddleware(resolved))
 
   router.on('GET', '/healthz', () => json({ status: 'ok' }), { public: true })
@@ -56,6 +61,7 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
       : undefined,
     authorize: options.authorize,
     trustedOrigins: options.trustedOrigins ?? [],
+    allowedHosts: options.allowedHosts ?? [],
     maxUploadBytes: options.maxUploadBytes ?? 500 * 1024 * 1024,
     maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
     keepAliveMs: options.keepAliveMs ?? 15_000,

@@ -30,6 +30,15 @@ export interface ImporterAppOptions {
    * Bearer header, e.g. `['https://admin.example.com']`. @default []
    */
   trustedOrigins?: string[]
+  /**
+   * Host names, besides `localhost`, `127.0.0.1` and `[::1]`, that requests may name in their
+   * `Host` header when no `auth.token` is set, e.g. `['products.internal']`; any port matches.
+   * Others get 403 `HOST_NOT_ALLOWED`, which stops DNS rebinding: a page on a domain the
+   * attacker points at 127.0.0.1 would otherwise be same-origin with the app. `['*']` accepts
+   * every host, for apps that put their own authentication in front (`authorize`, a proxy).
+   * With a token, every host is accepted. @default []
+   */
+  allowedHosts?: string[]
   /** Largest accepted upload, enforced while streaming. @default 524288000 (500 MB) */
   maxUploadBytes?: number
   /** Largest accepted JSON body. @default 1048576 (1 MB) */
@@ -51,6 +60,7 @@ export interface ResolvedOptions
       ImporterAppOptions,
       | 'basePath'
       | 'trustedOrigins'
+      | 'allowedHosts'
       | 'maxUploadBytes'
       | 'maxJsonBytes'
       | 'keepAliveMs'

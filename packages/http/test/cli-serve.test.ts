@@ -105,6 +105,34 @@ describe('product-importer serve', () => {
     }
   })
 
+  it('answers the names given with --allowed-host besides loopback, and refuses others', async () => {
+    const s = await serve([
+      '--db',
+      join(tempDir(), 'shop.db'),
+      '--allowed-host',
+      'shop.lan',
+      '--allowed-host',
+      'products.lan',
+    ])
+    try {
+      const statusFor = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${s.origin}/api/products/`, { headers: { host } }, (res) => {
+            res.resume()
+            resolve(res.statusCode!)
+          })
+          req.on('error', reject)
+          req.end()
+        })
+      expect(await statusFor('shop.lan:3000')).toBe(200)
+      expect(await statusFor('products.lan')).toBe(200)
+      expect(await statusFor('localhost')).toBe(200)
+      expect(await statusFor('rebind.example')).toBe(403)
+    } finally {
+      await stop(s)
+    }
+  })
+
   it('on SIGTERM, ends a running upload as a cancelled or failed job with whole batches', async () => {
     const db = join(tempDir(), 'shop.db')
     const s = await serve(['--db', db])

@@ -1,6 +1,6 @@
 import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
-import { createExclusive } from './_exclusive.js'
 import { openConnection, type SqliteConnection } from './_connection.js'
+import { createExclusive } from './_exclusive.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'

@@ -1,9 +1,11 @@
 import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { hasFormulaGuard } from './formula-guard.js'
 import { type ColumnMap, resolveHeader } from './header.js'
 import { mergeBatch } from './merge-batch.js'
 import { toImportRow } from './row.js'
+import { createRecordSkipper, type RecordSkipper } from './skip-record.js'
 import type { ImportEncoding, ImportWarning, ProductField } from './types.js'
 import { createUtf8Validator } from './utf8.js'
 
@@ -39,7 +41,10 @@ export type ParseOutput =
  */
 export const MAX_BATCH_CHARS = 4_000_000
 
-/** The largest record accepted; larger ones are nearly always an unclosed quote. */
+/**
+ * The largest record parsed. A larger one becomes a row error and is skipped without being held
+ * in memory; only a quote still open at the end of the file fails the import.
+ */
 export const MAX_RECORD_BYTES = 1 << 20
 const DELIMITERS = [',', ';', '\t', '|']
 
@@ -49,6 +54,10 @@ const DELIMITERS = [',', ';', '\t', '|']
  * pinned to a minor range for this reason.
  */
 interface CsvCore {
+  /** `bytes`: input offset just past the last record emitted. */
+  info: { bytes: number }
+  /** `record_delimiter`: the line ends found in the file (csv-parse detects them). */
+  options: { record_delimiter: Uint8Array[] }
   parse(
     bytes: Uint8Array | undefined,
     end: boolean,
@@ -58,6 +67,7 @@ interface CsvCore {
 }
 const coreOf = (parser: Parser) => (parser as unknown as { api: CsvCore }).api
 const NEWLINE = 0x0a
+const CR = 0x0d
 
 /** Picks the candidate delimiter that occurs most often, outside quotes, in the header line. */
 export function detectDelimiter(headerLine: string): string {
@@ -89,7 +99,18 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let head: Uint8Array[] | undefined = [] // bytes held until the header line is complete
   let headBytes = 0
   let parser: CsvCore | undefined
+  let delimiter = ','
+  // Input offsets: where the current parser's input starts, how far input went to a parser
+  // (or the skipper), and where the record being parsed starts.
+  let parserStart = 0
+  let fed = 0
+  let recordStart = 0
+  // Input from `recordStart` on, so that an oversized record can be rescanned from its start.
+  let retained: { bytes: Uint8Array; at: number }[] = []
+  let skipper: RecordSkipper | undefined
+  let skipLine = 0
   let columns: ColumnMap | undefined
+  let guarded = false
   let bytesRead = 0
   let nextLine = 1 // line where the next record starts
   let records = 0
@@ -117,6 +138,14 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     batchChars = 0
   }
 
+  const rowFailed = (rowErrors: RowError[]) => {
+    errors.push(...rowErrors)
+    if (options.stopAtFirstError) {
+      stopped = true
+      flush()
+    }
+  }
+
   const onRecord = (record: string[]) => {
     if (stopped) return
     const line = nextLine
@@ -130,7 +159,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     nextLine++
     if (isBlank(record)) return // blank lines, and the ",,,," rows spreadsheets leave
     if (!columns) {
-      columns = resolveHeader(record, options.headerAliases)
+      guarded = hasFormulaGuard(record)
+      columns = resolveHeader(guarded ? record.slice(0, -1) : record, options.headerAliases)
       if (!columns.hasSku) {
         throw new ImporterError(
           'MISSING_SKU_COLUMN',
@@ -143,35 +173,107 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     }
     records++
     totalRecords++
-    const row = toImportRow(record, columns.fields, line)
+    const row = toImportRow(record, columns.fields, line, guarded)
     if (Array.isArray(row)) {
-      errors.push(...row)
-      if (options.stopAtFirstError) {
-        stopped = true
-        flush()
-        return
-      }
+      rowFailed(row)
+      if (stopped) return
     } else rows.push(row)
     if (records >= options.batchSize || batchChars >= MAX_BATCH_CHARS) flush()
   }
 
-  const feed = (bytes: Uint8Array | undefined, end: boolean) => {
-    const error = parser!.parse(bytes, end, onRecord, () => {})
-    if (error) {
-      if (error instanceof ImporterError) throw error
-      const code = error instanceof CsvError ? error.code : ''
-      if (code === 'CSV_MAX_RECORD_SIZE') {
-        throw malformed(
-          `a record is larger than ${MAX_RECORD_BYTES} bytes; is a quote left open`,
-          nextLine,
-          error,
-        )
+  const onParsed = (record: string[]) => {
+    recordStart = parserStart + parser!.info.bytes
+    onRecord(record)
+  }
+
+  const newParser = () => {
+    parserStart = fed
+    recordStart = fed
+    parser = coreOf(
+      new Parser({
+        delimiter,
+        bom: fed === 0, // a parser started after a skipped record starts mid-file
+        relax_column_count: true,
+        relax_quotes: true,
+        max_record_size: MAX_RECORD_BYTES,
+      }),
+    )
+  }
+
+  // The oversized record ended after `lines` line ends: one row error, then a fresh parser.
+  const skipped = (lines: number) => {
+    skipper = undefined
+    nextLine += lines
+    newParser()
+    if (stopped) return
+    records++
+    totalRecords++
+    rowFailed([
+      {
+        line: skipLine,
+        sku: null,
+        column: null,
+        value: null,
+        message: `the record is larger than ${MAX_RECORD_BYTES} bytes, the most one row may hold; it was skipped`,
+      },
+    ])
+    if (!stopped && records >= options.batchSize) flush()
+  }
+
+  const feed = (input: Uint8Array | undefined, end: boolean): void => {
+    let bytes = input
+    if (skipper) {
+      const found = bytes ? skipper.scan(bytes) : undefined
+      if (found) {
+        fed += found.offset
+        skipped(found.lines)
+        bytes = bytes!.subarray(found.offset)
+      } else {
+        fed += bytes?.length ?? 0
+        if (!end) return
+        if (skipper.quoting) throw malformed('a quoted field is never closed', skipLine)
+        skipped(skipper.lines)
+        bytes = undefined
       }
-      if (code === 'CSV_QUOTE_NOT_CLOSED') {
-        throw malformed('a quoted field is never closed', nextLine, error)
-      }
-      throw malformed(`the file is not valid CSV: ${error.message}`, nextLine, error)
     }
+    if (bytes) {
+      retained.push({ bytes, at: fed })
+      fed += bytes.length
+    }
+    const error = parser!.parse(bytes, end, onParsed, () => {})
+    if (!error) {
+      while (retained.length > 0 && retained[0]!.at + retained[0]!.bytes.length <= recordStart) {
+        retained.shift()
+      }
+      return
+    }
+    if (error instanceof ImporterError) throw error
+    const code = error instanceof CsvError ? error.code : ''
+    if (code === 'CSV_MAX_RECORD_SIZE' && columns) {
+      // Rescan the record from its start, dropping it, and parse on from where it ends.
+      const rest = retained
+        .filter(({ bytes, at }) => at + bytes.length > recordStart)
+        .map(({ bytes, at }) => bytes.subarray(Math.max(0, recordStart - at)))
+      retained = []
+      fed = recordStart
+      const bareCr = parser!.options.record_delimiter.some((d) => d.length === 1 && d[0] === CR)
+      skipper = createRecordSkipper(Buffer.from(delimiter)[0]!, bareCr ? CR : NEWLINE)
+      skipLine = nextLine
+      for (const part of rest) feed(part, false)
+      if (end) feed(undefined, true)
+      return
+    }
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      throw malformed(
+        `a record is larger than ${MAX_RECORD_BYTES} bytes; is a quote left open`,
+        nextLine,
+        error,
+      )
+    }
+    if (code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw malformed('a quoted field is never closed', nextLine, error)
+    }
+    throw malformed(`the file is not valid CSV: ${error.message}`, nextLine, error)
   }
 
   const start = (bytes: Uint8Array) => {
@@ -182,15 +284,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       )
     }
     const firstLine = Buffer.from(bytes.subarray(0, 65536)).toString('utf8').split('\n')[0] ?? ''
-    parser = coreOf(
-      new Parser({
-        delimiter: options.delimiter ?? detectDelimiter(firstLine),
-        bom: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        max_record_size: MAX_RECORD_BYTES,
-      }),
-    )
+    delimiter = options.delimiter ?? detectDelimiter(firstLine)
+    newParser()
   }
 
   const write = (chunk: Uint8Array) => {

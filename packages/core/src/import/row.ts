@@ -6,29 +6,31 @@ import {
   parseActive,
   parsePrice,
   parseQuantity,
+  textProblem,
 } from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { unguardFormula } from './formula-guard.js'
 import type { ProductField } from './types.js'
 
-const FORMULA_GUARD = /^'[=+\-@]/
-
 /**
- * A text cell as imported: trimmed, with the `'` that export puts before formula-like cells
- * removed again, so export then import gives back the same text.
+ * A text cell as imported: trimmed and, in a file the safe export marked, without the `'` it put
+ * before formula-like text, so export then import gives back the same text.
  */
-function textCell(raw: string): string {
+function textCell(raw: string, guarded: boolean): string {
   const text = raw.trim()
-  return FORMULA_GUARD.test(text) ? text.slice(1) : text
+  return guarded ? unguardFormula(text) : text
 }
 
 /**
  * Builds one import row from a CSV record, or the problems that make it invalid. Empty cells
- * are "not given" and stay `undefined`.
+ * are "not given" and stay `undefined`. `guarded`: the file is a safe export (see
+ * `formula-guard.ts`).
  */
 export function toImportRow(
   record: readonly string[],
   fields: readonly (ProductField | null)[],
   line: number,
+  guarded = false,
 ): ImportRow | RowError[] {
   const row: Partial<ImportRow> & { line: number } = { line }
   let errors: RowError[] | undefined
@@ -55,9 +57,11 @@ export function toImportRow(
     if (raw === '' || raw.trim() === '') continue
     switch (field) {
       case 'sku': {
-        const sku = textCell(raw)
+        const sku = textCell(raw, guarded)
+        const problem = textProblem('sku', sku)
         if (sku.length > MAX_SKU_LENGTH)
           fail('sku', raw, `sku must be at most ${MAX_SKU_LENGTH} characters`)
+        else if (problem) fail('sku', raw, problem)
         else {
           row.sku = sku
           row.skuKey = skuKey(sku)
@@ -65,21 +69,27 @@ export function toImportRow(
         break
       }
       case 'name': {
-        const name = textCell(raw)
+        const name = textCell(raw, guarded)
+        const problem = textProblem('name', name)
         if (name.length > MAX_NAME_LENGTH)
           fail('name', raw, `name must be at most ${MAX_NAME_LENGTH} characters`)
+        else if (problem) fail('name', raw, problem)
         else row.name = name
         break
       }
       case 'description': {
-        const description = textCell(raw)
+        const description = textCell(raw, guarded)
         if (description.length > MAX_DESCRIPTION_LENGTH) {
           fail(
             'description',
             raw,
             `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`,
           )
-        } else row.description = description
+        } else {
+          const problem = textProblem('description', description)
+          if (problem) fail('description', raw, problem)
+          else row.description = description
+        }
         break
       }
       case 'price': {

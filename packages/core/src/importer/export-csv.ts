@@ -1,3 +1,4 @@
+import { FORMULA_GUARD_COLUMN, guardFormula } from '../import/formula-guard.js'
 import { formatPrice } from '../product/values.js'
 import type { ImporterStorage, ProductFilter, ProductRecord } from '../storage/types.js'
 import type { ExportCsvOptions } from './types.js'
@@ -6,10 +7,9 @@ import type { ExportCsvOptions } from './types.js'
 export const EXPORT_COLUMNS = ['sku', 'name', 'description', 'price', 'quantity', 'active'] as const
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
-const FORMULA = /^[=+\-@\t\r]/
 
 function cell(text: string, neutralize: boolean): string {
-  const value = neutralize && FORMULA.test(text) ? `'${text}` : text
+  const value = neutralize ? guardFormula(text) : text
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
@@ -19,14 +19,19 @@ function line(p: ProductRecord, neutralize: boolean): string {
   },${p.quantity},${p.active}\n`
 }
 
-/** Streams products as CSV text, one chunk per storage chunk. */
+/**
+ * Streams products as CSV text, one chunk per storage chunk. With `neutralizeFormulas`, text
+ * cells that a spreadsheet would run get a leading `'`, and the header ends with the
+ * `formula_guard` mark so that import removes exactly those again.
+ */
 export async function* exportCsv(
-  storage: ImporterStorage,
+  storage: Pick<ImporterStorage, 'streamProducts'>,
   filter: ProductFilter = {},
   options: ExportCsvOptions = {},
 ): AsyncGenerator<string> {
   const neutralize = options.neutralizeFormulas ?? false
-  yield `${EXPORT_COLUMNS.join(',')}\n`
+  const header = neutralize ? [...EXPORT_COLUMNS, FORMULA_GUARD_COLUMN] : EXPORT_COLUMNS
+  yield `${header.join(',')}\n`
   for await (const chunk of storage.streamProducts(filter, { chunkSize: 1000 })) {
     let text = ''
     for (const product of chunk) text += line(product, neutralize)

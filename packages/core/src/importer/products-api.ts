@@ -4,9 +4,9 @@ import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
-import { formatPrice } from '../product/values.js'
+import { formatPrice, isStorableText } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
-import type { ImporterStorage } from '../storage/types.js'
+import type { ImporterStorage, ProductFilter, ProductRecordPage } from '../storage/types.js'
 import { exportCsv } from './export-csv.js'
 import { toProduct } from './to-product.js'
 import type { ProductsApi } from './types.js'
@@ -20,6 +20,21 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
     details: result.error.issues,
   })
 }
+
+/**
+ * Whether a filter asks for text no product can hold (a NUL, another control character, half
+ * of a surrogate pair). It then matches nothing, decided here: databases disagree on such
+ * text, SQLite's LIKE stops reading a pattern at a NUL and so matched everything.
+ */
+function matchesNothing(filter: ProductFilter): boolean {
+  for (const text of [filter.sku, filter.name, filter.description, filter.q]) {
+    if (text !== undefined && !isStorableText(text)) return true
+  }
+  return false
+}
+
+const NOTHING: ProductRecordPage = { items: [], total: 0 }
+const NO_PRODUCTS = { async *streamProducts() {} }
 
 /** Product operations over a storage. */
 export function createProductsApi(
@@ -110,7 +125,9 @@ export function createProductsApi(
 
     async list(query = {}) {
       await ready()
-      const page = await storage.listProducts({ ...query, withTotal: true })
+      const page = matchesNothing(query)
+        ? NOTHING
+        : await storage.listProducts({ ...query, withTotal: true })
       return {
         items: page.items.map(toProduct),
         total: page.total ?? 0,
@@ -122,12 +139,12 @@ export function createProductsApi(
 
     async count(filter = {}) {
       await ready()
-      return storage.countProducts(filter)
+      return matchesNothing(filter) ? 0 : storage.countProducts(filter)
     },
 
     async *exportCsv(filter = {}, options = {}) {
       await ready()
-      yield* exportCsv(storage, filter, options)
+      yield* exportCsv(matchesNothing(filter) ? NO_PRODUCTS : storage, filter, options)
     },
   }
 }

@@ -77,8 +77,10 @@ export interface ProductsApi {
 /** Options of {@link ProductsApi.exportCsv}. */
 export interface ExportCsvOptions {
   /**
-   * Prefix cells starting with `=`, `+`, `-` or `@` with `'` so spreadsheets do not run them as
-   * formulas. Import strips that prefix again, so the round trip stays lossless. @default false
+   * Prefix text cells starting with `=`, `+`, `-`, `@`, tab, CR or `'` with `'` so spreadsheets
+   * do not run them as formulas, and end the header with the mark column `formula_guard`.
+   * Import strips one such `'` only in files with that mark, so the round trip stays lossless
+   * and a `'` typed in any other file is kept. @default false
    */
   neutralizeFormulas?: boolean
 }

@@ -7,6 +7,8 @@ import {
   parseActive,
   parsePrice,
   parseQuantity,
+  type TextField,
+  textProblem,
 } from './values.js'
 
 function refineWith<I, T>(parse: (input: I) => Parsed<T>) {
@@ -18,9 +20,30 @@ function refineWith<I, T>(parse: (input: I) => Parsed<T>) {
   }
 }
 
-const sku = z.string().trim().min(1, 'sku is required').max(MAX_SKU_LENGTH)
-const name = z.string().trim().min(1, 'name is required').max(MAX_NAME_LENGTH)
-const description = z.string().trim().max(MAX_DESCRIPTION_LENGTH)
+function refineText(field: TextField) {
+  return (input: string, ctx: z.RefinementCtx): void => {
+    const problem = textProblem(field, input)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  }
+}
+
+const sku = z
+  .string()
+  .trim()
+  .min(1, 'sku is required')
+  .max(MAX_SKU_LENGTH)
+  .superRefine(refineText('sku'))
+const name = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(MAX_NAME_LENGTH)
+  .superRefine(refineText('name'))
+const description = z
+  .string()
+  .trim()
+  .max(MAX_DESCRIPTION_LENGTH)
+  .superRefine(refineText('description'))
 const price = z
   .union([z.string(), z.number()])
   .transform(refineWith(parsePrice))

@@ -72,3 +72,43 @@ export function parseText(input: string, field: string, min: number, max: number
     return { ok: false, message: `${field} must be at most ${max} characters` }
   return { ok: true, value }
 }
+
+/** The text fields of a product. */
+export type TextField = 'sku' | 'name' | 'description'
+
+// Control characters are never product text, except tab and line feed (and carriage return in
+// descriptions, where files written on Windows break lines with CRLF); halves of a surrogate
+// pair cannot be stored as UTF-8 at all. A SKU identifies a product, so it also refuses what
+// does not show or does not print as one line: format characters (bidi marks, zero-width
+// spaces and joiners, soft hyphens, BOMs) and line or paragraph separators. Otherwise two SKUs
+// could look identical and be two products.
+const FORBIDDEN: Record<TextField, RegExp> = {
+  sku: /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u,
+  name: /[\0-\x08\x0b-\x1f\x7f-\x9f\p{Cs}]/u,
+  description: /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cs}]/u,
+}
+
+/** Says why `text` cannot be the `field` of a product, or `undefined` when it can. */
+export function textProblem(field: TextField, text: string): string | undefined {
+  const match = FORBIDDEN[field].exec(text)
+  if (!match) return undefined
+  const code = match[0].codePointAt(0)!
+  const what =
+    code >= 0xd800 && code <= 0xdfff
+      ? 'half of a surrogate pair'
+      : /\p{Cc}/u.test(match[0])
+        ? 'a control character'
+        : /\p{Cf}/u.test(match[0])
+          ? 'an invisible formatting character'
+          : 'a line separator'
+  const hex = code.toString(16).toUpperCase().padStart(4, '0')
+  return `${field} must not contain ${what} (U+${hex}, character ${match.index + 1})`
+}
+
+/**
+ * Whether any product text could hold `text`: false when it has a character that every text
+ * field refuses. A filter with such a character matches nothing.
+ */
+export function isStorableText(text: string): boolean {
+  return !FORBIDDEN.description.test(text)
+}

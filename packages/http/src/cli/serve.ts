@@ -1,8 +1,8 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
-import { isIP } from 'node:net'
 import { createProductImporter } from '@product-importer/core'
 import { toNodeHandler } from 'h3/node'
+import { isLoopback } from '../_loopback.js'
 import { createImporterApp } from '../app.js'
 import type { Command } from './run.js'
 import { openStorage, storageOptions } from './storage.js'
@@ -10,24 +10,19 @@ import { openStorage, storageOptions } from './storage.js'
 /** How long running imports get to stop at a batch boundary before their uploads are cut. */
 const DRAIN_MS = 3_000
 
-/** Whether `host` only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '')
-  if (bare === 'localhost') return true
-  if (isIP(bare) === 4) return bare.startsWith('127.')
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare)
-  return false
-}
-
 export const serveCommand: Command = {
   summary: 'Serve the REST API over HTTP.',
   usage:
-    'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n\n' +
-    'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).',
+    'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
+    '                       [--allowed-host name ...]\n\n' +
+    'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).\n' +
+    'Without a token, only requests for localhost, 127.0.0.1 and [::1] are answered; repeat\n' +
+    '--allowed-host to accept other names this machine is reached by.',
   options: {
     ...storageOptions,
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
+    'allowed-host': { type: 'string', multiple: true, default: [] },
   },
   async run({ values }) {
     const host = values.host as string
@@ -46,7 +41,10 @@ export const serveCommand: Command = {
       return 2
     }
     const importer = createProductImporter({ storage: await openStorage(values) })
-    const app = createImporterApp(importer, token ? { auth: { token } } : {})
+    const app = createImporterApp(importer, {
+      ...(token ? { auth: { token } } : {}),
+      allowedHosts: values['allowed-host'] as string[],
+    })
     const server = createServer(toNodeHandler(app))
     server.listen(port, host)
     await once(server, 'listening')
