@@ -100,10 +100,10 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
   const unknown: string[] = []
   const warnings: ImportWarning[] = []
   cells.forEach((cell, column) => {
-    if (fields[column] !== null) return
+    if (fields[column] !== null || used.has(normalized[column]!)) return
     const field = aliases.get(normalized[column]!)
     if (field === undefined) {
-      if (cell.trim() !== '' && !used.has(normalized[column]!)) unknown.push(cell.trim())
+      if (cell.trim() !== '') unknown.push(cell.trim())
       return
     }
     if (columnOf[field] !== -1) {

@@ -68,7 +68,8 @@ export function createRecordReader(
     )
   }
   const hook = profile.open?.(header, columns)
-  const decimal = options.decimal ?? 'auto'
+  // A comma-separated file has no decimal commas to read: there `1,50` stays an error.
+  const decimal = options.decimal ?? (options.delimiter === ',' ? '.' : 'auto')
   const at = PRODUCT_FIELDS.map((field) => columns.columnOf[field])
   const width = cells.length
   const cellsOf = (record: readonly string[]): FieldCells =>

@@ -105,7 +105,8 @@ export interface ImportOptions {
   platform?: Platform
   /**
    * The decimal separator of prices and quantities. `auto` reads `12.50`, `12,50`, `1.234,50`
-   * and `1,234.50` alike and refuses a cell like `1,000` that reads both ways. @default 'auto'
+   * and `1,234.50` alike and refuses a cell like `1,000` that reads both ways.
+   * @default '.' for comma-separated files, 'auto' for the others
    */
   decimal?: DecimalSeparator
   /** Akeneo exports: the currency whose `price-<CUR>` column is the price. */

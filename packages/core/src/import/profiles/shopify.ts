@@ -29,7 +29,7 @@ export const shopify: Profile = {
       description: ['body html'],
       price: ['variant price'],
       quantity: ['variant inventory qty'],
-      active: ['status', 'published'],
+      active: ['status'],
     },
     used: ['handle', 'published', 'image src', ...OPTION_VALUES],
   }),
