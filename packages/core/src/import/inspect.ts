@@ -137,12 +137,13 @@ function inspector(encoding: ImportEncoding, limit: number, options: InspectOpti
         pending = out.line
       }
     } else if (pending !== undefined) {
+      // A batch ends with the pending record unless that record was skipped.
       const line = pending
-      pending = undefined
       const row = out.rows.find((r) => r.line === line)
       const errors = out.errors.filter((e) => e.line === line)
       if (row) rows.push({ line, status: 'valid', product: toInspected(row) })
       else if (errors.length > 0) rows.push({ line, status: 'invalid', errors })
+      if (row || errors.length > 0) pending = undefined
     }
   }
   const parser = createProductParser(
