@@ -260,6 +260,12 @@ onBothStorages((kind) => {
       code: 'MAPPING_INVALID',
       message: expect.stringContaining('it has: EUR, USD'),
     })
+    await expect(
+      runImport(importer, fixture('akeneo.csv'), { locale: 'fr_FR' }),
+    ).rejects.toMatchObject({
+      code: 'MAPPING_INVALID',
+      message: 'the file has no locale "fr_FR"; it has: de_DE, en_US',
+    })
   })
 
   it('maps any other file with the columns option, over the aliases', async () => {
@@ -286,6 +292,23 @@ onBothStorages((kind) => {
         'the mapping gives sku the column "Item Number", which the file does not have; its headers are: Item No, Article',
       details: { headers: ['Item No', 'Article'] },
     })
+    expect(await importer.products.count()).toBe(0)
+  })
+
+  it('refuses a mapping that gives one column to two fields, or names no column', async () => {
+    const importer = await importerOn(kind)
+    const file = 'Item No,Article\nX-1,Lamp\n'
+    await expect(
+      runImport(importer, bytes(file), { columns: { sku: 'Item No', name: 'item_no' } }),
+    ).rejects.toMatchObject({
+      code: 'MAPPING_INVALID',
+      message: expect.stringContaining('both sku and name'),
+    })
+    await expect(runImport(importer, bytes(file), { columns: { sku: ' ' } })).rejects.toMatchObject(
+      {
+        code: 'MAPPING_INVALID',
+      },
+    )
     expect(await importer.products.count()).toBe(0)
   })
 
@@ -323,7 +346,13 @@ onBothStorages((kind) => {
     const { summary, errors } = await runImport(importer, bytes('sku,name\nA-1,La\0mp\nA-2,Mug\n'))
     expect(summary).toMatchObject({ status: 'completed', created: 1, invalid: 1 })
     expect(errors).toMatchObject([
-      { line: 2, column: 'name', message: 'the cell contains a NUL byte' },
+      {
+        line: 2,
+        sku: 'A-1',
+        column: 'name',
+        value: 'La\\0mp',
+        message: 'the cell contains a NUL byte',
+      },
     ])
     expect(await allProducts(importer)).toMatchObject([{ sku: 'A-2', name: 'Mug' }])
   })

@@ -89,6 +89,12 @@ describe('product-importer CLI with shop exports', () => {
     const badField = await cli(['import', 'items.csv', '--map', 'colour=Article'], dir)
     expect(badField.code).toBe(2)
     expect(badField.stderr).toContain('--map takes field="Header"')
+    const badDecimal = await cli(['import', 'items.csv', '--decimal', ';'], dir)
+    expect(badDecimal.code).toBe(2)
+    expect(badDecimal.stderr).toContain('--decimal must be')
+    const badPlatform = await cli(['inspect', 'items.csv', '--platform', 'ebay'], dir)
+    expect(badPlatform.code).toBe(2)
+    expect(badPlatform.stderr).toContain('--platform must be one of shopify')
   })
 
   it('inspects a file: platform, columns with their fields, first rows; writes nothing', async () => {
@@ -159,6 +165,19 @@ describe('shop exports over HTTP', () => {
     })
     expect(malformed.status).toBe(400)
     expect(((await malformed.json()) as Json).error.code).toBe('VALIDATION_FAILED')
+    const notJson = await t.api('/api/import/?mapping=sku%3DItem', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: MAPPED,
+    })
+    expect(notJson.status).toBe(400)
+    expect(((await notJson.json()) as Json).error.message).toContain('must be a JSON object')
+    const badPlatform = await t.api('/api/import/inspect?platform=ebay', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: MAPPED,
+    })
+    expect(badPlatform.status).toBe(400)
     expect(await t.importer.products.count()).toBe(0)
   })
 

@@ -74,7 +74,8 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
 
   for (const [field, header] of Object.entries(rules.columns ?? {})) {
     if (header === undefined) continue
-    const column = normalized.indexOf(normalizeHeader(header))
+    const name = normalizeHeader(header)
+    const column = name === '' ? -1 : normalized.indexOf(name)
     if (column === -1) throw unknownMappedColumn(field, header, cells)
     if (fields[column] !== null) {
       throw new ImporterError(

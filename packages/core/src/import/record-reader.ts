@@ -88,10 +88,11 @@ export function createRecordReader(
       if (mayHoldNul) {
         const bad = record.findIndex((cell) => cell.includes('\0'))
         if (bad !== -1) {
+          const sku = columns.columnOf.sku === -1 ? '' : (record[columns.columnOf.sku] ?? '')
           return [
             {
               line,
-              sku: null,
+              sku: sku.trim() === '' || sku.includes('\0') ? null : sku.trim(),
               column: columns.fields[bad] ?? cells[bad]?.trim() ?? '',
               value: record[bad]!.replace(/\0/g, '\\0'),
               message: 'the cell contains a NUL byte',
