@@ -20,6 +20,7 @@ export type ImporterErrorCode =
   | 'NOT_FOUND'
   | 'SKU_TAKEN'
   | 'MISSING_SKU_COLUMN'
+  | 'MAPPING_INVALID'
   | 'INVALID_ENCODING'
   | 'MALFORMED_CSV'
   | 'EMPTY_FILE'

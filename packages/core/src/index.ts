@@ -7,12 +7,24 @@ export {
   type ImporterErrorOptions,
   isImporterError,
 } from './errors.js'
-export { normalizeHeader } from './import/header.js'
 // Import engine
+export { HEADER_ALIASES } from './import/aliases.js'
+export { normalizeHeader } from './import/header.js'
+export { headerSignature } from './import/header-signature.js'
 export { DEFAULT_BATCH_SIZE, importProducts } from './import/import-products.js'
+export {
+  type ImportInspection,
+  type InspectedProduct,
+  type InspectedRow,
+  type InspectOptions,
+  inspectProducts,
+} from './import/inspect.js'
+export { PLATFORMS } from './import/profiles/index.js'
 export type {
+  DecimalSeparator,
   ImportEncoding,
   ImportEvent,
+  ImportHeader,
   ImportOptions,
   ImportProgress,
   ImportRun,
@@ -20,6 +32,7 @@ export type {
   ImportStatus,
   ImportSummary,
   ImportWarning,
+  Platform,
   ProductField,
 } from './import/types.js'
 // Facade

@@ -40,10 +40,11 @@ describe('product values', () => {
     },
   )
 
-  it('accepts whole quantities and rejects the rest', () => {
+  it('accepts whole quantities, negative ones (oversold stock) too, and rejects the rest', () => {
     expect(parseQuantity('150')).toEqual({ ok: true, value: 150 })
     expect(parseQuantity(7)).toEqual({ ok: true, value: 7 })
-    for (const bad of ['1.5', 'ten', '-3', '99999999999', ''])
+    expect(parseQuantity('-3')).toEqual({ ok: true, value: -3 })
+    for (const bad of ['1.5', 'ten', '99999999999', '-99999999999', ''])
       expect(parseQuantity(bad).ok).toBe(false)
   })
 

@@ -14,14 +14,18 @@ export interface Started {
   bodyDone: Promise<void>
 }
 
+/** What a multipart body's file went into, and when the whole body has been read. */
+export type Receiving<T> = T & { bodyDone: Promise<void> }
+
 /**
  * Parses a multipart body with busboy and starts the import on the field `file` as soon as its
- * first bytes arrive; other fields before it (`dry_run`) are read, files in other fields are
- * skipped. Resolves once the import started; rejects for a missing or non-CSV file or a broken
- * body. A second `file` part fails the import: the import sees the end of its file only once
- * the whole body is read, so it cannot complete before the second part shows.
+ * first bytes arrive; other fields before it (`dry_run`, `mapping`) are read and handed to
+ * `start`, other files are skipped. Resolves once `start` ran; rejects for a missing or non-CSV
+ * file, a broken body, or what `start` threw. A second `file` part fails the import: the import
+ * sees the end of its file only once the whole body is read, so it cannot complete before the
+ * second part shows.
  */
-export function startMultipart(
+export function startMultipart<T>(
   event: H3Event,
   chunks: AsyncIterable<Uint8Array>,
   dryRunDefault: boolean,
@@ -29,9 +33,10 @@ export function startMultipart(
     source: AsyncIterable<Uint8Array>,
     filename: string | undefined,
     dryRun: boolean,
-  ) => Omit<Started, 'bodyDone'>,
-): Promise<Started> {
-  return new Promise<Started>((resolve, reject) => {
+    fields: Record<string, string>,
+  ) => T,
+): Promise<Receiving<T>> {
+  return new Promise<Receiving<T>>((resolve, reject) => {
     let busboy: Busboy.Busboy
     try {
       busboy = Busboy({
@@ -46,12 +51,14 @@ export function startMultipart(
     }
     let dryRun = dryRunDefault
     let file: Readable | undefined
-    let refused: ApiError | undefined
+    let refused: unknown
+    const fields: Record<string, string> = {}
     let secondFile!: (error: ApiError) => void
     const noSecondFile = new Promise<never>((_, reject) => (secondFile = reject))
     noSecondFile.catch(() => {}) // observed by the import only while it reads
     busboy.on('field', (name, value) => {
       if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
+      else fields[name] = value
     })
     busboy.on('file', (name, stream, info) => {
       if (name === 'file' && file) {
@@ -75,7 +82,16 @@ export function startMultipart(
       }
       file = stream
       const source = endWithBody(stream, Promise.race([feeding.done, noSecondFile]))
-      resolve({ ...start(source, info.filename || undefined, dryRun), bodyDone: feeding.done })
+      try {
+        resolve({
+          ...start(source, info.filename || undefined, dryRun, fields),
+          bodyDone: feeding.done,
+        })
+      } catch (error) {
+        refused = error
+        stream.resume()
+        reject(error)
+      }
     })
     const feeding = feed(chunks, busboy, () => file)
     feeding.done.then(

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { readingFieldsSchema } from './_reading-options.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
@@ -72,7 +73,13 @@ const uploadBody = {
       schema: {
         type: 'object',
         required: ['file'],
-        properties: { file: { type: 'string', format: 'binary' }, dry_run: { type: 'string' } },
+        properties: {
+          dry_run: { type: 'string' },
+          ...Object.fromEntries(queryParams(readingFieldsSchema).map((q) => [q.name, q.schema])),
+          file: { type: 'string', format: 'binary' },
+        },
+        description:
+          'Fields other than `file` (`dry_run`, `mapping`, `platform`, `decimal`, `currency`, `locale`) must come before it',
       },
     },
   },
@@ -84,6 +91,12 @@ const uploadResponses = {
   '413': error('The upload exceeds the limit'),
   '415': error('Not a CSV file'),
 }
+
+const MAPPING_HELP =
+  'JSON object of field to header name, e.g. {"sku":"Item No","price":"Unit Price"}; overrides aliases and platform rules'
+const readingParams = queryParams(readingFieldsSchema).map((q) =>
+  q.name === 'mapping' ? { ...q, description: MAPPING_HELP } : q,
+)
 
 const dryRun = {
   name: 'dry_run',
@@ -227,6 +240,7 @@ export function createOpenApiDocument(basePath: string): Json {
           parameters: [
             dryRun,
             { name: 'filename', in: 'query', required: false, schema: { type: 'string' } },
+            ...readingParams,
           ],
           requestBody: {
             ...uploadBody,
@@ -238,10 +252,31 @@ export function createOpenApiDocument(basePath: string): Json {
           },
         },
       },
+      [p('/api/import/inspect')]: {
+        post: {
+          summary:
+            'How a CSV will import: platform, encoding, delimiter, the field of each column with samples, unmapped columns and the first rows as they will import. Reads only the head of the upload; writes nothing',
+          parameters: [
+            ...readingParams,
+            { name: 'rows', in: 'query', required: false, schema: { type: 'integer' } },
+          ],
+          requestBody: uploadBody,
+          responses: {
+            '200': {
+              description:
+                'The inspection: platform, encoding, delimiter, decimal, header_signature, columns, mapping, unmapped, rows, warnings, more',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            '400': error('No file, a mapping naming a missing header, or not a readable CSV'),
+            '415': error('Not a CSV file'),
+          },
+        },
+      },
       [p('/api/import/{id}/file')]: {
         parameters: [idParam('id')],
         put: {
           summary: 'Stream the file of a pending job',
+          parameters: readingParams,
           requestBody: uploadBody,
           responses: {
             ...uploadResponses,

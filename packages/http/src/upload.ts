@@ -5,6 +5,7 @@ import type { H3Event, HTTPResponse } from 'h3'
 import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from './_content-type.js'
 import { type Started, startMultipart } from './_multipart.js'
+import { readingOptionsOf } from './_reading-options.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
 import { ApiError, type ApiErrorCode, uploadTooLarge } from './errors.js'
 import { json, toJobJson } from './serialize.js'
@@ -42,7 +43,10 @@ export async function receiveUpload(
     source: AsyncIterable<Uint8Array> | Readable,
     filename: string | undefined,
     dryRun: boolean,
+    fields: Record<string, string | undefined>,
   ) => {
+    // Before the job exists, so a bad mapping or option leaves no job behind.
+    const reading = readingOptionsOf(fields)
     const name = filename ?? target.filename ?? undefined
     const jobId = target.jobId
       ? Promise.resolve(target.jobId)
@@ -56,6 +60,7 @@ export async function receiveUpload(
     const run = jobId.then((id) =>
       importer.imports.run(id, source, {
         ...options.importOptions,
+        ...reading,
         ...(name ? { filename: name } : {}),
         ...(declared === undefined ? {} : { bytesTotal: declared }),
         dryRun,
@@ -77,7 +82,8 @@ export async function receiveUpload(
       throw notCsv(type, filename)
     }
     const tapped = tap(chunks)
-    started = { ...start(tapped.source, filename, target.dryRun), bodyDone: tapped.done }
+    const fields = Object.fromEntries(event.url.searchParams)
+    started = { ...start(tapped.source, filename, target.dryRun, fields), bodyDone: tapped.done }
   }
   return answer(importer, options, started, meter)
 }

@@ -248,6 +248,7 @@ describe('products REST API', () => {
         '/api/products/delete_all/',
         '/api/products/export.csv',
         '/api/import/',
+        '/api/import/inspect',
         '/api/import/{id}/file',
         '/api/import/jobs/',
         '/api/import/progress/{job_id}/',

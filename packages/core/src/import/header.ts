@@ -1,99 +1,121 @@
+import { ImporterError } from '../errors.js'
+import { HEADER_ALIASES } from './aliases.js'
 import type { ImportWarning, ProductField } from './types.js'
 
-// Header names are compared after normalize(): lower case, with spaces, dashes, underscores and
-// dots folded into single spaces. Aliases cover common exports (Shopify, WooCommerce, ERPs).
-const ALIASES: Record<ProductField, readonly string[]> = {
-  sku: [
-    'sku',
-    'product sku',
-    'item sku',
-    'sku code',
-    'sku number',
-    'product code',
-    'item code',
-    'article number',
-    'part number',
-    'item number',
-    'variant sku',
-  ],
-  name: ['name', 'title', 'product name', 'product title', 'item name', 'item title'],
-  description: [
-    'description',
-    'desc',
-    'product description',
-    'item description',
-    'details',
-    'long description',
-    'body',
-    'body html',
-  ],
-  price: ['price', 'unit price', 'retail price', 'list price', 'regular price', 'variant price'],
-  quantity: [
-    'quantity',
-    'qty',
-    'stock',
-    'inventory',
-    'stock quantity',
-    'stock qty',
-    'quantity on hand',
-    'on hand',
-    'available',
-    'inventory quantity',
-    'variant inventory qty',
-  ],
-  active: ['active', 'status', 'enabled', 'is active', 'published', 'visible'],
-}
+/** The product fields in the order import rows are built in. */
+export const PRODUCT_FIELDS: readonly ProductField[] = [
+  'sku',
+  'name',
+  'description',
+  'price',
+  'quantity',
+  'active',
+]
 
 const BUILT_IN = new Map<string, ProductField>(
-  Object.entries(ALIASES).flatMap(([field, names]) =>
+  Object.entries(HEADER_ALIASES).flatMap(([field, names]) =>
     names.map((name) => [name, field as ProductField] as const),
   ),
 )
 
-/** Folds a header cell for alias matching: `" Product_SKU "` -> `"product sku"`. */
+/**
+ * Folds a header cell for matching: lower case, with every run of spaces and punctuation
+ * (`_ - . ( ) # * /` and the like) folded into one space, so `" Product_SKU "` is
+ * `"product sku"`, `"Body (HTML)"` is `"body html"` and `"Reference #"` is `"reference"`.
+ */
 export function normalizeHeader(cell: string): string {
   return cell
     .replace(/^\uFEFF/, '')
-    .trim()
     .toLowerCase()
-    .replace(/[\s_.-]+/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
 }
 
 /** How the columns of a file map to product fields. */
 export interface ColumnMap {
   /** The field of each column, or null for columns that are ignored. */
   fields: (ProductField | null)[]
+  /** The column of each field, -1 when the file has none. */
+  columnOf: Record<ProductField, number>
   warnings: ImportWarning[]
-  hasSku: boolean
 }
 
-/** Maps header cells to product fields, built-in aliases first, then `extra`. */
-export function resolveHeader(
-  cells: readonly string[],
-  extra: Record<string, ProductField> = {},
-): ColumnMap {
-  const aliases = new Map(BUILT_IN)
-  for (const [name, field] of Object.entries(extra)) aliases.set(normalizeHeader(name), field)
+/** What decides the column of each field, strongest first. */
+export interface HeaderRules {
+  /** Explicit mapping from the caller: field to header name. */
+  columns?: Partial<Record<ProductField, string>>
+  /** Columns a platform profile chose (field to column index), e.g. Akeneo's `price-EUR`. */
+  chosen?: Partial<Record<ProductField, number>>
+  /** Extra header names from the caller, e.g. `{ Artikelnummer: 'sku' }`. */
+  aliases?: Record<string, ProductField>
+  /** Header names a platform gives its fields, tried before the shared aliases. */
+  preferred?: Partial<Record<ProductField, readonly string[]>>
+  /** Normalized header names a profile reads itself (Shopify's `handle`): not "ignored". */
+  used?: readonly string[]
+}
 
-  const taken = new Set<ProductField>()
+/**
+ * Maps header cells to product fields: the explicit `columns` mapping first, then a profile's
+ * choices and preferred names, then the caller's and the built-in aliases. A header name in
+ * `columns` that the file lacks throws MAPPING_INVALID listing the file's headers.
+ */
+export function resolveHeader(cells: readonly string[], rules: HeaderRules = {}): ColumnMap {
+  const normalized = cells.map(normalizeHeader)
+  const fields: (ProductField | null)[] = cells.map(() => null)
+  const columnOf = Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, -1])) as Record<
+    ProductField,
+    number
+  >
+  const assign = (field: ProductField, column: number) => {
+    if (columnOf[field] !== -1 || column < 0 || fields[column] !== null) return
+    fields[column] = field
+    columnOf[field] = column
+  }
+
+  for (const [field, header] of Object.entries(rules.columns ?? {})) {
+    if (header === undefined) continue
+    const name = normalizeHeader(header)
+    const column = name === '' ? -1 : normalized.indexOf(name)
+    if (column === -1) throw unknownMappedColumn(field, header, cells)
+    if (fields[column] !== null) {
+      throw new ImporterError(
+        'MAPPING_INVALID',
+        `the mapping gives column "${header}" to both ${fields[column]} and ${field}`,
+        { details: { headers: cells.map((c) => c.trim()) } },
+      )
+    }
+    assign(field as ProductField, column)
+  }
+  for (const [field, column] of Object.entries(rules.chosen ?? {})) {
+    assign(field as ProductField, column ?? -1)
+  }
+  for (const [field, names] of Object.entries(rules.preferred ?? {})) {
+    for (const name of names ?? []) assign(field as ProductField, normalized.indexOf(name))
+  }
+
+  const aliases = new Map(BUILT_IN)
+  for (const [name, field] of Object.entries(rules.aliases ?? {})) {
+    aliases.set(normalizeHeader(name), field)
+  }
+  const used = new Set(rules.used)
   const unknown: string[] = []
   const warnings: ImportWarning[] = []
-  const fields = cells.map((cell) => {
-    const field = aliases.get(normalizeHeader(cell)) ?? null
-    if (field === null) {
+  cells.forEach((cell, column) => {
+    if (fields[column] !== null || used.has(normalized[column]!)) return
+    const field = aliases.get(normalized[column]!)
+    if (field === undefined) {
       if (cell.trim() !== '') unknown.push(cell.trim())
-      return null
+      return
     }
-    if (taken.has(field)) {
+    if (columnOf[field] !== -1) {
       warnings.push({
         code: 'DUPLICATE_COLUMN',
         message: `column "${cell.trim()}" is ignored: an earlier column already gives ${field}`,
         columns: [cell.trim()],
       })
-      return null
+      return
     }
-    taken.add(field)
-    return field
+    assign(field, column)
   })
   if (unknown.length > 0) {
     warnings.unshift({
@@ -102,5 +124,14 @@ export function resolveHeader(
       columns: unknown,
     })
   }
-  return { fields, warnings, hasSku: taken.has('sku') }
+  return { fields, columnOf, warnings }
+}
+
+function unknownMappedColumn(field: string, header: string, cells: readonly string[]) {
+  const headers = cells.map((c) => c.trim())
+  return new ImporterError(
+    'MAPPING_INVALID',
+    `the mapping gives ${field} the column "${header}", which the file does not have; its headers are: ${headers.join(', ')}`,
+    { details: { field, column: header, headers } },
+  )
 }

@@ -3,6 +3,7 @@ import { emptyCounts } from '../storage/counts.js'
 import type { RowError } from '../storage/types.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
+import { readerOptions } from './record-reader.js'
 import { abortable, openSource } from './source.js'
 import type {
   ImportEvent,
@@ -63,13 +64,17 @@ async function* runImport(
   const counts = emptyCounts()
   let bytesRead = 0
   let bytesTotal: number | null = null
+  let platform: ImportSummary['platform']
+  let skipped = 0
 
   const summarize = (status: ImportSummary['status'], error?: ImporterError): ImportSummary => ({
     status,
     dryRun,
     ...counts,
+    skipped,
     bytesRead,
     durationMs: Math.round(performance.now() - started),
+    ...(platform ? { platform } : {}),
     ...(error ? { error: { code: error.code, message: error.message } } : {}),
   })
   const progress = (phase: ImportProgress['phase']): ImportProgress => {
@@ -116,8 +121,8 @@ async function* runImport(
     {
       encoding: options.encoding ?? 'utf-8',
       delimiter: options.delimiter,
-      headerAliases: options.headerAliases ?? {},
       batchSize,
+      ...readerOptions(options),
       stopAtFirstError: options.onRowError === 'abort',
     },
     options.worker ?? true,
@@ -144,6 +149,12 @@ async function* runImport(
         yield { type: 'warning', warning: out.warning }
         continue
       }
+      if (out.type === 'header') {
+        platform = out.header.platform
+        yield { type: 'header', header: out.header }
+        continue
+      }
+      if (out.type === 'record') continue
       if (options.signal?.aborted) {
         cancelled = true
         break
@@ -161,6 +172,7 @@ async function* runImport(
       const errors = out.errors
       const invalidRows = new Set(errors.map((e) => e.line)).size + rejected.length
       counts.rows += out.records
+      skipped += out.skipped
       counts.created += result.created
       counts.updated += result.updated
       counts.unchanged += result.unchanged

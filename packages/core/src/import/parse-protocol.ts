@@ -3,7 +3,7 @@ import type { RowColumns } from './row-columns.js'
 
 /** A parse output as it crosses the thread boundary: batch rows travel as columns. */
 export type WireOutput =
-  | Extract<ParseOutput, { type: 'warning' }>
+  | Exclude<ParseOutput, { type: 'batch' }>
   | (Omit<Extract<ParseOutput, { type: 'batch' }>, 'rows'> & { columns: RowColumns })
 
 /** Messages from the main thread to the parse worker. */

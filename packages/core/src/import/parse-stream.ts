@@ -117,7 +117,7 @@ async function* parseInWorker(
       if (items) {
         send({ type: 'ack' })
         for (const item of items) {
-          if (item.type === 'warning') yield item
+          if (item.type !== 'batch') yield item
           else {
             const { columns, ...rest } = item
             yield { ...rest, rows: fromColumns(columns) }

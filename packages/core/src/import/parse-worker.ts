@@ -15,7 +15,7 @@ let pending: WireOutput[] = []
 let unacked = 0
 let deferredAcks = 0
 const parser = createProductParser(workerData as ParserOptions, (out) => {
-  if (out.type === 'warning') pending.push(out)
+  if (out.type !== 'batch') pending.push(out)
   else {
     const { rows, ...rest } = out
     pending.push({ ...rest, columns: toColumns(rows) })

@@ -2,26 +2,28 @@ import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import { hasFormulaGuard } from './formula-guard.js'
-import { type ColumnMap, resolveHeader } from './header.js'
 import { mergeBatch } from './merge-batch.js'
-import { toImportRow } from './row.js'
+import { createRecordReader, type ReaderOptions, type RecordReader } from './record-reader.js'
 import { createRecordSkipper, type RecordSkipper } from './skip-record.js'
-import type { ImportEncoding, ImportWarning, ProductField } from './types.js'
+import type { ImportEncoding, ImportHeader, ImportWarning } from './types.js'
 import { createUtf8Validator } from './utf8.js'
 
 /** Options of the parser; plain data, so they cross into the parse worker. */
-export interface ParserOptions {
+export interface ParserOptions extends ReaderOptions {
   encoding: ImportEncoding
   delimiter: string | undefined
-  headerAliases: Record<string, ProductField>
   batchSize: number
   /** End the batch at the first invalid row and read no further. */
   stopAtFirstError: boolean
+  /** Also emit each data record's cells (inspect shows them as samples). */
+  keepRecords?: boolean
 }
 
 /** What the parser hands on, in file order. */
 export type ParseOutput =
   | { type: 'warning'; warning: ImportWarning }
+  | { type: 'header'; header: ImportHeader }
+  | { type: 'record'; line: number; cells: string[] }
   | {
       type: 'batch'
       /** Valid rows, one per SKU: rows of a SKU repeated within the batch are merged. */
@@ -31,6 +33,8 @@ export type ParseOutput =
       errors: RowError[]
       /** Data records in this batch, valid or not (blank lines excluded). */
       records: number
+      /** Records that are no products by the platform's rules, not counted in `records`. */
+      skipped: number
       /** Input bytes consumed so far. */
       bytesRead: number
     }
@@ -109,8 +113,10 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let retained: { bytes: Uint8Array; at: number }[] = []
   let skipper: RecordSkipper | undefined
   let skipLine = 0
-  let columns: ColumnMap | undefined
+  let reader: RecordReader | undefined
+  let mayHoldNul = false // set once a chunk had a NUL byte: only then are cells searched
   let guarded = false
+  let skippedRecords = 0 // records that are no products by the platform's rules
   let bytesRead = 0
   let nextLine = 1 // line where the next record starts
   let records = 0
@@ -122,7 +128,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let stopped = false
 
   const flush = () => {
-    if (records === 0) return
+    if (records === 0 && skippedRecords === 0) return
     const merged = mergeBatch(rows)
     emit({
       type: 'batch',
@@ -130,11 +136,13 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       duplicates: merged.duplicates,
       errors,
       records,
+      skipped: skippedRecords,
       bytesRead,
     })
     rows = []
     errors = []
     records = 0
+    skippedRecords = 0
     batchChars = 0
   }
 
@@ -158,22 +166,26 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     }
     nextLine++
     if (isBlank(record)) return // blank lines, and the ",,,," rows spreadsheets leave
-    if (!columns) {
+    if (!reader) {
+      // A safe export marks itself with a last header column (see formula-guard.ts).
       guarded = hasFormulaGuard(record)
-      columns = resolveHeader(guarded ? record.slice(0, -1) : record, options.headerAliases)
-      if (!columns.hasSku) {
-        throw new ImporterError(
-          'MISSING_SKU_COLUMN',
-          `the file has no sku column (found: ${record.map((c) => c.trim()).join(', ') || 'nothing'}); name one column "sku" or an alias such as "Product SKU"`,
-          { details: { columns: record } },
-        )
-      }
-      for (const warning of columns.warnings) emit({ type: 'warning', warning })
+      reader = createRecordReader(guarded ? record.slice(0, -1) : record, {
+        ...options,
+        delimiter,
+        guarded,
+      })
+      emit({ type: 'header', header: reader.header })
+      for (const warning of reader.warnings) emit({ type: 'warning', warning })
+      return
+    }
+    if (options.keepRecords) emit({ type: 'record', line, cells: record })
+    const row = reader.read(record, line, mayHoldNul)
+    if (row === null) {
+      skippedRecords++
       return
     }
     records++
     totalRecords++
-    const row = toImportRow(record, columns.fields, line, guarded)
     if (Array.isArray(row)) {
       rowFailed(row)
       if (stopped) return
@@ -249,7 +261,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     }
     if (error instanceof ImporterError) throw error
     const code = error instanceof CsvError ? error.code : ''
-    if (code === 'CSV_MAX_RECORD_SIZE' && columns) {
+    if (code === 'CSV_MAX_RECORD_SIZE' && reader) {
       // Rescan the record from its start, dropping it, and parse on from where it ends.
       const rest = retained
         .filter(({ bytes, at }) => at + bytes.length > recordStart)
@@ -277,12 +289,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   }
 
   const start = (bytes: Uint8Array) => {
-    if (bytes.subarray(0, 8192).includes(0)) {
-      throw new ImporterError(
-        'MALFORMED_CSV',
-        'the file is binary, not CSV text (it contains NUL bytes)',
-      )
-    }
+    assertText(bytes)
     const firstLine = Buffer.from(bytes.subarray(0, 65536)).toString('utf8').split('\n')[0] ?? ''
     delimiter = options.delimiter ?? detectDelimiter(firstLine)
     newParser()
@@ -298,6 +305,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
         'the file is UTF-16; save it as UTF-8 (or Windows-1252) and import it again',
       )
     }
+    if (!mayHoldNul && chunk.includes(0)) mayHoldNul = true
     let bytes = chunk
     if (decoder) bytes = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8')
     else utf8!.push(chunk)
@@ -340,7 +348,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
         feed(bytes, false)
       }
       feed(undefined, true)
-      if (!columns) throw new ImporterError('EMPTY_FILE', 'the file is empty')
+      if (!reader) throw new ImporterError('EMPTY_FILE', 'the file is empty')
+      for (const warning of reader.finish()) emit({ type: 'warning', warning })
       if (totalRecords === 0) {
         emit({
           type: 'warning',
@@ -355,4 +364,27 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
 function isBlank(record: readonly string[]): boolean {
   for (const cell of record) if (cell !== '' && cell.trim() !== '') return false
   return true
+}
+
+/**
+ * Refuses input that is not text at all. A stray NUL in a cell is that row's problem; a file is
+ * binary when NULs are common early on (UTF-16, spreadsheets, images) or it starts as a ZIP
+ * archive (an .xlsx workbook) does.
+ */
+function assertText(bytes: Uint8Array): void {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    throw new ImporterError(
+      'MALFORMED_CSV',
+      'the file is a ZIP archive (an .xlsx workbook?), not CSV text; save it as CSV',
+    )
+  }
+  const head = bytes.subarray(0, 8192)
+  let nul = 0
+  for (let at = head.indexOf(0); at !== -1; at = head.indexOf(0, at + 1)) nul++
+  if (nul >= 8 && nul * 100 >= head.length) {
+    throw new ImporterError(
+      'MALFORMED_CSV',
+      'the file is binary, not CSV text (it is full of NUL bytes)',
+    )
+  }
 }

@@ -4,13 +4,12 @@ import {
   MAX_NAME_LENGTH,
   MAX_SKU_LENGTH,
   parseActive,
-  parsePrice,
-  parseQuantity,
   textProblem,
 } from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import { unguardFormula } from './formula-guard.js'
-import type { ProductField } from './types.js'
+import { PRODUCT_FIELDS } from './header.js'
+import { type DecimalSeparator, parseShopPrice, parseShopQuantity } from './shop-numbers.js'
 
 /**
  * A text cell as imported: trimmed and, in a file the safe export marked, without the `'` it put
@@ -22,14 +21,32 @@ function textCell(raw: string, guarded: boolean): string {
 }
 
 /**
- * Builds one import row from a CSV record, or the problems that make it invalid. Empty cells
- * are "not given" and stay `undefined`. `guarded`: the file is a safe export (see
- * `formula-guard.ts`).
+ * A record's cells in {@link PRODUCT_FIELDS} order (`sku`, `name`, `description`, `price`,
+ * `quantity`, `active`); `undefined` where the file gives the field no column.
+ */
+export type FieldCells = (string | undefined)[]
+
+/** Says what is wrong when a record has more or fewer cells than the header. */
+export function widthProblem(record: readonly string[], width: number): string | undefined {
+  if (record.length > width) {
+    for (let i = width; i < record.length; i++) {
+      if (record[i]!.trim() !== '')
+        return `row has ${record.length} fields but the header has ${width}`
+    }
+  } else if (record.length < width)
+    return `row has ${record.length} fields but the header has ${width}`
+  return undefined
+}
+
+/**
+ * Builds one import row from a record's field cells, or the problems that make it invalid.
+ * Empty cells are "not given" and stay `undefined`; `problem` is one about the whole record.
  */
 export function toImportRow(
-  record: readonly string[],
-  fields: readonly (ProductField | null)[],
+  cells: FieldCells,
   line: number,
+  decimal: DecimalSeparator,
+  problem?: string,
   guarded = false,
 ): ImportRow | RowError[] {
   const row: Partial<ImportRow> & { line: number } = { line }
@@ -38,23 +55,12 @@ export function toImportRow(
     errors ??= []
     errors.push({ line, sku: null, column, value, message })
   }
+  if (problem !== undefined) fail('', '', problem)
 
-  if (record.length > fields.length) {
-    for (let i = fields.length; i < record.length; i++) {
-      if (record[i]!.trim() !== '') {
-        fail('', record[i]!, `row has ${record.length} fields but the header has ${fields.length}`)
-        break
-      }
-    }
-  } else if (record.length < fields.length) {
-    fail('', '', `row has ${record.length} fields but the header has ${fields.length}`)
-  }
-
-  for (let i = 0; i < fields.length && i < record.length; i++) {
-    const field = fields[i]
-    if (field === null || field === undefined) continue
-    const raw = record[i]!
-    if (raw === '' || raw.trim() === '') continue
+  for (let i = 0; i < PRODUCT_FIELDS.length; i++) {
+    const field = PRODUCT_FIELDS[i]!
+    const raw = cells[i]
+    if (raw === undefined || raw === '' || raw.trim() === '') continue
     switch (field) {
       case 'sku': {
         const sku = textCell(raw, guarded)
@@ -93,13 +99,13 @@ export function toImportRow(
         break
       }
       case 'price': {
-        const price = parsePrice(raw)
+        const price = parseShopPrice(raw, decimal)
         if (price.ok) row.priceCents = price.value
         else fail('price', raw, price.message)
         break
       }
       case 'quantity': {
-        const quantity = parseQuantity(raw)
+        const quantity = parseShopQuantity(raw, decimal)
         if (quantity.ok) row.quantity = quantity.value
         else fail('quantity', raw, quantity.message)
         break

@@ -1,5 +1,10 @@
 import type { ImporterError } from '../errors.js'
 import type { ImportCounts, ImporterStorage, ImportPhase, RowError } from '../storage/types.js'
+import type { Platform } from './profiles/_profile.js'
+import type { DecimalSeparator } from './shop-numbers.js'
+
+export type { Platform } from './profiles/_profile.js'
+export type { DecimalSeparator } from './shop-numbers.js'
 
 /** The product fields a CSV column can map to. */
 export type ProductField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
@@ -37,15 +42,33 @@ export interface ImportSummary extends ImportCounts {
   dryRun: boolean
   bytesRead: number
   durationMs: number
+  /** The platform the header was recognised as; absent when the file had no header. */
+  platform?: Platform
+  /**
+   * Records that are not products by their platform's rules (Shopify image rows, Magento
+   * store-view rows): neither imported nor invalid, and not counted in `rows`.
+   */
+  skipped: number
   /** Why the import failed, when it did. */
   error?: { code: string; message: string }
 }
 
 /** A problem with the file as a whole that did not stop the import. */
 export interface ImportWarning {
-  code: 'UNKNOWN_COLUMNS' | 'DUPLICATE_COLUMN' | 'NO_ROWS'
+  code: 'UNKNOWN_COLUMNS' | 'DUPLICATE_COLUMN' | 'NO_ROWS' | 'ROWS_SKIPPED' | 'SKUS_DERIVED'
   message: string
   columns?: string[]
+}
+
+/** What the header row of a file says: its platform, its columns and their fields. */
+export interface ImportHeader {
+  platform: Platform
+  delimiter: string
+  decimal: DecimalSeparator
+  /** {@link headerSignature} of the header row: the key of a remembered mapping. */
+  signature: string
+  /** Each column in file order, with the field it gives or null when it is ignored. */
+  columns: { header: string; field: ProductField | null }[]
 }
 
 /** Events of {@link importProducts}, in file order. */
@@ -53,6 +76,7 @@ export type ImportEvent =
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'row-error'; error: RowError }
   | { type: 'warning'; warning: ImportWarning }
+  | { type: 'header'; header: ImportHeader }
   | { type: 'done'; summary: ImportSummary }
 
 /** Options of {@link importProducts}. */
@@ -71,6 +95,24 @@ export interface ImportOptions {
   onRowError?: 'skip' | 'abort'
   /** Extra header names, e.g. `{ 'Artikelnummer': 'sku' }`. Matched like built-in aliases. */
   headerAliases?: Record<string, ProductField>
+  /**
+   * The column of each field, by header name (matched like aliases), over any alias or
+   * platform rule: `{ sku: 'Item No', price: 'Unit Price' }`. A name the file's header lacks
+   * fails the import with MAPPING_INVALID, listing the headers it has.
+   */
+  columns?: Partial<Record<ProductField, string>>
+  /** Read the file as this platform's export; detected from the header when absent. */
+  platform?: Platform
+  /**
+   * The decimal separator of prices and quantities. `auto` reads `12.50`, `12,50`, `1.234,50`
+   * and `1,234.50` alike and refuses a cell like `1,000` that reads both ways.
+   * @default '.' for comma-separated files, 'auto' for the others
+   */
+  decimal?: DecimalSeparator
+  /** Akeneo exports: the currency whose `price-<CUR>` column is the price. */
+  currency?: string
+  /** Akeneo exports: the locale whose `name-<locale>` and `description-<locale>-*` are read. */
+  locale?: string
   /** The text encoding. @default 'utf-8' */
   encoding?: ImportEncoding
   /** The delimiter; detected from the header among `,` `;` tab `|` when absent. */

@@ -115,6 +115,7 @@ export function createImportsApi(
             status: 'failed',
             dryRun: job.dryRun,
             ...emptyCounts(),
+            skipped: 0,
             bytesRead: 0,
             durationMs: 0,
             error: { code: failure.code, message: failure.message },

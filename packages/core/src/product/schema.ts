@@ -52,7 +52,7 @@ const price = z
 const quantity = z
   .union([z.number(), z.string()])
   .transform(refineWith(parseQuantity))
-  .meta({ description: 'Whole number, 0 or more' })
+  .meta({ description: 'Whole number, negative for oversold stock' })
 const active = z.union([z.boolean(), z.string()]).transform(refineWith(parseActive))
 
 /** A product to create. `price` arrives as a decimal string or number and leaves as cents. */

@@ -3,7 +3,7 @@
 
 /** The largest accepted price, in cents: 999,999,999,999.99. */
 export const MAX_PRICE_CENTS = 99_999_999_999_999
-/** The largest accepted quantity (a PostgreSQL integer). */
+/** The largest accepted quantity (a PostgreSQL integer); its negative is the smallest. */
 export const MAX_QUANTITY = 2_147_483_647
 export const MAX_SKU_LENGTH = 100
 export const MAX_NAME_LENGTH = 255
@@ -41,13 +41,16 @@ export function formatPrice(cents: number): string {
   return `${whole}.${rest < 10 ? '0' : ''}${rest}`
 }
 
-/** Parses a whole number from 0 to {@link MAX_QUANTITY}. */
+/**
+ * Parses a whole number from -{@link MAX_QUANTITY} to {@link MAX_QUANTITY}: shops allow
+ * negative stock (oversold), so a quantity below zero is data, not an error.
+ */
 export function parseQuantity(input: string | number): Parsed<number> {
   const text = typeof input === 'number' ? String(input) : input.trim()
   if (!INTEGER.test(text)) return { ok: false, message: 'quantity must be a whole number' }
   const value = Number(text)
-  if (value < 0 || value > MAX_QUANTITY) {
-    return { ok: false, message: `quantity must be between 0 and ${MAX_QUANTITY}` }
+  if (Math.abs(value) > MAX_QUANTITY) {
+    return { ok: false, message: `quantity must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}` }
   }
   return { ok: true, value }
 }

@@ -1,9 +1,7 @@
-import {
-  type ImportEncoding,
-  type ImportSummary,
-  importProducts,
-  isImporterError,
-} from '@product-importer/core'
+import { type ImportSummary, importProducts, isImporterError } from '@product-importer/core'
+import { EXIT_CODES } from './exit-codes.js'
+import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
+import { PLATFORM_NAMES } from './platform-names.js'
 import { createProgressReporter } from './progress-bar.js'
 import type { Command } from './run.js'
 import { openStorage, storageOptions } from './storage.js'
@@ -13,14 +11,12 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage:
-    'product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] [--encoding utf-8|windows-1252|latin1] [--delimiter ,] [--batch-size 10000] [--abort-on-error]',
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error]`,
   options: {
     ...storageOptions,
+    ...readingFlags,
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
-    encoding: { type: 'string' },
-    delimiter: { type: 'string' },
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
   },
@@ -28,7 +24,12 @@ export const importCommand: Command = {
     const [file] = positionals
     if (!file || positionals.length > 1) {
       console.error(`expected one file to import\n\nUsage: ${this.usage}`)
-      return 2
+      return EXIT_CODES.USAGE
+    }
+    const reading = readingOptions(values)
+    if (!reading.ok) {
+      console.error(`${reading.message}\n\nUsage: ${this.usage}`)
+      return EXIT_CODES.USAGE
     }
     const storage = await openStorage(values)
     const controller = new AbortController()
@@ -42,8 +43,7 @@ export const importCommand: Command = {
         storage,
         dryRun: Boolean(values['dry-run']),
         signal: controller.signal,
-        encoding: values.encoding as ImportEncoding | undefined,
-        delimiter: values.delimiter as ',' | undefined,
+        ...reading.options,
         batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
         onRowError: values['abort-on-error'] ? 'abort' : 'skip',
         onProgress: (p) => progress.update(p),
@@ -67,26 +67,37 @@ export const importCommand: Command = {
       summary = (error.details as { summary?: ImportSummary } | undefined)?.summary
       console.error(`error: ${error.code}: ${error.message}`)
       if (values.json && summary) console.log(JSON.stringify(summary))
-      return 1
+      return EXIT_CODES.FATAL
     } finally {
       process.off('SIGINT', stop)
       await storage.close()
     }
     progress.clear()
-    if (!summary) return 1
+    if (!summary) return EXIT_CODES.FATAL
     if (printed > MAX_PRINTED_ERRORS) {
       console.error(`... and ${printed - MAX_PRINTED_ERRORS} more row errors`)
     }
     if (values.json) console.log(JSON.stringify(summary))
     else console.log(describe(summary))
-    return summary.status === 'completed' ? 0 : 130
+    return exitCodeOf(summary)
   },
+}
+
+/** 0 when a row applied or there were none; NONE_APPLIED when every row failed. */
+export function exitCodeOf(summary: ImportSummary): number {
+  if (summary.status === 'cancelled') return EXIT_CODES.CANCELLED
+  if (summary.status !== 'completed') return EXIT_CODES.FATAL
+  const applied = summary.created + summary.updated + summary.unchanged
+  return summary.rows > 0 && applied === 0 ? EXIT_CODES.NONE_APPLIED : EXIT_CODES.OK
 }
 
 function describe(s: ImportSummary): string {
   const verb = s.dryRun ? 'would be ' : ''
+  const applied = s.created + s.updated + s.unchanged
+  const status =
+    s.status === 'completed' && s.rows > 0 && applied === 0 ? 'nothing imported' : s.status
   return [
-    `${s.status}${s.dryRun ? ' (dry run, nothing written)' : ''}: ${s.rows} rows in ${(s.durationMs / 1000).toFixed(2)}s`,
-    `  ${verb}created ${s.created}, ${verb}updated ${s.updated}, unchanged ${s.unchanged}, invalid ${s.invalid}, duplicates in file ${s.duplicatesInFile}`,
+    `${status}${s.dryRun ? ' (dry run, nothing written)' : ''}: ${s.rows} rows in ${(s.durationMs / 1000).toFixed(2)}s${s.platform ? `, read as ${PLATFORM_NAMES[s.platform]}` : ''}`,
+    `  ${verb}created ${s.created}, ${verb}updated ${s.updated}, unchanged ${s.unchanged}, invalid ${s.invalid}, duplicates in file ${s.duplicatesInFile}${s.skipped > 0 ? `, skipped ${s.skipped}` : ''}`,
   ].join('\n')
 }

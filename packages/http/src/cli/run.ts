@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { isImporterError } from '@product-importer/core'
+import { EXIT_CODES } from './exit-codes.js'
 
 /** A CLI command: its flags (node:util parseArgs options) and what it does. */
 export interface Command {
@@ -12,6 +13,7 @@ export interface Command {
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   import: async () => (await import('./import.js')).importCommand,
+  inspect: async () => (await import('./inspect.js')).inspectCommand,
   export: async () => (await import('./export.js')).exportCommand,
   migrate: async () => (await import('./migrate.js')).migrateCommand,
 }
@@ -23,6 +25,7 @@ function help(): string {
     'Commands:',
     '  serve     Serve the REST API and web UI',
     '  import    Import a CSV file of products',
+    '  inspect   Show how a CSV file will import, reading only its head',
     '  export    Write every product as CSV',
     '  migrate   Create or upgrade the database schema',
     '',
@@ -41,7 +44,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const load = commands[name]
   if (!load) {
     console.error(`Unknown command "${name}".\n\n${help()}`)
-    return 2
+    return EXIT_CODES.USAGE
   }
   const command = await load()
   let parsed: ReturnType<typeof parseArgs>
@@ -54,7 +57,7 @@ export async function runCli(argv: string[]): Promise<number> {
     })
   } catch (error) {
     console.error(`${(error as Error).message}\n\nUsage: ${command.usage}`)
-    return 2
+    return EXIT_CODES.USAGE
   }
   if (parsed.values.help) {
     console.log(`${command.summary}\n\nUsage: ${command.usage}`)
@@ -67,6 +70,6 @@ export async function runCli(argv: string[]): Promise<number> {
       ? `${error.code}: ${error.message}`
       : (error as Error).message
     console.error(`error: ${message}`)
-    return 1
+    return EXIT_CODES.FATAL
   }
 }

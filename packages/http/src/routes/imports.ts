@@ -3,6 +3,7 @@ import { isJsonRequest, param, parseWith, queryOf, readJson } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
+import { inspectUpload } from '../inspect-upload.js'
 import { importCreateBodySchema, jobListQuerySchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
@@ -45,6 +46,8 @@ export function importRoutes(
     }
     return receiveUpload(event, importer, options, { dryRun: dryRunOf(event.url) })
   })
+
+  router.on('POST', '/api/import/inspect', (event) => inspectUpload(event, options))
 
   // Uploads in progress here, so a second PUT for the same job is refused rather than raced.
   // (Across instances only the core can claim a job atomically.)

@@ -1,0 +1,50 @@
+import { CELL, cellAt, columnNamed, hasAll, type Profile } from './_profile.js'
+
+/**
+ * Magento 2's product export (`sku, store_view_code, attribute_set_code, product_type, ...,
+ * name, description, ..., product_online, ..., price, ..., qty`). A product's default row has an
+ * empty `store_view_code`; rows with one are its store-specific texts, which must not overwrite
+ * it, so only default rows are imported and one warning counts the rest. `product_online` is
+ * `1` (enabled) or `2` (disabled). Numbers come with four decimals (`10.0000`).
+ */
+export const magento: Profile = {
+  platform: 'magento',
+  detect: (header) =>
+    hasAll(header, 'sku', 'store view code') &&
+    (hasAll(header, 'attribute set code') || hasAll(header, 'product type')),
+  rules: () => ({
+    preferred: {
+      sku: ['sku'],
+      name: ['name'],
+      description: ['description'],
+      price: ['price'],
+      quantity: ['qty'],
+      active: ['product online'],
+    },
+    used: ['store view code'],
+  }),
+  open(header) {
+    const storeViewAt = columnNamed(header, 'store view code')
+    let storeViews = 0
+    return {
+      row(record, cells) {
+        if (cellAt(record, storeViewAt) !== '') {
+          storeViews++
+          return false
+        }
+        const online = (cells[CELL.active] ?? '').trim()
+        if (online === '2') cells[CELL.active] = 'false'
+        return true
+      },
+      finish() {
+        if (storeViews === 0) return []
+        return [
+          {
+            code: 'ROWS_SKIPPED',
+            message: `skipped ${storeViews} store-view ${storeViews === 1 ? 'row' : 'rows'} (store_view_code set): they hold store-specific texts of a product whose default row is imported`,
+          },
+        ]
+      },
+    }
+  },
+}

@@ -1,0 +1,23 @@
+import { hasAll, type Profile } from './_profile.js'
+
+/**
+ * Odoo's product export, with field labels (`Internal Reference`, `Name`, `Sales Price`,
+ * `Quantity On Hand`) or technical names (`default_code`, `list_price`, `qty_available`). The
+ * sales price is the price; the cost is not.
+ */
+export const odoo: Profile = {
+  platform: 'odoo',
+  detect: (header) =>
+    (hasAll(header, 'internal reference') && hasAll(header, 'sales price')) ||
+    (hasAll(header, 'default code') && hasAll(header, 'list price')),
+  rules: () => ({
+    preferred: {
+      sku: ['internal reference', 'default code'],
+      name: ['name'],
+      description: ['sales description', 'description sale', 'description'],
+      price: ['sales price', 'list price'],
+      quantity: ['quantity on hand', 'qty available'],
+      active: ['active'],
+    },
+  }),
+}

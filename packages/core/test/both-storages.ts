@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { createProductImporter, type ProductImporter } from '@product-importer/core'
+import { pgStorage } from '@product-importer/storage-pg'
+import { sqliteStorage } from '@product-importer/storage-sqlite'
+import pg from 'pg'
+import { afterEach, describe, inject } from 'vitest'
+import { tempDir } from './helpers.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgTestUrl: string
+  }
+}
+
+const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
+
+/** The storages every behaviour here is checked on. */
+export type StorageKind = 'sqlite' | 'postgresql'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A migrated importer on a fresh SQLite file or a fresh PostgreSQL schema, closed after the test. */
+export async function importerOn(kind: StorageKind): Promise<ProductImporter> {
+  if (kind === 'sqlite') {
+    const importer = createProductImporter({
+      storage: sqliteStorage({ filename: join(tempDir(), 'products.db') }),
+    })
+    await importer.storage.migrate()
+    cleanups.push(() => importer.close())
+    return importer
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client(PG_URL)
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  const url = new URL(PG_URL)
+  url.searchParams.set('options', `-c search_path=${schema},public`)
+  const importer = createProductImporter({
+    storage: pgStorage({ connectionString: url.toString() }),
+  })
+  await importer.storage.migrate()
+  cleanups.push(async () => {
+    await importer.close()
+    await admin.query(`drop schema ${schema} cascade`)
+    await admin.end()
+  })
+  return importer
+}
+
+/**
+ * Declares the tests of `body` once per storage, so each behaviour is checked on SQLite and on
+ * PostgreSQL alike (PostgreSQL is skipped when the run has none).
+ */
+export function onBothStorages(body: (kind: StorageKind) => void): void {
+  describe('on SQLite', () => body('sqlite'))
+  describe.skipIf(!PG_URL)('on PostgreSQL', () => body('postgresql'))
+}

@@ -1,0 +1,56 @@
+import {
+  type ImportOptions,
+  PLATFORMS,
+  type Platform,
+  type ProductField,
+} from '@product-importer/core'
+import { z } from 'zod'
+import { parseWith } from './_body.js'
+import { ApiError } from './errors.js'
+
+const FIELDS = [
+  'sku',
+  'name',
+  'description',
+  'price',
+  'quantity',
+  'active',
+] as const satisfies readonly ProductField[]
+
+/** The `mapping` of an import request: field to header name, e.g. `{"sku":"Item No"}`. */
+export const mappingSchema = z.partialRecord(z.enum(FIELDS), z.string().trim().min(1).max(500))
+
+/**
+ * How the columns of an uploaded file are read: query parameters of a raw upload, or
+ * multipart fields sent before the `file` part. `mapping` is JSON text.
+ */
+export const readingFieldsSchema = z.object({
+  mapping: z.string().max(20_000).optional(),
+  platform: z.enum(PLATFORMS as [Platform, ...Platform[]]).optional(),
+  decimal: z.enum(['.', ',', 'auto']).optional(),
+  currency: z.string().trim().min(1).max(20).optional(),
+  locale: z.string().trim().min(1).max(40).optional(),
+})
+
+/** Import options the request's reading fields give; 400 VALIDATION_FAILED for bad ones. */
+export function readingOptionsOf(
+  fields: Record<string, string | undefined>,
+): Pick<ImportOptions, 'columns' | 'platform' | 'decimal' | 'currency' | 'locale'> {
+  const picked = Object.fromEntries(
+    Object.keys(readingFieldsSchema.shape).flatMap((key) =>
+      fields[key] === undefined ? [] : [[key, fields[key]]],
+    ),
+  )
+  const { mapping, ...rest } = parseWith(readingFieldsSchema, picked, 'import options')
+  if (mapping === undefined) return rest
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(mapping)
+  } catch {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'Invalid mapping: it must be a JSON object of field to header name, like {"sku":"Item No"}',
+    )
+  }
+  return { ...rest, columns: parseWith(mappingSchema, parsed, 'mapping') }
+}
