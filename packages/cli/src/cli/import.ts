@@ -33,7 +33,7 @@ export const importCommand: Command = {
     const storage = await openStorage(values)
     const controller = new AbortController()
     const stop = () => controller.abort()
-    process.once('SIGINT', stop)
+    process.on('SIGINT', stop)
     const progress = createProgressReporter()
     let printed = 0
     let summary: ImportSummary | undefined

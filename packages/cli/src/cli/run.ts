@@ -21,7 +21,7 @@ function help(): string {
     'Usage: product-importer <command> [options]',
     '',
     'Commands:',
-    '  serve     Serve the REST API and web UI',
+    '  serve     Serve the REST API',
     '  import    Import a CSV file of products',
     '  export    Write every product as CSV',
     '  migrate   Create or upgrade the database schema',

@@ -2,8 +2,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { isIP } from 'node:net'
 import { createProductImporter } from '@product-importer/core'
-import { toNodeHandler } from 'h3/node'
-import { createImporterApp } from '../app.js'
+import { createImporterApp, toNodeHandler } from '@product-importer/http'
 import type { Command } from './run.js'
 import { openStorage, storageOptions } from './storage.js'
 
@@ -58,8 +57,10 @@ export const serveCommand: Command = {
     )
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-      process.once('SIGINT', () => resolve('SIGINT'))
+      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
+      // must not kill the server while it drains.
+      process.on('SIGTERM', () => resolve('SIGTERM'))
+      process.on('SIGINT', () => resolve('SIGINT'))
     })
     console.log(`${signal}: stopping; running imports are cancelled between batches`)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
