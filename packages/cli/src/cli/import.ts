@@ -24,6 +24,7 @@ export const importCommand: Command = {
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
   },
+  integers: { 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
     const [file] = positionals
     if (!file || positionals.length > 1) {
@@ -44,7 +45,7 @@ export const importCommand: Command = {
         signal: controller.signal,
         encoding: values.encoding as ImportEncoding | undefined,
         delimiter: values.delimiter as ',' | undefined,
-        batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+        batchSize: values['batch-size'] as number | undefined,
         onRowError: values['abort-on-error'] ? 'abort' : 'skip',
         onProgress: (p) => progress.update(p),
       })

@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util'
 import { isImporterError } from '@product-importer/core'
+import { type IntegerRange, readIntegerFlags } from './_integer-flags.js'
 
 /** A CLI command: its flags (node:util parseArgs options) and what it does. */
 export interface Command {
   summary: string
   usage: string
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options']
+  /** String flags that hold whole numbers: `run` gets them as numbers, checked against the range. */
+  integers?: Record<string, IntegerRange>
   run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>
 }
 
@@ -52,6 +55,7 @@ export async function runCli(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
     })
+    readIntegerFlags(parsed.values, command.integers ?? {})
   } catch (error) {
     console.error(`${(error as Error).message}\n\nUsage: ${command.usage}`)
     return 2

@@ -28,13 +28,10 @@ export const serveCommand: Command = {
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
   },
+  integers: { port: { min: 0, max: 65535 } },
   async run({ values }) {
     const host = values.host as string
-    const port = Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`error: --port must be a number from 0 to 65535, got "${values.port}"`)
-      return 2
-    }
+    const port = values.port as number
     const token = process.env.PRODUCT_IMPORTER_TOKEN || undefined
     if (!token && !isLoopback(host)) {
       console.error(
