@@ -1,12 +1,13 @@
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
+import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import { createRouter } from './_router.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { productRoutes } from './routes/products.js'
-import { json } from './serialize.js'
+import { serviceRoutes } from './routes/service.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
@@ -30,11 +31,14 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
     onError: (error, event) =>
       toErrorResponse(error, (unexpected) => resolved.onUnexpectedError(unexpected, event)),
   })
-  const router = createRouter(app, resolved.basePath, createAuthMiddleware(resolved))
+  const router = createRouter(
+    app,
+    resolved.basePath,
+    createAuthMiddleware(resolved),
+    resolved.maxJsonBytes,
+  )
 
-  router.on('GET', '/healthz', () => json({ status: 'ok' }), { public: true })
-  const openapi = createOpenApiDocument(resolved.basePath)
-  router.on('GET', '/api/openapi.json', () => json(openapi), { public: true })
+  serviceRoutes(router, createOpenApiDocument(resolved))
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved)
   return app
@@ -51,7 +55,7 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     auth: options.auth
       ? {
           token: options.auth.token,
-          cookieName: options.auth.cookieName ?? 'product_importer_token',
+          cookieName: options.auth.cookieName ?? DEFAULT_COOKIE_NAME,
         }
       : undefined,
     authorize: options.authorize,
