@@ -44,6 +44,13 @@ export const serveCommand: Command = {
     const importer = createProductImporter({ storage: await openStorage(values) })
     const app = createImporterApp(importer, token ? { auth: { token } } : {})
     const server = createServer(toNodeHandler(app))
+    // Listening before the line is printed: whoever reads it may signal at once.
+    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
+      // must not kill the server while it drains.
+      process.on('SIGTERM', () => resolve('SIGTERM'))
+      process.on('SIGINT', () => resolve('SIGINT'))
+    })
     server.listen(port, host)
     await once(server, 'listening')
     const address = server.address()
@@ -53,12 +60,7 @@ export const serveCommand: Command = {
       `product-importer listening on http://${shown}:${actualPort}${token ? ' (token required)' : ''}`,
     )
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
-      // must not kill the server while it drains.
-      process.on('SIGTERM', () => resolve('SIGTERM'))
-      process.on('SIGINT', () => resolve('SIGINT'))
-    })
+    const signal = await stopSignal
     console.log(`${signal}: stopping; running imports are cancelled between batches`)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
