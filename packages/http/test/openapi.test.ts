@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createProductImporter, EXPORT_COLUMNS } from '@product-importer/core'
 import { createImporterApp, createOpenApiDocument } from '@product-importer/http'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
@@ -79,6 +81,13 @@ describe('the OpenAPI document', () => {
       name: 'shop_session',
     })
     expect((createOpenApiDocument() as Json).components.securitySchemes).toBeUndefined()
+  })
+
+  it('has every path in the README', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8')
+    for (const path of Object.keys((createOpenApiDocument() as Json).paths)) {
+      expect({ path, inReadme: readme.includes(path) }).toEqual({ path, inReadme: true })
+    }
   })
 
   it('prefixes every path with the base path', () => {
