@@ -108,7 +108,10 @@ export function importRoutes(
   router.on(specs.upload, async (event, { query, body }) => {
     if (!body) return receiveUpload(event, importer, options, { dryRun: isYes(query.dry_run) })
     // Step one of the browser flow: a pending job that waits for PUT /api/import/{id}/file.
-    if (body.size !== undefined && body.size > options.maxUploadBytes) {
+    const { filename, size, dry_run, ...unhandled } = body
+    // A field added to the schema is a type error here until it is handled.
+    const _none: Record<string, never> = unhandled
+    if (size !== undefined && size > options.maxUploadBytes) {
       throw new ApiError(
         'PAYLOAD_TOO_LARGE',
         `The upload exceeds ${options.maxUploadBytes} bytes`,
@@ -118,9 +121,9 @@ export function importRoutes(
       )
     }
     const job = await imports.create({
-      ...(body.filename ? { filename: body.filename } : {}),
-      ...(body.size === undefined ? {} : { bytesTotal: body.size }),
-      dryRun: body.dry_run ?? isYes(query.dry_run),
+      ...(filename ? { filename } : {}),
+      ...(size === undefined ? {} : { bytesTotal: size }),
+      dryRun: dry_run ?? isYes(query.dry_run),
     })
     const jobJson = toJobJson(job, options.basePath)
     return json(jobJson, 201, { location: jobJson.progress_url })

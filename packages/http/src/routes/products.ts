@@ -182,15 +182,24 @@ function notFound(id: string): ApiError {
   return new ApiError('NOT_FOUND', `No product with id ${id}`)
 }
 
-function toFilter(query: z.output<typeof productFilterQuerySchema>): ProductFilter {
+function toFilter({
+  sku,
+  name,
+  description,
+  q,
+  active,
+  ...unhandled
+}: z.output<typeof productFilterQuerySchema>): ProductFilter {
+  // A filter added to the schema is a type error here until it is handled.
+  const _none: Record<string, never> = unhandled
   const filter: ProductFilter = {}
-  if (query.sku) filter.sku = query.sku
-  if (query.name) filter.name = query.name
-  if (query.description) filter.description = query.description
-  if (query.q) filter.q = query.q
-  if (query.active !== undefined) {
-    const active = parseActive(query.active)
-    if (active.ok) filter.active = active.value
+  if (sku) filter.sku = sku
+  if (name) filter.name = name
+  if (description) filter.description = description
+  if (q) filter.q = q
+  if (active !== undefined) {
+    const parsed = parseActive(active)
+    if (parsed.ok) filter.active = parsed.value
   }
   return filter
 }
