@@ -16,7 +16,7 @@ const setsHeap = (args: readonly string[]) =>
 
 /**
  * Runs this script again in a child Node with {@link HEAP_FLAGS} unless the heap is already
- * configured, by the node command line or by `NODE_OPTIONS`. A bin started by npm or npx cannot
+ * configured, by the node command line or by `NODE_OPTIONS`, or a debugger is attached. A bin started by npm or npx cannot
  * pass node flags any other way, and V8 fixes heap sizes when the process starts.
  *
  * @returns the child's exit code, or `undefined` when this process should run the command itself.
@@ -24,7 +24,9 @@ const setsHeap = (args: readonly string[]) =>
 export async function relaunchWithHeapFlags(): Promise<number | undefined> {
   const nodeOptions = process.env.NODE_OPTIONS?.split(/\s+/) ?? []
   const script = process.argv[1]
-  if (!script || setsHeap(process.execArgv) || setsHeap(nodeOptions)) return undefined
+  // Under a debugger the command runs in place: a child would fight over the inspector port.
+  const debugging = process.execArgv.some((arg) => arg.startsWith('--inspect'))
+  if (!script || debugging || setsHeap(process.execArgv) || setsHeap(nodeOptions)) return undefined
   const child = spawn(
     process.execPath,
     [...HEAP_FLAGS, ...process.execArgv, script, ...process.argv.slice(2)],

@@ -56,8 +56,8 @@ const UPLOAD_CONTENT = {
  *
  * @example
  * ```ts
- * const doc = createOpenApiDocument({ basePath: '/admin/products' })
- * Object.keys(doc.paths) // ['/admin/products/healthz', ...]
+ * // The document of an app mounted under /admin/products, for a client generator
+ * writeFileSync('openapi.json', JSON.stringify(createOpenApiDocument({ basePath: '/admin/products' })))
  * ```
  */
 export function createOpenApiDocument(
