@@ -38,8 +38,7 @@ export default defineConfig([
   }),
   pkg('storage-sqlite', { index: 'index.ts' }),
   pkg('storage-pg', { index: 'index.ts' }),
-  {
-    ...pkg('http', { index: 'index.ts', cli: 'cli.ts' }),
-    dts: base.dts ? { entry: { index: 'packages/http/src/index.ts' } } : false,
-  },
+  pkg('http', { index: 'index.ts' }),
+  // The CLI is a program, not a library: no type declarations.
+  { ...pkg('cli', { cli: 'cli.ts' }), dts: false },
 ])

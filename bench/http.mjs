@@ -14,7 +14,7 @@ import { writeProductsFile } from './generate.mjs'
 import { START_FLAGS } from './node-flags.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const CLI = join(ROOT, 'packages/http/dist/cli.js')
+const CLI = join(ROOT, 'packages/cli/dist/cli.js')
 const FILE_500K = join(ROOT, 'bench/.data/products-500000.csv')
 const BIG_ROWS = 2_100_000 // about 490 MiB: just under the default 500 MiB upload limit
 const FILE_BIG = join(ROOT, `bench/.data/products-${BIG_ROWS}.csv`)

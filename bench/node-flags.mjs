@@ -7,7 +7,7 @@ const start = JSON.parse(readFileSync(new URL('../package.json', import.meta.url
 
 /** For example `['--max-old-space-size=512', '--max-semi-space-size=4']`. */
 export const START_FLAGS =
-  /\bnode((?: --[\w-]+=\S+)*) packages\/http\/dist\/cli\.js serve/
+  /\bnode((?: --[\w-]+=\S+)*) packages\/cli\/dist\/cli\.js serve/
     .exec(start)?.[1]
     ?.trim()
     .split(' ')

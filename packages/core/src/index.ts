@@ -1,15 +1,33 @@
-// Public surface of @product-importer/core.
+// Public surface of @product-importer/core, one group per concern. Internal helpers (header
+// normalization, page-size clamping) are imported by path inside the package, never from here.
 
-// Errors
+// Product model: schemas, SKU identity, value parsing and its limits, new-product defaults
+
+export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
-  ImporterError,
-  type ImporterErrorCode,
-  type ImporterErrorOptions,
-  isImporterError,
-} from './errors.js'
-// Import engine
+  type Product,
+  type ProductInput,
+  type ProductPatch,
+  productInputSchema,
+  productPatchSchema,
+  productSchema,
+} from './product/schema.js'
+export { skuKey } from './product/sku-key.js'
+export {
+  formatPrice,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PRICE_CENTS,
+  MAX_QUANTITY,
+  MAX_SKU_LENGTH,
+  parseActive,
+  parsePrice,
+  parseQuantity,
+} from './product/values.js'
+
+// Import engine: stream a CSV into a storage, read shops' exports, inspect a file first
+
 export { HEADER_ALIASES } from './import/aliases.js'
-export { normalizeHeader } from './import/header.js'
 export { headerSignature } from './import/header-signature.js'
 export { DEFAULT_BATCH_SIZE, importProducts } from './import/import-products.js'
 export {
@@ -35,7 +53,9 @@ export type {
   Platform,
   ProductField,
 } from './import/types.js'
-// Facade
+
+// Facade: products, import jobs and export over one storage
+
 export { createProductImporter } from './importer/create-product-importer.js'
 export { EXPORT_COLUMNS } from './importer/export-csv.js'
 export type {
@@ -48,31 +68,21 @@ export type {
   ProductsApi,
   StartImportOptions,
 } from './importer/types.js'
-// Product model
-export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
+
+// Errors
+
 export {
-  type Product,
-  type ProductInput,
-  type ProductPatch,
-  productInputSchema,
-  productPatchSchema,
-  productSchema,
-} from './product/schema.js'
-export { skuKey } from './product/sku-key.js'
+  ImporterError,
+  type ImporterErrorCode,
+  type ImporterErrorOptions,
+  isImporterError,
+} from './errors.js'
+
+// Storage contract: what an adapter implements, its paging limits, and the id generator its
+// import writer uses
+
 export { createUuidV7 } from './product/uuid-v7.js'
-export {
-  formatPrice,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_NAME_LENGTH,
-  MAX_PRICE_CENTS,
-  MAX_QUANTITY,
-  MAX_SKU_LENGTH,
-  parseActive,
-  parsePrice,
-  parseQuantity,
-} from './product/values.js'
-// Storage contract
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSizeOf } from './storage/paging.js'
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
   BatchResult,
   ImportCounts,

@@ -1,4 +1,4 @@
-import { isImporterError } from '@product-importer/core'
+import { createProductImporter, type ImportJobPatch, isImporterError } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { bytes, tempImporter } from './helpers.js'
 
@@ -117,6 +117,33 @@ describe('createProductImporter: import jobs', () => {
       },
     ])
     expect((await importer.imports.list()).map((j) => j.id)).toEqual([job.id])
+  })
+
+  it('gives import jobs time-ordered ids, like products', async () => {
+    const importer = await tempImporter()
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push((await importer.imports.create()).id)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/)
+    expect([...ids].sort()).toEqual(ids)
+  })
+
+  it('starts a job with the claim alone, without a second write marking it running', async () => {
+    const { storage } = await tempImporter()
+    const writes: ImportJobPatch[] = []
+    const importer = createProductImporter({
+      storage: {
+        ...storage,
+        updateJob: (id, patch) => {
+          writes.push(patch)
+          return storage.updateJob(id, patch)
+        },
+      },
+    })
+    const { id } = await importer.imports.create()
+    await importer.imports.run(id, bytes('sku,name\nA-1,Lamp\n'))
+    expect(writes.some((patch) => patch.status === 'running' || patch.startedAt)).toBe(false)
+    expect(await importer.imports.get(id)).toMatchObject({ status: 'completed', rows: 1 })
+    expect((await importer.imports.get(id))?.startedAt).toBeInstanceOf(Date)
   })
 
   it('records a fatal error on the job', async () => {

@@ -1,38 +1,61 @@
-import type { EventHandler, H3, HTTPMethod, Middleware } from 'h3'
+import type { EventHandler, H3, Middleware } from 'h3'
+import type { z } from 'zod'
+import { isJsonRequest, parseWith, queryOf, readJson } from './_body.js'
+import type { RouteHandler, RouteSpec } from './_route.js'
 import { ApiError } from './errors.js'
 
 /** Registers routes on an app, each also under the base path. Trailing slashes match both ways. */
 export interface Router {
-  on(method: HTTPMethod, path: string, handler: EventHandler, options?: { public?: boolean }): void
+  on<Q extends z.ZodType | undefined, B extends z.ZodType | undefined, U extends boolean>(
+    spec: RouteSpec<Q, B, U>,
+    handler: RouteHandler<Q, B, U>,
+  ): void
 }
 
 /**
- * A router over `app`. A route is reachable at `path` and at `basePath + path`: node:http hands
- * the app the full path, while Express strips its mount path first. A known path asked with
- * another method answers 405 with `Allow`.
+ * A router over `app`. A route is reachable at its path and at `basePath + path`: node:http
+ * hands the app the full path, while Express strips its mount path first. A known path asked
+ * with another method answers 405 with `Allow`. Query and JSON body are parsed with the route's
+ * schemas before its handler runs.
  */
-export function createRouter(app: H3, basePath: string, guard: Middleware): Router {
+export function createRouter(
+  app: H3,
+  basePath: string,
+  guard: Middleware,
+  maxJsonBytes: number,
+): Router {
   const methods = new Map<string, Set<string>>()
   return {
-    on(method, path, handler, options = {}) {
-      const middleware = options.public ? [] : [guard]
+    on(spec, handler) {
+      const path = spec.path.replace(/(.)\/$/, '$1')
+      const middleware = spec.public ? [] : [guard]
       let allowed = methods.get(path)
       const first = !allowed
       if (!allowed) {
         allowed = new Set()
         methods.set(path, allowed)
       }
-      allowed.add(method)
-      if (method === 'GET') allowed.add('HEAD')
+      allowed.add(spec.method)
+      if (spec.method === 'GET') allowed.add('HEAD')
       const known = allowed
       const notAllowed: EventHandler = () => {
         throw new ApiError('METHOD_NOT_ALLOWED', `Use ${[...known].join(', ')} on this path`, {
           headers: { allow: [...known].join(', ') },
         })
       }
+      const parsed: EventHandler = async (event) => {
+        const query = spec.query && parseWith(spec.query, queryOf(event), 'query')
+        let body: unknown
+        if (spec.body && !(spec.upload && !isJsonRequest(event))) {
+          body = await readJson(event, maxJsonBytes)
+          parseWith(spec.body, body, spec.bodyName ?? 'body')
+        }
+        // The schemas above checked what the spec's types promise.
+        return handler(event, { query, body } as Parameters<typeof handler>[1])
+      }
       for (const p of basePath ? [path, basePath + path] : [path]) {
-        app.on(method, p, handler, { middleware })
-        if (method === 'GET') app.on('HEAD', p, handler, { middleware })
+        app.on(spec.method, p, parsed, { middleware })
+        if (spec.method === 'GET') app.on('HEAD', p, parsed, { middleware })
         if (first) app.all(p, notAllowed)
       }
     },

@@ -1,5 +1,6 @@
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
+import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import { createHostGuard } from './_host-guard.js'
 import { createRouter } from './_router.js'
 import { addSecurityHeaders } from './_security-headers.js'
@@ -8,7 +9,7 @@ import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { productRoutes } from './routes/products.js'
-import { json } from './serialize.js'
+import { serviceRoutes } from './routes/service.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
@@ -35,11 +36,14 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   })
   const hostGuard = createHostGuard(resolved)
   if (hostGuard) app.use(hostGuard)
-  const router = createRouter(app, resolved.basePath, createAuthMiddleware(resolved))
+  const router = createRouter(
+    app,
+    resolved.basePath,
+    createAuthMiddleware(resolved),
+    resolved.maxJsonBytes,
+  )
 
-  router.on('GET', '/healthz', () => json({ status: 'ok' }), { public: true })
-  const openapi = createOpenApiDocument(resolved.basePath)
-  router.on('GET', '/api/openapi.json', () => json(openapi), { public: true })
+  serviceRoutes(router, createOpenApiDocument(resolved))
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved)
   return app
@@ -56,7 +60,7 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     auth: options.auth
       ? {
           token: options.auth.token,
-          cookieName: options.auth.cookieName ?? 'product_importer_token',
+          cookieName: options.auth.cookieName ?? DEFAULT_COOKIE_NAME,
         }
       : undefined,
     authorize: options.authorize,

@@ -1,40 +1,153 @@
 import { z } from 'zod'
-import { readingFieldsSchema } from './_reading-options.js'
+import { DEFAULT_COOKIE_NAME } from './_defaults.js'
+import type { ResponseSpec, RouteSpec } from './_route.js'
+import { importRouteSpecs } from './routes/imports.js'
+import { productRouteSpecs } from './routes/products.js'
+import { serviceRouteSpecs } from './routes/service.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
   importJobJsonSchema,
-  jobListQuerySchema,
   productCreateBodySchema,
-  productFilterQuerySchema,
   productJsonSchema,
-  productListQuerySchema,
   productPageSchema,
   productPatchBodySchema,
 } from './schemas.js'
+import type { ImporterAppOptions } from './types.js'
 
 type Json = Record<string, unknown>
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
-const jsonBody = (name: string) => ({
-  required: true,
-  content: { 'application/json': { schema: ref(name) } },
-})
-const jsonResponse = (description: string, name: string) => ({
-  description,
-  content: { 'application/json': { schema: ref(name) } },
-})
-const csvResponse = (description: string) => ({
-  description,
-  content: { 'text/csv': { schema: { type: 'string' } } },
-})
-const error = (description: string) => jsonResponse(description, 'Error')
-const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } })
+/** Every route of the app, in the order the document lists them. */
+export const ROUTE_SPECS: readonly RouteSpec[] = [
+  ...Object.values(serviceRouteSpecs),
+  ...Object.values(productRouteSpecs),
+  ...Object.values(importRouteSpecs),
+]
 
-function queryParams(schema: z.ZodObject): Json[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, Json>
+// Schemas documented once under components and referenced by name; any other is inlined.
+const INPUT_COMPONENTS = new Map<z.ZodType, string>([
+  [productCreateBodySchema, 'ProductInput'],
+  [productPatchBodySchema, 'ProductPatch'],
+  [importCreateBodySchema, 'ImportCreate'],
+])
+const OUTPUT_COMPONENTS = new Map<z.ZodType, string>([
+  [productJsonSchema, 'Product'],
+  [productPageSchema, 'ProductPage'],
+  [importJobJsonSchema, 'ImportJob'],
+  [errorBodySchema, 'Error'],
+])
+
+const UPLOAD_CONTENT = {
+  'text/csv': { schema: { type: 'string' } },
+  'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+  'multipart/form-data': {
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' }, dry_run: { type: 'string' } },
+    },
+  },
+}
+
+/**
+ * The OpenAPI 3.1 document of every route of {@link createImporterApp}, generated from the
+ * route table and the zod schemas the routes validate with, so it cannot miss a route or a
+ * field. `basePath` prefixes the paths; `auth` adds its Bearer and cookie schemes.
+ *
+ * @example
+ * ```ts
+ * // The document of an app mounted under /admin/products, for a client generator
+ * writeFileSync('openapi.json', JSON.stringify(createOpenApiDocument({ basePath: '/admin/products' })))
+ * ```
+ */
+export function createOpenApiDocument(
+  options: Pick<ImporterAppOptions, 'basePath' | 'auth'> = {},
+): Json {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const paths: Record<string, Json> = {}
+  for (const spec of ROUTE_SPECS) {
+    const path = basePath + spec.path.replace(/:(\w+)/g, '{$1}')
+    const item = paths[path] ?? {}
+    paths[path] = item
+    const names = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]!)
+    if (names.length > 0) item.parameters = names.map(pathParameter)
+    item[spec.method.toLowerCase()] = operation(spec)
   }
+  const auth = options.auth
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'product-importer',
+      version: '0.1.0',
+      description: 'Import product catalogs from CSV, manage products and follow imports live.',
+    },
+    ...(auth ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
+    components: {
+      ...(auth
+        ? {
+            securitySchemes: {
+              bearer: { type: 'http', scheme: 'bearer' },
+              cookie: {
+                type: 'apiKey',
+                in: 'cookie',
+                name: auth.cookieName ?? DEFAULT_COOKIE_NAME,
+              },
+            },
+          }
+        : {}),
+      schemas: {
+        ...components('input', INPUT_COMPONENTS),
+        ...components('output', OUTPUT_COMPONENTS),
+      },
+    },
+    paths,
+  }
+}
+
+function operation(spec: RouteSpec): Json {
+  const body = spec.body && schemaOf(spec.body, 'input')
+  const content: Json = {
+    ...(spec.upload ? UPLOAD_CONTENT : {}),
+    ...(body ? { 'application/json': { schema: body } } : {}),
+  }
+  return {
+    summary: spec.summary,
+    ...(spec.public ? { security: [] } : {}),
+    ...(spec.query ? { parameters: queryParameters(spec.query) } : {}),
+    ...(spec.body || spec.upload ? { requestBody: { required: true, content } } : {}),
+    responses: Object.fromEntries(
+      Object.entries(spec.responses).map(([status, response]) => [
+        status,
+        toResponse(Number(status), response),
+      ]),
+    ),
+  }
+}
+
+function toResponse(status: number, response: ResponseSpec | string): Json {
+  const spec = typeof response === 'string' ? { description: response } : response
+  const schema = spec.json ?? (status >= 400 ? errorBodySchema : undefined)
+  if (schema) {
+    return {
+      description: spec.description,
+      content: { 'application/json': { schema: schemaOf(schema, 'output') } },
+    }
+  }
+  if (spec.media) {
+    return {
+      description: spec.description,
+      content: { [spec.media]: { schema: { type: 'string' } } },
+    }
+  }
+  return { description: spec.description }
+}
+
+function pathParameter(name: string): Json {
+  return { name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
+}
+
+function queryParameters(schema: z.ZodType): Json[] {
+  const json = toJsonSchema(schema, 'input') as { properties?: Record<string, Json> }
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
@@ -44,12 +157,19 @@ function queryParams(schema: z.ZodObject): Json[] {
   }))
 }
 
-function components(
-  io: 'input' | 'output',
-  schemas: Record<string, z.ZodType>,
-): Record<string, Json> {
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const name = (io === 'input' ? INPUT_COMPONENTS : OUTPUT_COMPONENTS).get(schema)
+  return name ? { $ref: `#/components/schemas/${name}` } : toJsonSchema(schema, io)
+}
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json
+  return json
+}
+
+function components(io: 'input' | 'output', schemas: Map<z.ZodType, string>): Record<string, Json> {
   const registry = z.registry<{ id: string }>()
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id })
+  for (const [schema, id] of schemas) registry.add(schema, { id })
   const result = z.toJSONSchema(registry, {
     io,
     unrepresentable: 'any',
@@ -60,295 +180,4 @@ function components(
     delete schema.$id
   }
   return result.schemas
-}
-
-const uploadBody = {
-  required: true,
-  description:
-    'The CSV file: raw (text/csv, or whatever type a browser gives a .csv file) or multipart with the field `file`. Streamed, never buffered.',
-  content: {
-    'text/csv': { schema: { type: 'string' } },
-    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-    'multipart/form-data': {
-      schema: {
-        type: 'object',
-        required: ['file'],
-        properties: {
-          dry_run: { type: 'string' },
-          ...Object.fromEntries(queryParams(readingFieldsSchema).map((q) => [q.name, q.schema])),
-          file: { type: 'string', format: 'binary' },
-        },
-        description:
-          'Fields other than `file` (`dry_run`, `mapping`, `platform`, `decimal`, `currency`, `locale`) must come before it',
-      },
-    },
-  },
-}
-
-const uploadResponses = {
-  '202': jsonResponse('The file is in; the import runs (or finished)', 'ImportJob'),
-  '400': error('No file, or not a CSV the importer can read'),
-  '413': error('The upload exceeds the limit'),
-  '415': error('Not a CSV file'),
-}
-
-const MAPPING_HELP =
-  'JSON object of field to header name, e.g. {"sku":"Item No","price":"Unit Price"}; overrides aliases and platform rules'
-const readingParams = queryParams(readingFieldsSchema).map((q) =>
-  q.name === 'mapping' ? { ...q, description: MAPPING_HELP } : q,
-)
-
-const dryRun = {
-  name: 'dry_run',
-  in: 'query',
-  required: false,
-  schema: { type: 'string', enum: ['true', 'false'] },
-  description: 'Report what would change, writing nothing',
-}
-
-/** The OpenAPI 3.1 document of every route, generated from the API's zod schemas. */
-export function createOpenApiDocument(basePath: string): Json {
-  const p = (path: string) => `${basePath}${path}`
-  const auth = [{ bearer: [] }, { cookie: [] }]
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'product-importer',
-      version: '0.1.0',
-      description: 'Import product catalogs from CSV, manage products and follow imports live.',
-    },
-    security: auth,
-    components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer' },
-        cookie: { type: 'apiKey', in: 'cookie', name: 'product_importer_token' },
-      },
-      schemas: {
-        ...components('input', {
-          ProductInput: productCreateBodySchema,
-          ProductPatch: productPatchBodySchema,
-          ImportCreate: importCreateBodySchema,
-        }),
-        ...components('output', {
-          Product: productJsonSchema,
-          ProductPage: productPageSchema,
-          ImportJob: importJobJsonSchema,
-          Error: errorBodySchema,
-        }),
-      },
-    },
-    paths: {
-      [p('/healthz')]: {
-        get: {
-          summary: 'Liveness',
-          security: [],
-          responses: { '200': { description: 'The server is up' } },
-        },
-      },
-      [p('/api/openapi.json')]: {
-        get: {
-          summary: 'This document',
-          security: [],
-          responses: { '200': { description: 'OpenAPI 3.1' } },
-        },
-      },
-      [p('/api/products/')]: {
-        get: {
-          summary: 'List products',
-          parameters: queryParams(productListQuerySchema),
-          responses: {
-            '200': jsonResponse('A page of products', 'ProductPage'),
-            '400': error('Bad query'),
-          },
-        },
-        post: {
-          summary: 'Create a product',
-          requestBody: jsonBody('ProductInput'),
-          responses: {
-            '201': jsonResponse('Created', 'Product'),
-            '400': error('Invalid product'),
-            '409': error('SKU already taken'),
-            '415': error('Body is not JSON'),
-          },
-        },
-      },
-      [p('/api/products/{id}/')]: {
-        parameters: [idParam('id')],
-        get: {
-          summary: 'Get a product',
-          responses: {
-            '200': jsonResponse('The product', 'Product'),
-            '404': error('No such product'),
-          },
-        },
-        put: {
-          summary: 'Replace a product (fields left out take their defaults)',
-          requestBody: jsonBody('ProductInput'),
-          responses: {
-            '200': jsonResponse('Replaced', 'Product'),
-            '400': error('Invalid product'),
-            '404': error('No such product'),
-            '409': error('SKU already taken'),
-          },
-        },
-        patch: {
-          summary: 'Change some fields of a product',
-          requestBody: jsonBody('ProductPatch'),
-          responses: {
-            '200': jsonResponse('Changed', 'Product'),
-            '400': error('Invalid fields'),
-            '404': error('No such product'),
-            '409': error('SKU already taken'),
-          },
-        },
-        delete: {
-          summary: 'Delete a product',
-          responses: { '204': { description: 'Deleted' }, '404': error('No such product') },
-        },
-      },
-      [p('/api/products/delete_all/')]: {
-        delete: {
-          summary: 'Delete every product',
-          responses: {
-            '200': {
-              description: 'How many were deleted',
-              content: {
-                'application/json': {
-                  schema: { type: 'object', properties: { deleted: { type: 'integer' } } },
-                },
-              },
-            },
-          },
-        },
-      },
-      [p('/api/products/export.csv')]: {
-        get: {
-          summary:
-            'Export products as CSV (streamed; formula cells neutralized; re-imports losslessly)',
-          parameters: queryParams(productFilterQuerySchema),
-          responses: {
-            '200': csvResponse(
-              'sku,name,description,price,quantity,active,id,created_at,updated_at',
-            ),
-          },
-        },
-      },
-      [p('/api/import/')]: {
-        post: {
-          summary:
-            'Upload a CSV and import it; or, with a JSON body, create a pending job for PUT /api/import/{id}/file',
-          parameters: [
-            dryRun,
-            { name: 'filename', in: 'query', required: false, schema: { type: 'string' } },
-            ...readingParams,
-          ],
-          requestBody: {
-            ...uploadBody,
-            content: { ...uploadBody.content, 'application/json': { schema: ref('ImportCreate') } },
-          },
-          responses: {
-            ...uploadResponses,
-            '201': jsonResponse('Pending job created (JSON body)', 'ImportJob'),
-          },
-        },
-      },
-      [p('/api/import/inspect')]: {
-        post: {
-          summary:
-            'How a CSV will import: platform, encoding, delimiter, the field of each column with samples, unmapped columns and the first rows as they will import. Reads only the head of the upload; writes nothing',
-          parameters: [
-            ...readingParams,
-            { name: 'rows', in: 'query', required: false, schema: { type: 'integer' } },
-          ],
-          requestBody: uploadBody,
-          responses: {
-            '200': {
-              description:
-                'The inspection: platform, encoding, delimiter, decimal, header_signature, columns, mapping, unmapped, rows, warnings, more',
-              content: { 'application/json': { schema: { type: 'object' } } },
-            },
-            '400': error('No file, a mapping naming a missing header, or not a readable CSV'),
-            '415': error('Not a CSV file'),
-          },
-        },
-      },
-      [p('/api/import/{id}/file')]: {
-        parameters: [idParam('id')],
-        put: {
-          summary: 'Stream the file of a pending job',
-          parameters: readingParams,
-          requestBody: uploadBody,
-          responses: {
-            ...uploadResponses,
-            '404': error('No such job'),
-            '409': error('The job is not pending'),
-          },
-        },
-      },
-      [p('/api/import/jobs/')]: {
-        get: {
-          summary: 'List import jobs, newest first',
-          parameters: queryParams(jobListQuerySchema),
-          responses: {
-            '200': {
-              description: 'Jobs',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: { items: { type: 'array', items: ref('ImportJob') } },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-      [p('/api/import/progress/{job_id}/')]: {
-        parameters: [idParam('job_id')],
-        get: {
-          summary: 'Progress of a job (polling)',
-          responses: { '200': jsonResponse('The job', 'ImportJob'), '404': error('No such job') },
-        },
-      },
-      [p('/api/import/{id}/')]: {
-        parameters: [idParam('id')],
-        get: {
-          summary: 'A job',
-          responses: { '200': jsonResponse('The job', 'ImportJob'), '404': error('No such job') },
-        },
-      },
-      [p('/api/import/{id}/events')]: {
-        parameters: [idParam('id')],
-        get: {
-          summary:
-            'Server-Sent Events: the current state first, `progress` on each change, then `completed`, `failed` or `cancelled`; data is an ImportJob',
-          responses: {
-            '200': {
-              description: 'An event stream',
-              content: { 'text/event-stream': { schema: { type: 'string' } } },
-            },
-            '404': error('No such job'),
-          },
-        },
-      },
-      [p('/api/import/{id}/cancel')]: {
-        parameters: [idParam('id')],
-        post: {
-          summary: 'Cancel a job (it stops between batches; whole batches only)',
-          responses: {
-            '202': jsonResponse('Cancellation asked', 'ImportJob'),
-            '404': error('No such job'),
-          },
-        },
-      },
-      [p('/api/import/{id}/errors.csv')]: {
-        parameters: [idParam('id')],
-        get: {
-          summary: 'Row errors of a job',
-          responses: { '200': csvResponse('line,sku,column,message'), '404': error('No such job') },
-        },
-      },
-    },
-  }
 }

@@ -94,10 +94,26 @@ export const importCreateBodySchema = z.object({
   dry_run: z.boolean().optional(),
 })
 
+/** Query of the upload routes. */
+export const importUploadQuerySchema = z.object({
+  dry_run: z
+    .string()
+    .optional()
+    .describe('`true`, `1` or `yes`: report what would change, writing nothing'),
+  filename: z.string().optional().describe('The file name to show on the job'),
+})
+
 /** Query of `GET /api/import/jobs/`. */
 export const jobListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
+})
+
+/** A page of import jobs. */
+export const importJobPageSchema = z.object({
+  items: z.array(importJobJsonSchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
 })
 
 /** The body of every error response. */

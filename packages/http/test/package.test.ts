@@ -6,6 +6,7 @@ describe('@product-importer/http package', () => {
     expect(Object.keys(http).sort()).toEqual([
       'createImporterApp',
       'createOpenApiDocument',
+      'isLoopback',
       'statusOf',
       'toNodeHandler',
     ])

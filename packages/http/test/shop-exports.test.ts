@@ -6,7 +6,8 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Json, startServer, waitForJob } from './_server.js'
 
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
+// The CLI lives in its own package; these tests read the same files through it and the API.
+const CLI = resolve(import.meta.dirname, '../../cli/dist/cli.js')
 const SHOPIFY = resolve(import.meta.dirname, '../../core/test/fixtures/shops/shopify.csv')
 const run = promisify(execFile)
 const dirs: string[] = []

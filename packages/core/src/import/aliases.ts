@@ -2,7 +2,7 @@ import type { ProductField } from './types.js'
 
 /**
  * The header names each product field is recognised by, in any file, written as
- * {@link normalizeHeader} folds them: lower case, punctuation and spaces folded into single
+ * header normalization folds them: lower case, punctuation and spaces folded into single
  * spaces (`Body (HTML)` is `body html`, `Reference #` is `reference`). The one table of
  * aliases: the README's CSV format section is checked against it.
  */

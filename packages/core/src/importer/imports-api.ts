@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
 import type { ImportSummary } from '../import/types.js'
+import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
 import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
 import { toImportJob } from './to-product.js'
@@ -16,6 +16,8 @@ export function createImportsApi(
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
 ): ImportsApi {
+  // Time-ordered like product ids: new jobs append to the primary-key index, in creation order.
+  const nextJobId = createUuidV7()
   const mustGet = async (id: string): Promise<ImportJobRecord> => {
     const job = await storage.getJob(id)
     if (!job) throw new ImporterError('NOT_FOUND', `no import job with id ${id}`)
@@ -27,7 +29,7 @@ export function createImportsApi(
       await ready()
       const now = new Date()
       const job: ImportJobRecord = {
-        id: randomUUID(),
+        id: nextJobId(),
         status: 'pending',
         phase: 'waiting',
         filename: meta.filename ?? null,
@@ -60,11 +62,7 @@ export function createImportsApi(
       let settle!: () => void
       running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
       const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
-      await storage.updateJob(jobId, {
-        status: 'running',
-        phase: 'importing',
-        startedAt: new Date(),
-      })
+      // claimJob already set status, phase and startedAt: one write, one change notification.
       let errors: RowError[] = []
       let summary: ImportSummary | undefined
       try {

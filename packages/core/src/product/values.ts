@@ -5,8 +5,11 @@
 export const MAX_PRICE_CENTS = 99_999_999_999_999
 /** The largest accepted quantity (a PostgreSQL integer); its negative is the smallest. */
 export const MAX_QUANTITY = 2_147_483_647
+/** The longest accepted SKU, in characters. */
 export const MAX_SKU_LENGTH = 100
+/** The longest accepted product name, in characters. */
 export const MAX_NAME_LENGTH = 255
+/** The longest accepted product description, in characters. */
 export const MAX_DESCRIPTION_LENGTH = 20_000
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string }

@@ -7,6 +7,7 @@ type Time = number | Date
 type Bool = number | boolean
 type BigInt = number | string
 
+/** The `products` table: one row per product, unique by `sku_key`. */
 export interface ProductsTable {
   id: string
   sku: string
@@ -20,6 +21,7 @@ export interface ProductsTable {
   updated_at: Time
 }
 
+/** The `import_jobs` table: one row per import, its counts and outcome. */
 export interface ImportJobsTable {
   id: string
   status: string
@@ -43,6 +45,7 @@ export interface ImportJobsTable {
   updated_at: Time
 }
 
+/** The `import_row_errors` table: the rows an import could not apply. */
 export interface ImportRowErrorsTable {
   id: Generated<BigInt>
   job_id: string
@@ -53,6 +56,7 @@ export interface ImportRowErrorsTable {
   message: string
 }
 
+/** The `webhook_endpoints` table: where webhooks go, and how each endpoint is doing. */
 export interface WebhookEndpointsTable {
   id: string
   url: string
@@ -72,6 +76,7 @@ export interface WebhookEndpointsTable {
   updated_at: Time
 }
 
+/** The `webhook_deliveries` table, the outbox: one event on its way to one endpoint. */
 export interface WebhookDeliveriesTable {
   id: string
   endpoint_id: string
@@ -89,6 +94,7 @@ export interface WebhookDeliveriesTable {
   finished_at: Time | null
 }
 
+/** The `webhook_attempts` table: the log of every try at sending a delivery. */
 export interface WebhookAttemptsTable {
   id: Generated<BigInt>
   delivery_id: string

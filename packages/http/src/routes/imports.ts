@@ -1,59 +1,154 @@
 import type { ProductImporter, RowError } from '@product-importer/core'
-import { isJsonRequest, param, parseWith, queryOf, readJson } from '../_body.js'
+import { z } from 'zod'
+import { param } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
+import { readingFieldsSchema } from '../_reading-options.js'
+import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
 import { inspectUpload } from '../inspect-upload.js'
-import { importCreateBodySchema, jobListQuerySchema } from '../schemas.js'
+import {
+  importCreateBodySchema,
+  importJobJsonSchema,
+  importJobPageSchema,
+  importUploadQuerySchema,
+  jobListQuerySchema,
+} from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
 import type { ResolvedOptions } from '../types.js'
 import { receiveUpload } from '../upload.js'
 
+const uploadResponses = {
+  202: jsonResponse('The file is in; the import runs (or finished)', importJobJsonSchema),
+  400: 'No file, or not a CSV the importer can read',
+  413: 'The upload exceeds the limit',
+  415: 'Not a CSV file',
+}
+
 /** `/api/import/...`: uploads, the two-step browser flow, progress, events, cancel, errors. */
+export const importRouteSpecs = {
+  upload: defineRoute({
+    method: 'POST',
+    path: '/api/import/',
+    summary:
+      'Upload a CSV and import it; or, with a JSON body, create a pending job for PUT /api/import/{id}/file',
+    query: importUploadQuerySchema.extend(readingFieldsSchema.shape),
+    upload: true,
+    body: importCreateBodySchema,
+    bodyName: 'import',
+    responses: {
+      ...uploadResponses,
+      201: jsonResponse('Pending job created (JSON body)', importJobJsonSchema),
+    },
+  }),
+  uploadFile: defineRoute({
+    method: 'PUT',
+    path: '/api/import/:id/file',
+    summary: 'Stream the file of a pending job',
+    query: importUploadQuerySchema.pick({ filename: true }).extend(readingFieldsSchema.shape),
+    upload: true,
+    responses: { ...uploadResponses, 404: 'No such job', 409: 'The job is not pending' },
+  }),
+  inspect: defineRoute({
+    method: 'POST',
+    path: '/api/import/inspect',
+    summary:
+      'How a CSV will import, reading only its head: platform, encoding, delimiter, the field of each column with samples, and the first rows; writes nothing',
+    query: readingFieldsSchema.extend({
+      rows: z.string().optional().describe('How many rows to show (1 to 100, 10 by default)'),
+    }),
+    upload: true,
+    responses: {
+      200: 'The inspection',
+      400: 'Not a CSV the importer can read, or a bad mapping',
+      413: 'The upload exceeds the limit',
+      415: 'Not a CSV file',
+    },
+  }),
+  jobs: defineRoute({
+    method: 'GET',
+    path: '/api/import/jobs/',
+    summary: 'List import jobs, newest first',
+    query: jobListQuerySchema,
+    responses: { 200: jsonResponse('Jobs', importJobPageSchema), 400: 'Bad query' },
+  }),
+  progress: defineRoute({
+    method: 'GET',
+    path: '/api/import/progress/:job_id/',
+    summary: 'Progress of a job (polling)',
+    responses: { 200: jsonResponse('The job', importJobJsonSchema), 404: 'No such job' },
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/api/import/:id/',
+    summary: 'A job',
+    responses: { 200: jsonResponse('The job', importJobJsonSchema), 404: 'No such job' },
+  }),
+  events: defineRoute({
+    method: 'GET',
+    path: '/api/import/:id/events',
+    summary:
+      'Server-Sent Events: the current state first, `progress` on each change, then `completed`, `failed` or `cancelled`; data is an ImportJob',
+    responses: {
+      200: { description: 'An event stream', media: 'text/event-stream' },
+      404: 'No such job',
+    },
+  }),
+  cancel: defineRoute({
+    method: 'POST',
+    path: '/api/import/:id/cancel',
+    summary: 'Cancel a job (it stops between batches; whole batches only)',
+    responses: { 202: jsonResponse('Cancellation asked', importJobJsonSchema), 404: 'No such job' },
+  }),
+  errors: defineRoute({
+    method: 'GET',
+    path: '/api/import/:id/errors.csv',
+    summary: 'Row errors of a job',
+    responses: { 200: csvResponse('line,sku,column,message'), 404: 'No such job' },
+  }),
+}
+
+/** Registers the handlers of {@link importRouteSpecs}. */
 export function importRoutes(
   router: Router,
   importer: ProductImporter,
   options: ResolvedOptions,
 ): void {
   const { imports } = importer
+  const specs = importRouteSpecs
   const mustGet = async (id: string) => {
     const job = await imports.get(id)
     if (!job) throw new ApiError('NOT_FOUND', `No import job with id ${id}`)
     return job
   }
-  const dryRunOf = (url: URL) =>
-    ['true', '1', 'yes'].includes(url.searchParams.get('dry_run') ?? '')
+  const isYes = (value: string | undefined) => ['true', '1', 'yes'].includes(value ?? '')
 
-  router.on('POST', '/api/import', async (event) => {
-    if (isJsonRequest(event)) {
-      // Step one of the browser flow: a pending job that waits for PUT /api/import/{id}/file.
-      const body = parseWith(
-        importCreateBodySchema,
-        await readJson(event, options.maxJsonBytes),
-        'import',
-      )
-      if (body.size !== undefined && body.size > options.maxUploadBytes) {
-        throw uploadTooLarge(options.maxUploadBytes)
-      }
-      const job = await imports.create({
-        ...(body.filename ? { filename: body.filename } : {}),
-        ...(body.size === undefined ? {} : { bytesTotal: body.size }),
-        dryRun: body.dry_run ?? dryRunOf(event.url),
-      })
-      const jobJson = toJobJson(job, options.basePath)
-      return json(jobJson, 201, { location: jobJson.progress_url })
+  router.on(specs.upload, async (event, { query, body }) => {
+    if (!body) return receiveUpload(event, importer, options, { dryRun: isYes(query.dry_run) })
+    // Step one of the browser flow: a pending job that waits for PUT /api/import/{id}/file.
+    const { filename, size, dry_run, ...unhandled } = body
+    // A field added to the schema is a type error here until it is handled.
+    const _none: Record<string, never> = unhandled
+    if (size !== undefined && size > options.maxUploadBytes) {
+      throw uploadTooLarge(options.maxUploadBytes)
     }
-    return receiveUpload(event, importer, options, { dryRun: dryRunOf(event.url) })
+    const job = await imports.create({
+      ...(filename ? { filename } : {}),
+      ...(size === undefined ? {} : { bytesTotal: size }),
+      dryRun: dry_run ?? isYes(query.dry_run),
+    })
+    const jobJson = toJobJson(job, options.basePath)
+    return json(jobJson, 201, { location: jobJson.progress_url })
   })
-
-  router.on('POST', '/api/import/inspect', (event) => inspectUpload(event, options))
 
   // Uploads in progress here, so a second PUT for the same job is refused rather than raced.
   // (Across instances only the core can claim a job atomically.)
   const receiving = new Set<string>()
 
-  router.on('PUT', '/api/import/:id/file', async (event) => {
+  router.on(specs.inspect, (event) => inspectUpload(event, options))
+
+  router.on(specs.uploadFile, async (event) => {
     const job = await mustGet(param(event, 'id'))
     if (job.status !== 'pending' || receiving.has(job.id)) {
       throw new ApiError(
@@ -73,8 +168,7 @@ export function importRoutes(
     }
   })
 
-  router.on('GET', '/api/import/jobs', async (event) => {
-    const query = parseWith(jobListQuerySchema, queryOf(event), 'query')
+  router.on(specs.jobs, async (_event, { query }) => {
     const jobs = await imports.list({ limit: query.limit, offset: query.offset })
     return json({
       items: jobs.map((job) => toJobJson(job, options.basePath)),
@@ -83,24 +177,24 @@ export function importRoutes(
     })
   })
 
-  router.on('GET', '/api/import/progress/:job_id', async (event) => {
+  router.on(specs.progress, async (event) => {
     return json(toJobJson(await mustGet(param(event, 'job_id')), options.basePath))
   })
 
-  router.on('GET', '/api/import/:id', async (event) => {
+  router.on(specs.get, async (event) => {
     return json(toJobJson(await mustGet(param(event, 'id')), options.basePath))
   })
 
-  router.on('GET', '/api/import/:id/events', async (event) => {
+  router.on(specs.events, async (event) => {
     return jobEvents(event, importer, options, await mustGet(param(event, 'id')))
   })
 
-  router.on('POST', '/api/import/:id/cancel', async (event) => {
+  router.on(specs.cancel, async (event) => {
     await mustGet(param(event, 'id'))
     return json(toJobJson(await imports.cancel(param(event, 'id')), options.basePath), 202)
   })
 
-  router.on('GET', '/api/import/:id/errors.csv', async (event) => {
+  router.on(specs.errors, async (event) => {
     const job = await mustGet(param(event, 'id'))
     return new Response(toByteStream(errorRows(importer, job.id)), {
       headers: {

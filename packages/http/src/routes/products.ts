@@ -1,27 +1,114 @@
-import { type ProductFilter, type ProductImporter, parseActive } from '@product-importer/core'
-import { param, parseWith, queryOf, readJson } from '../_body.js'
+import {
+  EXPORT_COLUMNS,
+  type ProductFilter,
+  type ProductImporter,
+  type ProductInput,
+  parseActive,
+} from '@product-importer/core'
+import { z } from 'zod'
+import { param } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
+import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
 import {
   productCreateBodySchema,
   productFilterQuerySchema,
+  productJsonSchema,
   productListQuerySchema,
+  productPageSchema,
   productPatchBodySchema,
 } from '../schemas.js'
 import { json, toProductJson } from '../serialize.js'
 import type { ResolvedOptions } from '../types.js'
 
 /** `/api/products/...`: list, create, read, replace, change, delete, delete all, export. */
+export const productRouteSpecs = {
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/products/',
+    summary: 'List products',
+    query: productListQuerySchema,
+    responses: { 200: jsonResponse('A page of products', productPageSchema), 400: 'Bad query' },
+  }),
+  create: defineRoute({
+    method: 'POST',
+    path: '/api/products/',
+    summary: 'Create a product',
+    body: productCreateBodySchema,
+    bodyName: 'product',
+    responses: {
+      201: jsonResponse('Created', productJsonSchema),
+      400: 'Invalid product',
+      409: 'SKU already taken',
+      415: 'Body is not JSON',
+    },
+  }),
+  deleteAll: defineRoute({
+    method: 'DELETE',
+    path: '/api/products/delete_all/',
+    summary: 'Delete every product',
+    responses: {
+      200: jsonResponse('How many were deleted', z.object({ deleted: z.number().int() })),
+    },
+  }),
+  export: defineRoute({
+    method: 'GET',
+    path: '/api/products/export.csv',
+    summary: 'Export products as CSV (streamed; formula cells neutralized; re-imports losslessly)',
+    query: productFilterQuerySchema,
+    responses: { 200: csvResponse(`Header ${EXPORT_COLUMNS.join(',')}, one product a line`) },
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/api/products/:id/',
+    summary: 'Get a product',
+    responses: { 200: jsonResponse('The product', productJsonSchema), 404: 'No such product' },
+  }),
+  replace: defineRoute({
+    method: 'PUT',
+    path: '/api/products/:id/',
+    summary: 'Replace a product (fields left out take their defaults)',
+    body: productCreateBodySchema,
+    bodyName: 'product',
+    responses: {
+      200: jsonResponse('Replaced', productJsonSchema),
+      400: 'Invalid product',
+      404: 'No such product',
+      409: 'SKU already taken',
+    },
+  }),
+  change: defineRoute({
+    method: 'PATCH',
+    path: '/api/products/:id/',
+    summary: 'Change some fields of a product',
+    body: productPatchBodySchema,
+    bodyName: 'product',
+    responses: {
+      200: jsonResponse('Changed', productJsonSchema),
+      400: 'Invalid fields',
+      404: 'No such product',
+      409: 'SKU already taken',
+    },
+  }),
+  delete: defineRoute({
+    method: 'DELETE',
+    path: '/api/products/:id/',
+    summary: 'Delete a product',
+    responses: { 204: 'Deleted', 404: 'No such product' },
+  }),
+}
+
+/** Registers the handlers of {@link productRouteSpecs}. */
 export function productRoutes(
   router: Router,
   importer: ProductImporter,
   options: ResolvedOptions,
 ): void {
   const { products } = importer
+  const specs = productRouteSpecs
 
-  router.on('GET', '/api/products', async (event) => {
-    const query = parseWith(productListQuerySchema, queryOf(event), 'query')
+  router.on(specs.list, async (_event, { query }) => {
     const page = await products.list({
       ...toFilter(query),
       page: query.page,
@@ -38,23 +125,17 @@ export function productRoutes(
     })
   })
 
-  router.on('POST', '/api/products', async (event) => {
-    const body = await readJson(event, options.maxJsonBytes)
-    parseWith(productCreateBodySchema, body, 'product')
-    const product = await products.create(body as never)
+  router.on(specs.create, async (_event, { body }) => {
+    const product = await products.create(body)
     return json(toProductJson(product), 201, {
       location: `${options.basePath}/api/products/${product.id}/`,
     })
   })
 
-  router.on('DELETE', '/api/products/delete_all', async () => {
-    const deleted = await products.deleteAll()
-    return json({ deleted })
-  })
+  router.on(specs.deleteAll, async () => json({ deleted: await products.deleteAll() }))
 
-  router.on('GET', '/api/products/export.csv', (event) => {
-    const filter = toFilter(parseWith(productFilterQuerySchema, queryOf(event), 'query'))
-    const chunks = products.exportCsv(filter, { neutralizeFormulas: true })
+  router.on(specs.export, (_event, { query }) => {
+    const chunks = products.exportCsv(toFilter(query), { neutralizeFormulas: true })
     return new Response(toByteStream(chunks), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
@@ -64,33 +145,20 @@ export function productRoutes(
     })
   })
 
-  router.on('GET', '/api/products/:id', async (event) => {
+  router.on(specs.get, async (event) => {
     return json(toProductJson(await mustGet(importer, param(event, 'id'))))
   })
 
-  router.on('PUT', '/api/products/:id', async (event) => {
-    const id = param(event, 'id')
-    const body = await readJson(event, options.maxJsonBytes)
-    parseWith(productCreateBodySchema, body, 'product')
-    // PUT replaces the product: fields left out go back to their defaults.
-    const replacement = {
-      description: '',
-      price: null,
-      quantity: 0,
-      active: true,
-      ...(body as object),
-    }
-    return json(toProductJson(await products.update(id, replacement as never)))
+  router.on(specs.replace, async (event, { body }) => {
+    // PUT replaces the product: fields left out go back to a new product's defaults.
+    return json(toProductJson(await products.replace(param(event, 'id'), body)))
   })
 
-  router.on('PATCH', '/api/products/:id', async (event) => {
-    const id = param(event, 'id')
-    const body = await readJson(event, options.maxJsonBytes)
-    parseWith(productPatchBodySchema, body, 'product')
-    return json(toProductJson(await products.update(id, body as never)))
+  router.on(specs.change, async (event, { body }) => {
+    return json(toProductJson(await products.update(param(event, 'id'), body)))
   })
 
-  router.on('DELETE', '/api/products/:id', async (event) => {
+  router.on(specs.delete, async (event) => {
     const id = param(event, 'id')
     if (!(await products.delete(id))) throw notFound(id)
     return new Response(null, { status: 204 })
@@ -107,21 +175,24 @@ function notFound(id: string): ApiError {
   return new ApiError('NOT_FOUND', `No product with id ${id}`)
 }
 
-function toFilter(query: {
-  sku?: string | undefined
-  name?: string | undefined
-  description?: string | undefined
-  q?: string | undefined
-  active?: string | undefined
-}): ProductFilter {
+function toFilter({
+  sku,
+  name,
+  description,
+  q,
+  active,
+  ...unhandled
+}: z.output<typeof productFilterQuerySchema>): ProductFilter {
+  // A filter added to the schema is a type error here until it is handled.
+  const _none: Record<string, never> = unhandled
   const filter: ProductFilter = {}
-  if (query.sku) filter.sku = query.sku
-  if (query.name) filter.name = query.name
-  if (query.description) filter.description = query.description
-  if (query.q) filter.q = query.q
-  if (query.active !== undefined) {
-    const active = parseActive(query.active)
-    if (active.ok) filter.active = active.value
+  if (sku) filter.sku = sku
+  if (name) filter.name = name
+  if (description) filter.description = description
+  if (q) filter.q = q
+  if (active !== undefined) {
+    const parsed = parseActive(active)
+    if (parsed.ok) filter.active = parsed.value
   }
   return filter
 }

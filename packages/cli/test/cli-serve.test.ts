@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { generatedCsv, type Json, SAMPLE_CSV, tempDir } from './_server.js'
+import { generatedCsv, type Json, SAMPLE_CSV, tempDir } from '../../http/test/_server.js'
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 

@@ -115,4 +115,29 @@ describe('product-importer CLI: import, export, migrate', () => {
     expect(badFlag.code).toBe(2)
     expect(badFlag.stderr).toContain('Usage: product-importer import')
   })
+
+  it('gives a usage error for a numeric flag that is not a whole number in range, writing nothing', async () => {
+    const dir = workdir()
+    writeFileSync(join(dir, 'p.csv'), 'sku,name\nA-1,One\n')
+    const cases: [string[], string][] = [
+      [
+        ['import', 'p.csv', '--db', 'x.db', '--batch-size', 'abc'],
+        '--batch-size must be a whole number from 1 to 1000000, got "abc"',
+      ],
+      [['import', 'p.csv', '--db', 'x.db', '--batch-size', '0'], '--batch-size must be'],
+      [['import', 'p.csv', '--db', 'x.db', '--batch-size', '2.5'], '--batch-size must be'],
+      [
+        ['serve', '--db', 'x.db', '--port', 'abc'],
+        '--port must be a whole number from 0 to 65535, got "abc"',
+      ],
+      [['serve', '--db', 'x.db', '--port', '70000'], '--port must be'],
+    ]
+    for (const [args, message] of cases) {
+      const result = await cli(args, dir)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(message)
+      expect(result.stderr).toContain(`Usage: product-importer ${args[0]}`)
+    }
+    expect(existsSync(join(dir, 'x.db'))).toBe(false)
+  })
 })

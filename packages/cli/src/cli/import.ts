@@ -20,6 +20,7 @@ export const importCommand: Command = {
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
   },
+  integers: { 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
     const [file] = positionals
     if (!file || positionals.length > 1) {
@@ -34,7 +35,7 @@ export const importCommand: Command = {
     const storage = await openStorage(values)
     const controller = new AbortController()
     const stop = () => controller.abort()
-    process.once('SIGINT', stop)
+    process.on('SIGINT', stop)
     const progress = createProgressReporter()
     let printed = 0
     let summary: ImportSummary | undefined
@@ -44,7 +45,7 @@ export const importCommand: Command = {
         dryRun: Boolean(values['dry-run']),
         signal: controller.signal,
         ...reading.options,
-        batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+        batchSize: values['batch-size'] as number | undefined,
         onRowError: values['abort-on-error'] ? 'abort' : 'skip',
         onProgress: (p) => progress.update(p),
       })

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { isImporterError } from '@product-importer/core'
+import { type IntegerRange, readIntegerFlags } from './_integer-flags.js'
 import { EXIT_CODES } from './exit-codes.js'
 
 /** A CLI command: its flags (node:util parseArgs options) and what it does. */
@@ -7,6 +8,8 @@ export interface Command {
   summary: string
   usage: string
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options']
+  /** String flags that hold whole numbers: `run` gets them as numbers, checked against the range. */
+  integers?: Record<string, IntegerRange>
   run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number>
 }
 
@@ -55,6 +58,7 @@ export async function runCli(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
     })
+    readIntegerFlags(parsed.values, command.integers ?? {})
   } catch (error) {
     console.error(`${(error as Error).message}\n\nUsage: ${command.usage}`)
     return EXIT_CODES.USAGE

@@ -1,9 +1,7 @@
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { createProductImporter } from '@product-importer/core'
-import { toNodeHandler } from 'h3/node'
-import { isLoopback } from '../_loopback.js'
-import { createImporterApp } from '../app.js'
+import { createImporterApp, isLoopback, toNodeHandler } from '@product-importer/http'
 import type { Command } from './run.js'
 import { openStorage, storageOptions } from './storage.js'
 
@@ -24,13 +22,10 @@ export const serveCommand: Command = {
     host: { type: 'string', default: '127.0.0.1' },
     'allowed-host': { type: 'string', multiple: true, default: [] },
   },
+  integers: { port: { min: 0, max: 65535 } },
   async run({ values }) {
     const host = values.host as string
-    const port = Number(values.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`error: --port must be a number from 0 to 65535, got "${values.port}"`)
-      return 2
-    }
+    const port = values.port as number
     const token = process.env.PRODUCT_IMPORTER_TOKEN || undefined
     if (!token && !isLoopback(host)) {
       console.error(
@@ -46,6 +41,13 @@ export const serveCommand: Command = {
       allowedHosts: values['allowed-host'] as string[],
     })
     const server = createServer(toNodeHandler(app))
+    // Listening before the line is printed: whoever reads it may signal at once.
+    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
+      // must not kill the server while it drains.
+      process.on('SIGTERM', () => resolve('SIGTERM'))
+      process.on('SIGINT', () => resolve('SIGINT'))
+    })
     server.listen(port, host)
     await once(server, 'listening')
     const address = server.address()
@@ -55,10 +57,7 @@ export const serveCommand: Command = {
       `product-importer listening on http://${shown}:${actualPort}${token ? ' (token required)' : ''}`,
     )
 
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'))
-      process.once('SIGINT', () => resolve('SIGINT'))
-    })
+    const signal = await stopSignal
     console.log(`${signal}: stopping; running imports are cancelled between batches`)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createProductImporter, EXPORT_COLUMNS } from '@product-importer/core'
+import { createImporterApp, createOpenApiDocument } from '@product-importer/http'
+import { sqliteStorage } from '@product-importer/storage-sqlite'
+import { describe, expect, it } from 'vitest'
+import { type Json, jsonInit, SAMPLE_CSV, startServer, waitForJob } from './_server.js'
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete']
+
+/** `GET /api/products/{id}` for every operation of a document, trailing slashes dropped. */
+function operationsOf(doc: Json): string[] {
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((key) => METHODS.includes(key))
+      .map((method) => `${method.toUpperCase()} ${path.replace(/(.)\/$/, '$1')}`),
+  )
+}
+
+describe('the OpenAPI document', () => {
+  it('documents every route the app registers', async () => {
+    const importer = createProductImporter({ storage: sqliteStorage({ filename: ':memory:' }) })
+    const app = createImporterApp(importer)
+    const registered = app['~routes']
+      .filter((route) => route.method && route.method !== 'HEAD')
+      .map((route) => `${route.method} ${route.route!.replace(/:(\w+)/g, '{$1}')}`)
+    expect(registered.length).toBeGreaterThan(10)
+    expect(new Set(operationsOf(createOpenApiDocument()))).toEqual(new Set(registered))
+    await importer.close()
+  })
+
+  it('lists only paths that answer, each with a method the server accepts', async () => {
+    const t = await startServer()
+    const doc = (await (await t.api('/api/openapi.json')).json()) as Json
+    const upload = await t.api('/api/import/', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: SAMPLE_CSV,
+    })
+    const jobId = ((await upload.json()) as Json).job_id as string
+    await waitForJob(t, jobId)
+    let n = 0
+    for (const operation of operationsOf(doc)) {
+      const [method, template] = operation.split(' ') as [string, string]
+      // A fresh product for each operation, since one of them deletes it.
+      const product = (await (
+        await t.api('/api/products/', jsonInit('POST', { sku: `DOC-${n++}`, name: 'Doc' }))
+      ).json()) as Json
+      const path = template
+        .replace('{job_id}', jobId)
+        .replace(/\/api\/import\/\{id\}/, `/api/import/${jobId}`)
+        .replace('{id}', product.id)
+      const init =
+        method === 'GET' || method === 'DELETE'
+          ? { method }
+          : path.startsWith('/api/import/')
+            ? jsonInit(method, { filename: 'doc.csv' })
+            : jsonInit(method, { sku: `DOC-${n++}`, name: 'Doc' })
+      const res = await t.api(path, init)
+      await res.body?.cancel()
+      expect({ operation, status: res.status }).toEqual({
+        operation,
+        status: expect.toSatisfy((s: number) => s !== 404 && s !== 405 && s < 500),
+      })
+    }
+  })
+
+  it('describes the export as the columns it writes', () => {
+    const doc = createOpenApiDocument() as Json
+    const description = doc.paths['/api/products/export.csv'].get.responses['200'].description
+    expect(description).toContain(EXPORT_COLUMNS.join(','))
+    expect(description).not.toContain('created_at')
+  })
+
+  it('names the cookie the app reads, and no scheme when the app has no token auth', async () => {
+    const t = await startServer({ auth: { token: 'secret', cookieName: 'shop_session' } })
+    const doc = (await (await t.api('/api/openapi.json')).json()) as Json
+    expect(doc.components.securitySchemes.cookie).toEqual({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'shop_session',
+    })
+    expect((createOpenApiDocument() as Json).components.securitySchemes).toBeUndefined()
+  })
+
+  it('has every path in the README', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8')
+    for (const path of Object.keys((createOpenApiDocument() as Json).paths)) {
+      expect({ path, inReadme: readme.includes(path) }).toEqual({ path, inReadme: true })
+    }
+  })
+
+  it('prefixes every path with the base path', () => {
+    const doc = createOpenApiDocument({ basePath: '/admin/' }) as Json
+    for (const path of Object.keys(doc.paths)) expect(path.startsWith('/admin/')).toBe(true)
+  })
+})
