@@ -17,6 +17,7 @@ export type ImporterErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'JOB_FINISHED'
+  | 'WEBHOOK_URL_FORBIDDEN'
 
 /** Options of {@link ImporterError}. */
 export interface ImporterErrorOptions {
