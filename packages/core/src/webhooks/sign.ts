@@ -10,8 +10,11 @@ export interface WebhookMessage {
   data: unknown
 }
 
-/** The three Standard Webhooks headers of a delivery attempt. */
-export interface WebhookSignatureHeaders {
+/**
+ * The three Standard Webhooks headers of a delivery attempt. (A type alias, not an interface, so
+ * it is assignable to a plain header record.)
+ */
+export type WebhookSignatureHeaders = {
   'webhook-id': string
   'webhook-timestamp': string
   'webhook-signature': string
