@@ -80,6 +80,13 @@ export type {
 } from './storage/types.js'
 // Webhooks
 export {
+  type ClaimedDelivery,
+  type DispatchOptions,
+  type DispatchResult,
+  dispatchWebhookDelivery,
+  type WebhookAttemptRecord,
+} from './webhooks/dispatch.js'
+export {
   MAX_WEBHOOK_DESCRIPTION_LENGTH,
   MAX_WEBHOOK_RATE_LIMIT,
   MAX_WEBHOOK_URL_LENGTH,
