@@ -95,6 +95,17 @@ describe('webhook sender', () => {
     expect(outcome).toMatchObject({ ok: false, errorKind: 'timeout' })
   })
 
+  it('gives up on a connection that does not open within connectTimeoutMs, as a timeout', async () => {
+    // A name whose lookup never answers stalls the connect phase, which the connect timeout covers.
+    const sender = localSender({
+      connectTimeoutMs: 200,
+      guard: { allowHttp: true, resolve: () => new Promise(() => {}) },
+    })
+    const outcome = await sender.send(attempt('http://stalled.example.test/'))
+    expect(outcome).toMatchObject({ ok: false, statusCode: null, errorKind: 'timeout' })
+    expect(outcome.errorMessage).toMatch(/connect timeout/i)
+  })
+
   it('reports a refused connection', async () => {
     const port = await closedPort()
     const outcome = await localSender().send(attempt(`http://127.0.0.1:${port}/`))
