@@ -154,3 +154,7 @@ export {
   type WebhookUrlProblem,
   type WebhookUrlRefusal,
 } from './webhooks/url-guard.js'
+export {
+  validateWebhookEndpoint,
+  validateWebhookEndpointPatch,
+} from './webhooks/validate-endpoint.js'

@@ -1,6 +1,10 @@
 import {
+  createWebhookUrlGuard,
+  isImporterError,
   LEGACY_WEBHOOK_EVENT_TYPES,
   toWebhookEventType,
+  validateWebhookEndpoint,
+  validateWebhookEndpointPatch,
   WEBHOOK_EVENT_TYPES,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
@@ -107,6 +111,38 @@ describe('webhook endpoint input', () => {
     })
     expect(webhookEndpointPatchSchema.parse({ event_type: 'test' })).toEqual({
       eventTypes: ['webhook.test'],
+    })
+  })
+})
+
+describe('validating an endpoint before it is saved', () => {
+  const guard = createWebhookUrlGuard()
+
+  it('returns the settings of a valid endpoint', async () => {
+    await expect(
+      validateWebhookEndpoint({ url: 'https://93.184.215.14/hook', event_type: 'test' }, guard),
+    ).resolves.toMatchObject({ url: 'https://93.184.215.14/hook', eventTypes: ['webhook.test'] })
+  })
+
+  it('throws VALIDATION_FAILED naming the field for a bad shape', async () => {
+    const error = await validateWebhookEndpoint(
+      { url: 'https://e.com', event_types: 'all' },
+      guard,
+    ).catch((e: unknown) => e)
+    expect(isImporterError(error, 'VALIDATION_FAILED')).toBe(true)
+    expect((error as Error).message).toMatch(/^event_types: /)
+  })
+
+  it('throws WEBHOOK_URL_FORBIDDEN for a forbidden target, also in a patch', async () => {
+    for (const validating of [
+      validateWebhookEndpoint({ url: 'https://[::1]/hook' }, guard),
+      validateWebhookEndpointPatch({ url: 'http://203.0.113.5/' }, guard),
+    ]) {
+      const error = await validating.catch((e: unknown) => e)
+      expect(isImporterError(error, 'WEBHOOK_URL_FORBIDDEN')).toBe(true)
+    }
+    await expect(validateWebhookEndpointPatch({ active: false }, guard)).resolves.toEqual({
+      active: false,
     })
   })
 })
