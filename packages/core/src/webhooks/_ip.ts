@@ -158,11 +158,3 @@ export function forbiddenKind(address: AddressBytes): ForbiddenAddressKind | und
   if (unwrapped.length === 16 && !inRange(unwrapped, GLOBAL_UNICAST)) return 'reserved'
   return undefined
 }
-
-/** The text form of address bytes, for messages. */
-export function formatAddress(address: AddressBytes): string {
-  if (address.length === 4) return address.join('.')
-  const groups: string[] = []
-  for (let i = 0; i < 16; i += 2) groups.push(((address[i]! << 8) | address[i + 1]!).toString(16))
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::')
-}

@@ -1,15 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import type { LookupFunction } from 'node:net'
 import { ImporterError } from '../errors.js'
-import {
-  type AddressBytes,
-  type ForbiddenAddressKind,
-  forbiddenKind,
-  inRange,
-  parseAddress,
-  parseRange,
-  unwrapAddress,
-} from './_ip.js'
+import { createAllowlist, normalizeHost } from './_allowlist.js'
+import { type ForbiddenAddressKind, forbiddenKind, parseAddress } from './_ip.js'
 
 export type { ForbiddenAddressKind } from './_ip.js'
 
@@ -75,13 +68,6 @@ export interface WebhookUrlGuard {
   lookup: LookupFunction
 }
 
-function normalizeHost(host: string): string {
-  return host
-    .toLowerCase()
-    .replace(/\.$/, '')
-    .replace(/^\[(.*)\]$/, '$1')
-}
-
 const defaultResolve: WebhookResolver = async (hostname) =>
   (await dnsLookup(hostname, { all: true })) as ResolvedAddress[]
 
@@ -100,23 +86,14 @@ const defaultResolve: WebhookResolver = async (hostname) =>
  */
 export function createWebhookUrlGuard(options: WebhookUrlGuardOptions = {}): WebhookUrlGuard {
   const resolve = options.resolve ?? defaultResolve
-  const hosts = new Set<string>()
-  const ranges: { bytes: AddressBytes; bits: number }[] = []
-  for (const entry of options.allowHosts ?? []) {
-    const text = normalizeHost(entry.trim())
-    const address = parseAddress(text)
-    const range = address ? { bytes: address, bits: address.length * 8 } : parseRange(text)
-    if (range) ranges.push({ bytes: unwrapAddress(range.bytes), bits: range.bits })
-    else hosts.add(text)
-  }
+  const allowlist = createAllowlist(options.allowHosts ?? [])
 
   function checkAddress(text: string, hostAllowed: boolean): WebhookUrlProblem | undefined {
     const address = parseAddress(text)
     if (!address) return { reason: 'forbidden_address', message: `"${text}" is no IP address` }
     const kind = forbiddenKind(address)
     if (kind === undefined) return undefined
-    const unwrapped = unwrapAddress(address)
-    const allowed = hostAllowed || ranges.some((range) => inRange(unwrapped, range))
+    const allowed = hostAllowed || allowlist.hasAddress(address)
     if (allowed && kind !== 'metadata') return undefined
     return {
       reason: 'forbidden_address',
@@ -143,15 +120,19 @@ export function createWebhookUrlGuard(options: WebhookUrlGuardOptions = {}): Web
     }
     // The URL parser has already turned 0x7f.1, 2130706433 and friends into dotted IPv4.
     const host = normalizeHost(url.hostname)
-    return parseAddress(host) ? checkAddress(host, hosts.has(host)) : undefined
+    return parseAddress(host) ? checkAddress(host, allowlist.hasHost(host)) : undefined
   }
 
   async function permitted(hostname: string): Promise<ResolvedAddress[]> {
     const host = normalizeHost(hostname)
     const addresses = await resolve(host)
-    const allowed = addresses.filter((entry) => !checkAddress(entry.address, hosts.has(host)))
+    if (addresses.length === 0) {
+      throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' })
+    }
+    const hostAllowed = allowlist.hasHost(host)
+    const allowed = addresses.filter((entry) => !checkAddress(entry.address, hostAllowed))
     if (allowed.length > 0) return allowed
-    const problem = checkAddress(addresses[0]?.address ?? '', hosts.has(host))!
+    const problem = checkAddress(addresses[0]!.address, hostAllowed)!
     throw new ImporterError(
       'WEBHOOK_URL_FORBIDDEN',
       `${hostname} resolves to no permitted address: ${problem.message}`,
