@@ -133,7 +133,12 @@ describe('SSRF guard: saving an endpoint', () => {
     const error = await assertWebhookUrl('https://hooks.example.test/', internal).catch(
       (e: unknown) => e,
     )
-    expect(error).toMatchObject({ code: 'WEBHOOK_URL_FORBIDDEN', details: { kind: 'private' } })
+    expect(error).toMatchObject({
+      code: 'WEBHOOK_URL_FORBIDDEN',
+      message:
+        'hooks.example.test resolves to no permitted address: 10.0.0.5 is a private address; allow the host explicitly to target it',
+      details: { kind: 'private', address: '10.0.0.5', host: 'hooks.example.test' },
+    })
   })
 
   it('accepts a public hostname and one that does not resolve yet', async () => {

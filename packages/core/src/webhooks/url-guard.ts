@@ -170,7 +170,9 @@ export function createWebhookUrlGuard(options: WebhookUrlGuardOptions = {}): Web
         await permitted(url.hostname)
         return undefined
       } catch (error) {
-        if (error instanceof ImporterError) return error.details as WebhookUrlProblem
+        if (error instanceof ImporterError) {
+          return { ...(error.details as WebhookUrlProblem), message: error.message }
+        }
         // A name that does not resolve yet may resolve by the first send, which checks again.
         return undefined
       }
