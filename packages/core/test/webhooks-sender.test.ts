@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { createWebhookSender, type WebhookSenderOptions } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { closeAfter, closedPort, startReceiver } from './_receiver.js'
@@ -135,5 +138,30 @@ describe('webhook sender', () => {
     }
     controller.abort()
     expect(await sending).toMatchObject({ ok: false, errorKind: 'aborted' })
+  })
+
+  it('leaves the application’s own fetch as Node set it up', async () => {
+    // A fresh process, as a user's would be: core imported and a webhook sent before the first
+    // fetch, which then sends an explicit content-length (undici 7's dispatcher refused that).
+    const receiver = await startReceiver((request, res) => res.writeHead(200).end(request.body))
+    const script = `
+      const { createWebhookSender } = await import('@product-importer/core')
+      const sender = createWebhookSender({ guard: { allowHttp: true, allowHosts: ['127.0.0.1'] } })
+      const outcome = await sender.send({ url: '${receiver.origin}/hook', body: '{}', headers: {} })
+      await sender.close()
+      const response = await fetch('${receiver.origin}/fetch', {
+        method: 'POST',
+        headers: { 'content-length': '5' },
+        body: 'hello',
+      })
+      console.log(JSON.stringify({ webhook: outcome.statusCode, fetch: await response.text() }))
+    `
+    const cwd = fileURLToPath(new URL('../../..', import.meta.url))
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd, timeout: 20_000 },
+    )
+    expect(JSON.parse(stdout)).toEqual({ webhook: 200, fetch: 'hello' })
   })
 })

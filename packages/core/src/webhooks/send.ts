@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks'
 import { StringDecoder } from 'node:string_decoder'
-import { Agent, request } from 'undici'
+import type { Agent } from 'undici'
 import { errorKindOf, errorMessageOf } from './_error-kind.js'
+import { loadUndici } from './_load-undici.js'
 import type { WebhookAttemptOutcome } from './types.js'
 import {
   createWebhookUrlGuard,
@@ -69,13 +70,20 @@ function isGuard(value: WebhookSenderOptions['guard']): value is WebhookUrlGuard
 export function createWebhookSender(options: WebhookSenderOptions = {}): WebhookSender {
   const settings = { ...WEBHOOK_SEND_DEFAULTS, ...definedOnly(options) }
   const guard = isGuard(options.guard) ? options.guard : createWebhookUrlGuard(options.guard)
-  const agent = new Agent({
-    connect: { timeout: settings.connectTimeoutMs, lookup: guard.lookup },
-    headersTimeout: settings.timeoutMs,
-    bodyTimeout: settings.timeoutMs,
-  })
+  // Created on the first send, so merely importing core loads no HTTP client.
+  let client: Promise<{ dispatcher: Agent; request: typeof import('undici').request }> | undefined
+  const clientOf = () =>
+    (client ??= loadUndici().then((undici) => ({
+      request: undici.request,
+      dispatcher: new undici.Agent({
+        connect: { timeout: settings.connectTimeoutMs, lookup: guard.lookup },
+        headersTimeout: settings.timeoutMs,
+        bodyTimeout: settings.timeoutMs,
+      }),
+    })))
 
   async function send(attempt: WebhookRequest): Promise<WebhookAttemptOutcome> {
+    const { request, dispatcher } = await clientOf()
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
     const failure = (errorKind: WebhookAttemptOutcome['errorKind'], errorMessage: string) => ({
@@ -95,7 +103,7 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
     try {
       const response = await request(attempt.url, {
         method: 'POST',
-        dispatcher: agent,
+        dispatcher,
         signal,
         headers: {
           'content-type': 'application/json',
@@ -130,7 +138,9 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
     }
   }
 
-  const close = () => agent.close()
+  const close = async () => {
+    if (client) await (await client).dispatcher.close()
+  }
   return { send, close, [Symbol.asyncDispose]: close }
 }
 
