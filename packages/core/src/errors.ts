@@ -13,6 +13,8 @@
  * - `PARSER_FAILED`: the CSV parser itself failed (its worker thread crashed).
  * - `STORAGE_FAILED`: the database failed, or the storage is closed.
  * - `JOB_FINISHED`: the job has already ended.
+ * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
+ *   loopback address that is not allowed).
  * - `INTERNAL`: anything else: a defect, never the caller's fault.
  */
 export type ImporterErrorCode =
@@ -30,6 +32,7 @@ export type ImporterErrorCode =
   | 'PARSER_FAILED'
   | 'STORAGE_FAILED'
   | 'JOB_FINISHED'
+  | 'WEBHOOK_URL_FORBIDDEN'
   | 'INTERNAL'
 
 /** Options of {@link ImporterError}. */

@@ -116,3 +116,83 @@ export type {
   WebhookPageOptions,
   WebhookStorage,
 } from './storage/webhook-types.js'
+
+// Webhooks: endpoints' input, events, signing, the URL guard, sending and retrying
+
+export {
+  type DispatchOptions,
+  type DispatchResult,
+  dispatchWebhookDelivery,
+} from './webhooks/dispatch.js'
+export {
+  MAX_WEBHOOK_DESCRIPTION_LENGTH,
+  MAX_WEBHOOK_RATE_LIMIT,
+  MAX_WEBHOOK_URL_LENGTH,
+  type WebhookEndpointInput,
+  type WebhookEndpointPatchInput,
+  type WebhookEndpointSettings,
+  webhookEndpointInputSchema,
+  webhookEndpointPatchSchema,
+} from './webhooks/endpoint-schema.js'
+export {
+  createWebhookEventBus,
+  type SubscribeOptions,
+  type WebhookEvent,
+  type WebhookEventBus,
+  type WebhookSubscription,
+} from './webhooks/event-bus.js'
+export {
+  LEGACY_WEBHOOK_EVENT_TYPES,
+  type LegacyWebhookEventType,
+  toWebhookEventType,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  webhookSubscribes,
+} from './webhooks/event-types.js'
+export {
+  createDeliveryLimiter,
+  type DeliveryLimiter,
+  type DeliveryLimiterOptions,
+  type DeliveryRunOptions,
+  type LimiterClock,
+} from './webhooks/limiter.js'
+export { parseRetryAfter } from './webhooks/retry-after.js'
+export {
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+  decideWebhookRetry,
+  type WebhookEndpointHealth,
+  type WebhookNextAction,
+  type WebhookRetryInput,
+  type WebhookRetryPolicy,
+} from './webhooks/retry-policy.js'
+export { createWebhookSecret, webhookSecretKey } from './webhooks/secret.js'
+export {
+  createWebhookSender,
+  WEBHOOK_SEND_DEFAULTS,
+  type WebhookRequest,
+  type WebhookSender,
+  type WebhookSenderOptions,
+} from './webhooks/send.js'
+export {
+  type SignWebhookInput,
+  signWebhook,
+  toWebhookBody,
+  type WebhookMessage,
+  type WebhookSignatureHeaders,
+} from './webhooks/sign.js'
+export type { WebhookAttemptOutcome, WebhookErrorKind } from './webhooks/types.js'
+export {
+  assertWebhookUrl,
+  createWebhookUrlGuard,
+  type ForbiddenAddressKind,
+  type ResolvedAddress,
+  type WebhookResolver,
+  type WebhookUrlGuard,
+  type WebhookUrlGuardOptions,
+  type WebhookUrlProblem,
+  type WebhookUrlRefusal,
+} from './webhooks/url-guard.js'
+export {
+  validateWebhookEndpoint,
+  validateWebhookEndpointPatch,
+} from './webhooks/validate-endpoint.js'

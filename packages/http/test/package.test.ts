@@ -24,6 +24,7 @@ describe('@product-importer/http package', () => {
             'SKU_TAKEN',
             'PAYLOAD_TOO_LARGE',
             'UNSUPPORTED_MEDIA_TYPE',
+            'WEBHOOK_URL_FORBIDDEN',
           ] as const
         ).map((code) => [code, http.statusOf(code)]),
       ),
@@ -35,6 +36,7 @@ describe('@product-importer/http package', () => {
       SKU_TAKEN: 409,
       PAYLOAD_TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,
+      WEBHOOK_URL_FORBIDDEN: 400,
     })
   })
 })

@@ -1,0 +1,127 @@
+import { z } from 'zod'
+import { toWebhookEventType, type WebhookEventType } from './event-types.js'
+
+/** Longest endpoint URL accepted, in characters. */
+export const MAX_WEBHOOK_URL_LENGTH = 2048
+/** Longest endpoint description accepted, in characters. */
+export const MAX_WEBHOOK_DESCRIPTION_LENGTH = 500
+/** Highest per-endpoint rate limit accepted, in deliveries per second. */
+export const MAX_WEBHOOK_RATE_LIMIT = 10_000
+
+const url = z
+  .string()
+  .trim()
+  .min(1, 'url is required')
+  .max(MAX_WEBHOOK_URL_LENGTH)
+  .refine((value) => URL.canParse(value), 'url must be an absolute URL')
+
+const eventType = z.string().transform((name, ctx): WebhookEventType => {
+  const type = toWebhookEventType(name)
+  if (type) return type
+  ctx.addIssue({ code: 'custom', message: `unknown event type "${name}"` })
+  return z.NEVER
+})
+
+const eventTypes = z
+  .array(eventType)
+  .max(64)
+  .transform((types) => [...new Set(types)])
+  .meta({ description: 'Events the endpoint receives; an empty list means every event' })
+
+const rateLimit = z
+  .number()
+  .positive()
+  .max(MAX_WEBHOOK_RATE_LIMIT)
+  .nullable()
+  .meta({ description: 'Deliveries per second at most; null for no limit' })
+
+const fields = {
+  url,
+  event_types: eventTypes,
+  // The older product's shape: one event name per endpoint.
+  event_type: eventType.meta({ description: 'Deprecated: one event type, older request shape' }),
+  active: z.boolean(),
+  description: z.string().trim().max(MAX_WEBHOOK_DESCRIPTION_LENGTH),
+  rate_limit: rateLimit,
+}
+
+/** Endpoint settings as the SDK stores them, after parsing either request shape. */
+export interface WebhookEndpointSettings {
+  url: string
+  /** Empty means every event. */
+  eventTypes: WebhookEventType[]
+  active: boolean
+  description: string
+  /** Deliveries per second at most, or `null` for no limit. */
+  rateLimit: number | null
+}
+
+type Fields = {
+  [K in keyof typeof fields]?: z.output<(typeof fields)[K]>
+}
+
+function toSettings(input: Fields, ctx: z.RefinementCtx): Partial<WebhookEndpointSettings> {
+  if (input.event_types !== undefined && input.event_type !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['event_type'],
+      message: 'give event_types or event_type, not both',
+    })
+    return z.NEVER
+  }
+  const settings: Partial<WebhookEndpointSettings> = {}
+  if (input.url !== undefined) settings.url = input.url
+  if (input.event_types !== undefined) settings.eventTypes = input.event_types
+  if (input.event_type !== undefined) settings.eventTypes = [input.event_type]
+  if (input.active !== undefined) settings.active = input.active
+  if (input.description !== undefined) settings.description = input.description
+  if (input.rate_limit !== undefined) settings.rateLimit = input.rate_limit
+  return settings
+}
+
+/**
+ * A new endpoint, in the API's snake_case JSON: `url` (required), `event_types` (default: every
+ * event), `active` (default `true`), `description`, `rate_limit`. The older product's shape
+ * `{"url", "event_type", "active"}` is accepted too. Parses to {@link WebhookEndpointSettings}.
+ * The URL's target is checked separately by {@link assertWebhookUrl}, which needs the guard's
+ * options.
+ *
+ * @example
+ * ```ts
+ * webhookEndpointInputSchema.parse({ url: 'https://example.com/hook', event_type: 'product_created' })
+ * // { url: 'https://example.com/hook', eventTypes: ['product.created'], active: true, description: '', rateLimit: null }
+ * ```
+ */
+export const webhookEndpointInputSchema = z
+  .object({ ...fields, url })
+  .partial({
+    event_types: true,
+    event_type: true,
+    active: true,
+    description: true,
+    rate_limit: true,
+  })
+  .transform((input, ctx): WebhookEndpointSettings => {
+    const settings = toSettings(input, ctx)
+    return {
+      url: input.url,
+      eventTypes: settings.eventTypes ?? [],
+      active: settings.active ?? true,
+      description: settings.description ?? '',
+      rateLimit: settings.rateLimit ?? null,
+    }
+  })
+
+/**
+ * Changes to an endpoint (PUT and PATCH bodies): the fields of
+ * {@link webhookEndpointInputSchema}, each optional; absent fields stay as they are.
+ */
+export const webhookEndpointPatchSchema = z
+  .object(fields)
+  .partial()
+  .transform((input, ctx) => toSettings(input, ctx))
+
+/** Input accepted when creating an endpoint. */
+export type WebhookEndpointInput = z.input<typeof webhookEndpointInputSchema>
+/** Input accepted when changing an endpoint. */
+export type WebhookEndpointPatchInput = z.input<typeof webhookEndpointPatchSchema>

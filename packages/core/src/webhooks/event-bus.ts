@@ -1,0 +1,154 @@
+import { type WebhookEventType, webhookSubscribes } from './event-types.js'
+
+/** One catalog event, as the outbox stores it and the in-process bus hands it out. */
+export interface WebhookEvent {
+  /** Stable id: the `webhook-id` of every delivery of this event. */
+  id: string
+  type: WebhookEventType
+  occurredAt: Date
+  data: unknown
+}
+
+/** Options of {@link WebhookEventBus.subscribe}. */
+export interface SubscribeOptions {
+  /** Events to receive; empty or absent means every event. */
+  types?: readonly WebhookEventType[]
+  /** Events held for a subscriber that reads slower than events arrive. @default 1000 */
+  bufferSize?: number
+  /** Ends the subscription. */
+  signal?: AbortSignal
+}
+
+/** A subscription: an async iterator of events that also tells what it dropped. */
+export interface WebhookSubscription extends AsyncIterableIterator<WebhookEvent> {
+  /** Events dropped because the buffer was full. */
+  readonly dropped: number
+  /** Ends the iteration; events already buffered are discarded. */
+  close(): void
+}
+
+/** Publishes catalog events to in-process subscribers. */
+export interface WebhookEventBus {
+  /** Hands `event` to every matching subscriber; never waits for any of them. */
+  publish(event: WebhookEvent): void
+  subscribe(options?: SubscribeOptions): WebhookSubscription
+  /** Subscribers now listening. */
+  readonly subscriberCount: number
+  /** Ends every subscription. */
+  close(): void
+}
+
+interface Subscriber {
+  accepts(type: WebhookEventType): boolean
+  push(event: WebhookEvent): void
+  close(): void
+}
+
+/**
+ * The in-process event bus: SDK users receive the same events as webhook endpoints, with no
+ * HTTP, as an async iterator. Publishing never blocks: each subscriber has a bounded buffer,
+ * and when it is full the OLDEST buffered event is dropped to make room, and counted in
+ * `subscription.dropped`. Subscribers that must never miss an event use a webhook endpoint,
+ * whose deliveries are stored and retried.
+ *
+ * @example
+ * ```ts
+ * for await (const event of bus.subscribe({ types: ['import.completed'] })) {
+ *   console.log(event.data)
+ * }
+ * ```
+ */
+export function createWebhookEventBus(): WebhookEventBus {
+  const subscribers = new Set<Subscriber>()
+
+  function subscribe(options: SubscribeOptions = {}): WebhookSubscription {
+    const types = options.types ?? []
+    const bufferSize = Math.max(1, options.bufferSize ?? 1000)
+    const buffer: WebhookEvent[] = []
+    let head = 0
+    let dropped = 0
+    let done = false
+    let wake: (() => void) | undefined
+
+    const subscriber: Subscriber = {
+      accepts: (type) => webhookSubscribes(types, type),
+      push(event) {
+        if (buffer.length - head >= bufferSize) {
+          head++
+          dropped++
+        }
+        buffer.push(event)
+        compact()
+        wake?.()
+      },
+      close,
+    }
+
+    function close(): void {
+      if (done) return
+      done = true
+      subscribers.delete(subscriber)
+      options.signal?.removeEventListener('abort', close)
+      buffer.length = 0
+      head = 0
+      wake?.()
+    }
+
+    // Consumed and dropped events are cut off in blocks rather than shifted one by one.
+    function compact(): void {
+      if (head >= Math.min(bufferSize, 1024)) {
+        buffer.splice(0, head)
+        head = 0
+      }
+    }
+
+    async function next(): Promise<IteratorResult<WebhookEvent>> {
+      while (!done && head === buffer.length) {
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+        wake = undefined
+      }
+      if (done) return { done: true, value: undefined }
+      const event = buffer[head++]!
+      compact()
+      return { done: false, value: event }
+    }
+
+    if (options.signal?.aborted) done = true
+    else {
+      subscribers.add(subscriber)
+      options.signal?.addEventListener('abort', close, { once: true })
+    }
+
+    return {
+      next,
+      async return() {
+        close()
+        return { done: true, value: undefined }
+      },
+      [Symbol.asyncIterator]() {
+        return this
+      },
+      get dropped() {
+        return dropped
+      },
+      close,
+    }
+  }
+
+  return {
+    publish(event) {
+      for (const subscriber of subscribers) {
+        if (subscriber.accepts(event.type)) subscriber.push(event)
+      }
+    },
+    subscribe,
+    get subscriberCount() {
+      return subscribers.size
+    },
+    close() {
+      for (const subscriber of [...subscribers]) subscriber.close()
+    },
+  }
+}
