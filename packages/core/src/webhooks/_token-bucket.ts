@@ -1,6 +1,8 @@
 /** A clock and a way to wait on it; injectable so tests run on virtual time. */
 export interface LimiterClock {
+  /** Milliseconds since the epoch. */
   now(): number
+  /** Resolves after `ms` milliseconds of this clock. */
   sleep(ms: number): Promise<void>
 }
 

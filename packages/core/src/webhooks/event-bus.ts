@@ -31,6 +31,7 @@ export interface WebhookSubscription extends AsyncIterableIterator<WebhookEvent>
 export interface WebhookEventBus {
   /** Hands `event` to every matching subscriber; never waits for any of them. */
   publish(event: WebhookEvent): void
+  /** A new subscription: an async iterator of the events published from now on. */
   subscribe(options?: SubscribeOptions): WebhookSubscription
   /** Subscribers now listening. */
   readonly subscriberCount: number

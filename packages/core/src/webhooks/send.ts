@@ -48,6 +48,7 @@ export interface WebhookSender {
   send(request: WebhookRequest): Promise<WebhookAttemptOutcome>
   /** Closes the connection pool. */
   close(): Promise<void>
+  /** The same as `close()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>
 }
 
