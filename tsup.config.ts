@@ -41,5 +41,23 @@ export default defineConfig([
   {
     ...pkg('http', { index: 'index.ts', cli: 'cli.ts' }),
     dts: base.dts ? { entry: { index: 'packages/http/src/index.ts' } } : false,
+    // The web UI builds into dist/ui beside this build: leave it when cleaning.
+    clean: ['!ui/**'],
+  },
+  {
+    // The web UI: one minified browser script, with index.html and the CSS copied beside it.
+    name: 'http-ui',
+    entry: { app: 'packages/http/src/ui/main.ts' },
+    outDir: 'packages/http/dist/ui',
+    publicDir: 'packages/http/src/ui/public',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    clean: true,
+    dts: false,
+    splitting: false,
+    tsconfig: 'tsconfig.build.json',
   },
 ])

@@ -32,6 +32,7 @@ export type {
   ProductImporter,
   ProductImporterOptions,
   ProductPage,
+  ProductSelection,
   ProductsApi,
   StartImportOptions,
 } from './importer/types.js'
@@ -74,6 +75,7 @@ export type {
   ProductQuery,
   ProductRecord,
   ProductRecordPage,
+  ProductSort,
   ProductValues,
   RowError,
   StorageCapabilities,

@@ -6,12 +6,14 @@ import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { productRoutes } from './routes/products.js'
+import { sessionRoutes } from './routes/session.js'
+import { uiRoutes } from './routes/ui.js'
 import { json } from './serialize.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
  * The REST API of a {@link ProductImporter} as an h3 app: products, imports with live progress
- * (SSE), CSV export, OpenAPI and a health check. Mount it anywhere: it has `.fetch` for web
+ * (SSE), CSV export, OpenAPI, a health check, and the web UI at its root. Mount it anywhere: it has `.fetch` for web
  * servers, and `toNodeHandler(app)` turns it into a node:http / Express handler.
  *
  * @example
@@ -37,6 +39,8 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   router.on('GET', '/api/openapi.json', () => json(openapi), { public: true })
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved)
+  sessionRoutes(router, resolved)
+  uiRoutes(router)
   return app
 }
 

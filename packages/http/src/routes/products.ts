@@ -4,6 +4,7 @@ import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
 import {
+  productBulkBodySchema,
   productCreateBodySchema,
   productFilterQuerySchema,
   productListQuerySchema,
@@ -27,6 +28,7 @@ export function productRoutes(
       page: query.page,
       pageSize: query.page_size,
       ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.sort ? { sort: query.sort } : {}),
     })
     return json({
       items: page.items.map(toProductJson),
@@ -45,6 +47,17 @@ export function productRoutes(
     return json(toProductJson(product), 201, {
       location: `${options.basePath}/api/products/${product.id}/`,
     })
+  })
+
+  router.on('POST', '/api/products/bulk', async (event) => {
+    const body = parseWith(
+      productBulkBodySchema,
+      await readJson(event, options.maxJsonBytes),
+      'bulk change',
+    )
+    const selection = body.ids ? { ids: body.ids } : { filter: toFilter(body.filter ?? {}) }
+    if (body.action === 'delete') return json({ deleted: await products.deleteMatching(selection) })
+    return json({ changed: await products.setActive(selection, body.action === 'activate') })
   })
 
   router.on('DELETE', '/api/products/delete_all', async () => {
