@@ -1,5 +1,15 @@
-/** Says what an action did in the page's status region, which screen readers announce. */
+let timer: ReturnType<typeof setTimeout> | undefined
+
+/**
+ * Says what an action did in the page's status region, which screen readers announce; the
+ * message goes after a while so it does not cover the page.
+ */
 export function announce(message: string): void {
   const region = document.getElementById('status')
-  if (region) region.textContent = message
+  if (!region) return
+  region.textContent = message
+  clearTimeout(timer)
+  timer = setTimeout(() => {
+    region.textContent = ''
+  }, 6000)
 }
