@@ -49,11 +49,14 @@ export function importJobPage(root: HTMLElement, route: Route): () => void {
   const show = (job: JobJson) => {
     title.textContent = `Import of ${job.filename ?? 'an upload'}${job.dry_run ? ' (dry run)' : ''}`
     const percent = job.progress ?? 0
-    bar.value = percent
     const finished = TERMINAL.includes(job.status)
+    // Without the file's size the share done is unknown: the bar then shows activity only.
+    if (job.progress === null && !finished) bar.removeAttribute('value')
+    else bar.value = finished && job.status === 'completed' ? 100 : percent
+    const done = job.progress === null ? `${count(job.rows)} rows` : `${percent}%`
     label.textContent = finished
       ? outcome(job)
-      : `${job.status === 'pending' ? 'Waiting for the file' : `Phase: ${job.phase}`} · ${percent}%`
+      : `${job.status === 'pending' ? 'Waiting for the file' : `Phase: ${job.phase}`} · ${done}`
     replace(
       figures,
       figure('Rows', count(job.rows)),
@@ -69,10 +72,12 @@ export function importJobPage(root: HTMLElement, route: Route): () => void {
     const running = job.status === 'pending' || job.status === 'running'
     cancel.hidden = !running || job.cancel_requested
     cancelNote.hidden = !running
-    const step = finished ? 100 : Math.floor(percent / 25) * 25
+    const step = finished ? 100 : Math.floor(percent / 25) * 25 + (job.status === 'running' ? 1 : 0)
     if (step !== lastAnnounced || finished) {
       lastAnnounced = step
-      live.textContent = finished ? outcome(job) : `${percent}% imported, ${count(job.rows)} rows`
+      live.textContent = finished
+        ? outcome(job)
+        : `${job.progress === null ? '' : `${percent}% imported, `}${count(job.rows)} rows done`
     }
     if (finished) {
       source?.close()
