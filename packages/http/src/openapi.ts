@@ -4,12 +4,14 @@ import {
   importCreateBodySchema,
   importJobJsonSchema,
   jobListQuerySchema,
+  productBulkBodySchema,
   productCreateBodySchema,
   productFilterQuerySchema,
   productJsonSchema,
   productListQuerySchema,
   productPageSchema,
   productPatchBodySchema,
+  sessionBodySchema,
 } from './schemas.js'
 
 type Json = Record<string, unknown>
@@ -115,6 +117,8 @@ export function createOpenApiDocument(basePath: string): Json {
           ProductInput: productCreateBodySchema,
           ProductPatch: productPatchBodySchema,
           ImportCreate: importCreateBodySchema,
+          ProductBulk: productBulkBodySchema,
+          Session: sessionBodySchema,
         }),
         ...components('output', {
           Product: productJsonSchema,
@@ -206,6 +210,42 @@ export function createOpenApiDocument(basePath: string): Json {
               },
             },
           },
+        },
+      },
+      [p('/api/products/bulk/')]: {
+        post: {
+          summary: 'Delete, activate or deactivate products picked by ids or by filter',
+          requestBody: jsonBody('ProductBulk'),
+          responses: {
+            '200': {
+              description: 'How many were deleted (`deleted`) or changed (`changed`)',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { deleted: { type: 'integer' }, changed: { type: 'integer' } },
+                  },
+                },
+              },
+            },
+            '400': error('Invalid selection'),
+          },
+        },
+      },
+      [p('/api/session/')]: {
+        post: {
+          summary: 'Sign in: exchange the token for an HttpOnly cookie (the web UI login)',
+          security: [],
+          requestBody: jsonBody('Session'),
+          responses: {
+            '200': { description: 'Signed in; the cookie is set' },
+            '401': error('Invalid token'),
+          },
+        },
+        delete: {
+          summary: 'Sign out: remove the cookie',
+          security: [],
+          responses: { '200': { description: 'Signed out' } },
         },
       },
       [p('/api/products/export.csv')]: {

@@ -246,6 +246,8 @@ describe('products REST API', () => {
         '/api/products/',
         '/api/products/{id}/',
         '/api/products/delete_all/',
+        '/api/products/bulk/',
+        '/api/session/',
         '/api/products/export.csv',
         '/api/import/',
         '/api/import/{id}/file',
