@@ -1,6 +1,9 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
 import { createRouter } from './_router.js'
+import { createStaging } from './_staging.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
@@ -8,6 +11,7 @@ import { importRoutes } from './routes/imports.js'
 import { productRoutes } from './routes/products.js'
 import { sessionRoutes } from './routes/session.js'
 import { uiRoutes } from './routes/ui.js'
+import { uploadRoutes } from './routes/uploads.js'
 import { json } from './serialize.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
@@ -37,8 +41,10 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   router.on('GET', '/healthz', () => json({ status: 'ok' }), { public: true })
   const openapi = createOpenApiDocument(resolved.basePath)
   router.on('GET', '/api/openapi.json', () => json(openapi), { public: true })
+  const staging = createStaging(resolved.staging.dir, resolved.staging.ttlMs)
   productRoutes(router, importer, resolved)
-  importRoutes(router, importer, resolved)
+  importRoutes(router, importer, resolved, staging)
+  uploadRoutes(router, staging, resolved)
   sessionRoutes(router, resolved)
   uiRoutes(router)
   return app
@@ -65,6 +71,10 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     keepAliveMs: options.keepAliveMs ?? 15_000,
     progressIntervalMs: options.progressIntervalMs ?? 250,
     importOptions: options.importOptions ?? {},
+    staging: {
+      dir: options.staging?.dir ?? join(tmpdir(), 'product-importer-uploads'),
+      ttlMs: options.staging?.ttlMs ?? 60 * 60 * 1000,
+    },
     onUnexpectedError:
       options.onUnexpectedError ??
       ((error) => console.error('product-importer: unexpected error', error)),

@@ -12,6 +12,7 @@ import {
   productPageSchema,
   productPatchBodySchema,
   sessionBodySchema,
+  uploadJsonSchema,
 } from './schemas.js'
 
 type Json = Record<string, unknown>
@@ -124,6 +125,7 @@ export function createOpenApiDocument(basePath: string): Json {
           Product: productJsonSchema,
           ProductPage: productPageSchema,
           ImportJob: importJobJsonSchema,
+          Upload: uploadJsonSchema,
           Error: errorBodySchema,
         }),
       },
@@ -345,6 +347,53 @@ export function createOpenApiDocument(basePath: string): Json {
             '202': jsonResponse('Cancellation asked', 'ImportJob'),
             '404': error('No such job'),
           },
+        },
+      },
+      [p('/api/import/{id}/errors')]: {
+        parameters: [idParam('id')],
+        get: {
+          summary:
+            'Row errors of a job as JSON, a page at a time (line, sku, column, value, message)',
+          parameters: queryParams(jobListQuerySchema),
+          responses: {
+            '200': { description: 'Row errors and their total' },
+            '404': error('No such job'),
+          },
+        },
+      },
+      [p('/api/uploads/')]: {
+        post: {
+          summary:
+            'Stage a CSV file on the server (streamed to disk) for previews, imports and retries: POST /api/import/ with {"upload_id"}',
+          requestBody: {
+            required: true,
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          parameters: [
+            { name: 'filename', in: 'query', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '201': jsonResponse('Staged', 'Upload'),
+            '413': error('The upload exceeds the limit'),
+            '415': error('Not a CSV file'),
+          },
+        },
+      },
+      [p('/api/uploads/{id}/')]: {
+        parameters: [idParam('id')],
+        get: {
+          summary: 'A staged upload',
+          responses: {
+            '200': jsonResponse('The upload', 'Upload'),
+            '404': error('Unknown or expired'),
+          },
+        },
+        delete: {
+          summary: 'Remove a staged upload',
+          responses: { '204': { description: 'Removed' }, '404': error('Unknown or expired') },
         },
       },
       [p('/api/import/{id}/errors.csv')]: {

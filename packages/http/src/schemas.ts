@@ -121,11 +121,25 @@ export const importJobJsonSchema = z.object({
   upload_url: z.string(),
 })
 
-/** Body of `POST /api/import/` as JSON: the first step of the browser upload flow. */
+/** Body of `POST /api/import/` as JSON: a pending job awaiting its file, or an import of a staged upload. */
 export const importCreateBodySchema = z.object({
   filename: z.string().max(255).optional(),
   size: z.number().int().min(0).optional().describe('File size in bytes, for progress and ETA'),
   dry_run: z.boolean().optional(),
+  upload_id: z
+    .uuid()
+    .optional()
+    .describe('Import this staged upload (POST /api/uploads/) instead of waiting for a file'),
+})
+
+/** A staged upload as the API returns it. */
+export const uploadJsonSchema = z.object({
+  upload_id: z.uuid(),
+  filename: z.string().nullable(),
+  size: z.number().int(),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+  url: z.string(),
 })
 
 /** Query of `GET /api/import/jobs/`. */
@@ -145,3 +159,4 @@ export const errorBodySchema = z.object({
 
 export type ProductJson = z.output<typeof productJsonSchema>
 export type ImportJobJson = z.output<typeof importJobJsonSchema>
+export type UploadJson = z.output<typeof uploadJsonSchema>

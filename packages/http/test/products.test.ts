@@ -256,7 +256,10 @@ describe('products REST API', () => {
         '/api/import/{id}/',
         '/api/import/{id}/events',
         '/api/import/{id}/cancel',
+        '/api/import/{id}/errors',
         '/api/import/{id}/errors.csv',
+        '/api/uploads/',
+        '/api/uploads/{id}/',
       ].sort(),
     )
     expect(

@@ -2,18 +2,24 @@ import type { ProductImporter, RowError } from '@product-importer/core'
 import { isJsonRequest, param, parseWith, queryOf, readJson } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
 import type { Router } from '../_router.js'
+import type { Staging } from '../_staging.js'
 import { ApiError } from '../errors.js'
 import { importCreateBodySchema, jobListQuerySchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
 import type { ResolvedOptions } from '../types.js'
 import { receiveUpload } from '../upload.js'
+import { importStaged } from './uploads.js'
 
-/** `/api/import/...`: uploads, the two-step browser flow, progress, events, cancel, errors. */
+/**
+ * `/api/import/...`: uploads, the two-step browser flow, imports of staged uploads, progress,
+ * events, cancel, errors.
+ */
 export function importRoutes(
   router: Router,
   importer: ProductImporter,
   options: ResolvedOptions,
+  staging: Staging,
 ): void {
   const { imports } = importer
   const mustGet = async (id: string) => {
@@ -32,6 +38,15 @@ export function importRoutes(
         await readJson(event, options.maxJsonBytes),
         'import',
       )
+      if (body.upload_id) {
+        return importStaged(
+          importer,
+          staging,
+          options,
+          body.upload_id,
+          body.dry_run ?? dryRunOf(event.url),
+        )
+      }
       if (body.size !== undefined && body.size > options.maxUploadBytes) {
         throw new ApiError(
           'PAYLOAD_TOO_LARGE',
@@ -101,6 +116,13 @@ export function importRoutes(
   router.on('POST', '/api/import/:id/cancel', async (event) => {
     await mustGet(param(event, 'id'))
     return json(toJobJson(await imports.cancel(param(event, 'id')), options.basePath), 202)
+  })
+
+  router.on('GET', '/api/import/:id/errors', async (event) => {
+    const job = await mustGet(param(event, 'id'))
+    const query = parseWith(jobListQuerySchema, queryOf(event), 'query')
+    const errors = await imports.errors(job.id, { limit: query.limit, offset: query.offset })
+    return json({ items: errors, total: job.invalid, limit: query.limit, offset: query.offset })
   })
 
   router.on('GET', '/api/import/:id/errors.csv', async (event) => {
