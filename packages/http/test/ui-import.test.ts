@@ -57,10 +57,20 @@ async function committed(t: TestServer, id: string, rows: number): Promise<void>
 }
 
 describe('web UI: imports', () => {
-  it('uploads a 50,000-row file picked in the drop zone, shows live progress to 100% and the database counts', async () => {
-    const t = await startServer()
-    const file = join(tempDir(), 'catalog.csv')
-    await pipeline(Readable.from(generatedCsv(50_000)), createWriteStream(file))
+  it('uploads a 50,000-row file picked in the drop zone once, previews it, imports it live to 100% and shows the database counts', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    const file = join(dir, 'catalog.csv')
+    await pipeline(
+      Readable.from(
+        (async function* () {
+          yield* generatedCsv(50_000)
+          // Two rows without a name: rejected, and listed in the preview.
+          yield 'BAD-1,,no name,1.00,1\nBAD-2,,no name either,2.00,2\n'
+        })(),
+      ),
+      createWriteStream(file),
+    )
     const { page, problems } = await openPage(browser())
     await page.goto(`${t.origin}/#/import`)
     await page.getByRole('heading', { name: 'Import products' }).waitFor()
@@ -76,34 +86,75 @@ describe('web UI: imports', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('file')
     await page.locator('#file').setInputFiles(file)
     await page.getByText(/catalog\.csv \(/).waitFor()
-    await page.getByRole('button', { name: 'Upload and import' }).click()
+    await page.getByRole('button', { name: 'Upload' }).click()
 
-    await page.waitForURL(/#\/imports\/[0-9a-f-]{36}$/)
-    await page.getByText('File uploaded').waitFor()
+    // Preview: a dry run of the staged file.
+    await page.waitForURL(/#\/import\?upload=[0-9a-f-]{36}&preview=[0-9a-f-]{36}$/)
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    const counts = await page.locator('#preview-counts div').allTextContents()
+    expect(counts).toEqual(['To create50,000', 'To update0', 'Unchanged0', 'Rejected2'])
+    expect(await page.getByRole('cell', { name: 'BAD-2' }).isVisible()).toBe(true)
+    expect(await page.getByRole('cell', { name: '50003' }).isVisible()).toBe(true)
+    expect(await t.importer.products.count()).toBe(0)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-preview')
+    // A reload shows the same preview rather than running another dry run.
+    const previewUrl = page.url()
+    await page.reload()
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    expect(page.url()).toBe(previewUrl)
+    expect((await t.importer.imports.list()).length).toBe(1)
+
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.waitForURL(/#\/imports\/[0-9a-f-]{36}\?upload=/)
     await page.waitForFunction(
       () => (document.getElementById('progress') as HTMLProgressElement | null)?.value === 100,
     )
     await page.locator('#outcome').waitFor()
-    const id = page.url().split('/').pop() ?? ''
-    const job = await t.importer.imports.get(id)
-    expect(job?.status).toBe('completed')
     expect(await t.importer.products.count()).toBe(50_000)
     expect(await page.locator('#outcome').textContent()).toBe(
-      'Completed: 50,000 created, 0 updated, 0 unchanged, 0 invalid',
+      'Completed: 50,000 created, 0 updated, 0 unchanged, 2 invalid',
     )
     const figure = (term: string) =>
       page.locator('.figures div', { hasText: term }).locator('dd').textContent()
     expect(await figure('Created')).toBe('50,000')
     expect(await page.locator('#announcer').textContent()).toContain('Completed')
+    const download = page.getByRole('link', { name: 'Download the 2 row errors (CSV)' })
+    const errorsCsv = await (await t.api(`/${(await download.getAttribute('href')) ?? ''}`)).text()
+    expect(errorsCsv.split('\r\n').filter(Boolean)).toHaveLength(3)
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'import-result')
 
     // The dashboard counts the products and lists the import with its outcome.
     await page.getByRole('link', { name: 'Dashboard' }).click()
     await page.locator('.stat', { hasText: 'total' }).getByText('50,000').waitFor()
-    await page.getByRole('link', { name: 'catalog.csv' }).waitFor()
+    await page.getByRole('link', { name: 'catalog.csv' }).first().waitFor()
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'dashboard')
+    expect(problems).toEqual([])
+  })
+
+  it('imports a failed import again from its staged file, without uploading it again', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const staged = (await (
+      await t.api('/api/uploads/?filename=no-sku.csv', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'name,price\nLamp,1.00\n',
+      })
+    ).json()) as Json
+    const failed = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id }))
+    ).json()) as Json
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/imports/${failed.job_id}?upload=${staged.upload_id}`)
+    await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
+    await page.getByRole('button', { name: 'Import again' }).click()
+    await page.waitForURL((url) => !url.hash.includes(failed.job_id))
+    await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
+    const jobs = await t.importer.imports.list()
+    expect(jobs.map((job) => job.filename)).toEqual(['no-sku.csv', 'no-sku.csv'])
+    expect(page.url()).toContain(jobs[0]?.id ?? 'missing')
     expect(problems).toEqual([])
   })
 

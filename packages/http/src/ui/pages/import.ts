@@ -1,12 +1,24 @@
 import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { bytes } from '../_format.js'
-import { navigate, type Route } from '../_route.js'
+import { href, navigate, type Route } from '../_route.js'
 import { type JobJson, jobList } from './_jobs.js'
-import { sendFile } from './_uploads.js'
+import { stageFile } from './_stage.js'
+import { steps } from './_steps.js'
+import { previewStep } from './import-preview.js'
 
-/** Import: pick or drop a CSV file, upload it, follow the job; the history of imports below. */
-export function importPage(root: HTMLElement, _route: Route): undefined {
+/**
+ * Import, step by step: upload the file once (staged on the server), preview what it would
+ * change (`?upload=<id>`), then import it; past imports below.
+ */
+export function importPage(root: HTMLElement, route: Route): undefined | (() => void) {
+  const uploadId = route.params.get('upload')
+  if (uploadId) return previewStep(root, route, uploadId)
+  replace(root, h('h1', {}, 'Import products'), steps(1), uploadForm(), history())
+  return undefined
+}
+
+function uploadForm(): HTMLElement {
   let file: File | undefined
   const input = h('input', {
     id: 'file',
@@ -16,12 +28,8 @@ export function importPage(root: HTMLElement, _route: Route): undefined {
   })
   const chosen = h('p', { id: 'chosen', class: 'muted' }, 'No file chosen')
   const error = h('p', { class: 'error', role: 'alert' })
-  const dryRun = h('input', { id: 'dry-run', type: 'checkbox' })
-  const start = h(
-    'button',
-    { type: 'submit', class: 'primary', disabled: true },
-    'Upload and import',
-  )
+  const progress = h('div', { class: 'upload' })
+  const start = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Upload')
   const choose = (picked: File | undefined) => {
     file = picked
     chosen.textContent = picked ? `${picked.name} (${bytes(picked.size)})` : 'No file chosen'
@@ -48,15 +56,15 @@ export function importPage(root: HTMLElement, _route: Route): undefined {
     'form',
     { class: 'card', method: 'post', action: '#', 'aria-labelledby': 'upload-title' },
     h('h2', { id: 'upload-title' }, 'Upload a file'),
+    h(
+      'p',
+      { class: 'muted' },
+      'The file is uploaded once; you see what it would change before anything is written.',
+    ),
     input,
     zone,
     chosen,
-    h(
-      'div',
-      { class: 'field inline' },
-      dryRun,
-      h('label', { for: 'dry-run' }, 'Dry run: report what would change, write nothing'),
-    ),
+    progress,
     error,
     start,
   )
@@ -65,34 +73,37 @@ export function importPage(root: HTMLElement, _route: Route): undefined {
     if (!file) return
     error.textContent = ''
     start.disabled = true
+    const bar = h('progress', { id: 'upload-progress', max: 100, value: 0 })
+    const label = h('label', { for: 'upload-progress' }, 'Uploading: 0%')
+    replace(progress, label, bar)
     try {
-      const job = await api<JobJson>('api/import/', {
-        method: 'POST',
-        body: { filename: file.name, size: file.size, dry_run: dryRun.checked },
+      const upload = await stageFile(file, (loaded, total) => {
+        const percent = total ? Math.round((loaded / total) * 100) : 0
+        bar.value = percent
+        label.textContent = `Uploading: ${percent}%`
       })
-      sendFile(job.job_id, file)
-      navigate(`#/imports/${job.job_id}`)
+      navigate(href('/import', { upload: upload.upload_id }))
     } catch (failure) {
+      replace(progress)
       error.textContent = isFailure(failure) ? failure.message : String(failure)
       start.disabled = false
     }
   })
-  const history = h(
+  return form
+}
+
+function history(): HTMLElement {
+  const title = () => h('h2', { id: 'history-title' }, 'Past imports')
+  const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'history-title' },
-    h('h2', { id: 'history-title' }, 'Past imports'),
+    title(),
     h('p', {}, 'Loading…'),
   )
   api<{ items: JobJson[] }>('api/import/jobs/?limit=20').then(
     ({ items }) =>
-      replace(
-        history,
-        h('h2', { id: 'history-title' }, 'Past imports'),
-        items.length ? jobList(items) : h('p', {}, 'No import yet.'),
-      ),
-    () =>
-      replace(history, h('h2', { id: 'history-title' }, 'Past imports'), h('p', {}, 'Unavailable')),
+      replace(section, title(), items.length ? jobList(items) : h('p', {}, 'No import yet.')),
+    () => replace(section, title(), h('p', {}, 'Unavailable')),
   )
-  replace(root, h('h1', {}, 'Import products'), form, history)
-  return undefined
+  return section
 }
