@@ -118,6 +118,7 @@ describe('web UI: imports', () => {
     const figure = (term: string) =>
       page.locator('.figures div', { hasText: term }).locator('dd').textContent()
     expect(await figure('Created')).toBe('50,000')
+    expect(await page.getByRole('button', { name: 'Cancel import' }).isVisible()).toBe(false)
     expect(await page.locator('#announcer').textContent()).toContain('Completed')
     const download = page.getByRole('link', { name: 'Download the 2 row errors (CSV)' })
     const errorsCsv = await (await t.api(`/${(await download.getAttribute('href')) ?? ''}`)).text()
