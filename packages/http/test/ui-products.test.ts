@@ -42,6 +42,16 @@ describe('web UI: products page', () => {
     await page.getByRole('cell', { name: 'Desk lamp, brass', exact: true }).waitFor()
     expect((await t.importer.products.getBySku('LAMP-1'))?.name).toBe('Desk lamp, brass')
 
+    // A SKU taken by another product (case-insensitively) is reported on the SKU field.
+    await page.getByRole('button', { name: 'New product' }).click()
+    const duplicate = page.getByRole('dialog', { name: 'New product' })
+    await duplicate.getByLabel('SKU').fill('lamp-1')
+    await duplicate.getByLabel('Name').fill('Another lamp')
+    await duplicate.getByRole('button', { name: 'Create' }).click()
+    await duplicate.locator('#field-sku-error').filter({ hasText: /lamp-1|taken|exists/i }).waitFor()
+    await duplicate.getByRole('button', { name: 'Cancel' }).click()
+    expect(await t.importer.products.count()).toBe(1)
+
     // Toggle active from the row.
     await page.getByRole('switch', { name: 'Active: LAMP-1' }).click()
     await page.getByRole('switch', { name: 'Active: LAMP-1', checked: false }).waitFor()

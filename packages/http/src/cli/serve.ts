@@ -20,7 +20,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export const serveCommand: Command = {
-  summary: 'Serve the REST API over HTTP.',
+  summary: 'Serve the REST API and the web UI over HTTP.',
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n\n' +
     'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).',

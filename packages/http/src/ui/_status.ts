@@ -13,3 +13,12 @@ export function announce(message: string): void {
     region.textContent = ''
   }, 6000)
 }
+
+/** Runs an action started from the page, announcing why it failed if it does. */
+export async function attempt(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action()
+  } catch (failure) {
+    announce(failure instanceof Error ? failure.message : String(failure))
+  }
+}

@@ -2,7 +2,7 @@ import { api } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
-import { announce } from '../_status.js'
+import { announce, attempt } from '../_status.js'
 import type { ProductPageJson } from './_product.js'
 import { filterOf, type ProductsView } from './_products-view.js'
 
@@ -55,7 +55,7 @@ export function selectionBar(
     bar,
     h(
       'p',
-      { id: 'selection-count' },
+      { id: 'selection-count', tabindex: -1 },
       selection.allMatching
         ? `All ${count(size)} matching products selected`
         : `${count(size)} selected`,
@@ -68,16 +68,26 @@ export function selectionBar(
             onclick: () => {
               selection.allMatching = true
               refresh()
+              // The button is gone now: keep focus on the bar that says what is selected.
+              bar.querySelector<HTMLElement>('#selection-count')?.focus()
             },
           },
           `Select all ${count(page.total)} matching`,
         )
       : null,
-    h('button', { type: 'button', onclick: () => void run('activate') }, 'Set active'),
-    h('button', { type: 'button', onclick: () => void run('deactivate') }, 'Set inactive'),
     h(
       'button',
-      { type: 'button', class: 'danger', onclick: () => void run('delete') },
+      { type: 'button', onclick: () => void attempt(() => run('activate')) },
+      'Set active',
+    ),
+    h(
+      'button',
+      { type: 'button', onclick: () => void attempt(() => run('deactivate')) },
+      'Set inactive',
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'danger', onclick: () => void attempt(() => run('delete')) },
       'Delete selected',
     ),
   )

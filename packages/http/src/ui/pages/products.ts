@@ -3,7 +3,7 @@ import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
 import { navigate, type Route } from '../_route.js'
-import { announce } from '../_status.js'
+import { announce, attempt } from '../_status.js'
 import { pagination } from './_pagination.js'
 import type { ProductJson, ProductPageJson } from './_product.js'
 import { filterOf, linkOf, type ProductsView, SORTS, viewOf } from './_products-view.js'
@@ -40,7 +40,7 @@ function headActions(): HTMLElement {
     h('button', { type: 'button', class: 'primary', onclick: () => void create() }, 'New product'),
     h(
       'button',
-      { type: 'button', class: 'danger', onclick: () => void deleteAll() },
+      { type: 'button', class: 'danger', onclick: () => void attempt(deleteAll) },
       'Delete all products',
     ),
   )
@@ -248,17 +248,21 @@ function row(
     { type: 'button', class: 'danger', 'aria-label': `Delete ${product.sku}` },
     'Delete',
   )
-  remove.addEventListener('click', async () => {
-    const sure = await confirmAction(
-      'Delete product',
-      `Delete ${product.sku} (${product.name})? This cannot be undone.`,
-      'Delete',
-    )
-    if (!sure) return
-    await api(`api/products/${product.id}/`, { method: 'DELETE' })
-    announce(`Deleted ${product.sku}`)
-    navigate(linkOf(view))
-  })
+  remove.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const sure = await confirmAction(
+          'Delete product',
+          `Delete ${product.sku} (${product.name})? This cannot be undone.`,
+          'Delete',
+        )
+        if (!sure) return
+        await api(`api/products/${product.id}/`, { method: 'DELETE' })
+        announce(`Deleted ${product.sku}`)
+        navigate(linkOf(view))
+      }),
+  )
   return h(
     'tr',
     {},
