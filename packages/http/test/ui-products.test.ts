@@ -48,7 +48,10 @@ describe('web UI: products page', () => {
     await duplicate.getByLabel('SKU').fill('lamp-1')
     await duplicate.getByLabel('Name').fill('Another lamp')
     await duplicate.getByRole('button', { name: 'Create' }).click()
-    await duplicate.locator('#field-sku-error').filter({ hasText: /lamp-1|taken|exists/i }).waitFor()
+    await duplicate
+      .locator('#field-sku-error')
+      .filter({ hasText: /lamp-1|taken|exists/i })
+      .waitFor()
     await duplicate.getByRole('button', { name: 'Cancel' }).click()
     expect(await t.importer.products.count()).toBe(1)
 
