@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -57,7 +57,7 @@ async function committed(t: TestServer, id: string, rows: number): Promise<void>
 }
 
 describe('web UI: imports', () => {
-  it('uploads a 50,000-row file picked in the drop zone once, previews it, imports it live to 100% and shows the database counts', async () => {
+  it('uploads a 50,000-row file dropped on the drop zone once, previews it, imports it live to 100% and shows the database counts', async () => {
     const dir = tempDir()
     const t = await startServer({ staging: { dir } })
     const file = join(dir, 'catalog.csv')
@@ -84,7 +84,17 @@ describe('web UI: imports', () => {
       if (await page.evaluate(() => document.activeElement?.id === 'file')) break
     }
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('file')
-    await page.locator('#file').setInputFiles(file)
+    // Dropped on the zone, as a user drags it from a file manager.
+    const dataTransfer = await page.evaluateHandle(
+      (csv) => {
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([csv], 'catalog.csv', { type: 'text/csv' }))
+        return transfer
+      },
+      readFileSync(file, 'utf8'),
+    )
+    await page.locator('#drop-zone').dispatchEvent('dragover', { dataTransfer })
+    await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer })
     await page.getByText(/catalog\.csv \(/).waitFor()
     await page.getByRole('button', { name: 'Upload' }).click()
 
