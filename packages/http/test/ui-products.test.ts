@@ -85,6 +85,16 @@ describe('web UI: products page', () => {
     await page.getByText('Page 1 of 1 · 20 products').waitFor()
     expect(await firstSku(page)).toBe('LAMP-129')
 
+    // Column headings sort too, and say how (20 active lamps: quantities 1 to 29).
+    await page.getByRole('link', { name: 'Quantity', exact: true }).click()
+    await page.waitForURL(/sort=quantity/)
+    await page.locator('th[aria-sort="ascending"]', { hasText: 'Quantity' }).waitFor()
+    expect(await firstSku(page)).toBe('LAMP-101')
+    await page.getByRole('link', { name: 'Quantity', exact: true }).click()
+    await page.waitForURL(/sort=-quantity/)
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Quantity' }).waitFor()
+    expect(await firstSku(page)).toBe('LAMP-129')
+
     // Page through everything sorted by SKU, then check the link restores that view elsewhere.
     await page.getByRole('link', { name: 'Products' }).click()
     await page.getByLabel('Sort by').selectOption('sku')

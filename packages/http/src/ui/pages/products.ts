@@ -179,7 +179,7 @@ async function load(results: HTMLElement, view: ProductsView): Promise<void> {
             {},
             h('th', { scope: 'col' }, headCheck),
             ['SKU', 'Name', 'Price', 'Quantity', 'Active', 'Updated', 'Actions'].map((label) =>
-              h('th', { scope: 'col' }, label),
+              headCell(label, view),
             ),
           ),
         ),
@@ -189,6 +189,36 @@ async function load(results: HTMLElement, view: ProductsView): Promise<void> {
     pagination(page.page, page.pages, page.total, (n) => linkOf({ ...view, page: n })),
   )
   refresh()
+}
+
+const SORTABLE: Record<string, string> = {
+  SKU: 'sku',
+  Name: 'name',
+  Price: 'price',
+  Quantity: 'quantity',
+  Updated: 'updated_at',
+}
+
+/** A column heading; a sortable one links to its sort, and to the reverse once sorted by it. */
+function headCell(label: string, view: ProductsView): HTMLElement {
+  const field = SORTABLE[label]
+  if (!field) return h('th', { scope: 'col' }, label)
+  const direction =
+    view.sort === field ? 'ascending' : view.sort === `-${field}` ? 'descending' : undefined
+  const next = direction === 'ascending' ? `-${field}` : field
+  return h(
+    'th',
+    { scope: 'col', 'aria-sort': direction },
+    h(
+      'a',
+      { href: linkOf({ ...view, sort: next, page: 1 }), class: 'sort' },
+      label,
+      // aria-sort says the direction to screen readers; the arrow is for the eye.
+      direction
+        ? h('span', { 'aria-hidden': 'true' }, direction === 'ascending' ? ' ▲' : ' ▼')
+        : null,
+    ),
+  )
 }
 
 function row(
