@@ -38,7 +38,27 @@ export default defineConfig([
   }),
   pkg('storage-sqlite', { index: 'index.ts' }),
   pkg('storage-pg', { index: 'index.ts' }),
-  pkg('http', { index: 'index.ts' }),
+  {
+    ...pkg('http', { index: 'index.ts' }),
+    // The web UI builds into dist/ui beside this build: leave it when cleaning.
+    clean: ['!ui/**'],
+  },
   // The CLI is a program, not a library: no type declarations.
   { ...pkg('cli', { cli: 'cli.ts' }), dts: false },
+  {
+    // The web UI: one minified browser script, with index.html and the CSS copied beside it.
+    name: 'http-ui',
+    entry: { app: 'packages/http/src/ui/main.ts' },
+    outDir: 'packages/http/dist/ui',
+    publicDir: 'packages/http/src/ui/public',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    clean: true,
+    dts: false,
+    splitting: false,
+    tsconfig: 'tsconfig.build.json',
+  },
 ])

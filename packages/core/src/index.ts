@@ -65,6 +65,7 @@ export type {
   ProductImporter,
   ProductImporterOptions,
   ProductPage,
+  ProductSelection,
   ProductsApi,
   StartImportOptions,
 } from './importer/types.js'
@@ -98,6 +99,7 @@ export type {
   ProductQuery,
   ProductRecord,
   ProductRecordPage,
+  ProductSort,
   ProductValues,
   RowError,
   StorageCapabilities,

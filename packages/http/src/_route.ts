@@ -7,7 +7,7 @@ export interface ResponseSpec {
   /** Schema of a JSON body; error statuses (>= 400) default to the error body. */
   json?: z.ZodType
   /** A body that is not JSON: its media type, documented as a string. */
-  media?: 'text/csv' | 'text/event-stream'
+  media?: 'text/csv' | 'text/event-stream' | 'text/html' | 'text/javascript' | 'text/css'
 }
 
 /**

@@ -1,20 +1,26 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import { createHostGuard } from './_host-guard.js'
 import { createRouter } from './_router.js'
 import { addSecurityHeaders } from './_security-headers.js'
+import { createStaging } from './_staging.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { productRoutes } from './routes/products.js'
 import { serviceRoutes } from './routes/service.js'
+import { sessionRoutes } from './routes/session.js'
+import { uiRoutes } from './routes/ui.js'
+import { uploadRoutes } from './routes/uploads.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
  * The REST API of a {@link ProductImporter} as an h3 app: products, imports with live progress
- * (SSE), CSV export, OpenAPI and a health check. Mount it anywhere: it has `.fetch` for web
+ * (SSE), CSV export, OpenAPI, a health check, and the web UI at its root. Mount it anywhere: it has `.fetch` for web
  * servers, and `toNodeHandler(app)` turns it into a node:http / Express handler.
  *
  * @example
@@ -44,8 +50,12 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   )
 
   serviceRoutes(router, createOpenApiDocument(resolved))
+  const staging = createStaging(resolved.staging.dir, resolved.staging.ttlMs)
   productRoutes(router, importer, resolved)
-  importRoutes(router, importer, resolved)
+  importRoutes(router, importer, resolved, staging)
+  uploadRoutes(router, staging, resolved)
+  sessionRoutes(router, resolved)
+  uiRoutes(router)
   return app
 }
 
@@ -71,6 +81,10 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     keepAliveMs: options.keepAliveMs ?? 15_000,
     progressIntervalMs: options.progressIntervalMs ?? 250,
     importOptions: options.importOptions ?? {},
+    staging: {
+      dir: options.staging?.dir ?? join(tmpdir(), 'product-importer-uploads'),
+      ttlMs: options.staging?.ttlMs ?? 60 * 60 * 1000,
+    },
     onUnexpectedError:
       options.onUnexpectedError ??
       ((error) => console.error('product-importer: unexpected error', error)),

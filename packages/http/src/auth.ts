@@ -67,6 +67,11 @@ function hostOf(origin: string): string | undefined {
   }
 }
 
+/** Whether `given` is the configured token (constant-time); false when no token is set. */
+export function isValidToken(options: ResolvedOptions, given: string): boolean {
+  return options.auth !== undefined && timingSafeEqual(digest(given), digest(options.auth.token))
+}
+
 function bearerToken(event: H3Event): string | undefined {
   const header = event.req.headers.get('authorization')
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null

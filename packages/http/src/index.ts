@@ -11,4 +11,4 @@ export { createImporterApp } from './app.js'
 export { type ApiErrorBody, type ApiErrorCode, statusOf } from './errors.js'
 // OpenAPI
 export { createOpenApiDocument } from './openapi.js'
-export type { ImporterAppOptions, TokenAuthOptions } from './types.js'
+export type { ImporterAppOptions, StagingOptions, TokenAuthOptions } from './types.js'

@@ -4,6 +4,9 @@ import type { ResponseSpec, RouteSpec } from './_route.js'
 import { importRouteSpecs } from './routes/imports.js'
 import { productRouteSpecs } from './routes/products.js'
 import { serviceRouteSpecs } from './routes/service.js'
+import { sessionRouteSpecs } from './routes/session.js'
+import { uiRouteSpecs } from './routes/ui.js'
+import { uploadRouteSpecs } from './routes/uploads.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
@@ -22,6 +25,9 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   ...Object.values(serviceRouteSpecs),
   ...Object.values(productRouteSpecs),
   ...Object.values(importRouteSpecs),
+  ...Object.values(uploadRouteSpecs),
+  ...Object.values(sessionRouteSpecs),
+  ...Object.values(uiRouteSpecs),
 ]
 
 // Schemas documented once under components and referenced by name; any other is inlined.

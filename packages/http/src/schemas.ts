@@ -1,4 +1,9 @@
-import { productInputSchema, productPatchSchema, productSchema } from '@product-importer/core'
+import {
+  type ProductSort,
+  productInputSchema,
+  productPatchSchema,
+  productSchema,
+} from '@product-importer/core'
 import { z } from 'zod'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
@@ -13,6 +18,11 @@ export const productJsonSchema = productSchema
 export const productCreateBodySchema = productInputSchema
 /** Body of `PATCH /api/products/{id}/`. */
 export const productPatchBodySchema = productPatchSchema
+
+const PRODUCT_SORTS = ['sku', 'name', 'price', 'quantity', 'updated_at'].flatMap((field) => [
+  field,
+  `-${field}`,
+]) as [ProductSort, ...ProductSort[]]
 
 const textFilter = z.string().max(200).optional()
 
@@ -35,8 +45,32 @@ export const productListQuerySchema = productFilterQuerySchema.extend({
     .default(20)
     .transform((n) => Math.min(n, 100))
     .describe('Items per page, 20 by default; values above 100 count as 100'),
-  cursor: z.string().max(500).optional().describe('`next_cursor` of a previous page (keyset)'),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .describe('`next_cursor` of a previous page (keyset; only without `sort`)'),
+  sort: z
+    .enum(PRODUCT_SORTS)
+    .optional()
+    .describe('Order by a field, descending with a leading `-`; newest first when absent'),
 })
+
+/** Body of `POST /api/products/bulk/`: one change to products picked by ids or by filter. */
+export const productBulkBodySchema = z
+  .object({
+    action: z.enum(['delete', 'activate', 'deactivate']),
+    ids: z.array(z.uuid()).max(1000).optional().describe('The products to change'),
+    filter: productFilterQuerySchema
+      .optional()
+      .describe('Instead of ids: every product matching these filters ({} matches all)'),
+  })
+  .refine((body) => (body.ids === undefined) !== (body.filter === undefined), {
+    message: 'Give either ids or filter',
+  })
+
+/** Body of `POST /api/session/`: the token, exchanged for an HttpOnly cookie. */
+export const sessionBodySchema = z.object({ token: z.string().min(1).max(1000) })
 
 /** A page of products. */
 export const productPageSchema = z.object({
@@ -87,11 +121,25 @@ export const importJobJsonSchema = z.object({
   upload_url: z.string(),
 })
 
-/** Body of `POST /api/import/` as JSON: the first step of the browser upload flow. */
+/** Body of `POST /api/import/` as JSON: a pending job awaiting its file, or an import of a staged upload. */
 export const importCreateBodySchema = z.object({
   filename: z.string().max(255).optional(),
   size: z.number().int().min(0).optional().describe('File size in bytes, for progress and ETA'),
   dry_run: z.boolean().optional(),
+  upload_id: z
+    .uuid()
+    .optional()
+    .describe('Import this staged upload (POST /api/uploads/) instead of waiting for a file'),
+})
+
+/** A staged upload as the API returns it. */
+export const uploadJsonSchema = z.object({
+  upload_id: z.uuid(),
+  filename: z.string().nullable(),
+  size: z.number().int(),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime(),
+  url: z.string(),
 })
 
 /** Query of the upload routes. */
@@ -127,3 +175,4 @@ export const errorBodySchema = z.object({
 
 export type ProductJson = z.output<typeof productJsonSchema>
 export type ImportJobJson = z.output<typeof importJobJsonSchema>
+export type UploadJson = z.output<typeof uploadJsonSchema>

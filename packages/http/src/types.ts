@@ -49,8 +49,22 @@ export interface ImporterAppOptions {
   progressIntervalMs?: number
   /** Options of every import started over HTTP (batch size, header aliases, ...). */
   importOptions?: Omit<StartImportOptions, 'filename' | 'dryRun' | 'bytesTotal'>
+  /**
+   * Where uploads of `POST /api/uploads/` are staged, and for how long: the web UI uploads a
+   * file once, then previews, imports and retries it from there. A completed import removes
+   * its file; others go when they expire.
+   */
+  staging?: StagingOptions
   /** Called with errors that became a 500 response. @default console.error */
   onUnexpectedError?: (error: unknown, event: H3Event) => void
+}
+
+/** Options of {@link ImporterAppOptions.staging}. */
+export interface StagingOptions {
+  /** The folder of staged files. @default `<os tmpdir>/product-importer-uploads` */
+  dir?: string
+  /** How long a staged file is kept after its upload, in milliseconds. @default 3600000 (1 h) */
+  ttlMs?: number
 }
 
 /** Options after defaults. @internal */
@@ -71,4 +85,5 @@ export interface ResolvedOptions
   authorize: ImporterAppOptions['authorize']
   importOptions: NonNullable<ImporterAppOptions['importOptions']>
   onUnexpectedError: NonNullable<ImporterAppOptions['onUnexpectedError']>
+  staging: Required<StagingOptions>
 }

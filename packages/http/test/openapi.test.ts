@@ -46,7 +46,18 @@ describe('the OpenAPI document', () => {
       const product = (await (
         await t.api('/api/products/', jsonInit('POST', { sku: `DOC-${n++}`, name: 'Doc' }))
       ).json()) as Json
+      // Each staged-upload operation gets a fresh upload, since one of them removes it.
+      const upload = template.startsWith('/api/uploads/{id}')
+        ? ((await (
+            await t.api('/api/uploads/?filename=doc.csv', {
+              method: 'POST',
+              headers: { 'content-type': 'text/csv' },
+              body: SAMPLE_CSV,
+            })
+          ).json()) as Json)
+        : undefined
       const path = template
+        .replace('/api/uploads/{id}', `/api/uploads/${upload?.upload_id}`)
         .replace('{job_id}', jobId)
         .replace(/\/api\/import\/\{id\}/, `/api/import/${jobId}`)
         .replace('{id}', product.id)

@@ -246,6 +246,8 @@ describe('products REST API', () => {
         '/api/products/',
         '/api/products/{id}/',
         '/api/products/delete_all/',
+        '/api/products/bulk/',
+        '/api/session/',
         '/api/products/export.csv',
         '/api/import/',
         '/api/import/inspect',
@@ -255,7 +257,13 @@ describe('products REST API', () => {
         '/api/import/{id}/',
         '/api/import/{id}/events',
         '/api/import/{id}/cancel',
+        '/api/import/{id}/errors',
         '/api/import/{id}/errors.csv',
+        '/api/uploads/',
+        '/api/uploads/{id}/',
+        '/',
+        '/ui/app.js',
+        '/ui/app.css',
       ].sort(),
     )
     expect(

@@ -9,7 +9,7 @@ import { openStorage, storageOptions } from './storage.js'
 const DRAIN_MS = 3_000
 
 export const serveCommand: Command = {
-  summary: 'Serve the REST API over HTTP.',
+  summary: 'Serve the REST API and the web UI over HTTP.',
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
     '                       [--allowed-host name ...]\n\n' +

@@ -9,7 +9,7 @@ import { pageSizeOf } from '../storage/paging.js'
 import type { ImporterStorage, ProductFilter, ProductRecordPage } from '../storage/types.js'
 import { exportCsv } from './export-csv.js'
 import { toProduct } from './to-product.js'
-import type { ProductsApi } from './types.js'
+import type { ProductSelection, ProductsApi } from './types.js'
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input)
@@ -35,6 +35,24 @@ function matchesNothing(filter: ProductFilter): boolean {
 
 const NOTHING: ProductRecordPage = { items: [], total: 0 }
 const NO_PRODUCTS = { async *streamProducts() {} }
+
+/**
+ * The ids a selection names, in chunks: the given ids, or those of every product matching the
+ * filter, read a chunk at a time so a selection of the whole catalog never sits in memory.
+ */
+async function* idsOf(
+  storage: ImporterStorage,
+  selection: ProductSelection,
+): AsyncGenerator<readonly string[]> {
+  if ('ids' in selection) {
+    for (let i = 0; i < selection.ids.length; i += 1000) yield selection.ids.slice(i, i + 1000)
+    return
+  }
+  if (matchesNothing(selection.filter)) return
+  for await (const chunk of storage.streamProducts(selection.filter)) {
+    yield chunk.map((record) => record.id)
+  }
+}
 
 /** Product operations over a storage. */
 export function createProductsApi(
@@ -116,6 +134,27 @@ export function createProductsApi(
     async deleteMany(ids) {
       await ready()
       return storage.deleteProducts(ids)
+    },
+
+    async deleteMatching(selection) {
+      await ready()
+      let deleted = 0
+      for await (const ids of idsOf(storage, selection))
+        deleted += await storage.deleteProducts(ids)
+      return deleted
+    },
+
+    async setActive(selection, active) {
+      await ready()
+      let changed = 0
+      for await (const ids of idsOf(storage, selection)) {
+        for (const id of ids) {
+          const record = await storage.getProduct(id)
+          if (!record || record.active === active) continue
+          if (await storage.updateProduct(id, { active, updatedAt: new Date() })) changed++
+        }
+      }
+      return changed
     },
 
     async deleteAll() {

@@ -60,6 +60,13 @@ export interface ProductsApi {
   delete(id: string): Promise<boolean>
   /** Deletes the products with these ids; returns how many existed. */
   deleteMany(ids: readonly string[]): Promise<number>
+  /** Deletes the selected products (by ids or by filter); returns how many existed. */
+  deleteMatching(selection: ProductSelection): Promise<number>
+  /**
+   * Sets `active` on the selected products; returns how many changed (those already in that
+   * state are left alone, their `updatedAt` too).
+   */
+  setActive(selection: ProductSelection, active: boolean): Promise<number>
   /** Deletes every product; returns how many there were. */
   deleteAll(): Promise<number>
   /** A page of products, newest first. */
@@ -73,6 +80,12 @@ export interface ProductsApi {
    */
   exportCsv(filter?: ProductFilter, options?: ExportCsvOptions): AsyncIterable<string>
 }
+
+/**
+ * Products picked for a bulk change: these ids, or every product matching a filter (an empty
+ * filter matches all).
+ */
+export type ProductSelection = { ids: readonly string[] } | { filter: ProductFilter }
 
 /** Options of {@link ProductsApi.exportCsv}. */
 export interface ExportCsvOptions {

@@ -46,6 +46,14 @@ export function applyProductFilter(
   return q
 }
 
+const SORT_COLUMNS = {
+  sku: 'sku_key',
+  name: 'name',
+  price: 'price_cents',
+  quantity: 'quantity',
+  updated_at: 'updated_at',
+} as const
+
 function encodeCursor(record: ProductRecord): string {
   return Buffer.from(`${record.createdAt.getTime()}|${record.id}`).toString('base64url')
 }
@@ -94,8 +102,14 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
 
     async list(query: ProductQuery): Promise<ProductRecordPage> {
       const size = pageSizeOf(query)
-      let q = filtered(query).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc')
-      if (query.cursor) {
+      let q = filtered(query).selectAll()
+      if (query.sort)
+        q = q.orderBy(
+          SORT_COLUMNS[query.sort.replace('-', '') as 'sku'],
+          query.sort.startsWith('-') ? 'desc' : 'asc',
+        )
+      q = q.orderBy('created_at', 'desc').orderBy('id', 'desc')
+      if (query.cursor && !query.sort) {
         const { at, id } = decodeCursor(query.cursor)
         const t = flavor.time(at)
         q = q.where((eb) =>
@@ -113,7 +127,7 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
       return {
         items,
         ...(total === undefined ? {} : { total }),
-        ...(rows.length > size && last ? { nextCursor: encodeCursor(last) } : {}),
+        ...(rows.length > size && last && !query.sort ? { nextCursor: encodeCursor(last) } : {}),
       }
     },
 

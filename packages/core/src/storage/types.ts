@@ -70,7 +70,12 @@ export interface ProductQuery extends ProductFilter {
   cursor?: string
   /** Whether to count all matching products. @default true */
   withTotal?: boolean
+  /** Order of the page; a set sort pages by `page` only (no `nextCursor`). @default newest first */
+  sort?: ProductSort
 }
+
+/** A field products can be sorted by: ascending, or descending with a leading `-`. */
+export type ProductSort = `${'' | '-'}${'sku' | 'name' | 'price' | 'quantity' | 'updated_at'}`
 
 /** A page of products, newest first. */
 export interface ProductRecordPage {

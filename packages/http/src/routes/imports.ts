@@ -5,6 +5,7 @@ import { toByteStream } from '../_byte-stream.js'
 import { readingFieldsSchema } from '../_reading-options.js'
 import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
+import type { Staging } from '../_staging.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
 import { inspectUpload } from '../inspect-upload.js'
 import {
@@ -18,6 +19,7 @@ import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
 import type { ResolvedOptions } from '../types.js'
 import { receiveUpload } from '../upload.js'
+import { importStaged } from './uploads.js'
 
 const uploadResponses = {
   202: jsonResponse('The file is in; the import runs (or finished)', importJobJsonSchema),
@@ -32,7 +34,7 @@ export const importRouteSpecs = {
     method: 'POST',
     path: '/api/import/',
     summary:
-      'Upload a CSV and import it; or, with a JSON body, create a pending job for PUT /api/import/{id}/file',
+      'Upload a CSV and import it; or, with a JSON body, import a staged upload (`upload_id`) or create a pending job for PUT /api/import/{id}/file',
     query: importUploadQuerySchema.extend(readingFieldsSchema.shape),
     upload: true,
     body: importCreateBodySchema,
@@ -101,6 +103,32 @@ export const importRouteSpecs = {
     summary: 'Cancel a job (it stops between batches; whole batches only)',
     responses: { 202: jsonResponse('Cancellation asked', importJobJsonSchema), 404: 'No such job' },
   }),
+  errorList: defineRoute({
+    method: 'GET',
+    path: '/api/import/:id/errors',
+    summary: 'Row errors of a job as JSON, a page at a time (the preview shows the first)',
+    query: jobListQuerySchema,
+    responses: {
+      200: jsonResponse(
+        'Row errors: line, sku, column, value, message',
+        z.object({
+          items: z.array(
+            z.object({
+              line: z.number().int(),
+              sku: z.string().nullable(),
+              column: z.string().nullable(),
+              value: z.string().nullable(),
+              message: z.string(),
+            }),
+          ),
+          total: z.number().int(),
+          limit: z.number().int(),
+          offset: z.number().int(),
+        }),
+      ),
+      404: 'No such job',
+    },
+  }),
   errors: defineRoute({
     method: 'GET',
     path: '/api/import/:id/errors.csv',
@@ -114,6 +142,7 @@ export function importRoutes(
   router: Router,
   importer: ProductImporter,
   options: ResolvedOptions,
+  staging: Staging,
 ): void {
   const { imports } = importer
   const specs = importRouteSpecs
@@ -126,10 +155,15 @@ export function importRoutes(
 
   router.on(specs.upload, async (event, { query, body }) => {
     if (!body) return receiveUpload(event, importer, options, { dryRun: isYes(query.dry_run) })
-    // Step one of the browser flow: a pending job that waits for PUT /api/import/{id}/file.
-    const { filename, size, dry_run, ...unhandled } = body
+    // With JSON: an import of a staged upload, or step one of the two-step flow, a pending job
+    // that waits for PUT /api/import/{id}/file.
+    const { filename, size, dry_run, upload_id, ...unhandled } = body
     // A field added to the schema is a type error here until it is handled.
     const _none: Record<string, never> = unhandled
+    if (upload_id) {
+      // A file staged with POST /api/uploads/: imported (or previewed) without a new upload.
+      return importStaged(importer, staging, options, upload_id, dry_run ?? isYes(query.dry_run))
+    }
     if (size !== undefined && size > options.maxUploadBytes) {
       throw uploadTooLarge(options.maxUploadBytes)
     }
@@ -192,6 +226,12 @@ export function importRoutes(
   router.on(specs.cancel, async (event) => {
     await mustGet(param(event, 'id'))
     return json(toJobJson(await imports.cancel(param(event, 'id')), options.basePath), 202)
+  })
+
+  router.on(specs.errorList, async (event, { query }) => {
+    const job = await mustGet(param(event, 'id'))
+    const errors = await imports.errors(job.id, { limit: query.limit, offset: query.offset })
+    return json({ items: errors, total: job.invalid, limit: query.limit, offset: query.offset })
   })
 
   router.on(specs.errors, async (event) => {

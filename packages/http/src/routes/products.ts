@@ -12,6 +12,7 @@ import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
 import {
+  productBulkBodySchema,
   productCreateBodySchema,
   productFilterQuerySchema,
   productJsonSchema,
@@ -42,6 +43,21 @@ export const productRouteSpecs = {
       400: 'Invalid product',
       409: 'SKU already taken',
       415: 'Body is not JSON',
+    },
+  }),
+  bulk: defineRoute({
+    method: 'POST',
+    path: '/api/products/bulk/',
+    summary:
+      'Delete, activate or deactivate products picked by ids, or every product matching a filter',
+    body: productBulkBodySchema,
+    bodyName: 'bulk change',
+    responses: {
+      200: jsonResponse(
+        'How many products were deleted or changed',
+        z.object({ deleted: z.number().int().optional(), changed: z.number().int().optional() }),
+      ),
+      400: 'Invalid change',
     },
   }),
   deleteAll: defineRoute({
@@ -114,6 +130,7 @@ export function productRoutes(
       page: query.page,
       pageSize: query.page_size,
       ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.sort ? { sort: query.sort } : {}),
     })
     return json({
       items: page.items.map(toProductJson),
@@ -130,6 +147,12 @@ export function productRoutes(
     return json(toProductJson(product), 201, {
       location: `${options.basePath}/api/products/${product.id}/`,
     })
+  })
+
+  router.on(specs.bulk, async (_event, { body }) => {
+    const selection = body.ids ? { ids: body.ids } : { filter: toFilter(body.filter ?? {}) }
+    if (body.action === 'delete') return json({ deleted: await products.deleteMatching(selection) })
+    return json({ changed: await products.setActive(selection, body.action === 'activate') })
   })
 
   router.on(specs.deleteAll, async () => json({ deleted: await products.deleteAll() }))

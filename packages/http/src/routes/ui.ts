@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises'
+import { defineRoute } from '../_route.js'
+import type { Router } from '../_router.js'
+import { ApiError } from '../errors.js'
+
+// The built UI sits beside this bundle: dist/ui/ next to dist/index.js and dist/cli.js.
+const UI_DIR = new URL('./ui/', import.meta.url)
+
+const FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.css': 'text/css; charset=utf-8',
+}
+
+/**
+ * The UI's security headers. The page runs only its own script and style (no inline code), may
+ * not be framed, and talks only to its own origin.
+ */
+export const UI_HEADERS = {
+  'content-security-policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  // Files are not content-hashed: revalidate so a new version shows at once.
+  'cache-control': 'no-cache',
+}
+
+/** The web UI's three files, open without a token (the page asks for one when needed). */
+export const uiRouteSpecs = {
+  page: defineRoute({
+    method: 'GET',
+    path: '/',
+    summary: 'The web UI',
+    public: true,
+    responses: { 200: { description: 'The page', media: 'text/html' } },
+  }),
+  script: defineRoute({
+    method: 'GET',
+    path: '/ui/app.js',
+    summary: "The web UI's script",
+    public: true,
+    responses: { 200: { description: 'The script', media: 'text/javascript' } },
+  }),
+  style: defineRoute({
+    method: 'GET',
+    path: '/ui/app.css',
+    summary: "The web UI's styles",
+    public: true,
+    responses: { 200: { description: 'The styles', media: 'text/css' } },
+  }),
+}
+
+/** The web UI: `index.html` at the root (under any base path) and its two assets. */
+export function uiRoutes(router: Router): void {
+  const cache = new Map<string, Buffer>()
+  const serve = async (name: string) => {
+    let body = cache.get(name)
+    if (!body) {
+      try {
+        body = await readFile(new URL(name, UI_DIR))
+      } catch {
+        throw new ApiError('ROUTE_NOT_FOUND', 'The web UI is not built (npm run build)')
+      }
+      cache.set(name, body)
+    }
+    return new Response(new Uint8Array(body), {
+      headers: { 'content-type': FILES[name] ?? 'application/octet-stream', ...UI_HEADERS },
+    })
+  }
+
+  router.on(uiRouteSpecs.page, (event) => {
+    // Express strips its mount path: `/admin` arrives as `/`. The page's relative URLs need
+    // the trailing slash in the browser's address.
+    const original = (event.runtime?.node?.req as { originalUrl?: string } | undefined)?.originalUrl
+    const path = original?.split('?')[0] ?? event.url.pathname
+    if (!path.endsWith('/')) return toSlash(path)
+    return serve('index.html')
+  })
+  router.on(uiRouteSpecs.script, () => serve('app.js'))
+  router.on(uiRouteSpecs.style, () => serve('app.css'))
+}
+
+/** A redirect to `path/`, relative, so it holds behind proxies that rewrite the prefix. */
+function toSlash(path: string): Response {
+  const last = path.split('/').pop() ?? ''
+  return new Response(null, { status: 308, headers: { location: `./${last}/` } })
+}

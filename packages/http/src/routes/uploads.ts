@@ -1,0 +1,140 @@
+import type { ProductImporter } from '@product-importer/core'
+import { z } from 'zod'
+import { param } from '../_body.js'
+import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from '../_content-type.js'
+import { type BodyMeter, bodyChunks, contentLength } from '../_request-body.js'
+import { defineRoute, jsonResponse } from '../_route.js'
+import type { Router } from '../_router.js'
+import type { StagedUpload, Staging } from '../_staging.js'
+import { ApiError, uploadTooLarge } from '../errors.js'
+import { type UploadJson, uploadJsonSchema } from '../schemas.js'
+import { json, toJobJson } from '../serialize.js'
+import type { ResolvedOptions } from '../types.js'
+
+/** An upload as the API returns it. */
+export function toUploadJson(upload: StagedUpload, basePath: string): UploadJson {
+  return {
+    upload_id: upload.id,
+    filename: upload.filename,
+    size: upload.size,
+    created_at: upload.createdAt.toISOString(),
+    expires_at: upload.expiresAt.toISOString(),
+    url: `${basePath}/api/uploads/${upload.id}/`,
+  }
+}
+
+const uploadResponse = jsonResponse('The staged upload', uploadJsonSchema)
+
+/**
+ * `/api/uploads/...`: a file staged once on the server, so a preview (dry run), the import and
+ * a retry read it there instead of receiving it again.
+ */
+export const uploadRouteSpecs = {
+  stage: defineRoute({
+    method: 'POST',
+    path: '/api/uploads/',
+    summary:
+      'Stage a CSV (the raw body) on the server for a time; import or preview it later with POST /api/import/ {"upload_id"}',
+    query: z.object({ filename: z.string().max(255).optional().describe('The file name') }),
+    upload: true,
+    responses: {
+      201: uploadResponse,
+      413: 'The upload exceeds the limit',
+      415: 'Not a CSV file (multipart is not taken here)',
+    },
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/api/uploads/:id/',
+    summary: 'A staged upload',
+    responses: { 200: uploadResponse, 404: 'Unknown, imported or expired' },
+  }),
+  remove: defineRoute({
+    method: 'DELETE',
+    path: '/api/uploads/:id/',
+    summary: 'Remove a staged upload',
+    responses: { 204: 'Removed', 404: 'Unknown, imported or expired' },
+  }),
+}
+
+export function uploadRoutes(router: Router, staging: Staging, options: ResolvedOptions): void {
+  const specs = uploadRouteSpecs
+  const tooLarge = () => uploadTooLarge(options.maxUploadBytes)
+
+  router.on(specs.stage, async (event, { query }) => {
+    const declared = contentLength(event)
+    if (declared !== undefined && declared > options.maxUploadBytes) throw tooLarge()
+    const type = mediaType(event.req.headers.get('content-type'))
+    const filename =
+      query.filename ??
+      filenameFromDisposition(event.req.headers.get('content-disposition')) ??
+      undefined
+    if (type === 'multipart/form-data' || !looksLikeCsv(filename, type)) {
+      throw notCsv(type, filename)
+    }
+    const meter: BodyMeter = { bytes: 0, exceeded: false }
+    let upload: StagedUpload
+    try {
+      upload = await staging.save(
+        bodyChunks(event, options.maxUploadBytes, meter),
+        filename ?? null,
+      )
+    } catch (error) {
+      if (meter.exceeded) throw tooLarge()
+      throw error
+    }
+    return json(toUploadJson(upload, options.basePath), 201, {
+      location: `${options.basePath}/api/uploads/${upload.id}/`,
+    })
+  })
+
+  router.on(specs.get, async (event) => {
+    return json(toUploadJson(await mustGetUpload(staging, param(event, 'id')), options.basePath))
+  })
+
+  router.on(specs.remove, async (event) => {
+    const upload = await mustGetUpload(staging, param(event, 'id'))
+    await staging.remove(upload.id)
+    return new Response(null, { status: 204 })
+  })
+}
+
+/** The staged upload, or a 404 saying it is unknown or expired. */
+export async function mustGetUpload(staging: Staging, id: string): Promise<StagedUpload> {
+  const upload = await staging.get(id)
+  if (!upload) {
+    throw new ApiError('NOT_FOUND', `No staged upload ${id} (unknown, imported or expired)`)
+  }
+  return upload
+}
+
+/**
+ * Starts an import (or a dry run) of a staged upload in the background and answers with its
+ * job. A completed real import removes the file; a dry run or a failure keeps it, so the
+ * import or a retry can follow without uploading again.
+ */
+export async function importStaged(
+  importer: ProductImporter,
+  staging: Staging,
+  options: ResolvedOptions,
+  uploadId: string,
+  dryRun: boolean,
+) {
+  const upload = await mustGetUpload(staging, uploadId)
+  const meta = {
+    ...(upload.filename ? { filename: upload.filename } : {}),
+    bytesTotal: upload.size,
+    dryRun,
+  }
+  const job = await importer.imports.create(meta)
+  void importer.imports
+    .run(job.id, staging.pathOf(upload.id), { ...options.importOptions, ...meta })
+    .then(
+      (summary) => {
+        if (!dryRun && summary.status === 'completed') return staging.remove(upload.id)
+      },
+      () => {},
+    )
+  const body = toJobJson(job, options.basePath)
+  return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
+}

@@ -1,0 +1,47 @@
+import { append, type Child, h } from './_dom.js'
+
+/**
+ * Shows a modal dialog built by `build` (given a `close` function) and resolves with what it
+ * was closed with. The native modal keeps focus inside; focus returns to where it was.
+ */
+export function openDialog<T>(
+  label: string,
+  build: (close: (value: T) => void) => Child[],
+  dismissed: T,
+): Promise<T> {
+  const previous = document.activeElement as HTMLElement | null
+  return new Promise((resolve) => {
+    let result = dismissed
+    const dialog = h('dialog', { 'aria-label': label })
+    const close = (value: T) => {
+      result = value
+      dialog.close()
+    }
+    dialog.addEventListener('close', () => {
+      dialog.remove()
+      previous?.focus()
+      resolve(result)
+    })
+    append(dialog, build(close))
+    document.body.append(dialog)
+    dialog.showModal()
+  })
+}
+
+/** Asks to confirm something; true when confirmed. */
+export function confirmAction(title: string, message: string, action: string): Promise<boolean> {
+  return openDialog(
+    title,
+    (close) => [
+      h('h2', {}, title),
+      h('p', {}, message),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', onclick: () => close(false) }, 'Cancel'),
+        h('button', { type: 'button', class: 'danger', onclick: () => close(true) }, action),
+      ),
+    ],
+    false,
+  )
+}

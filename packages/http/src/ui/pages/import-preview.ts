@@ -1,0 +1,175 @@
+import { api, isFailure } from '../_api.js'
+import { h, replace } from '../_dom.js'
+import { count } from '../_format.js'
+import { href, navigate, type Route } from '../_route.js'
+import { followJob } from './_follow.js'
+import { createJobProgress } from './_job-progress.js'
+import type { JobJson } from './_jobs.js'
+import type { UploadJson } from './_stage.js'
+import { steps } from './_steps.js'
+
+interface RowErrorJson {
+  line: number
+  sku: string | null
+  column: string | null
+  value: string | null
+  message: string
+}
+
+/**
+ * The preview of a staged file: a dry run with live progress, then the counts it would create,
+ * update, leave unchanged and reject, and the first rejected rows. The dry run's id joins the
+ * URL, so a reload shows the same preview instead of running another.
+ */
+export function previewStep(root: HTMLElement, route: Route, uploadId: string): () => void {
+  const title = h('h1', {}, 'Preview')
+  const progress = createJobProgress()
+  const result = h('div', {})
+  replace(
+    root,
+    title,
+    steps(2),
+    h('section', { class: 'card', 'aria-label': 'Dry run progress' }, progress.element),
+    result,
+  )
+  let stop = () => {}
+  let stopped = false
+  const fail = (failure: unknown) =>
+    replace(
+      result,
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        isFailure(failure) ? failure.message : String(failure),
+      ),
+      h('a', { href: '#/import' }, 'Choose a file'),
+    )
+  const follow = (jobId: string) => {
+    if (stopped) return
+    stop = followJob(
+      jobId,
+      (job) => {
+        title.textContent = `Preview of ${job.filename ?? 'the upload'}`
+        progress.update(job)
+        if (job.status !== 'pending' && job.status !== 'running') showPreview(result, job, uploadId)
+      },
+      fail,
+    )
+  }
+  const previewId = route.params.get('preview')
+  if (previewId) follow(previewId)
+  else {
+    api<JobJson>('api/import/', {
+      method: 'POST',
+      body: { upload_id: uploadId, dry_run: true },
+    }).then((job) => {
+      history.replaceState(null, '', href('/import', { upload: uploadId, preview: job.job_id }))
+      follow(job.job_id)
+    }, fail)
+  }
+  return () => {
+    stopped = true
+    stop()
+  }
+}
+
+async function showPreview(result: HTMLElement, job: JobJson, uploadId: string): Promise<void> {
+  if (job.status !== 'completed') {
+    replace(
+      result,
+      h('p', { class: 'error', role: 'alert' }, job.error?.message ?? `The dry run ${job.status}`),
+      h('a', { href: '#/import' }, 'Choose another file'),
+    )
+    return
+  }
+  const [errors, upload] = await Promise.all([
+    job.invalid > 0
+      ? api<{ items: RowErrorJson[] }>(`api/import/${job.job_id}/errors?limit=10`)
+      : { items: [] },
+    api<UploadJson>(`api/uploads/${uploadId}/`).catch(() => undefined),
+  ])
+  const start = h('button', { type: 'button', class: 'primary', id: 'start-import' }, 'Import')
+  const error = h('p', { class: 'error', role: 'alert' })
+  start.addEventListener('click', async () => {
+    start.disabled = true
+    try {
+      const next = await api<JobJson>('api/import/', {
+        method: 'POST',
+        body: { upload_id: uploadId },
+      })
+      navigate(href(`/imports/${next.job_id}`, { upload: uploadId }))
+    } catch (failure) {
+      error.textContent = isFailure(failure) ? failure.message : String(failure)
+      start.disabled = false
+    }
+  })
+  const stat = (label: string, value: number) =>
+    h('div', {}, h('dt', {}, label), h('dd', {}, count(value)))
+  replace(
+    result,
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'preview-title' },
+      h('h2', { id: 'preview-title' }, 'What this file would change'),
+      h(
+        'dl',
+        { class: 'figures', id: 'preview-counts' },
+        stat('To create', job.created),
+        stat('To update', job.updated),
+        stat('Unchanged', job.unchanged),
+        stat('Rejected', job.invalid),
+      ),
+      errors.items.length > 0 ? rejectedRows(errors.items, job) : null,
+      upload ? null : h('p', { class: 'error' }, 'The staged file has expired: upload it again.'),
+      h(
+        'div',
+        { class: 'actions' },
+        upload ? start : null,
+        h('a', { href: '#/import', class: 'button' }, 'Choose another file'),
+      ),
+      error,
+    ),
+  )
+}
+
+function rejectedRows(rows: RowErrorJson[], job: JobJson): HTMLElement {
+  return h(
+    'div',
+    {},
+    h('h3', {}, rows.length < job.invalid ? `First ${rows.length} rejected rows` : 'Rejected rows'),
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Rejected rows' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Line', 'SKU', 'Column', 'Value', 'Problem'].map((label) =>
+              h('th', { scope: 'col' }, label),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map((row) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'num' }, String(row.line)),
+              h('td', {}, row.sku ?? ''),
+              h('td', {}, row.column ?? ''),
+              h('td', {}, row.value ?? ''),
+              h('td', {}, row.message),
+            ),
+          ),
+        ),
+      ),
+    ),
+  )
+}

@@ -1,0 +1,109 @@
+import { api, isFailure } from '../_api.js'
+import { h, replace } from '../_dom.js'
+import { bytes } from '../_format.js'
+import { href, navigate, type Route } from '../_route.js'
+import { type JobJson, jobList } from './_jobs.js'
+import { stageFile } from './_stage.js'
+import { steps } from './_steps.js'
+import { previewStep } from './import-preview.js'
+
+/**
+ * Import, step by step: upload the file once (staged on the server), preview what it would
+ * change (`?upload=<id>`), then import it; past imports below.
+ */
+export function importPage(root: HTMLElement, route: Route): undefined | (() => void) {
+  const uploadId = route.params.get('upload')
+  if (uploadId) return previewStep(root, route, uploadId)
+  replace(root, h('h1', {}, 'Import products'), steps(1), uploadForm(), history())
+  return undefined
+}
+
+function uploadForm(): HTMLElement {
+  let file: File | undefined
+  const input = h('input', {
+    id: 'file',
+    type: 'file',
+    accept: '.csv,.tsv,.txt,text/csv',
+    class: 'visually-hidden',
+  })
+  const chosen = h('p', { id: 'chosen', class: 'muted' }, 'No file chosen')
+  const error = h('p', { class: 'error', role: 'alert' })
+  const progress = h('div', { class: 'upload' })
+  const start = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Upload')
+  const choose = (picked: File | undefined) => {
+    file = picked
+    chosen.textContent = picked ? `${picked.name} (${bytes(picked.size)})` : 'No file chosen'
+    start.disabled = !picked
+  }
+  input.addEventListener('change', () => choose(input.files?.[0]))
+  const zone = h(
+    'label',
+    { for: 'file', class: 'drop', id: 'drop-zone' },
+    h('strong', {}, 'Drop a CSV file here'),
+    h('span', {}, 'or press to choose one'),
+  )
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault()
+    zone.classList.add('over')
+  })
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'))
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault()
+    zone.classList.remove('over')
+    choose(event.dataTransfer?.files[0])
+  })
+  const form = h(
+    'form',
+    { class: 'card', method: 'post', action: '#', 'aria-labelledby': 'upload-title' },
+    h('h2', { id: 'upload-title' }, 'Upload a file'),
+    h(
+      'p',
+      { class: 'muted' },
+      'The file is uploaded once; you see what it would change before anything is written.',
+    ),
+    input,
+    zone,
+    chosen,
+    progress,
+    error,
+    start,
+  )
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    if (!file) return
+    error.textContent = ''
+    start.disabled = true
+    const bar = h('progress', { id: 'upload-progress', max: 100, value: 0 })
+    const label = h('label', { for: 'upload-progress' }, 'Uploading: 0%')
+    replace(progress, label, bar)
+    try {
+      const upload = await stageFile(file, (loaded, total) => {
+        const percent = total ? Math.round((loaded / total) * 100) : 0
+        bar.value = percent
+        label.textContent = `Uploading: ${percent}%`
+      })
+      navigate(href('/import', { upload: upload.upload_id }))
+    } catch (failure) {
+      replace(progress)
+      error.textContent = isFailure(failure) ? failure.message : String(failure)
+      start.disabled = false
+    }
+  })
+  return form
+}
+
+function history(): HTMLElement {
+  const title = () => h('h2', { id: 'history-title' }, 'Past imports')
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'history-title' },
+    title(),
+    h('p', {}, 'Loading…'),
+  )
+  api<{ items: JobJson[] }>('api/import/jobs/?limit=20').then(
+    ({ items }) =>
+      replace(section, title(), items.length ? jobList(items) : h('p', {}, 'No import yet.')),
+    () => replace(section, title(), h('p', {}, 'Unavailable')),
+  )
+  return section
+}

@@ -1,0 +1,217 @@
+import { createWriteStream, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { describe, expect, it } from 'vitest'
+import { accessibilityViolations, openPage, screenshots, useBrowser } from './_browser.js'
+import {
+  generatedCsv,
+  type Json,
+  jsonInit,
+  startServer,
+  type TestServer,
+  tempDir,
+} from './_server.js'
+
+const browser = useBrowser()
+
+/**
+ * A job whose file the test sends itself: the first `before` rows at once, the rest only when
+ * `release()` is called, so the job stays running for as long as the test needs.
+ */
+async function heldImport(t: TestServer, before: number, total: number) {
+  const job = (await (
+    await t.api('/api/import/', jsonInit('POST', { filename: 'held.csv' }))
+  ).json()) as Json
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const abort = new AbortController()
+  async function* body() {
+    let rows = 0
+    for await (const chunk of generatedCsv(total, 250)) {
+      yield chunk
+      rows += 250
+      if (rows === before) await gate
+    }
+  }
+  const upload = t
+    .api(job.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv' },
+      body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+      duplex: 'half',
+      signal: abort.signal,
+    } as RequestInit)
+    .catch(() => undefined)
+  return { id: job.job_id as string, release, abort, upload }
+}
+
+/** Waits until the job has committed at least `rows` rows (bounded). */
+async function committed(t: TestServer, id: string, rows: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const job = await t.importer.imports.get(id)
+    if (job && job.rows >= rows) return
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`job ${id} did not reach ${rows} rows`)
+}
+
+describe('web UI: imports', () => {
+  it('uploads a 50,000-row file dropped on the drop zone once, previews it, imports it live to 100% and shows the database counts', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    const file = join(dir, 'catalog.csv')
+    await pipeline(
+      Readable.from(
+        (async function* () {
+          yield* generatedCsv(50_000)
+          // Two rows without a name: rejected, and listed in the preview.
+          yield 'BAD-1,,no name,1.00,1\nBAD-2,,no name either,2.00,2\n'
+        })(),
+      ),
+      createWriteStream(file),
+    )
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/import`)
+    await page.getByRole('heading', { name: 'Import products' }).waitFor()
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import')
+
+    // The file input sits in the drop zone and is reachable by keyboard.
+    await page.keyboard.press('Tab') // skip link
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab')
+      if (await page.evaluate(() => document.activeElement?.id === 'file')) break
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('file')
+    // Dropped on the zone, as a user drags it from a file manager.
+    const dataTransfer = await page.evaluateHandle(
+      (csv) => {
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([csv], 'catalog.csv', { type: 'text/csv' }))
+        return transfer
+      },
+      readFileSync(file, 'utf8'),
+    )
+    await page.locator('#drop-zone').dispatchEvent('dragover', { dataTransfer })
+    await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer })
+    await page.getByText(/catalog\.csv \(/).waitFor()
+    await page.getByRole('button', { name: 'Upload' }).click()
+
+    // Preview: a dry run of the staged file.
+    await page.waitForURL(/#\/import\?upload=[0-9a-f-]{36}&preview=[0-9a-f-]{36}$/)
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    const counts = await page.locator('#preview-counts div').allTextContents()
+    expect(counts).toEqual(['To create50,000', 'To update0', 'Unchanged0', 'Rejected2'])
+    expect(await page.getByRole('cell', { name: 'BAD-2' }).isVisible()).toBe(true)
+    expect(await page.getByRole('cell', { name: '50003' }).isVisible()).toBe(true)
+    expect(await t.importer.products.count()).toBe(0)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-preview')
+    // A reload shows the same preview rather than running another dry run.
+    const previewUrl = page.url()
+    await page.reload()
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    expect(page.url()).toBe(previewUrl)
+    expect((await t.importer.imports.list()).length).toBe(1)
+
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.waitForURL(/#\/imports\/[0-9a-f-]{36}\?upload=/)
+    await page.waitForFunction(
+      () => (document.getElementById('progress') as HTMLProgressElement | null)?.value === 100,
+    )
+    await page.locator('#outcome').waitFor()
+    expect(await t.importer.products.count()).toBe(50_000)
+    expect(await page.locator('#outcome').textContent()).toBe(
+      'Completed: 50,000 created, 0 updated, 0 unchanged, 2 invalid',
+    )
+    const figure = (term: string) =>
+      page.locator('.figures div', { hasText: term }).locator('dd').textContent()
+    expect(await figure('Created')).toBe('50,000')
+    expect(await page.getByRole('button', { name: 'Cancel import' }).isVisible()).toBe(false)
+    expect(await page.locator('#announcer').textContent()).toContain('Completed')
+    const download = page.getByRole('link', { name: 'Download the 2 row errors (CSV)' })
+    const errorsCsv = await (await t.api(`/${(await download.getAttribute('href')) ?? ''}`)).text()
+    expect(errorsCsv.split('\r\n').filter(Boolean)).toHaveLength(3)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-result')
+
+    // The dashboard counts the products and lists the import with its outcome.
+    await page.getByRole('link', { name: 'Dashboard' }).click()
+    await page.locator('.stat', { hasText: 'total' }).getByText('50,000').waitFor()
+    await page.getByRole('link', { name: 'catalog.csv' }).first().waitFor()
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'dashboard')
+    expect(problems).toEqual([])
+  })
+
+  it('imports a failed import again from its staged file, without uploading it again', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const staged = (await (
+      await t.api('/api/uploads/?filename=no-sku.csv', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'name,price\nLamp,1.00\n',
+      })
+    ).json()) as Json
+    const failed = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id }))
+    ).json()) as Json
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/imports/${failed.job_id}?upload=${staged.upload_id}`)
+    await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
+    await page.getByRole('button', { name: 'Import again' }).click()
+    await page.waitForURL((url) => !url.hash.includes(failed.job_id))
+    await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
+    const jobs = await t.importer.imports.list()
+    expect(jobs.map((job) => job.filename)).toEqual(['no-sku.csv', 'no-sku.csv'])
+    expect(page.url()).toContain(jobs[0]?.id ?? 'missing')
+    expect(problems).toEqual([])
+  })
+
+  it('reattaches to a running import after a reload, and follows it to the end', async () => {
+    const t = await startServer({ importOptions: { batchSize: 500 } })
+    const held = await heldImport(t, 2000, 4000)
+    await committed(t, held.id, 1500)
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/imports/${held.id}`)
+    await page.getByText(/Phase: importing/).waitFor()
+    await page.reload()
+    await page.getByText(/Phase: importing/).waitFor()
+    expect(await page.getByRole('button', { name: 'Cancel import' }).isVisible()).toBe(true)
+    held.release()
+    await page.locator('#outcome').waitFor()
+    expect(await page.locator('#outcome').textContent()).toBe(
+      'Completed: 4,000 created, 0 updated, 0 unchanged, 0 invalid',
+    )
+    expect(await t.importer.products.count()).toBe(4000)
+    await held.upload
+    expect(problems).toEqual([])
+  })
+
+  it('cancels a running import and says the committed batches stay', async () => {
+    const t = await startServer({ importOptions: { batchSize: 500 } })
+    const held = await heldImport(t, 2000, 100_000)
+    await committed(t, held.id, 1500)
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/imports/${held.id}`)
+    await page.getByText(/batches already committed stay/).waitFor()
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-running')
+    await page.getByRole('button', { name: 'Cancel import' }).click()
+    // The job stops between batches: let the held rows flow so it reaches the next one.
+    held.release()
+    await page.locator('#outcome').waitFor()
+    expect(await page.locator('#outcome').textContent()).toMatch(/^Cancelled: /)
+    expect(
+      await page.getByText('Batches committed before that stay in the catalog.').isVisible(),
+    ).toBe(true)
+    const job = await t.importer.imports.get(held.id)
+    expect(job?.status).toBe('cancelled')
+    expect(await t.importer.products.count()).toBe(job?.created)
+    expect(job?.created).toBeLessThan(100_000)
+    held.abort.abort()
+    await held.upload
+    expect(problems).toEqual([])
+  })
+})

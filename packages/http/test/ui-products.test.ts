@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest'
+import { accessibilityViolations, openPage, screenshots, useBrowser } from './_browser.js'
+import { jsonInit, startServer } from './_server.js'
+
+const browser = useBrowser()
+
+describe('web UI: products page', () => {
+  it('creates, edits, searches, filters, sorts, pages, bulk-deletes and deletes all, with the URL restoring each view', async () => {
+    const t = await startServer()
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/products`)
+
+    // First run: the empty state offers an import and a first product.
+    await page.getByRole('heading', { name: 'No products yet' }).waitFor()
+    expect(await page.getByRole('link', { name: 'Import a file' }).isVisible()).toBe(true)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'products-empty')
+
+    // Create, with a validation message from the API beside the price field.
+    await page.getByRole('button', { name: 'Create a product' }).click()
+    const dialog = page.getByRole('dialog', { name: 'New product' })
+    await dialog.getByLabel('SKU').fill('LAMP-1')
+    await dialog.getByLabel('Name').fill('Desk lamp')
+    await dialog.getByLabel('Price').fill('12.345')
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    const priceError = dialog.locator('#field-price-error')
+    await priceError.filter({ hasText: /./ }).waitFor()
+    expect(await dialog.getByLabel('Price').getAttribute('aria-invalid')).toBe('true')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'product-form-error')
+    await dialog.getByLabel('Price').fill('12.50')
+    await dialog.getByRole('button', { name: 'Create' }).click()
+    await page.getByRole('cell', { name: 'LAMP-1', exact: true }).waitFor()
+    const created = await t.importer.products.getBySku('lamp-1')
+    expect(created).toMatchObject({ name: 'Desk lamp', price: '12.50', active: true })
+
+    // Edit.
+    await page.getByRole('button', { name: 'Edit LAMP-1' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit product' })
+    await edit.getByLabel('Name').fill('Desk lamp, brass')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('cell', { name: 'Desk lamp, brass', exact: true }).waitFor()
+    expect((await t.importer.products.getBySku('LAMP-1'))?.name).toBe('Desk lamp, brass')
+
+    // A SKU taken by another product (case-insensitively) is reported on the SKU field.
+    await page.getByRole('button', { name: 'New product' }).click()
+    const duplicate = page.getByRole('dialog', { name: 'New product' })
+    await duplicate.getByLabel('SKU').fill('lamp-1')
+    await duplicate.getByLabel('Name').fill('Another lamp')
+    await duplicate.getByRole('button', { name: 'Create' }).click()
+    await duplicate
+      .locator('#field-sku-error')
+      .filter({ hasText: /lamp-1|taken|exists/i })
+      .waitFor()
+    await duplicate.getByRole('button', { name: 'Cancel' }).click()
+    expect(await t.importer.products.count()).toBe(1)
+
+    // Toggle active from the row.
+    await page.getByRole('switch', { name: 'Active: LAMP-1' }).click()
+    await page.getByRole('switch', { name: 'Active: LAMP-1', checked: false }).waitFor()
+    expect((await t.importer.products.getBySku('LAMP-1'))?.active).toBe(false)
+
+    // 45 more: 30 lamps (every third inactive) and 15 chairs.
+    for (let i = 0; i < 45; i++) {
+      const lamp = i < 30
+      await t.importer.products.create({
+        sku: lamp ? `LAMP-${100 + i}` : `CHAIR-${i}`,
+        name: lamp ? `Lamp ${i}` : `Chair ${i}`,
+        price: `${i + 1}.00`,
+        quantity: i,
+        active: !(lamp && i % 3 === 0),
+      })
+    }
+
+    // Search, filter and sort, each through the page's controls.
+    await page.getByRole('link', { name: 'Products' }).click()
+    await page.getByLabel('Search').fill('lamp')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.waitForURL(/q=lamp/)
+    await page.getByLabel('Status').selectOption('true')
+    await page.waitForURL(/active=true/)
+    await page.getByLabel('Sort by').selectOption('-price')
+    await page.waitForURL(/sort=-price/)
+    // 20 active lamps, dearest first: 30.00 is LAMP-129.
+    await page.getByText('Page 1 of 1 · 20 products').waitFor()
+    expect(await firstSku(page)).toBe('LAMP-129')
+
+    // Column headings sort too, and say how (20 active lamps: quantities 1 to 29).
+    await page.getByRole('link', { name: 'Quantity', exact: true }).click()
+    await page.waitForURL(/sort=quantity/)
+    await page.locator('th[aria-sort="ascending"]', { hasText: 'Quantity' }).waitFor()
+    expect(await firstSku(page)).toBe('LAMP-101')
+    await page.getByRole('link', { name: 'Quantity', exact: true }).click()
+    await page.waitForURL(/sort=-quantity/)
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Quantity' }).waitFor()
+    expect(await firstSku(page)).toBe('LAMP-129')
+
+    // Page through everything sorted by SKU, then check the link restores that view elsewhere.
+    await page.getByRole('link', { name: 'Products' }).click()
+    await page.getByLabel('Sort by').selectOption('sku')
+    await page.getByText('Page 1 of 3 · 46 products').waitFor()
+    await page.getByRole('link', { name: 'Page 3' }).click()
+    await page.getByText('Page 3 of 3 · 46 products').waitFor()
+    expect(page.url()).toMatch(/#\/products\?sort=sku&page=3$/)
+    const lastPageSkus = await skus(page)
+    await page.goBack()
+    await page.getByText('Page 1 of 3 · 46 products').waitFor()
+    await page.goForward()
+    await page.getByText('Page 3 of 3 · 46 products').waitFor()
+    const { page: other } = await openPage(browser())
+    await other.goto(page.url())
+    await other.getByText('Page 3 of 3 · 46 products').waitFor()
+    expect(await skus(other)).toEqual(lastPageSkus)
+    expect(await other.getByLabel('Sort by').inputValue()).toBe('sku')
+    await other.close()
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'products')
+
+    // No match: the second empty state clears the filters.
+    await page.goto(`${t.origin}/#/products?q=nothing-like-this`)
+    await page.getByRole('heading', { name: 'No product matches' }).waitFor()
+    await page.getByRole('link', { name: 'Clear filters' }).click()
+    await page.getByText('Page 1 of 3 · 46 products').waitFor()
+
+    // Select the page, widen to all 30 lamps matching the search, set inactive, then delete them.
+    await page.goto(`${t.origin}/#/products?q=lamp`)
+    await page.getByText('Page 1 of 2 · 31 products').waitFor()
+    await page.getByLabel('Select all on this page').check()
+    await page.getByText('20 selected').waitFor()
+    await page.getByRole('button', { name: 'Select all 31 matching' }).click()
+    await page.getByText('All 31 matching products selected').waitFor()
+    await page.getByRole('button', { name: 'Set inactive' }).click()
+    await page.getByText('products set inactive').waitFor()
+    expect(await t.importer.products.count({ q: 'lamp', active: true })).toBe(0)
+    await page.getByLabel('Select all on this page').check()
+    await page.getByRole('button', { name: 'Select all 31 matching' }).click()
+    await page.getByRole('button', { name: 'Delete selected' }).click()
+    const confirmBulk = page.getByRole('dialog', { name: 'Delete selected products' })
+    expect(await confirmBulk.textContent()).toContain(
+      'This deletes 31 products. It cannot be undone.',
+    )
+    await confirmBulk.getByRole('button', { name: 'Delete 31 products' }).click()
+    await page.getByRole('heading', { name: 'No product matches' }).waitFor()
+    expect(await t.importer.products.count()).toBe(15)
+
+    // Delete all, behind a confirmation that says how many.
+    await page.goto(`${t.origin}/#/products`)
+    await page.getByRole('button', { name: 'Delete all products' }).click()
+    const confirmAll = page.getByRole('dialog', { name: 'Delete all products' })
+    expect(await confirmAll.textContent()).toContain(
+      'This deletes all 15 products. It cannot be undone.',
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'delete-all-confirmation')
+    await confirmAll.getByRole('button', { name: 'Cancel' }).click()
+    // Focus returns to the button that opened the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Delete all products',
+    )
+    expect(await t.importer.products.count()).toBe(15)
+    await page.getByRole('button', { name: 'Delete all products' }).click()
+    await confirmAll.getByRole('button', { name: 'Delete 15 products' }).click()
+    await page.getByRole('heading', { name: 'No products yet' }).waitFor()
+    expect(await t.importer.products.count()).toBe(0)
+    expect(problems).toEqual([])
+  })
+
+  it('shows a product named like markup as text and runs nothing', async () => {
+    const t = await startServer()
+    const name = '<img src=x onerror=alert(1)>'
+    await t.api('/api/products/', jsonInit('POST', { sku: 'XSS-1', name, description: name }))
+    const { page, problems } = await openPage(browser())
+    let dialogs = 0
+    page.on('dialog', (dialog) => {
+      dialogs++
+      void dialog.dismiss()
+    })
+    await page.goto(`${t.origin}/#/products`)
+    await page.getByRole('cell', { name, exact: true }).waitFor()
+    expect(await page.locator('main img').count()).toBe(0)
+    await page.getByRole('button', { name: 'Delete XSS-1' }).click()
+    expect(await page.getByRole('dialog').textContent()).toContain(name)
+    expect(dialogs).toBe(0)
+    expect(problems).toEqual([])
+  })
+})
+
+async function skus(page: import('playwright-core').Page): Promise<string[]> {
+  return page.locator('td.sku').allTextContents()
+}
+
+async function firstSku(page: import('playwright-core').Page): Promise<string | undefined> {
+  return (await skus(page))[0]
+}

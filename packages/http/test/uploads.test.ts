@@ -1,0 +1,143 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import {
+  generatedCsv,
+  type Json,
+  jsonInit,
+  SAMPLE_CSV,
+  startServer,
+  tempDir,
+  waitForJob,
+} from './_server.js'
+
+const csv = (body: BodyInit, filename = 'catalog.csv'): RequestInit => ({
+  method: 'POST',
+  headers: {
+    'content-type': 'text/csv',
+    'content-disposition': `attachment; filename="${filename}"`,
+  },
+  body,
+})
+
+describe('staged uploads', () => {
+  it('stages a file once, previews it as a dry run, imports it, then removes it', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    await t.importer.products.create({
+      sku: 'SKU001',
+      name: 'Wireless Headphones',
+      description: 'High-quality Bluetooth',
+      price: '79.99',
+      quantity: 150,
+    })
+    const staged = await t.api('/api/uploads/', csv(`${SAMPLE_CSV}SKU003,,no name,1,1\n`))
+    expect(staged.status).toBe(201)
+    const upload = (await staged.json()) as Json
+    expect(upload).toMatchObject({
+      filename: 'catalog.csv',
+      size: SAMPLE_CSV.length + 'SKU003,,no name,1,1\n'.length,
+    })
+    expect(staged.headers.get('location')).toBe(`/api/uploads/${upload.upload_id}/`)
+    expect(readFileSync(join(dir, `${upload.upload_id}.csv`), 'utf8')).toContain('SKU002')
+
+    // Preview: a dry run of the staged file, with its rejected rows as JSON.
+    const dry = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id, dry_run: true }))
+    ).json()) as Json
+    expect(dry).toMatchObject({
+      dry_run: true,
+      upload_id: upload.upload_id,
+      bytes_total: upload.size,
+    })
+    const preview = await waitForJob(t, dry.job_id)
+    expect(preview).toMatchObject({ status: 'completed', created: 1, unchanged: 1, invalid: 1 })
+    const errors = (await (await t.api(`/api/import/${dry.job_id}/errors?limit=5`)).json()) as Json
+    expect(errors.total).toBe(1)
+    expect(errors.items[0]).toMatchObject({ line: 4, sku: 'SKU003', column: 'name' })
+    expect(await t.importer.products.count()).toBe(1)
+    expect(existsSync(join(dir, `${upload.upload_id}.csv`))).toBe(true)
+
+    // The real import reads the same staged file, then the file goes.
+    const real = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
+    ).json()) as Json
+    expect((await waitForJob(t, real.job_id)).status).toBe('completed')
+    expect(await t.importer.products.count()).toBe(2)
+    for (let i = 0; i < 100 && existsSync(join(dir, `${upload.upload_id}.csv`)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(readdirSync(dir)).toEqual([])
+    const again = await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
+    expect(again.status).toBe(404)
+    expect(((await again.json()) as Json).error.code).toBe('NOT_FOUND')
+  })
+
+  it('keeps the file of a failed import so it can be imported again', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    const upload = (await (
+      await t.api('/api/uploads/', csv('name,price\nLamp,1\n'))
+    ).json()) as Json
+    const job = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
+    ).json()) as Json
+    expect((await waitForJob(t, job.job_id)).status).toBe('failed')
+    expect((await t.api(`/api/uploads/${upload.upload_id}/`)).status).toBe(200)
+    const retry = await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
+    expect(retry.status).toBe(202)
+  })
+
+  it('streams a large upload to disk and refuses one over the limit, leaving no file', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir }, maxUploadBytes: 200_000 })
+    const big = await t.api('/api/uploads/', {
+      ...csv(Readable.toWeb(Readable.from(generatedCsv(5000))) as ReadableStream),
+      duplex: 'half',
+    } as RequestInit)
+    expect(big.status).toBe(413)
+    expect(((await big.json()) as Json).error.code).toBe('PAYLOAD_TOO_LARGE')
+    expect(readdirSync(dir)).toEqual([])
+    // Declared too large: refused before a byte is read.
+    const declared = await t.api('/api/uploads/', csv('x'.repeat(300_000)))
+    expect(declared.status).toBe(413)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('refuses what is not a CSV file, and unknown upload ids', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const image = await t.api('/api/uploads/?filename=cat.png', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: 'x',
+    })
+    expect(image.status).toBe(415)
+    const unknown = await t.api(
+      '/api/import/',
+      jsonInit('POST', { upload_id: '00000000-0000-4000-8000-000000000000' }),
+    )
+    expect(unknown.status).toBe(404)
+    const malformed = await t.api('/api/import/', jsonInit('POST', { upload_id: 'nope' }))
+    expect(malformed.status).toBe(400)
+  })
+
+  it('removes a staged file once its time to live has passed', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir, ttlMs: 1 } })
+    const upload = (await (await t.api('/api/uploads/', csv(SAMPLE_CSV))).json()) as Json
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect((await t.api(`/api/uploads/${upload.upload_id}/`)).status).toBe(404)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('deletes a staged upload on request', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    const upload = (await (await t.api('/api/uploads/', csv(SAMPLE_CSV))).json()) as Json
+    expect((await t.api(`/api/uploads/${upload.upload_id}/`, { method: 'DELETE' })).status).toBe(
+      204,
+    )
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
