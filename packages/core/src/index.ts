@@ -158,6 +158,11 @@ export {
   type DeliveryRunOptions,
   type LimiterClock,
 } from './webhooks/limiter.js'
+export {
+  type ProductEventData,
+  productEventData,
+  toOutboxEvent,
+} from './webhooks/outbox-event.js'
 export { parseRetryAfter } from './webhooks/retry-after.js'
 export {
   DEFAULT_WEBHOOK_RETRY_SCHEDULE,

@@ -1,0 +1,69 @@
+import { createUuidV7 } from '../product/uuid-v7.js'
+import { formatPrice } from '../product/values.js'
+import type { ProductRecord } from '../storage/types.js'
+import type { OutboxEvent } from '../storage/webhook-types.js'
+import type { WebhookEventType } from './event-types.js'
+import { toWebhookBody } from './sign.js'
+
+/** A product as webhook events carry it: the same fields as the REST API's product JSON. */
+export interface ProductEventData {
+  id: string
+  sku: string
+  name: string
+  description: string
+  /** Exact decimal string such as `"79.99"`, or `null`. */
+  price: string | null
+  quantity: number
+  active: boolean
+  /** ISO 8601. */
+  created_at: string
+  /** ISO 8601. */
+  updated_at: string
+}
+
+/** The `data` of a product event. */
+export function productEventData(record: ProductRecord): ProductEventData {
+  return {
+    id: record.id,
+    sku: record.sku,
+    name: record.name,
+    description: record.description,
+    price: record.priceCents === null ? null : formatPrice(record.priceCents),
+    quantity: record.quantity,
+    active: record.active,
+    created_at: record.createdAt.toISOString(),
+    updated_at: record.updatedAt.toISOString(),
+  }
+}
+
+const nextEventId = (() => {
+  const nextId = createUuidV7()
+  return () => `evt_${nextId().replaceAll('-', '')}`
+})()
+
+/**
+ * An event for the outbox: a fresh time-ordered id, and the exact body every delivery of it
+ * sends (`{"type","timestamp","data"}`).
+ *
+ * @example
+ * ```ts
+ * await storage.insertProduct(record, [
+ *   toOutboxEvent('product.created', productEventData(record), record.createdAt),
+ * ])
+ * ```
+ */
+export function toOutboxEvent(
+  type: WebhookEventType,
+  data: unknown,
+  at: Date,
+  options: { perRow?: boolean; endpointId?: string } = {},
+): OutboxEvent {
+  return {
+    id: nextEventId(),
+    type,
+    payload: toWebhookBody(type, data, at),
+    createdAt: at,
+    ...(options.perRow ? { perRow: true } : {}),
+    ...(options.endpointId === undefined ? {} : { endpointId: options.endpointId }),
+  }
+}
