@@ -5,11 +5,11 @@ import { headerSignature } from './header-signature.js'
 import { generic, type Platform, PROFILES, type ProfileHeader } from './profiles/index.js'
 import { type FieldCells, toImportRow, widthProblem } from './row.js'
 import type { DecimalSeparator } from './shop-numbers.js'
-import type { ImportHeader, ImportWarning, ProductField } from './types.js'
+import type { ColumnMapping, ImportHeader, ImportWarning, ProductField } from './types.js'
 
 /** How records become rows: plain data, so it crosses into the parse worker. */
 export interface ReaderOptions {
-  columns?: Partial<Record<ProductField, string>>
+  columns?: ColumnMapping
   headerAliases?: Record<string, ProductField>
   platform?: Platform
   currency?: string
