@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { headerSignature, isImporterError } from '@product-importer/core'
+import { headerSignature, inspectProducts, isImporterError } from '@product-importer/core'
 import { expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
 import { allProducts, bytes, tempDir } from './helpers.js'
@@ -116,4 +116,17 @@ onBothStorages((kind) => {
     expect(await importer.mappings.delete(saved.signature)).toBe(false)
     expect(await importer.mappings.get(saved.signature)).toBeUndefined()
   })
+})
+
+it('inspects a file without a sku column when asked to, for choosing a mapping', async () => {
+  const seen = await inspectProducts(bytes(first), { skuOptional: true })
+  expect(seen.columns.map((c) => [c.header, c.field, c.samples])).toEqual([
+    ['Item No', null, ['A-1', 'B-2']],
+    ['Title', 'name', ['Anchor', 'Buoy']],
+    ['Unit Price', 'price', ['10.00', '2.50']],
+    ['Stock', 'quantity', ['4', '9']],
+  ])
+  expect(seen.rows.map((row) => row.status)).toEqual(['invalid', 'invalid'])
+  const refused = await inspectProducts(bytes(first)).catch((e) => e)
+  expect(isImporterError(refused, 'MISSING_SKU_COLUMN')).toBe(true)
 })
