@@ -1,6 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { headerSignature, inspectProducts, isImporterError } from '@product-importer/core'
+import {
+  headerSignature,
+  importProducts,
+  inspectProducts,
+  isImporterError,
+} from '@product-importer/core'
 import { expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
 import { allProducts, bytes, tempDir } from './helpers.js'
@@ -129,4 +134,21 @@ it('inspects a file without a sku column when asked to, for choosing a mapping',
   expect(seen.rows.map((row) => row.status)).toEqual(['invalid', 'invalid'])
   const refused = await inspectProducts(bytes(first)).catch((e) => e)
   expect(isImporterError(refused, 'MISSING_SKU_COLUMN')).toBe(true)
+})
+
+onBothStorages((kind) => {
+  it('fails an import without a header as it would without remembered mappings', async () => {
+    const importer = await importerOn(kind)
+    await importer.mappings.save(HEADERS, MAPPING)
+    const direct = await importProducts(bytes('\u0000\u0000\u0000binary'), {
+      storage: importer.storage,
+    })
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((error) => error)
+    const job = await importer.imports.create()
+    const summary = await importer.imports.run(job.id, bytes('\u0000\u0000\u0000binary'))
+    expect(summary.status).toBe('failed')
+    expect(summary.error?.code).toBe(direct.code)
+  })
 })

@@ -118,3 +118,27 @@ describe('remembered mappings over HTTP', () => {
     expect(((await refused.json()) as Json).error.code).toBe('VALIDATION_FAILED')
   })
 })
+
+describe('remembered mappings of raw uploads', () => {
+  it('remembers the mapping query parameter of an upload and applies it to the next one', async () => {
+    const t = await startServer()
+    const raw = (text: string, query = '') =>
+      t.api(`/api/import/${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: text,
+      })
+    const mapping = encodeURIComponent(JSON.stringify({ sku: 'Item No', price: 'Unit Price' }))
+    const first = await raw(`${HEADER}\nA-1,Anchor,1.00,1\n`, `?mapping=${mapping}`)
+    expect(await waitForJob(t, ((await first.json()) as Json).job_id)).toMatchObject({
+      status: 'completed',
+      created: 1,
+    })
+    const second = await raw(`${HEADER}\nB-2,Buoy,2.00,2\n`)
+    expect(await waitForJob(t, ((await second.json()) as Json).job_id)).toMatchObject({
+      status: 'completed',
+      created: 1,
+    })
+    expect((await t.importer.products.getBySku('B-2'))?.price).toBe('2.00')
+  })
+})

@@ -1,4 +1,3 @@
-import { isImporterError } from '../errors.js'
 import { headerSignature } from './header-signature.js'
 import { type InspectOptions, inspectProducts } from './inspect.js'
 import { openSource } from './source.js'
@@ -48,42 +47,41 @@ export async function peekHeader(
   }
   let headers: string[] | null = null
   try {
+    // Without a known sku column too: such a file is exactly the one a remembered mapping is for.
     const seen = await inspectProducts(recording, {
       rows: 1,
       maxBytes: PEEK_BYTES,
+      skuOptional: true,
       ...(options.encoding ? { encoding: options.encoding } : {}),
       ...(options.delimiter ? { delimiter: options.delimiter } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     })
     headers = seen.columns.map((column) => column.header)
   } catch (error) {
-    // A file without a known sku column is exactly the one a remembered mapping is for.
-    const details = isImporterError(error, 'MISSING_SKU_COLUMN')
-      ? (error.details as { columns?: string[] } | undefined)
-      : undefined
-    headers = details?.columns?.map((cell) => cell.trim()) ?? null
-    if (!details && options.signal?.aborted) {
+    // The import reads the file again and reports what is wrong with it; a cancel stops here.
+    if (options.signal?.aborted) {
       await iterator.return?.()
       throw error
     }
   }
-  async function* replay() {
-    try {
-      yield* head
-      if (ended) return
-      for (;;) {
-        const next = await iterator.next()
-        if (next.done) return
-        yield next.value
-      }
-    } finally {
+  // An iterator rather than a generator: one never started must still close the source.
+  const replay: AsyncIterator<Uint8Array> = {
+    async next() {
+      const chunk = head.shift()
+      if (chunk) return { done: false, value: chunk }
+      if (ended) return { done: true, value: undefined }
+      return iterator.next()
+    },
+    async return() {
+      head.length = 0
       await iterator.return?.()
-    }
+      return { done: true, value: undefined }
+    },
   }
   return {
     headers,
     signature: headers ? headerSignature(headers) : null,
-    source: replay(),
+    source: { [Symbol.asyncIterator]: () => replay },
     bytesTotal: opened.bytesTotal,
   }
 }
