@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import type { ResponseSpec, RouteSpec } from './_route.js'
 import { importRouteSpecs } from './routes/imports.js'
+import { mappingRouteSpecs } from './routes/mappings.js'
 import { productRouteSpecs } from './routes/products.js'
 import { serviceRouteSpecs } from './routes/service.js'
 import { sessionRouteSpecs } from './routes/session.js'
@@ -26,6 +27,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   ...Object.values(productRouteSpecs),
   ...Object.values(importRouteSpecs),
   ...Object.values(uploadRouteSpecs),
+  ...Object.values(mappingRouteSpecs),
   ...Object.values(sessionRouteSpecs),
   ...Object.values(uiRouteSpecs),
 ]

@@ -5,6 +5,7 @@ import {
   productSchema,
 } from '@product-importer/core'
 import { z } from 'zod'
+import { mappingSchema } from './_reading-options.js'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
 // from these, so it cannot drift from what the handlers accept and return.
@@ -130,6 +131,11 @@ export const importCreateBodySchema = z.object({
     .uuid()
     .optional()
     .describe('Import this staged upload (POST /api/uploads/) instead of waiting for a file'),
+  mapping: mappingSchema
+    .optional()
+    .describe(
+      'With `upload_id`: the header name of each field (null: not imported); a real import remembers it for files with the same header',
+    ),
 })
 
 /** A staged upload as the API returns it. */

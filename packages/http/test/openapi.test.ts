@@ -56,7 +56,12 @@ describe('the OpenAPI document', () => {
             })
           ).json()) as Json)
         : undefined
+      // A fresh remembered mapping for each mapping operation, since one of them deletes it.
+      const mapping = template.includes('{signature}')
+        ? await t.importer.mappings.save(['Item No'], { sku: 'Item No' })
+        : undefined
       const path = template
+        .replace('{signature}', mapping?.signature ?? '')
         .replace('/api/uploads/{id}', `/api/uploads/${upload?.upload_id}`)
         .replace('{job_id}', jobId)
         .replace(/\/api\/import\/\{id\}/, `/api/import/${jobId}`)

@@ -1,4 +1,12 @@
-import { type ImportSummary, importProducts, isImporterError } from '@product-importer/core'
+import {
+  applyRememberedMapping,
+  type ColumnMapping,
+  type ImportHeader,
+  type ImportSummary,
+  importProducts,
+  isImporterError,
+  rememberMapping,
+} from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
 import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
 import { PLATFORM_NAMES } from './platform-names.js'
@@ -11,7 +19,7 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error]`,
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember]`,
   options: {
     ...storageOptions,
     ...readingFlags,
@@ -19,6 +27,7 @@ export const importCommand: Command = {
     json: { type: 'boolean' },
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
+    'no-remember': { type: 'boolean' },
   },
   integers: { 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
@@ -39,12 +48,35 @@ export const importCommand: Command = {
     const progress = createProgressReporter()
     let printed = 0
     let summary: ImportSummary | undefined
+    let header: ImportHeader | undefined
+    const remember = !values['no-remember']
+    const dryRun = Boolean(values['dry-run'])
     try {
-      const run = importProducts(file, {
+      let source: Parameters<typeof importProducts>[0] = file
+      let remembered: { columns?: ColumnMapping; bytesTotal?: number } = {}
+      if (remember && !reading.options.columns) {
+        const found = await applyRememberedMapping(storage, file, {
+          ...(reading.options.encoding ? { encoding: reading.options.encoding } : {}),
+          ...(reading.options.delimiter ? { delimiter: reading.options.delimiter } : {}),
+          signal: controller.signal,
+        })
+        source = found.source
+        remembered = {
+          ...(found.remembered ? { columns: found.remembered.columns } : {}),
+          ...(found.bytesTotal === undefined ? {} : { bytesTotal: found.bytesTotal }),
+        }
+        if (found.remembered) {
+          console.error(
+            `columns mapped as remembered for this header: ${describeMapping(found.remembered.columns)}`,
+          )
+        }
+      }
+      const run = importProducts(source, {
         storage,
-        dryRun: Boolean(values['dry-run']),
+        dryRun,
         signal: controller.signal,
         ...reading.options,
+        ...remembered,
         batchSize: values['batch-size'] as number | undefined,
         onRowError: values['abort-on-error'] ? 'abort' : 'skip',
         onProgress: (p) => progress.update(p),
@@ -60,7 +92,13 @@ export const importCommand: Command = {
         } else if (event.type === 'warning') {
           progress.clear()
           console.error(`warning: ${event.warning.message}`)
-        } else if (event.type === 'done') summary = event.summary
+        } else if (event.type === 'header') header = event.header
+        else if (event.type === 'done') summary = event.summary
+      }
+      const columns = reading.options.columns
+      if (remember && columns && header && !dryRun && summary?.status === 'completed') {
+        await rememberMapping(storage, header, columns)
+        if (!values.json) console.error('remembered the column mapping for files with this header')
       }
     } catch (error) {
       progress.clear()
@@ -90,6 +128,12 @@ export function exitCodeOf(summary: ImportSummary): number {
   if (summary.status !== 'completed') return EXIT_CODES.FATAL
   const applied = summary.created + summary.updated + summary.unchanged
   return summary.rows > 0 && applied === 0 ? EXIT_CODES.NONE_APPLIED : EXIT_CODES.OK
+}
+
+function describeMapping(columns: ColumnMapping): string {
+  return Object.entries(columns)
+    .map(([field, header]) => (header === null ? `${field} not imported` : `${field}="${header}"`))
+    .join(', ')
 }
 
 function describe(s: ImportSummary): string {

@@ -17,6 +17,8 @@ export interface ParserOptions extends ReaderOptions {
   stopAtFirstError: boolean
   /** Also emit each data record's cells (inspect shows them as samples). */
   keepRecords?: boolean
+  /** Read a file without a sku column too (an inspection before mapping). */
+  skuOptional?: boolean
 }
 
 /** What the parser hands on, in file order. */

@@ -1,4 +1,5 @@
 import { createImportsApi } from './imports-api.js'
+import { createMappingsApi } from './mappings-api.js'
 import { createProductsApi } from './products-api.js'
 import type { ProductImporter, ProductImporterOptions } from './types.js'
 
@@ -38,6 +39,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
     storage,
     products: createProductsApi(storage, ready),
     imports: createImportsApi(storage, ready, running, options.importDefaults),
+    mappings: createMappingsApi(storage, ready),
     close,
     [Symbol.asyncDispose]: close,
   }

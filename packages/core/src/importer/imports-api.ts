@@ -1,9 +1,10 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
-import type { ImportSummary } from '../import/types.js'
+import type { ImportHeader, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
 import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
 import type { ImportsApi, ProductImporterOptions } from './types.js'
 
@@ -61,15 +62,29 @@ export function createImportsApi(
       const controller = new AbortController()
       let settle!: () => void
       running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
-      const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+      let bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+      const { remember: rememberOption, ...importOptions } = { ...defaults, ...options }
+      const remember = rememberOption !== false
+      const dryRun = options.dryRun ?? job.dryRun
+      let header: ImportHeader | undefined
       // claimJob already set status, phase and startedAt: one write, one change notification.
       let errors: RowError[] = []
       let summary: ImportSummary | undefined
       try {
-        const events = importProducts(source, {
-          ...defaults,
-          ...options,
-          dryRun: options.dryRun ?? job.dryRun,
+        let input = source
+        if (remember && !importOptions.columns) {
+          const found = await applyRememberedMapping(storage, source, {
+            ...(importOptions.encoding ? { encoding: importOptions.encoding } : {}),
+            ...(importOptions.delimiter ? { delimiter: importOptions.delimiter } : {}),
+            signal: controller.signal,
+          })
+          input = found.source
+          bytesTotal ??= found.bytesTotal
+          if (found.remembered) importOptions.columns = found.remembered.columns
+        }
+        const events = importProducts(input, {
+          ...importOptions,
+          dryRun,
           storage,
           signal: controller.signal,
           ...(bytesTotal === undefined ? {} : { bytesTotal }),
@@ -77,6 +92,7 @@ export function createImportsApi(
         for await (const event of events) {
           if (event.type === 'row-error') errors.push(event.error)
           else if (event.type === 'done') summary = event.summary
+          else if (event.type === 'header') header = event.header
           else if (event.type === 'progress') {
             if (errors.length > 0) {
               await storage.addRowErrors(jobId, errors)
@@ -124,6 +140,10 @@ export function createImportsApi(
         settle()
       }
       const final = summary!
+      if (remember && options.columns && !dryRun && final.status === 'completed' && header) {
+        // The import is done either way: a mapping that cannot be stored is only not remembered.
+        await rememberMapping(storage, header, options.columns).catch(() => {})
+      }
       await storage.updateJob(jobId, {
         status: final.status,
         phase: 'done',

@@ -1,6 +1,7 @@
-import type { ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
+import type { ColumnMapping, ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
 import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
 import type {
+  ColumnMappingRecord,
   ImporterStorage,
   ImportJobRecord,
   ProductFilter,
@@ -30,6 +31,12 @@ export interface ProductPage {
 export type StartImportOptions = Omit<ImportOptions, 'storage' | 'signal' | 'onProgress'> & {
   /** The uploaded file's name, kept on the job. */
   filename?: string
+  /**
+   * Remember mappings: an import without `columns` applies the mapping remembered for its
+   * header signature (read from the head of the source), and a completed real import with
+   * `columns` remembers them for the next file with the same headers. @default true
+   */
+  remember?: boolean
 }
 
 /** Options of {@link createProductImporter}. */
@@ -128,11 +135,35 @@ export interface ImportsApi {
   ): AsyncIterable<ImportJob>
 }
 
+/**
+ * Remembered column mappings, by header signature: an import with an explicit `columns`
+ * mapping remembers it, and the next file with the same headers maps itself.
+ */
+export interface MappingsApi {
+  /** Every remembered mapping, most recently saved first. */
+  list(): Promise<ColumnMappingRecord[]>
+  /** The mapping remembered for a header signature (or for these header names), or `undefined`. */
+  get(signatureOrHeaders: string | readonly string[]): Promise<ColumnMappingRecord | undefined>
+  /**
+   * Remembers `columns` for files with these headers, replacing the mapping remembered for them.
+   * Throws `MAPPING_INVALID` when a named header is not among `headers`.
+   *
+   * @example
+   * ```ts
+   * await importer.mappings.save(['Item No', 'Title', 'Unit Price'], { sku: 'Item No', price: 'Unit Price' })
+   * ```
+   */
+  save(headers: readonly string[], columns: ColumnMapping): Promise<ColumnMappingRecord>
+  /** Forgets the mapping of a header signature; false when there was none. */
+  delete(signature: string): Promise<boolean>
+}
+
 /** The facade over a storage: what the HTTP adapter, the CLI and SDK users call. */
 export interface ProductImporter extends AsyncDisposable {
   readonly storage: ImporterStorage
   readonly products: ProductsApi
   readonly imports: ImportsApi
+  readonly mappings: MappingsApi
   /** Cancels running imports of this instance, waits for them, and closes storage. */
   close(): Promise<void>
 }

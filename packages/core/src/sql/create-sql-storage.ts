@@ -11,6 +11,7 @@ import type {
 import type { OutboxEvent } from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
 import { createJobQueries } from './jobs.js'
+import { createMappingQueries } from './mappings.js'
 import { migrateToLatest } from './migrations.js'
 import { createProductQueries } from './products.js'
 import type { ImporterDatabase } from './schema.js'
@@ -87,6 +88,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         jobs: ReturnType<typeof createJobQueries>
         endpoints: ReturnType<typeof createEndpointQueries>
         outbox: ReturnType<typeof createOutboxQueries>
+        mappings: ReturnType<typeof createMappingQueries>
       }
     | undefined
   let closed = false
@@ -107,6 +109,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
         outbox: createOutboxQueries(db, flavor),
+        mappings: createMappingQueries(db, flavor),
       }
     }
     return opened
@@ -125,6 +128,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
   const jobs = () => open().jobs
   const endpoints = () => open().endpoints
   const outbox = () => open().outbox
+  const mappings = () => open().mappings
   const exclusive = definition.exclusive ?? (<T>(run: () => Promise<T>) => run())
   /** One transaction of shared queries, with the error rule. */
   const transaction = <T>(what: string, run: (trx: Kysely<ImporterDatabase>) => Promise<T>) =>
@@ -272,5 +276,10 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       call('row error write', () => jobs().addRowErrors(jobId, errors)),
     listRowErrors: (jobId, options) =>
       call('row error read', () => jobs().listRowErrors(jobId, options)),
+
+    saveMapping: (record) => call('mapping write', () => mappings().save(record)),
+    getMapping: (signature) => call('mapping read', () => mappings().get(signature)),
+    listMappings: () => call('mapping read', () => mappings().list()),
+    deleteMapping: (signature) => call('mapping write', () => mappings().delete(signature)),
   }
 }

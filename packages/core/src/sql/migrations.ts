@@ -167,6 +167,18 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    '0003_column_mappings': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('column_mappings')
+          .addColumn('signature', 'text', (c) => c.primaryKey())
+          .addColumn('columns', 'text', (c) => c.notNull())
+          .addColumn('headers', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ColumnMapping } from '../import/types.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
 /** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
@@ -176,6 +177,21 @@ export interface RowError {
   message: string
 }
 
+/**
+ * A remembered column mapping: how the columns of files with one header signature map to
+ * product fields, so the next file with the same headers maps itself.
+ */
+export interface ColumnMappingRecord {
+  /** {@link headerSignature} of the header the mapping was made for. */
+  signature: string
+  /** Field to header name, as the `columns` import option takes it. */
+  columns: ColumnMapping
+  /** The header names of the file the mapping was made for, in file order. */
+  headers: string[]
+  createdAt: Date
+  updatedAt: Date
+}
+
 /** Optional abilities of an adapter; absent flags take their documented default. */
 export interface StorageCapabilities {
   /**
@@ -275,4 +291,17 @@ export interface ImporterStorage extends WebhookStorage {
   addRowErrors(jobId: string, errors: readonly RowError[]): Promise<void>
   /** Row errors of a job in the order they were added, `limit` at a time from `offset`. */
   listRowErrors(jobId: string, options?: { offset?: number; limit?: number }): Promise<RowError[]>
+
+  /**
+   * Stores a column mapping under its `signature`, replacing the one stored there (keeping the
+   * first `createdAt`). MUST store `columns` and `headers` exactly as given, names unchanged.
+   * Returns the mapping as stored.
+   */
+  saveMapping(record: ColumnMappingRecord): Promise<ColumnMappingRecord>
+  /** The mapping stored under `signature`, or `undefined`. MUST NOT match other signatures. */
+  getMapping(signature: string): Promise<ColumnMappingRecord | undefined>
+  /** Every stored mapping, most recently saved first. */
+  listMappings(): Promise<ColumnMappingRecord[]>
+  /** Deletes the mapping stored under `signature`; false when there was none. */
+  deleteMapping(signature: string): Promise<boolean>
 }
