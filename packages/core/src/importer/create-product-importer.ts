@@ -73,7 +73,10 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
   }
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>()
 
-  const close = async () => {
+  let closing: Promise<void> | undefined
+  // Safe to call twice: the second call waits for the first.
+  const close = () => (closing ??= shutDown())
+  const shutDown = async () => {
     for (const { controller } of running.values()) controller.abort()
     await Promise.all([...running.values()].map(({ done }) => done))
     await dispatcher.close()
