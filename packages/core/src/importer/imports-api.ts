@@ -92,6 +92,7 @@ export function createImportsApi(
         ]
         return { list, commit: () => batch?.commit() }
       }
+      let ended: Awaited<ReturnType<typeof endEvents>> | undefined
       const controller = new AbortController()
       let settle!: () => void
       running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
@@ -127,6 +128,9 @@ export function createImportsApi(
             if (now?.cancelRequested) controller.abort()
           }
         }
+        // Read before the job stops counting as running: close() closes storage right after,
+        // and the final write below must already be on its way by then.
+        ended = await endEvents(summary!.status, summary!, summary!.error)
       } catch (error) {
         const failure = isImporterError(error)
           ? error
@@ -168,7 +172,6 @@ export function createImportsApi(
         settle()
       }
       const final = summary!
-      const ended = await endEvents(final.status, final, final.error)
       await storage.updateJob(
         jobId,
         {
@@ -177,9 +180,9 @@ export function createImportsApi(
           finishedAt: new Date(),
           ...pickCounts(final),
         },
-        ended.list,
+        ended?.list,
       )
-      ended.commit()
+      ended?.commit()
       return final
     },
 
