@@ -137,7 +137,7 @@ export function createImportsApi(
           : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
         summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
         const jobError = { code: failure.code, message: failure.message }
-        const ended = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
+        const failed = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
           list: undefined,
           commit: () => {},
         }))
@@ -151,9 +151,9 @@ export function createImportsApi(
               error: jobError,
               ...(summary ? pickCounts(summary) : {}),
             },
-            ended.list,
+            failed.list,
           )
-          .then(ended.commit)
+          .then(failed.commit)
           .catch(() => {}) // storage itself may be what failed; the summary still says why
         if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
         return (
