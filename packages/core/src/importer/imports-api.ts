@@ -3,19 +3,27 @@ import { importProducts } from '../import/import-products.js'
 import type { ImportHeader, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import type { ImportCounts, ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
+import type { EventSink } from './_webhook-events.js'
 import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
 import type { ImportsApi, ProductImporterOptions } from './types.js'
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled'])
 
-/** Import jobs over a storage; `running` holds this instance's imports for cancel and close. */
+/**
+ * Import jobs over a storage; `running` holds this instance's imports for cancel and close.
+ * A job fires `import.started` when claimed and `import.completed`, `import.failed` or
+ * `import.cancelled` with its final update, each in that write's transaction. A dry run fires
+ * none: it changes nothing a receiver could act on.
+ */
 export function createImportsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
+  events?: EventSink,
 ): ImportsApi {
   // Time-ordered like product ids: new jobs append to the primary-key index, in creation order.
   const nextJobId = createUuidV7()
@@ -51,7 +59,17 @@ export function createImportsApi(
 
     async run(jobId, source, options = {}) {
       await ready()
-      const job = await storage.claimJob(jobId, new Date())
+      // No look for endpoints first: the source may be an upload that must be read at once.
+      const started = events?.open()
+      const job = await storage.claimJob(
+        jobId,
+        new Date(),
+        started &&
+          ((claimed) =>
+            (options.dryRun ?? claimed.dryRun)
+              ? []
+              : [started.add('import.started', importEventData(claimed, false))]),
+      )
       if (!job) {
         const current = await mustGet(jobId)
         throw new ImporterError(
@@ -59,13 +77,30 @@ export function createImportsApi(
           `import job ${jobId} is ${current.status}, not pending`,
         )
       }
+      started?.commit()
+      const dryRun = options.dryRun ?? job.dryRun
+      // The end of a job is announced in the same write that records it.
+      const endEvents = async (
+        status: ImportSummary['status'],
+        counts: ImportCounts,
+        error?: { code: string; message: string },
+      ) => {
+        const batch = dryRun ? undefined : await events?.begin()
+        const list = batch && [
+          batch.add(
+            IMPORT_END_EVENTS[status],
+            importEventData(job, false, { status, counts, error }),
+          ),
+        ]
+        return { list, commit: () => batch?.commit() }
+      }
+      let ended: Awaited<ReturnType<typeof endEvents>> | undefined
       const controller = new AbortController()
       let settle!: () => void
       running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
       let bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
       const { remember: rememberOption, ...importOptions } = { ...defaults, ...options }
       const remember = rememberOption !== false
-      const dryRun = options.dryRun ?? job.dryRun
       let header: ImportHeader | undefined
       // claimJob already set status, phase and startedAt: one write, one change notification.
       let errors: RowError[] = []
@@ -82,14 +117,14 @@ export function createImportsApi(
           bytesTotal ??= found.bytesTotal
           if (found.remembered) importOptions.columns = found.remembered.columns
         }
-        const events = importProducts(input, {
+        const stream = importProducts(input, {
           ...importOptions,
           dryRun,
           storage,
           signal: controller.signal,
           ...(bytesTotal === undefined ? {} : { bytesTotal }),
         })
-        for await (const event of events) {
+        for await (const event of stream) {
           if (event.type === 'row-error') errors.push(event.error)
           else if (event.type === 'done') summary = event.summary
           else if (event.type === 'header') header = event.header
@@ -109,19 +144,32 @@ export function createImportsApi(
             if (now?.cancelRequested) controller.abort()
           }
         }
+        // Read before the job stops counting as running: close() closes storage right after,
+        // and the final write below must already be on its way by then.
+        ended = await endEvents(summary!.status, summary!, summary!.error)
       } catch (error) {
         const failure = isImporterError(error)
           ? error
           : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
         summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+        const jobError = { code: failure.code, message: failure.message }
+        const failed = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
+          list: undefined,
+          commit: () => {},
+        }))
         await storage
-          .updateJob(jobId, {
-            status: 'failed',
-            phase: 'done',
-            finishedAt: new Date(),
-            error: { code: failure.code, message: failure.message },
-            ...(summary ? pickCounts(summary) : {}),
-          })
+          .updateJob(
+            jobId,
+            {
+              status: 'failed',
+              phase: 'done',
+              finishedAt: new Date(),
+              error: jobError,
+              ...(summary ? pickCounts(summary) : {}),
+            },
+            failed.list,
+          )
+          .then(failed.commit)
           .catch(() => {}) // storage itself may be what failed; the summary still says why
         if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
         return (
@@ -144,12 +192,17 @@ export function createImportsApi(
         // The import is done either way: a mapping that cannot be stored is only not remembered.
         await rememberMapping(storage, header, options.columns).catch(() => {})
       }
-      await storage.updateJob(jobId, {
-        status: final.status,
-        phase: 'done',
-        finishedAt: new Date(),
-        ...pickCounts(final),
-      })
+      await storage.updateJob(
+        jobId,
+        {
+          status: final.status,
+          phase: 'done',
+          finishedAt: new Date(),
+          ...pickCounts(final),
+        },
+        ended?.list,
+      )
+      ended?.commit()
       return final
     },
 
@@ -189,7 +242,19 @@ export function createImportsApi(
               finishedAt: new Date(),
             } as const)
           : ({ cancelRequested: true } as const)
-      const updated = await storage.updateJob(id, patch)
+      // A pending job ends here, so its end is announced here; a running one announces its own.
+      const batch = job.status === 'pending' && !job.dryRun ? await events?.begin() : undefined
+      const updated = await storage.updateJob(
+        id,
+        patch,
+        batch && [
+          batch.add(
+            'import.cancelled',
+            importEventData(job, false, { status: 'cancelled', counts: job }),
+          ),
+        ],
+      )
+      batch?.commit()
       running.get(id)?.controller.abort()
       return toImportJob(updated ?? job)
     },

@@ -185,12 +185,16 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
 /** Names of the migrations the database has run; empty before the first migration. */
 // biome-ignore lint/suspicious/noExplicitAny: any schema
 async function executedMigrations(db: Kysely<any>): Promise<Set<string>> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
-  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return new Set()
-  const { rows } = await sql<{ name: string }>`select name from ${sql.table(
-    MIGRATION_TABLE,
-  )}`.execute(db)
-  return new Set(rows.map((row) => row.name))
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(
+      MIGRATION_TABLE,
+    )}`.execute(db)
+    return new Set(rows.map((row) => row.name))
+  } catch {
+    // No migration table where this connection looks (its schema or search path): a table of
+    // that name in another schema of the same database is another installation's.
+    return new Set()
+  }
 }
 
 /**
