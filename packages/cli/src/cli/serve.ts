@@ -53,6 +53,9 @@ export const serveCommand: Command = {
         ...(leaseMs === undefined ? {} : { leaseMs }),
       },
     })
+    // The importer's first use starts its webhook dispatcher: deliveries left by an earlier run
+    // (one that died mid-send, say) go out now, not on the first request.
+    await importer.webhooks.list()
     const app = createImporterApp(importer, {
       ...(token ? { auth: { token } } : {}),
       allowedHosts: values['allowed-host'] as string[],
