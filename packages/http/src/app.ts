@@ -17,6 +17,7 @@ import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
 import { uiRoutes } from './routes/ui.js'
 import { uploadRoutes } from './routes/uploads.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
@@ -56,6 +57,7 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   importRoutes(router, importer, resolved, staging)
   uploadRoutes(router, staging, resolved, importer)
   mappingRoutes(router, importer)
+  webhookRoutes(router, importer, resolved)
   sessionRoutes(router, resolved)
   uiRoutes(router)
   return app
