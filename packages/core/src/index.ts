@@ -69,6 +69,13 @@ export type {
   ProductsApi,
   StartImportOptions,
 } from './importer/types.js'
+export type {
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+  WebhookOptions,
+  WebhooksApi,
+  WebhookTestResult,
+} from './importer/webhook-types.js'
 
 // Errors
 
@@ -126,6 +133,12 @@ export {
   type DispatchResult,
   dispatchWebhookDelivery,
 } from './webhooks/dispatch.js'
+export {
+  createWebhookDispatcher,
+  WEBHOOK_DISPATCHER_DEFAULTS,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/dispatcher.js'
 export {
   MAX_WEBHOOK_DESCRIPTION_LENGTH,
   MAX_WEBHOOK_RATE_LIMIT,

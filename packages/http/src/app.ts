@@ -16,6 +16,7 @@ import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
 import { uiRoutes } from './routes/ui.js'
 import { uploadRoutes } from './routes/uploads.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
@@ -54,6 +55,7 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved, staging)
   uploadRoutes(router, staging, resolved)
+  webhookRoutes(router, importer, resolved)
   sessionRoutes(router, resolved)
   uiRoutes(router)
   return app

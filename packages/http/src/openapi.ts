@@ -7,6 +7,7 @@ import { serviceRouteSpecs } from './routes/service.js'
 import { sessionRouteSpecs } from './routes/session.js'
 import { uiRouteSpecs } from './routes/ui.js'
 import { uploadRouteSpecs } from './routes/uploads.js'
+import { webhookRouteSpecs } from './routes/webhooks.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
@@ -26,6 +27,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   ...Object.values(productRouteSpecs),
   ...Object.values(importRouteSpecs),
   ...Object.values(uploadRouteSpecs),
+  ...Object.values(webhookRouteSpecs),
   ...Object.values(sessionRouteSpecs),
   ...Object.values(uiRouteSpecs),
 ]
@@ -120,7 +122,7 @@ function operation(spec: RouteSpec): Json {
     summary: spec.summary,
     ...(spec.public ? { security: [] } : {}),
     ...(spec.query ? { parameters: queryParameters(spec.query) } : {}),
-    ...(spec.body || spec.upload ? { requestBody: { required: true, content } } : {}),
+    ...(spec.body || spec.upload ? { requestBody: { required: !spec.optionalBody, content } } : {}),
     responses: Object.fromEntries(
       Object.entries(spec.responses).map(([status, response]) => [
         status,

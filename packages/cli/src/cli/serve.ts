@@ -12,17 +12,27 @@ export const serveCommand: Command = {
   summary: 'Serve the REST API and the web UI over HTTP.',
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
-    '                       [--allowed-host name ...]\n\n' +
+    '                       [--allowed-host name ...] [--allow-webhook-host host ...]\n' +
+    '                       [--webhook-lease-ms 60000]\n\n' +
     'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).\n' +
     'Without a token, only requests for localhost, 127.0.0.1 and [::1] are answered; repeat\n' +
-    '--allowed-host to accept other names this machine is reached by.',
+    '--allowed-host to accept other names this machine is reached by.\n\n' +
+    'Webhooks are sent in the background while serving. Their URLs must be public https\n' +
+    'addresses; repeat --allow-webhook-host to let them target a host that is not (127.0.0.1,\n' +
+    'localhost, 10.1.0.0/16; over http too). 169.254.169.254 stays refused. A delivery in\n' +
+    'flight when the server dies is sent again once its lease (--webhook-lease-ms) ends.',
   options: {
     ...storageOptions,
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
     'allowed-host': { type: 'string', multiple: true, default: [] },
+    'allow-webhook-host': { type: 'string', multiple: true, default: [] },
+    'webhook-lease-ms': { type: 'string' },
   },
-  integers: { port: { min: 0, max: 65535 } },
+  integers: {
+    port: { min: 0, max: 65535 },
+    'webhook-lease-ms': { min: 100, max: 24 * 60 * 60 * 1000 },
+  },
   async run({ values }) {
     const host = values.host as string
     const port = values.port as number
@@ -35,7 +45,17 @@ export const serveCommand: Command = {
       )
       return 2
     }
-    const importer = createProductImporter({ storage: await openStorage(values) })
+    const leaseMs = values['webhook-lease-ms'] as number | undefined
+    const importer = createProductImporter({
+      storage: await openStorage(values),
+      webhooks: {
+        allowHosts: values['allow-webhook-host'] as string[],
+        ...(leaseMs === undefined ? {} : { leaseMs }),
+      },
+    })
+    // The importer's first use starts its webhook dispatcher: deliveries left by an earlier run
+    // (one that died mid-send, say) go out now, not on the first request.
+    await importer.webhooks.list()
     const app = createImporterApp(importer, {
       ...(token ? { auth: { token } } : {}),
       allowedHosts: values['allowed-host'] as string[],

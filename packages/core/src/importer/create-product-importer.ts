@@ -1,10 +1,19 @@
+import { createAllowedHttpGuard } from '../webhooks/_allowed-http-guard.js'
+import { createWebhookDispatcher } from '../webhooks/dispatcher.js'
+import { createWebhookEventBus } from '../webhooks/event-bus.js'
+import { createDeliveryLimiter } from '../webhooks/limiter.js'
+import { createWebhookSender } from '../webhooks/send.js'
+import { createEventSink } from './_webhook-events.js'
 import { createImportsApi } from './imports-api.js'
 import { createProductsApi } from './products-api.js'
 import type { ProductImporter, ProductImporterOptions } from './types.js'
+import { createWebhooksApi } from './webhooks-api.js'
 
 /**
  * The facade over a storage that the HTTP adapter, the CLI and SDK users call: products CRUD,
- * bulk delete, CSV export and import jobs. The schema is migrated on first use.
+ * bulk delete, CSV export, import jobs and webhooks. The schema is migrated on first use, and
+ * from then on (unless `webhooks.dispatch` is `'manual'`) webhook deliveries are sent in the
+ * background until `close()`.
  *
  * @example
  * ```ts
@@ -18,27 +27,83 @@ import type { ProductImporter, ProductImporterOptions } from './types.js'
  */
 export function createProductImporter(options: ProductImporterOptions): ProductImporter {
   const { storage } = options
+  const hooks = options.webhooks ?? {}
+  const now = hooks.now ?? (() => new Date())
+  const guard = createAllowedHttpGuard({
+    allowHttp: hooks.allowHttp ?? false,
+    allowHosts: hooks.allowHosts ?? [],
+    ...(hooks.resolve ? { resolve: hooks.resolve } : {}),
+  })
+  // The sender loads its HTTP client on the first send, so an importer that never sends a
+  // webhook costs nothing here.
+  const sender = createWebhookSender({
+    guard,
+    connectTimeoutMs: hooks.connectTimeoutMs,
+    timeoutMs: hooks.timeoutMs,
+    maxResponseBytes: hooks.maxResponseBytes,
+    userAgent: hooks.userAgent,
+  })
+  const dispatcher = createWebhookDispatcher({
+    storage,
+    sender,
+    limiter: createDeliveryLimiter({
+      ...(hooks.concurrency === undefined ? {} : { concurrency: hooks.concurrency }),
+      ...(hooks.perEndpointConcurrency === undefined
+        ? {}
+        : { perEndpointConcurrency: hooks.perEndpointConcurrency }),
+    }),
+    now,
+    ...pick(hooks, ['policy', 'leaseMs', 'pollMs', 'retentionMs', 'instanceId', 'onError']),
+  })
+  const background = (hooks.dispatch ?? 'background') === 'background'
+  const bus = createWebhookEventBus()
+  const events = createEventSink(storage, bus, () => dispatcher.notify(), now)
+
   let migrated: Promise<void> | undefined
-  const ready = () => {
-    if (options.migrate === false) return Promise.resolve()
-    migrated ??= storage.migrate().catch((error) => {
-      migrated = undefined
-      throw error
-    })
-    return migrated
+  const ready = async () => {
+    if (options.migrate !== false) {
+      migrated ??= storage.migrate().catch((error) => {
+        migrated = undefined
+        throw error
+      })
+      await migrated
+    }
+    // Deliveries left from an earlier run go out from the first use on, not the first change.
+    if (background) dispatcher.start()
   }
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>()
 
-  const close = async () => {
+  let closing: Promise<void> | undefined
+  // Safe to call twice: the second call waits for the first.
+  const close = () => (closing ??= shutDown())
+  const shutDown = async () => {
     for (const { controller } of running.values()) controller.abort()
     await Promise.all([...running.values()].map(({ done }) => done))
+    await dispatcher.close()
+    await sender.close()
+    bus.close()
     await storage.close()
   }
   return {
     storage,
-    products: createProductsApi(storage, ready),
-    imports: createImportsApi(storage, ready, running, options.importDefaults),
+    products: createProductsApi(storage, ready, events),
+    imports: createImportsApi(storage, ready, running, options.importDefaults, events),
+    webhooks: createWebhooksApi({
+      storage,
+      ready,
+      guard,
+      dispatcher: () => dispatcher,
+      bus,
+      events,
+      now,
+    }),
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>
+  for (const key of keys) if (value[key] !== undefined) picked[key] = value[key]
+  return picked
 }

@@ -3,18 +3,26 @@ import { importProducts } from '../import/import-products.js'
 import type { ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import type { ImportCounts, ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
+import type { EventSink } from './_webhook-events.js'
 import { toImportJob } from './to-product.js'
 import type { ImportsApi, ProductImporterOptions } from './types.js'
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled'])
 
-/** Import jobs over a storage; `running` holds this instance's imports for cancel and close. */
+/**
+ * Import jobs over a storage; `running` holds this instance's imports for cancel and close.
+ * A job fires `import.started` when claimed and `import.completed`, `import.failed` or
+ * `import.cancelled` with its final update, each in that write's transaction. A dry run fires
+ * none: it changes nothing a receiver could act on.
+ */
 export function createImportsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
+  events?: EventSink,
 ): ImportsApi {
   // Time-ordered like product ids: new jobs append to the primary-key index, in creation order.
   const nextJobId = createUuidV7()
@@ -50,13 +58,39 @@ export function createImportsApi(
 
     async run(jobId, source, options = {}) {
       await ready()
-      const job = await storage.claimJob(jobId, new Date())
+      const started = await events?.begin()
+      const job = await storage.claimJob(
+        jobId,
+        new Date(),
+        started &&
+          ((claimed) =>
+            (options.dryRun ?? claimed.dryRun)
+              ? []
+              : [started.add('import.started', importEventData(claimed, false))]),
+      )
       if (!job) {
         const current = await mustGet(jobId)
         throw new ImporterError(
           'JOB_FINISHED',
           `import job ${jobId} is ${current.status}, not pending`,
         )
+      }
+      started?.commit()
+      const dryRun = options.dryRun ?? job.dryRun
+      // The end of a job is announced in the same write that records it.
+      const endEvents = async (
+        status: ImportSummary['status'],
+        counts: ImportCounts,
+        error?: { code: string; message: string },
+      ) => {
+        const batch = dryRun ? undefined : await events?.begin()
+        const list = batch && [
+          batch.add(
+            IMPORT_END_EVENTS[status],
+            importEventData(job, false, { status, counts, error }),
+          ),
+        ]
+        return { list, commit: () => batch?.commit() }
       }
       const controller = new AbortController()
       let settle!: () => void
@@ -69,7 +103,7 @@ export function createImportsApi(
         const events = importProducts(source, {
           ...defaults,
           ...options,
-          dryRun: options.dryRun ?? job.dryRun,
+          dryRun,
           storage,
           signal: controller.signal,
           ...(bytesTotal === undefined ? {} : { bytesTotal }),
@@ -98,14 +132,24 @@ export function createImportsApi(
           ? error
           : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
         summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+        const jobError = { code: failure.code, message: failure.message }
+        const ended = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
+          list: undefined,
+          commit: () => {},
+        }))
         await storage
-          .updateJob(jobId, {
-            status: 'failed',
-            phase: 'done',
-            finishedAt: new Date(),
-            error: { code: failure.code, message: failure.message },
-            ...(summary ? pickCounts(summary) : {}),
-          })
+          .updateJob(
+            jobId,
+            {
+              status: 'failed',
+              phase: 'done',
+              finishedAt: new Date(),
+              error: jobError,
+              ...(summary ? pickCounts(summary) : {}),
+            },
+            ended.list,
+          )
+          .then(ended.commit)
           .catch(() => {}) // storage itself may be what failed; the summary still says why
         if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
         return (
@@ -124,12 +168,18 @@ export function createImportsApi(
         settle()
       }
       const final = summary!
-      await storage.updateJob(jobId, {
-        status: final.status,
-        phase: 'done',
-        finishedAt: new Date(),
-        ...pickCounts(final),
-      })
+      const ended = await endEvents(final.status, final, final.error)
+      await storage.updateJob(
+        jobId,
+        {
+          status: final.status,
+          phase: 'done',
+          finishedAt: new Date(),
+          ...pickCounts(final),
+        },
+        ended.list,
+      )
+      ended.commit()
       return final
     },
 
@@ -169,7 +219,19 @@ export function createImportsApi(
               finishedAt: new Date(),
             } as const)
           : ({ cancelRequested: true } as const)
-      const updated = await storage.updateJob(id, patch)
+      // A pending job ends here, so its end is announced here; a running one announces its own.
+      const batch = job.status === 'pending' && !job.dryRun ? await events?.begin() : undefined
+      const updated = await storage.updateJob(
+        id,
+        patch,
+        batch && [
+          batch.add(
+            'import.cancelled',
+            importEventData(job, false, { status: 'cancelled', counts: job }),
+          ),
+        ],
+      )
+      batch?.commit()
       running.get(id)?.controller.abort()
       return toImportJob(updated ?? job)
     },

@@ -7,6 +7,7 @@ import type {
   ProductQuery,
   RowError,
 } from '../storage/types.js'
+import type { WebhookOptions, WebhooksApi } from './webhook-types.js'
 
 /** An import job with its derived speed. */
 export interface ImportJob extends ImportJobRecord {
@@ -39,6 +40,8 @@ export interface ProductImporterOptions {
   migrate?: boolean
   /** Defaults for every import started through `imports`. */
   importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal'>
+  /** Webhook delivery: the URL guard's allowlist, timeouts, retries, leases and dispatch mode. */
+  webhooks?: WebhookOptions
 }
 
 /** Product operations of a {@link ProductImporter}. */
@@ -133,6 +136,11 @@ export interface ProductImporter extends AsyncDisposable {
   readonly storage: ImporterStorage
   readonly products: ProductsApi
   readonly imports: ImportsApi
-  /** Cancels running imports of this instance, waits for them, and closes storage. */
+  /** Webhook endpoints, their delivery logs, and the same events in process. */
+  readonly webhooks: WebhooksApi
+  /**
+   * Cancels running imports of this instance and waits for them, stops the webhook dispatcher
+   * (cancelled attempts are sent again later), and closes storage.
+   */
   close(): Promise<void>
 }

@@ -242,7 +242,14 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             return job
           })
         : call('job write', () => jobs().update(id, patch)),
-    claimJob: (id, startedAt) => call('job write', () => jobs().claim(id, startedAt)),
+    claimJob: (id, startedAt, events) =>
+      events
+        ? transaction('job write', async (trx) => {
+            const job = await createJobQueries(trx, flavor).claim(id, startedAt)
+            if (job) await enqueueEvents(trx, flavor, events(job))
+            return job
+          })
+        : call('job write', () => jobs().claim(id, startedAt)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),

@@ -256,9 +256,14 @@ export interface ImporterStorage extends WebhookStorage {
   /**
    * Moves a `pending` job to `running` (setting `startedAt`) in ONE conditional write, so of
    * several instances racing for a job exactly one wins. Returns the job when this call won,
-   * `undefined` when the job is missing or no longer pending.
+   * `undefined` when the job is missing or no longer pending. `events` gets the claimed job;
+   * their deliveries are written in the same transaction as the claim.
    */
-  claimJob(id: string, startedAt: Date): Promise<ImportJobRecord | undefined>
+  claimJob(
+    id: string,
+    startedAt: Date,
+    events?: (job: ImportJobRecord) => readonly OutboxEvent[],
+  ): Promise<ImportJobRecord | undefined>
   /** The job with this id, or `undefined`. */
   getJob(id: string): Promise<ImportJobRecord | undefined>
   /**
