@@ -1,0 +1,201 @@
+import { api, isFailure } from '../_api.js'
+import { confirmAction } from '../_dialog.js'
+import { h, replace } from '../_dom.js'
+import { dateTime } from '../_format.js'
+import { navigate, type Route } from '../_route.js'
+import { announce, attempt } from '../_status.js'
+import {
+  attemptText,
+  eventsText,
+  healthBadge,
+  type WebhookJson,
+  type WebhookLogJson,
+} from './_webhook.js'
+import { editWebhook } from './webhook-form.js'
+import { showSecret } from './webhook-secret.js'
+import { testButton } from './webhook-test.js'
+
+/**
+ * Webhooks: every endpoint with its events, an enabled switch, its last delivery and health;
+ * create, edit, delete, test, and the secret on request.
+ */
+export function webhooksPage(root: HTMLElement, _route: Route): undefined {
+  const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'))
+  const create = h('button', { type: 'button', class: 'primary' }, 'New webhook')
+  create.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const created = await editWebhook()
+        if (!created) return
+        announce(`Created the webhook for ${created.url}`)
+        if (created.secret) await showSecret(created, created.secret)
+        navigate('#/webhooks')
+      }),
+  )
+  replace(
+    root,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Webhooks'),
+      h('div', { class: 'actions' }, create),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      'Endpoints that receive signed events when products change and imports run.',
+    ),
+    results,
+  )
+  api<WebhookJson[]>('api/webhooks/').then(
+    (endpoints) => replace(results, endpoints.length ? table(endpoints) : emptyState()),
+    (failure) =>
+      replace(
+        results,
+        h('p', { class: 'error', role: 'alert' }, isFailure(failure) ? failure.message : 'Failed'),
+      ),
+  )
+  return undefined
+}
+
+function table(endpoints: WebhookJson[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Webhooks table' },
+    h(
+      'table',
+      { class: 'webhooks' },
+      h('caption', { class: 'visually-hidden' }, `${endpoints.length} webhook endpoints`),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['URL', 'Events', 'Enabled', 'Last delivery', 'Health', 'Actions'].map((label) =>
+            h('th', { scope: 'col' }, label),
+          ),
+        ),
+      ),
+      h('tbody', {}, endpoints.map(row)),
+    ),
+  )
+}
+
+function row(endpoint: WebhookJson): HTMLElement {
+  const last = h('td', {}, '…')
+  const showLast = () =>
+    api<{ items: WebhookLogJson[] }>(`api/webhooks/${endpoint.id}/logs/?limit=1`).then(
+      ({ items: [latest] }) =>
+        replace(
+          last,
+          latest
+            ? [
+                h('span', {}, attemptText(latest)),
+                h('span', { class: 'hint' }, dateTime(latest.created_at)),
+              ]
+            : h('span', { class: 'muted' }, 'None yet'),
+        ),
+      () => replace(last, 'Unavailable'),
+    )
+  void showLast()
+  const health = h('td', {}, healthBadge(endpoint))
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      role: 'switch',
+      'aria-checked': String(endpoint.active),
+      'aria-label': `Enabled: ${endpoint.url}`,
+      class: 'switch',
+    },
+    endpoint.active ? 'On' : 'Off',
+  )
+  toggle.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const saved = await api<WebhookJson>(`api/webhooks/${endpoint.id}/`, {
+          method: 'PATCH',
+          body: { active: !endpoint.active },
+        })
+        Object.assign(endpoint, saved)
+        toggle.setAttribute('aria-checked', String(saved.active))
+        toggle.textContent = saved.active ? 'On' : 'Off'
+        replace(health, healthBadge(saved))
+        announce(`${saved.url} is now ${saved.active ? 'enabled' : 'turned off'}`)
+      }),
+  )
+  const edit = h('button', { type: 'button', 'aria-label': `Edit ${endpoint.url}` }, 'Edit')
+  edit.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const saved = await editWebhook(endpoint)
+        if (!saved) return
+        announce(`Saved the webhook for ${saved.url}`)
+        navigate('#/webhooks')
+      }),
+  )
+  const secret = h(
+    'button',
+    { type: 'button', 'aria-label': `Secret of ${endpoint.url}` },
+    'Secret',
+  )
+  secret.addEventListener('click', () => void showSecret(endpoint))
+  const remove = h(
+    'button',
+    { type: 'button', class: 'danger', 'aria-label': `Delete ${endpoint.url}` },
+    'Delete',
+  )
+  remove.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const sure = await confirmAction(
+          'Delete webhook',
+          `Delete the webhook for ${endpoint.url}, with its deliveries and log? This cannot be undone.`,
+          'Delete',
+        )
+        if (!sure) return
+        await api(`api/webhooks/${endpoint.id}/`, { method: 'DELETE' })
+        announce(`Deleted the webhook for ${endpoint.url}`)
+        navigate('#/webhooks')
+      }),
+  )
+  const test = testButton(endpoint, () => void showLast())
+  return h(
+    'tr',
+    {},
+    h(
+      'td',
+      { class: 'url' },
+      h('a', { href: `#/webhooks/${endpoint.id}` }, endpoint.url),
+      endpoint.description ? h('span', { class: 'hint' }, endpoint.description) : null,
+    ),
+    h('td', {}, eventsText(endpoint)),
+    h('td', {}, toggle),
+    last,
+    health,
+    h(
+      'td',
+      { class: 'row-actions' },
+      h('a', { href: `#/webhooks/${endpoint.id}`, class: 'button' }, 'Log'),
+      test.button,
+      secret,
+      edit,
+      remove,
+      test.output,
+    ),
+  )
+}
+
+function emptyState(): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty' },
+    h('h2', {}, 'No webhooks yet'),
+    h('p', {}, 'Create one to have product and import events sent to your own server.'),
+  )
+}
