@@ -25,7 +25,7 @@ export function recoverForm(endpointId: string, done: () => void): HTMLElement {
   const error = h('span', { class: 'error', id: 'recover-error', role: 'alert' })
   const form = h(
     'form',
-    { class: 'toolbar', method: 'post', action: '#' },
+    { class: 'toolbar', method: 'post', action: '#', novalidate: true },
     h(
       'div',
       { class: 'field' },

@@ -2,7 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { dateTime } from '../_format.js'
-import { navigate, type Route } from '../_route.js'
+import type { Route } from '../_route.js'
 import { announce, attempt } from '../_status.js'
 import {
   attemptText,
@@ -22,6 +22,28 @@ import { testButton } from './webhook-test.js'
 export function webhooksPage(root: HTMLElement, _route: Route): undefined {
   const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'))
   const create = h('button', { type: 'button', class: 'primary' }, 'New webhook')
+  // Reloads the list in place; `focusLabel` names the control that gets focus back, since the
+  // one that had it was replaced.
+  const load: Reload = (focusLabel) =>
+    api<WebhookJson[]>('api/webhooks/').then(
+      (endpoints) => {
+        replace(results, endpoints.length ? table(endpoints, load) : emptyState())
+        if (focusLabel === undefined) return
+        const target = [...root.querySelectorAll<HTMLElement>('button, a')].find(
+          (element) => element.getAttribute('aria-label') === focusLabel,
+        )
+        ;(target ?? create).focus()
+      },
+      (failure) =>
+        replace(
+          results,
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            isFailure(failure) ? failure.message : 'Failed',
+          ),
+        ),
+    )
   create.addEventListener(
     'click',
     () =>
@@ -30,7 +52,7 @@ export function webhooksPage(root: HTMLElement, _route: Route): undefined {
         if (!created) return
         announce(`Created the webhook for ${created.url}`)
         if (created.secret) await showSecret(created, created.secret)
-        navigate('#/webhooks')
+        await load('')
       }),
   )
   replace(
@@ -48,18 +70,13 @@ export function webhooksPage(root: HTMLElement, _route: Route): undefined {
     ),
     results,
   )
-  api<WebhookJson[]>('api/webhooks/').then(
-    (endpoints) => replace(results, endpoints.length ? table(endpoints) : emptyState()),
-    (failure) =>
-      replace(
-        results,
-        h('p', { class: 'error', role: 'alert' }, isFailure(failure) ? failure.message : 'Failed'),
-      ),
-  )
+  void load()
   return undefined
 }
 
-function table(endpoints: WebhookJson[]): HTMLElement {
+type Reload = (focusLabel?: string) => Promise<void>
+
+function table(endpoints: WebhookJson[], load: Reload): HTMLElement {
   return h(
     'div',
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Webhooks table' },
@@ -78,12 +95,16 @@ function table(endpoints: WebhookJson[]): HTMLElement {
           ),
         ),
       ),
-      h('tbody', {}, endpoints.map(row)),
+      h(
+        'tbody',
+        {},
+        endpoints.map((endpoint) => row(endpoint, load)),
+      ),
     ),
   )
 }
 
-function row(endpoint: WebhookJson): HTMLElement {
+function row(endpoint: WebhookJson, load: Reload): HTMLElement {
   const last = h('td', {}, '…')
   const showLast = () =>
     api<{ items: WebhookLogJson[] }>(`api/webhooks/${endpoint.id}/logs/?limit=1`).then(
@@ -135,7 +156,7 @@ function row(endpoint: WebhookJson): HTMLElement {
         const saved = await editWebhook(endpoint)
         if (!saved) return
         announce(`Saved the webhook for ${saved.url}`)
-        navigate('#/webhooks')
+        await load(`Edit ${saved.url}`)
       }),
   )
   const secret = h(
@@ -161,7 +182,7 @@ function row(endpoint: WebhookJson): HTMLElement {
         if (!sure) return
         await api(`api/webhooks/${endpoint.id}/`, { method: 'DELETE' })
         announce(`Deleted the webhook for ${endpoint.url}`)
-        navigate('#/webhooks')
+        await load('')
       }),
   )
   const test = testButton(endpoint, () => void showLast())
