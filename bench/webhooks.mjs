@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
@@ -208,9 +208,14 @@ try {
 }
 
 const date = new Date().toISOString().slice(0, 10)
+// Other work on the machine moves these figures a lot: the load at the end says how busy it was.
+const load = loadavg()
+  .slice(0, 2)
+  .map((x) => x.toFixed(1))
+  .join(' / ')
 const n = (x) => x.toLocaleString('en-US')
 const text = [
-  `Measured ${date} on ${cpu} (2 cores), Node ${process.version}; PostgreSQL 15 with fsync on. One endpoint, a receiver on 127.0.0.1 answering 204, dispatchers with \`concurrency: 64\`, \`perEndpointConcurrency: 64\`, batches of ${BATCH}; every delivery signed and its attempt recorded. Times include the dispatcher's claims and the attempt records, not the enqueueing.`,
+  `Measured ${date} on ${cpu} (2 cores), Node ${process.version}; PostgreSQL 15 with fsync on. One endpoint, a receiver on 127.0.0.1 answering 204, dispatchers with \`concurrency: 64\`, \`perEndpointConcurrency: 64\`, batches of ${BATCH}; every delivery signed and its attempt recorded. Times include the dispatcher's claims and the attempt records, not the enqueueing. Load average at the end (1 / 5 min): ${load}.`,
   '',
   '| scenario | deliveries | time | deliveries/s | target |',
   '| --- | --- | --- | --- | --- |',

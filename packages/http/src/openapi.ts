@@ -7,7 +7,7 @@ import { serviceRouteSpecs } from './routes/service.js'
 import { sessionRouteSpecs } from './routes/session.js'
 import { uiRouteSpecs } from './routes/ui.js'
 import { uploadRouteSpecs } from './routes/uploads.js'
-import { webhookRouteSpecs } from './routes/webhooks.js'
+import { DELIVERY_ID, webhookRouteSpecs } from './routes/webhooks.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
@@ -151,7 +151,11 @@ function toResponse(status: number, response: ResponseSpec | string): Json {
 }
 
 function pathParameter(name: string): Json {
-  return { name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
+  const schema =
+    name === 'delivery_id'
+      ? { type: 'string', pattern: DELIVERY_ID.source }
+      : { type: 'string', format: 'uuid' }
+  return { name, in: 'path', required: true, schema }
 }
 
 function queryParameters(schema: z.ZodType): Json[] {

@@ -170,7 +170,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         wake = undefined
         resolve()
       }
-      const timer = setTimeout(done, ms)
+      // The loop alone never keeps a process alive; a server or an attempt in flight does.
+      const timer = setTimeout(done, ms).unref()
       wake = done
     })
   }
@@ -191,7 +192,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           for (const delivery of claimed) void send(delivery)
           if (claimed.length === room) continue
           const next = await storage.nextDeliveryDue(now())
-          if (next) wait = Math.min(pollMs, Math.max(0, next.getTime() - now().getTime()))
+          // At least a few ms: a delivery due now that the claim skipped must not spin the loop.
+          if (next) wait = Math.min(pollMs, Math.max(5, next.getTime() - now().getTime()))
         }
       } catch (error) {
         onError(error)

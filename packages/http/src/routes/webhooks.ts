@@ -3,6 +3,7 @@ import {
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
 } from '@product-importer/core'
+import type { H3Event } from 'h3'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { defineRoute, jsonResponse } from '../_route.js'
@@ -239,7 +240,7 @@ export function webhookRoutes(
   })
 
   router.on(specs.redeliver, async (event) => {
-    const delivery = await webhooks.redeliver(param(event, 'id'), param(event, 'delivery_id'))
+    const delivery = await webhooks.redeliver(param(event, 'id'), deliveryParam(event))
     return json(toWebhookDeliveryJson(delivery), 202)
   })
 
@@ -260,6 +261,17 @@ export function webhookRoutes(
   router.on(specs.secret, async (event) => {
     return json({ secret: await webhooks.secret(param(event, 'id')) })
   })
+}
+
+/** A delivery id: `msg_` and 32 hex digits; anything else cannot exist. */
+export const DELIVERY_ID = /^msg_[0-9a-f]{32}$/
+
+function deliveryParam(event: H3Event): string {
+  const value = event.context.params?.delivery_id ?? ''
+  if (!DELIVERY_ID.test(value)) {
+    throw new ApiError('NOT_FOUND', `No such delivery: ${value.slice(0, 100)}`)
+  }
+  return value
 }
 
 async function mustExist(importer: ProductImporter, id: string): Promise<string> {
