@@ -27,9 +27,9 @@ export function webhookLogPage(root: HTMLElement, route: Route): () => void {
   const offset = Math.max(0, Number(route.params.get('offset')) || 0)
   let timer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
-  const head = h('div', {}, h('p', {}, 'Loading…'))
-  const deliveries = h('section', { 'aria-labelledby': 'deliveries-title' })
-  const attempts = h('section', { 'aria-labelledby': 'attempts-title' })
+  const head = h('div', { class: 'log-head' }, h('p', {}, 'Loading…'))
+  const deliveries = h('section', { class: 'log-part', 'aria-labelledby': 'deliveries-title' })
+  const attempts = h('section', { class: 'log-part', 'aria-labelledby': 'attempts-title' })
   replace(
     root,
     h('p', {}, h('a', { href: '#/webhooks' }, '← Webhooks')),
@@ -160,12 +160,18 @@ function attemptTable(items: WebhookLogJson[]): HTMLElement {
 }
 
 function wrap(label: string, headings: string[], rows: HTMLElement[]): HTMLElement {
+  // Each cell names its column, for the stacked layout at phone width.
+  for (const row of rows) {
+    for (const [index, cell] of [...row.children].entries()) {
+      cell.setAttribute('data-label', headings[index] ?? '')
+    }
+  }
   return h(
     'div',
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label },
     h(
       'table',
-      {},
+      { class: 'stacked' },
       h(
         'thead',
         {},

@@ -82,7 +82,7 @@ function table(endpoints: WebhookJson[], load: Reload): HTMLElement {
     { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Webhooks table' },
     h(
       'table',
-      { class: 'webhooks' },
+      { class: 'stacked' },
       h('caption', { class: 'visually-hidden' }, `${endpoints.length} webhook endpoints`),
       h(
         'thead',
@@ -105,7 +105,7 @@ function table(endpoints: WebhookJson[], load: Reload): HTMLElement {
 }
 
 function row(endpoint: WebhookJson, load: Reload): HTMLElement {
-  const last = h('td', {}, '…')
+  const last = h('td', { 'data-label': 'Last delivery' }, '…')
   const showLast = () =>
     api<{ items: WebhookLogJson[] }>(`api/webhooks/${endpoint.id}/logs/?limit=1`).then(
       ({ items: [latest] }) =>
@@ -121,7 +121,7 @@ function row(endpoint: WebhookJson, load: Reload): HTMLElement {
       () => replace(last, 'Unavailable'),
     )
   void showLast()
-  const health = h('td', {}, healthBadge(endpoint))
+  const health = h('td', { 'data-label': 'Health' }, healthBadge(endpoint))
   const toggle = h(
     'button',
     {
@@ -191,17 +191,17 @@ function row(endpoint: WebhookJson, load: Reload): HTMLElement {
     {},
     h(
       'td',
-      { class: 'url' },
+      { class: 'url', 'data-label': 'URL' },
       h('a', { href: `#/webhooks/${endpoint.id}` }, endpoint.url),
       endpoint.description ? h('span', { class: 'hint' }, endpoint.description) : null,
     ),
-    h('td', {}, eventsText(endpoint)),
-    h('td', {}, toggle),
+    h('td', { 'data-label': 'Events' }, eventsText(endpoint)),
+    h('td', { 'data-label': 'Enabled' }, toggle),
     last,
     health,
     h(
       'td',
-      { class: 'row-actions' },
+      { class: 'row-actions', 'data-label': 'Actions' },
       h('a', { href: `#/webhooks/${endpoint.id}`, class: 'button' }, 'Log'),
       test.button,
       secret,
