@@ -212,4 +212,47 @@ describe('web UI: webhooks page', () => {
     expect((await t.importer.webhooks.list()).map((e) => e.id)).toEqual([gone.id])
     expect(problems).toEqual([])
   })
+
+  it('names what is wrong with a webhook beside its field, shows markup as text, and reports an unknown endpoint, under a mount prefix', async () => {
+    const receiver = await startReceiver()
+    const t = await startServer({ basePath: '/admin' }, LOCAL_WEBHOOKS)
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/admin/#/webhooks`)
+    await page.getByRole('button', { name: 'New webhook' }).click()
+    const form = page.getByRole('dialog', { name: 'New webhook' })
+
+    // No URL, then a rate limit that is not a number: each message beside its field.
+    await form.getByRole('button', { name: 'Create' }).click()
+    await form.locator('#webhook-url-error').filter({ hasText: /./ }).waitFor()
+    expect(await form.getByLabel('URL').getAttribute('aria-invalid')).toBe('true')
+    await form.getByLabel('URL').fill(`${receiver.origin}/hook`)
+    await form.getByLabel('Rate limit').fill('fast')
+    await form.getByRole('button', { name: 'Create' }).click()
+    await form.locator('#webhook-rate-limit-error').filter({ hasText: /./ }).waitFor()
+    expect(await form.locator('#webhook-url-error').textContent()).toBe('')
+    expect(await t.importer.webhooks.list()).toEqual([])
+
+    // Fixed: a description that looks like markup is shown as those characters.
+    const markup = '<img src=x onerror=alert(1)>'
+    await form.getByLabel('Rate limit').fill('')
+    await form.getByLabel('Description').fill(markup)
+    await form.getByRole('button', { name: 'Create' }).click()
+    await page
+      .getByRole('dialog', { name: 'Signing secret' })
+      .getByRole('button', { name: 'Close' })
+      .click()
+    await page.getByText(markup, { exact: true }).waitFor()
+    expect(await page.locator('main img').count()).toBe(0)
+    const [endpoint] = await t.importer.webhooks.list()
+    expect(endpoint).toMatchObject({ description: markup, rateLimit: null, eventTypes: [] })
+    expect(await page.getByRole('row', { name: /All events/ }).isVisible()).toBe(true)
+
+    // The log of an endpoint that does not exist says so.
+    await page.goto(`${t.origin}/admin/#/webhooks/${crypto.randomUUID()}`)
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /No webhook endpoint with id/ })
+      .waitFor()
+    expect(problems).toEqual([])
+  })
 })
