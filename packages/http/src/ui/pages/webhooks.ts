@@ -1,19 +1,11 @@
 import { api, isFailure } from '../_api.js'
-import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
-import { dateTime } from '../_format.js'
 import type { Route } from '../_route.js'
 import { announce, attempt } from '../_status.js'
-import {
-  attemptText,
-  eventsText,
-  healthBadge,
-  type WebhookJson,
-  type WebhookLogJson,
-} from './_webhook.js'
+import type { WebhookJson } from './_webhook.js'
 import { editWebhook } from './webhook-form.js'
+import { type Reload, webhookRow } from './webhook-row.js'
 import { showSecret } from './webhook-secret.js'
-import { testButton } from './webhook-test.js'
 
 /**
  * Webhooks: every endpoint with its events, an enabled switch, its last delivery and health;
@@ -22,17 +14,18 @@ import { testButton } from './webhook-test.js'
 export function webhooksPage(root: HTMLElement, _route: Route): undefined {
   const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'))
   const create = h('button', { type: 'button', class: 'primary' }, 'New webhook')
-  // Reloads the list in place; `focusLabel` names the control that gets focus back, since the
-  // one that had it was replaced.
+  // Reloads the list in place. The control that had focus is replaced with it, so focus goes to
+  // the new control labelled `focusLabel`, or to "New webhook" when there is none such.
   const load: Reload = (focusLabel) =>
     api<WebhookJson[]>('api/webhooks/').then(
       (endpoints) => {
         replace(results, endpoints.length ? table(endpoints, load) : emptyState())
         if (focusLabel === undefined) return
-        const target = [...root.querySelectorAll<HTMLElement>('button, a')].find(
+        const named = [...root.querySelectorAll<HTMLElement>('button, a')].find(
           (element) => element.getAttribute('aria-label') === focusLabel,
         )
-        ;(target ?? create).focus()
+        const target = named ?? create
+        target.focus()
       },
       (failure) =>
         replace(
@@ -74,8 +67,6 @@ export function webhooksPage(root: HTMLElement, _route: Route): undefined {
   return undefined
 }
 
-type Reload = (focusLabel?: string) => Promise<void>
-
 function table(endpoints: WebhookJson[], load: Reload): HTMLElement {
   return h(
     'div',
@@ -98,116 +89,8 @@ function table(endpoints: WebhookJson[], load: Reload): HTMLElement {
       h(
         'tbody',
         {},
-        endpoints.map((endpoint) => row(endpoint, load)),
+        endpoints.map((endpoint) => webhookRow(endpoint, load)),
       ),
-    ),
-  )
-}
-
-function row(endpoint: WebhookJson, load: Reload): HTMLElement {
-  const last = h('td', { 'data-label': 'Last delivery' }, '…')
-  const showLast = () =>
-    api<{ items: WebhookLogJson[] }>(`api/webhooks/${endpoint.id}/logs/?limit=1`).then(
-      ({ items: [latest] }) =>
-        replace(
-          last,
-          latest
-            ? [
-                h('span', {}, attemptText(latest)),
-                h('span', { class: 'hint' }, dateTime(latest.created_at)),
-              ]
-            : h('span', { class: 'muted' }, 'None yet'),
-        ),
-      () => replace(last, 'Unavailable'),
-    )
-  void showLast()
-  const health = h('td', { 'data-label': 'Health' }, healthBadge(endpoint))
-  const toggle = h(
-    'button',
-    {
-      type: 'button',
-      role: 'switch',
-      'aria-checked': String(endpoint.active),
-      'aria-label': `Enabled: ${endpoint.url}`,
-      class: 'switch',
-    },
-    endpoint.active ? 'On' : 'Off',
-  )
-  toggle.addEventListener(
-    'click',
-    () =>
-      void attempt(async () => {
-        const saved = await api<WebhookJson>(`api/webhooks/${endpoint.id}/`, {
-          method: 'PATCH',
-          body: { active: !endpoint.active },
-        })
-        Object.assign(endpoint, saved)
-        toggle.setAttribute('aria-checked', String(saved.active))
-        toggle.textContent = saved.active ? 'On' : 'Off'
-        replace(health, healthBadge(saved))
-        announce(`${saved.url} is now ${saved.active ? 'enabled' : 'turned off'}`)
-      }),
-  )
-  const edit = h('button', { type: 'button', 'aria-label': `Edit ${endpoint.url}` }, 'Edit')
-  edit.addEventListener(
-    'click',
-    () =>
-      void attempt(async () => {
-        const saved = await editWebhook(endpoint)
-        if (!saved) return
-        announce(`Saved the webhook for ${saved.url}`)
-        await load(`Edit ${saved.url}`)
-      }),
-  )
-  const secret = h(
-    'button',
-    { type: 'button', 'aria-label': `Secret of ${endpoint.url}` },
-    'Secret',
-  )
-  secret.addEventListener('click', () => void showSecret(endpoint))
-  const remove = h(
-    'button',
-    { type: 'button', class: 'danger', 'aria-label': `Delete ${endpoint.url}` },
-    'Delete',
-  )
-  remove.addEventListener(
-    'click',
-    () =>
-      void attempt(async () => {
-        const sure = await confirmAction(
-          'Delete webhook',
-          `Delete the webhook for ${endpoint.url}, with its deliveries and log? This cannot be undone.`,
-          'Delete',
-        )
-        if (!sure) return
-        await api(`api/webhooks/${endpoint.id}/`, { method: 'DELETE' })
-        announce(`Deleted the webhook for ${endpoint.url}`)
-        await load('')
-      }),
-  )
-  const test = testButton(endpoint, () => void showLast())
-  return h(
-    'tr',
-    {},
-    h(
-      'td',
-      { class: 'url', 'data-label': 'URL' },
-      h('a', { href: `#/webhooks/${endpoint.id}` }, endpoint.url),
-      endpoint.description ? h('span', { class: 'hint' }, endpoint.description) : null,
-    ),
-    h('td', { 'data-label': 'Events' }, eventsText(endpoint)),
-    h('td', { 'data-label': 'Enabled' }, toggle),
-    last,
-    health,
-    h(
-      'td',
-      { class: 'row-actions', 'data-label': 'Actions' },
-      h('a', { href: `#/webhooks/${endpoint.id}`, class: 'button' }, 'Log'),
-      test.button,
-      secret,
-      edit,
-      remove,
-      test.output,
     ),
   )
 }
