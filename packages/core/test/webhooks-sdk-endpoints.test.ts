@@ -1,7 +1,11 @@
+import { join } from 'node:path'
+import { createProductImporter } from '@product-importer/core'
+import { sqliteStorage } from '@product-importer/storage-sqlite'
 import { describe, expect, it } from 'vitest'
-import { startReceiver } from './_receiver.js'
+import { closeAfter, startReceiver } from './_receiver.js'
 import { localWebhooks, verifiedNow } from './_webhook-sdk.js'
 import { importerOn, onBothStorages } from './both-storages.js'
+import { tempDir } from './helpers.js'
 
 onBothStorages((kind) => {
   describe('webhook endpoints through the SDK', () => {
@@ -152,5 +156,35 @@ onBothStorages((kind) => {
       // close() cancels the hanging attempts rather than waiting out their timeout.
       await importer.close()
     })
+  })
+})
+
+describe('an importer opened on an outbox with deliveries waiting', () => {
+  it('sends them from its first use, with no change needed', async () => {
+    const filename = join(tempDir(), 'shop.db')
+    const receiver = await startReceiver()
+    const before = createProductImporter({
+      storage: sqliteStorage({ filename }),
+      webhooks: localWebhooks(),
+    })
+    await before.webhooks.create({ url: `${receiver.origin}/in` })
+    await before.products.create({ sku: 'A', name: 'Alpha' })
+    await before.close()
+
+    let arrived!: () => void
+    const delivered = new Promise<void>((resolve) => (arrived = resolve))
+    const after = createProductImporter({
+      storage: sqliteStorage({ filename }),
+      webhooks: { allowHosts: ['127.0.0.1'], onError: arrived },
+    })
+    closeAfter(after)
+    const watcher = setInterval(() => receiver.received.length > 0 && arrived(), 10)
+    try {
+      expect(await after.products.count()).toBe(1)
+      await delivered
+    } finally {
+      clearInterval(watcher)
+    }
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: 'product.created' })
   })
 })

@@ -23,6 +23,8 @@ export interface EventSink {
    * endpoints.
    */
   begin(): Promise<EventBatch | undefined>
+  /** Whether any endpoint exists, as counted at most a second ago. */
+  hasEndpoints(): Promise<boolean>
   /** Endpoints were added or removed here: count them again. */
   endpointsChanged(): void
 }
@@ -68,6 +70,7 @@ export function createEventSink(
         },
       }
     },
+    hasEndpoints: anyEndpoint,
     endpointsChanged() {
       known = undefined
     },

@@ -11,9 +11,9 @@ import { createWebhooksApi } from './webhooks-api.js'
 
 /**
  * The facade over a storage that the HTTP adapter, the CLI and SDK users call: products CRUD,
- * bulk delete, CSV export, import jobs and webhooks. The schema is migrated on first use, and
- * from then on (unless `webhooks.dispatch` is `'manual'`) webhook deliveries are sent in the
- * background until `close()`.
+ * bulk delete, CSV export, import jobs and webhooks. The schema is migrated on first use. Once
+ * webhooks are in use (an endpoint exists, or `webhooks` is called), deliveries are sent in the
+ * background until `close()`, unless `webhooks.dispatch` is `'manual'`.
  *
  * @example
  * ```ts
@@ -57,7 +57,13 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
   })
   const background = (hooks.dispatch ?? 'background') === 'background'
   const bus = createWebhookEventBus()
-  const events = createEventSink(storage, bus, () => dispatcher.notify(), now)
+  // The loop runs only where webhooks are in use: an importer with no endpoint polls nothing.
+  const dispatching = () => {
+    if (background) dispatcher.start()
+    return dispatcher
+  }
+  const events = createEventSink(storage, bus, () => dispatching().notify(), now)
+  let outboxChecked = false
 
   let migrated: Promise<void> | undefined
   const ready = async () => {
@@ -69,7 +75,10 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
       await migrated
     }
     // Deliveries left from an earlier run go out from the first use on, not the first change.
-    if (background) dispatcher.start()
+    if (background && !outboxChecked) {
+      outboxChecked = true
+      if (await events.hasEndpoints().catch(() => false)) dispatching()
+    }
   }
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>()
 
@@ -92,7 +101,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
       storage,
       ready,
       guard,
-      dispatcher: () => dispatcher,
+      dispatcher: dispatching,
       bus,
       events,
       now,

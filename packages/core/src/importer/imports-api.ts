@@ -92,6 +92,7 @@ export function createImportsApi(
         ]
         return { list, commit: () => batch?.commit() }
       }
+      let ended: Awaited<ReturnType<typeof endEvents>> | undefined
       const controller = new AbortController()
       let settle!: () => void
       running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
@@ -127,13 +128,16 @@ export function createImportsApi(
             if (now?.cancelRequested) controller.abort()
           }
         }
+        // Read before the job stops counting as running: close() closes storage right after,
+        // and the final write below must already be on its way by then.
+        ended = await endEvents(summary!.status, summary!, summary!.error)
       } catch (error) {
         const failure = isImporterError(error)
           ? error
           : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
         summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
         const jobError = { code: failure.code, message: failure.message }
-        const ended = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
+        const failed = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
           list: undefined,
           commit: () => {},
         }))
@@ -147,9 +151,9 @@ export function createImportsApi(
               error: jobError,
               ...(summary ? pickCounts(summary) : {}),
             },
-            ended.list,
+            failed.list,
           )
-          .then(ended.commit)
+          .then(failed.commit)
           .catch(() => {}) // storage itself may be what failed; the summary still says why
         if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
         return (
@@ -168,7 +172,6 @@ export function createImportsApi(
         settle()
       }
       const final = summary!
-      const ended = await endEvents(final.status, final, final.error)
       await storage.updateJob(
         jobId,
         {
@@ -177,9 +180,9 @@ export function createImportsApi(
           finishedAt: new Date(),
           ...pickCounts(final),
         },
-        ended.list,
+        ended?.list,
       )
-      ended.commit()
+      ended?.commit()
       return final
     },
 

@@ -42,8 +42,8 @@ export interface WebhookOptions
   /** Attempts in flight at most to one endpoint. @default 4 */
   perEndpointConcurrency?: number
   /**
-   * `'background'`: the importer sends deliveries in a loop from its first use until
-   * `close()`. `'manual'`: nothing is sent until `webhooks.drain()` (tests, scripts, or a
+   * `'background'`: the importer sends deliveries in a loop until `close()`, from its first
+   * use when an endpoint exists, else from the first call of `webhooks`. `'manual'`: nothing is sent until `webhooks.drain()` (tests, scripts, or a
    * separate worker process). @default 'background'
    */
   dispatch?: 'background' | 'manual'
