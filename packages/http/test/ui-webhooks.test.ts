@@ -146,6 +146,23 @@ describe('web UI: webhooks page', () => {
     await attempts.getByRole('cell', { name: '500', exact: true }).waitFor()
     await deliveries.getByText('failed').waitFor()
     const failedId = receiver.received[2]?.headers['webhook-id']
+    expect((await t.importer.webhooks.get(id))?.failureCount).toBe(1)
+
+    // The list and the dashboard count it as failing until a delivery succeeds again.
+    await page.getByRole('link', { name: '← Webhooks' }).click()
+    await row.getByText('Failing').waitFor()
+    expect(await row.getByText('1 failed in a row').isVisible()).toBe(true)
+    await page.getByRole('link', { name: 'Dashboard' }).click()
+    const card = page.getByRole('region', { name: 'Webhooks' })
+    await card.getByText('endpoints').waitFor()
+    expect(await card.locator('.stat').allTextContents()).toEqual([
+      '1endpoints',
+      '1failing',
+      '0disabled',
+    ])
+    await page.goBack()
+    await page.getByRole('link', { name: 'Log' }).click()
+    await deliveries.getByText('failed').waitFor()
     status = 200
     await page.getByLabel('Recover failed deliveries since').fill('')
     await page.getByRole('button', { name: 'Recover' }).click()
@@ -192,8 +209,7 @@ describe('web UI: webhooks page', () => {
     expect(await goneRow.getByText(reason).isVisible()).toBe(true)
 
     await page.getByRole('link', { name: 'Dashboard' }).click()
-    const card = page.getByRole('region', { name: 'Webhooks' })
-    await card.getByText('endpoints').waitFor()
+    await card.getByText('2', { exact: true }).waitFor()
     expect(await card.locator('.stat').allTextContents()).toEqual([
       '2endpoints',
       '0failing',
