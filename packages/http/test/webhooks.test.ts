@@ -54,6 +54,7 @@ describe('the webhooks REST API', () => {
       event_types: ['product.created', 'product.deleted'],
       description: 'shop sync',
       rate_limit: 50,
+      per_row_events: true,
     })
     expect(created).toMatchObject({
       url: 'http://127.0.0.1:9/hooks',
@@ -61,7 +62,7 @@ describe('the webhooks REST API', () => {
       active: true,
       description: 'shop sync',
       rate_limit: 50,
-      per_row_events: false,
+      per_row_events: true,
       disabled_reason: null,
       failure_count: 0,
       failing_since: null,
@@ -99,6 +100,7 @@ describe('the webhooks REST API', () => {
       active: true,
       description: '',
       rate_limit: null,
+      per_row_events: false,
     })
 
     expect((await t.api(`/api/webhooks/${created.id}/`, { method: 'DELETE' })).status).toBe(204)

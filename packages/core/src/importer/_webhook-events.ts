@@ -23,6 +23,12 @@ export interface EventSink {
    * endpoints.
    */
   begin(): Promise<EventBatch | undefined>
+  /**
+   * A batch for one change, without looking for endpoints first: for changes that must not
+   * wait for that look (an import about to read its upload), and are rare enough that the
+   * storage's own look inside the transaction costs nothing.
+   */
+  open(): EventBatch
   /** Whether any endpoint exists, as counted at most a second ago. */
   hasEndpoints(): Promise<boolean>
   /** Endpoints were added or removed here: count them again. */
@@ -49,27 +55,36 @@ export function createEventSink(
     return any
   }
 
+  function open(): EventBatch {
+    const published: WebhookEvent[] = []
+    return {
+      add(type, data, options) {
+        // The dispatcher's clock, so an event is due when that clock says it happened.
+        const at = now()
+        const event = toOutboxEvent(type, data, at, options)
+        // Per-row and test events are for the endpoints that asked; subscribers get the rest.
+        if (!event.perRow && event.endpointId === undefined) {
+          published.push({ id: event.id, type, occurredAt: at, data })
+        }
+        return event
+      },
+      commit() {
+        for (const event of published.splice(0)) bus.publish(event)
+        // Only where deliveries may have been written: an importer without endpoints runs no loop.
+        anyEndpoint().then(
+          (any) => any && notify(),
+          () => {},
+        )
+      },
+    }
+  }
+
   return {
     async begin() {
       if (bus.subscriberCount === 0 && !(await anyEndpoint())) return undefined
-      const published: WebhookEvent[] = []
-      return {
-        add(type, data, options) {
-          // The dispatcher's clock, so an event is due when that clock says it happened.
-          const at = now()
-          const event = toOutboxEvent(type, data, at, options)
-          // Per-row and test events are for the endpoints that asked; subscribers get the rest.
-          if (!event.perRow && event.endpointId === undefined) {
-            published.push({ id: event.id, type, occurredAt: at, data })
-          }
-          return event
-        },
-        commit() {
-          for (const event of published.splice(0)) bus.publish(event)
-          notify()
-        },
-      }
+      return open()
     },
+    open,
     hasEndpoints: anyEndpoint,
     endpointsChanged() {
       known = undefined

@@ -77,7 +77,11 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
     // Deliveries left from an earlier run go out from the first use on, not the first change.
     if (background && !outboxChecked) {
       outboxChecked = true
-      if (await events.hasEndpoints().catch(() => false)) dispatching()
+      // Not awaited: the first call waits for no webhook query.
+      events.hasEndpoints().then(
+        (any) => any && dispatching(),
+        () => {},
+      )
     }
   }
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>()

@@ -58,7 +58,8 @@ export function createImportsApi(
 
     async run(jobId, source, options = {}) {
       await ready()
-      const started = await events?.begin()
+      // No look for endpoints first: the source may be an upload that must be read at once.
+      const started = events?.open()
       const job = await storage.claimJob(
         jobId,
         new Date(),

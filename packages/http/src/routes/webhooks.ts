@@ -170,8 +170,16 @@ export const webhookRouteSpecs = {
   }),
 }
 
-// What PUT sets for the fields a body leaves out, as a new endpoint gets them.
-const REPLACED_DEFAULTS = { active: true, description: '', rate_limit: null, per_row_events: false }
+// What PUT sets for the fields a body leaves out: a new endpoint's defaults, read from the schema
+// that sets them.
+const NEW_ENDPOINT = webhookEndpointInputSchema.parse({ url: 'https://example.com/' })
+const REPLACED_DEFAULTS = {
+  event_types: NEW_ENDPOINT.eventTypes,
+  active: NEW_ENDPOINT.active,
+  description: NEW_ENDPOINT.description,
+  rate_limit: NEW_ENDPOINT.rateLimit,
+  per_row_events: NEW_ENDPOINT.perRowEvents,
+}
 
 /** Registers the handlers of {@link webhookRouteSpecs}. */
 export function webhookRoutes(
@@ -199,9 +207,13 @@ export function webhookRoutes(
   })
 
   router.on(specs.replace, async (event, { body }) => {
-    // The older shape names one event type; either way a replaced endpoint lists what it sent.
-    const eventTypes = body.event_type === undefined ? { event_types: [] } : {}
-    const replaced = { ...REPLACED_DEFAULTS, ...eventTypes, ...body }
+    // The older shape's `event_type` stands for `event_types`, so the default must not join it.
+    const { event_types, ...defaults } = REPLACED_DEFAULTS
+    const replaced = {
+      ...defaults,
+      ...(body.event_type === undefined ? { event_types } : {}),
+      ...body,
+    }
     return json(toWebhookJson(await webhooks.update(param(event, 'id'), replaced)))
   })
 
