@@ -260,6 +260,47 @@ export function describeWebhooks(target: CurrentTarget): void {
       ])
     })
 
+    it('records several attempts in one call, each only for its lease holder', async () => {
+      const t = target()
+      const endpoint = await t.storage.createWebhookEndpoint(endpointRecord())
+      await t.storage.enqueueEvents([
+        outboxEvent('a', { createdAt: NOW }),
+        outboxEvent('b', { createdAt: later(1) }),
+      ])
+      const claimed = await t.storage.claimDeliveries({
+        owner: 'one',
+        now: later(10),
+        leaseMs: 30_000,
+        limit: 10,
+      })
+      const result = (deliveryId: string, owner: string) => ({
+        owner,
+        attempt: {
+          deliveryId,
+          endpointId: endpoint.id,
+          eventType: 'a',
+          statusCode: 204,
+          responseTimeMs: 2,
+          errorMessage: null,
+          responseBody: null,
+          createdAt: later(20),
+        },
+        status: 'delivered' as const,
+        nextAttemptAt: later(20),
+        endpoint: { succeeded: true },
+      })
+      const [a, b] = claimed.map((c) => c.delivery.id)
+      expect(await t.storage.recordAttempts([result(a!, 'one'), result(b!, 'other')])).toEqual([
+        true,
+        false,
+      ])
+      expect((await t.storage.listDeliveries(endpoint.id)).map((d) => d.status).sort()).toEqual([
+        'delivered',
+        'pending',
+      ])
+      expect((await t.storage.listAttempts(endpoint.id)).length).toBe(1)
+    })
+
     it('queues deliveries again, one or every failed since a time, and prunes old ones', async () => {
       const t = target()
       const endpoint = await t.storage.createWebhookEndpoint(endpointRecord())

@@ -270,6 +270,12 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     claimDeliveries: (options) => call('webhook claim', () => outbox().claim(options)),
     recordAttempt: (result) =>
       transaction('webhook attempt', (trx) => recordAttempt(trx, flavor, result)),
+    recordAttempts: (results) =>
+      transaction('webhook attempt', async (trx) => {
+        const recorded: boolean[] = []
+        for (const result of results) recorded.push(await recordAttempt(trx, flavor, result))
+        return recorded
+      }),
     nextDeliveryDue: (now) => call('webhook read', () => outbox().nextDue(now)),
     getDelivery: (id) => call('webhook read', () => outbox().get(id)),
     listDeliveries: (endpointId, options) =>

@@ -182,6 +182,11 @@ export interface WebhookStorage {
    */
   recordAttempt(result: AttemptResult): Promise<boolean>
   /**
+   * Records several attempts as {@link recordAttempt} does each, all in ONE transaction (one
+   * commit for many deliveries); returns, in order, whether each was recorded.
+   */
+  recordAttempts(results: readonly AttemptResult[]): Promise<boolean[]>
+  /**
    * When the next pending delivery to an active endpoint is due, if any: its due time, or the
    * end of its lease when one holds it at `now`.
    */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ClaimedDelivery, WebhookStorage } from '../storage/webhook-types.js'
+import { createAttemptRecorder } from './_attempt-recorder.js'
 import { type DispatchResult, dispatchWebhookDelivery } from './dispatch.js'
 import { createDeliveryLimiter, type DeliveryLimiter } from './limiter.js'
 import type { WebhookRetryPolicy } from './retry-policy.js'
@@ -86,6 +87,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const owner = options.instanceId ?? randomUUID()
   const limiter = options.limiter ?? createDeliveryLimiter()
   const onError = options.onError ?? ((error: unknown) => console.error(error))
+  const recorder = createAttemptRecorder(storage)
   const shutdown = new AbortController()
   const inFlight = new Set<Promise<unknown>>()
   let loop: Promise<void> | undefined
@@ -109,7 +111,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           ...(policy ? { policy } : {}),
         })
         if (result.cancelled) return undefined
-        await storage.recordAttempt({ ...result, owner })
+        await recorder.record({ ...result, owner })
         return result
       } catch (error) {
         onError(error)
