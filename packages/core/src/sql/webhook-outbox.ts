@@ -304,6 +304,10 @@ export async function recordAttempt(
           },
     )
     .where('id', '=', attempt.endpointId)
+    // A success on a healthy endpoint changes nothing: leave the row unwritten.
+    .$if(endpoint.succeeded, (q) =>
+      q.where((eb) => eb.or([eb('failure_count', '<>', 0), eb('failing_since', 'is not', null)])),
+    )
     .execute()
   if (endpoint.disable !== undefined) {
     await trx
