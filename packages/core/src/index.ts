@@ -84,14 +84,17 @@ export {
 
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
+export { FINISHED_JOB_STATUSES, IMPORT_JOB_STATUSES } from './storage/types.js'
 export type {
   BatchResult,
+  ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
   ImportJobPatch,
   ImportJobRecord,
   ImportJobStatus,
   ImportPhase,
+  ImportResumeInfo,
   ImportRow,
   ImportWriter,
   ImportWriterOptions,

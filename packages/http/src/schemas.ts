@@ -4,6 +4,7 @@ import {
   productPatchSchema,
   productSchema,
 } from '@product-importer/core'
+import { IMPORT_JOB_STATUSES } from '@product-importer/core'
 import { z } from 'zod'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
@@ -94,7 +95,9 @@ const counts = {
 /** An import job as the API returns it. */
 export const importJobJsonSchema = z.object({
   job_id: z.uuid(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  status: z
+    .enum(IMPORT_JOB_STATUSES)
+    .describe('`interrupted`: the process running it stopped; the batches it committed stay'),
   phase: z.enum(['waiting', 'importing', 'finishing', 'done']),
   filename: z.string().nullable(),
   dry_run: z.boolean(),
@@ -110,6 +113,12 @@ export const importJobJsonSchema = z.object({
   rows_per_second: z.number(),
   eta_ms: z.number().nullable(),
   cancel_requested: z.boolean(),
+  queue_position: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .describe('Place among the imports waiting for a free slot of this server; null when not waiting'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.iso.datetime(),
   started_at: z.iso.datetime().nullable(),

@@ -1,4 +1,10 @@
-import { type ImportSummary, importProducts, isImporterError } from '@product-importer/core'
+import { basename } from 'node:path'
+import {
+  createProductImporter,
+  type ImportEvent,
+  type ImportSummary,
+  isImporterError,
+} from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
 import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
 import { PLATFORM_NAMES } from './platform-names.js'
@@ -11,7 +17,7 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error]`,
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--resume <job id>]`,
   options: {
     ...storageOptions,
     ...readingFlags,
@@ -19,6 +25,7 @@ export const importCommand: Command = {
     json: { type: 'boolean' },
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
+    resume: { type: 'string' },
   },
   integers: { 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
@@ -32,53 +39,74 @@ export const importCommand: Command = {
       console.error(`${reading.message}\n\nUsage: ${this.usage}`)
       return EXIT_CODES.USAGE
     }
-    const storage = await openStorage(values)
-    const controller = new AbortController()
-    const stop = () => controller.abort()
+    const resumeId = values.resume as string | undefined
+    // A job record like the API's: history shows CLI imports, and a killed one is visible and
+    // can be resumed.
+    const importer = createProductImporter({ storage: await openStorage(values), migrate: false })
+    let jobId: string | undefined
+    const stop = () => {
+      if (jobId) void importer.imports.cancel(jobId).catch(() => {})
+    }
     process.on('SIGINT', stop)
     const progress = createProgressReporter()
     let printed = 0
     let summary: ImportSummary | undefined
-    try {
-      const run = importProducts(file, {
-        storage,
-        dryRun: Boolean(values['dry-run']),
-        signal: controller.signal,
-        ...reading.options,
-        batchSize: values['batch-size'] as number | undefined,
-        onRowError: values['abort-on-error'] ? 'abort' : 'skip',
-        onProgress: (p) => progress.update(p),
-      })
-      for await (const event of run) {
-        if (event.type === 'row-error') {
+    let failure: { code: string; message: string } | undefined
+    const onEvent = (event: ImportEvent) => {
+      if (event.type === 'progress') progress.update(event.progress)
+      else if (event.type === 'row-error') {
           if (printed++ < MAX_PRINTED_ERRORS) {
             const { line, column, value, message } = event.error
             progress.clear()
             const cell = value ? ` (value "${value}")` : ''
             console.error(`line ${line}: ${column ? `${column}: ` : ''}${message}${cell}`)
           }
-        } else if (event.type === 'warning') {
-          progress.clear()
-          console.error(`warning: ${event.warning.message}`)
-        } else if (event.type === 'done') summary = event.summary
+      } else if (event.type === 'warning') {
+        progress.clear()
+        console.error(`warning: ${event.warning.message}`)
       }
+    }
+    try {
+      const options = {
+        ...reading.options,
+        ...(values['batch-size'] === undefined
+          ? {}
+          : { batchSize: values['batch-size'] as number }),
+        onRowError: values['abort-on-error'] ? ('abort' as const) : ('skip' as const),
+        onEvent,
+      }
+      if (resumeId) {
+        jobId = resumeId
+        summary = await importer.imports.resume(resumeId, file, options)
+      } else {
+        const job = await importer.imports.create({
+          filename: basename(file),
+          dryRun: Boolean(values['dry-run']),
+        })
+        jobId = job.id
+        if (!values.json) console.error(`import job ${job.id}`)
+        summary = await importer.imports.run(job.id, file, { ...options, filename: basename(file) })
+      }
+      if (summary.status === 'failed') failure = summary.error
     } catch (error) {
-      progress.clear()
       if (!isImporterError(error)) throw error
-      summary = (error.details as { summary?: ImportSummary } | undefined)?.summary
-      console.error(`error: ${error.code}: ${error.message}`)
-      if (values.json && summary) console.log(JSON.stringify(summary))
-      return EXIT_CODES.FATAL
+      failure = { code: error.code, message: error.message }
     } finally {
       process.off('SIGINT', stop)
-      await storage.close()
+      await importer.close()
+    }
+    if (failure) {
+      progress.clear()
+      console.error(`error: ${failure.code}: ${failure.message}`)
+      if (values.json && summary) console.log(JSON.stringify({ ...summary, jobId }))
+      return EXIT_CODES.FATAL
     }
     progress.clear()
     if (!summary) return EXIT_CODES.FATAL
     if (printed > MAX_PRINTED_ERRORS) {
       console.error(`... and ${printed - MAX_PRINTED_ERRORS} more row errors`)
     }
-    if (values.json) console.log(JSON.stringify(summary))
+    if (values.json) console.log(JSON.stringify({ ...summary, jobId }))
     else console.log(describe(summary))
     return exitCodeOf(summary)
   },

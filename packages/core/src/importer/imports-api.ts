@@ -1,13 +1,48 @@
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
-import type { ImportSummary } from '../import/types.js'
+import type { ImportSource, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import {
+  FINISHED_JOB_STATUSES as FINISHED,
+  type ImportCheckpoint,
+  type ImportCounts,
+  type ImporterStorage,
+  type ImportJobRecord,
+  type ImportResumeInfo,
+  type RowError,
+} from '../storage/types.js'
+import { createImportQueue, type ImportQueue } from './import-queue.js'
 import { toImportJob } from './to-product.js'
-import type { ImportsApi, ProductImporterOptions } from './types.js'
+import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
 
-const FINISHED = new Set(['completed', 'failed', 'cancelled'])
+/** The options a resumed job reads its file with again: how the file was read, nothing else. */
+const RESUMED_OPTIONS = [
+  'batchSize',
+  'onRowError',
+  'headerAliases',
+  'columns',
+  'platform',
+  'decimal',
+  'currency',
+  'locale',
+  'encoding',
+  'delimiter',
+] as const satisfies readonly (keyof StartImportOptions)[]
+
+/** What an importer instance shares with its imports API about running jobs. */
+export interface ImportsRuntime {
+  /** Kept on the jobs this instance runs, so their heartbeat says who is alive. */
+  instanceId: string
+  queue: ImportQueue
+  /** Marks the jobs of owners that stopped beating as interrupted. */
+  sweep?: () => Promise<unknown>
+  /** How long a heartbeat may be silent. */
+  heartbeatTimeoutMs?: number
+}
 
 /** Import jobs over a storage; `running` holds this instance's imports for cancel and close. */
 export function createImportsApi(
@@ -15,13 +50,128 @@ export function createImportsApi(
   ready: () => Promise<void>,
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
+  runtime: ImportsRuntime = { instanceId: randomUUID(), queue: createImportQueue(Infinity) },
 ): ImportsApi {
+  const { instanceId, queue } = runtime
+  const view = (job: ImportJobRecord): ImportJob => ({
+    ...toImportJob(job),
+    queuePosition: queue.position(job.id),
+  })
+  /** Waits for a slot; a job taken out of the queue (cancel, close) gets none. */
+  const turn = async (jobId: string) => {
+    try {
+      return await queue.enter(jobId)
+    } catch {
+      // Cancelled while waiting, or the importer closes: a job still pending ends cancelled.
+      const job = await storage.getJob(jobId)
+      if (job?.status === 'pending') {
+        await storage.updateJob(jobId, {
+          status: 'cancelled',
+          phase: 'done',
+          cancelRequested: true,
+          finishedAt: new Date(),
+        })
+      }
+      return undefined
+    }
+  }
   // Time-ordered like product ids: new jobs append to the primary-key index, in creation order.
   const nextJobId = createUuidV7()
+  /** A job that runs or waits for an owner that stopped beating (not us: we are alive). */
+  const isStale = (job: ImportJobRecord) =>
+    (job.status === 'running' || job.status === 'pending') &&
+    job.ownerId != null &&
+    job.ownerId !== instanceId &&
+    runtime.heartbeatTimeoutMs !== undefined &&
+    (job.heartbeatAt?.getTime() ?? 0) < Date.now() - runtime.heartbeatTimeoutMs
   const mustGet = async (id: string): Promise<ImportJobRecord> => {
     const job = await storage.getJob(id)
     if (!job) throw new ImporterError('NOT_FOUND', `no import job with id ${id}`)
     return job
+  }
+
+  /** Runs a claimed job to its end; `base` holds the counts of batches committed before. */
+  const execute = async (
+    job: ImportJobRecord,
+    source: ImportSource,
+    options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
+    base: ImportCounts,
+  ): Promise<ImportSummary> => {
+    const jobId = job.id
+    const controller = new AbortController()
+    let settle!: () => void
+    running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
+    const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+    // claimJob already set status, phase and startedAt: one write, one change notification.
+    let errors: RowError[] = []
+    let summary: ImportSummary | undefined
+    try {
+      const events = importProducts(source, {
+        ...defaults,
+        ...options,
+        dryRun: options.dryRun ?? job.dryRun,
+        storage,
+        signal: controller.signal,
+        ...(bytesTotal === undefined ? {} : { bytesTotal }),
+      })
+      for await (const event of events) {
+        options.onEvent?.(event)
+        if (event.type === 'row-error') errors.push(event.error)
+        else if (event.type === 'done') summary = event.summary
+        else if (event.type === 'progress') {
+          if (errors.length > 0) {
+            await storage.addRowErrors(jobId, errors)
+            errors = []
+          }
+          const {
+            phase: _,
+            elapsedMs: __,
+            rowsPerSecond: ___,
+            etaMs: ____,
+            ...fields
+          } = event.progress
+          const now = await storage.updateJob(jobId, addCounts(fields, base))
+          if (now?.cancelRequested) controller.abort()
+        }
+      }
+    } catch (error) {
+      const failure = isImporterError(error)
+        ? error
+        : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
+      summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+      await storage
+        .updateJob(jobId, {
+          status: 'failed',
+          phase: 'done',
+          finishedAt: new Date(),
+          error: { code: failure.code, message: failure.message },
+          ...(summary ? addCounts(pickCounts(summary), base) : {}),
+        })
+        .catch(() => {}) // storage itself may be what failed; the summary still says why
+      if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
+      return (
+        summary ?? {
+          status: 'failed',
+          dryRun: job.dryRun,
+          ...emptyCounts(),
+          skipped: 0,
+          bytesRead: 0,
+          durationMs: 0,
+          error: { code: failure.code, message: failure.message },
+        }
+      )
+    } finally {
+      running.delete(jobId)
+      settle()
+    }
+    const final = summary!
+    await storage.updateJob(jobId, {
+      status: final.status,
+      phase: 'done',
+      finishedAt: new Date(),
+      ...addCounts(pickCounts(final), base),
+    })
+    return final
   }
 
   const api: ImportsApi = {
@@ -43,96 +193,70 @@ export function createImportsApi(
         startedAt: null,
         finishedAt: null,
         updatedAt: now,
+        // Owned from the start: a job waiting for its file or its turn is alive as long as we are.
+        ownerId: instanceId,
+        heartbeatAt: now,
       }
       await storage.createJob(job)
-      return toImportJob(job)
+      return view(job)
     },
 
     async run(jobId, source, options = {}) {
       await ready()
-      const job = await storage.claimJob(jobId, new Date())
-      if (!job) {
-        const current = await mustGet(jobId)
-        throw new ImporterError(
-          'JOB_FINISHED',
-          `import job ${jobId} is ${current.status}, not pending`,
-        )
-      }
-      const controller = new AbortController()
-      let settle!: () => void
-      running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
-      const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
-      // claimJob already set status, phase and startedAt: one write, one change notification.
-      let errors: RowError[] = []
-      let summary: ImportSummary | undefined
+      const release = (await turn(jobId)) ?? (() => {})
       try {
-        const events = importProducts(source, {
-          ...defaults,
-          ...options,
-          dryRun: options.dryRun ?? job.dryRun,
-          storage,
-          signal: controller.signal,
-          ...(bytesTotal === undefined ? {} : { bytesTotal }),
-        })
-        for await (const event of events) {
-          if (event.type === 'row-error') errors.push(event.error)
-          else if (event.type === 'done') summary = event.summary
-          else if (event.type === 'progress') {
-            if (errors.length > 0) {
-              await storage.addRowErrors(jobId, errors)
-              errors = []
-            }
-            const {
-              phase: _,
-              elapsedMs: __,
-              rowsPerSecond: ___,
-              etaMs: ____,
-              ...fields
-            } = event.progress
-            const now = await storage.updateJob(jobId, fields)
-            if (now?.cancelRequested) controller.abort()
-          }
+        const job = await storage.claimJob(jobId, new Date(), instanceId)
+        if (!job) {
+          const current = await mustGet(jobId)
+          throw new ImporterError(
+            'JOB_FINISHED',
+            `import job ${jobId} is ${current.status}, not pending`,
+          )
         }
-      } catch (error) {
-        const failure = isImporterError(error)
-          ? error
-          : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
-        summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
-        await storage
-          .updateJob(jobId, {
-            status: 'failed',
-            phase: 'done',
-            finishedAt: new Date(),
-            error: { code: failure.code, message: failure.message },
-            ...(summary ? pickCounts(summary) : {}),
-          })
-          .catch(() => {}) // storage itself may be what failed; the summary still says why
-        if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
-        return (
-          summary ?? {
-            status: 'failed',
-            dryRun: job.dryRun,
-            ...emptyCounts(),
-            skipped: 0,
-            bytesRead: 0,
-            durationMs: 0,
-            error: { code: failure.code, message: failure.message },
-          }
-        )
+        const resume = resumeInfo(source, options)
+        if (resume) await storage.updateJob(jobId, { resume })
+        return await execute(job, source, options, emptyCounts())
       } finally {
-        running.delete(jobId)
-        settle()
+        release()
       }
-      const final = summary!
-      await storage.updateJob(jobId, {
-        status: final.status,
-        phase: 'done',
-        finishedAt: new Date(),
-        ...pickCounts(final),
-      })
-      return final
     },
 
+    async resume(jobId, source, options = {}) {
+      await ready()
+      const job = await mustGet(jobId)
+      if (job.status !== 'interrupted') {
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} is ${job.status}; only an interrupted import can be resumed`,
+        )
+      }
+      const checkpoint = job.checkpoint ?? undefined
+      if (!checkpoint && job.rows > 0 && !job.dryRun) {
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} committed ${job.rows} rows but its place in the file is unknown (only UTF-8 files can be resumed); import the file again instead`,
+        )
+      }
+      const release = await queue.enter(jobId)
+      try {
+        const claimed = await storage.reclaimJob(jobId, instanceId, new Date())
+        if (!claimed) {
+          throw new ImporterError(
+            'NOT_RESUMABLE',
+            `import job ${jobId} is no longer interrupted; another instance may have resumed it`,
+          )
+        }
+        const stored = (job.resume?.options ?? {}) as StartImportOptions
+        return await execute(
+          claimed,
+          source,
+          { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
+          checkpoint ? pickJobCounts(job) : emptyCounts(),
+        )
+      } finally {
+        release()
+      }
+    },
     async start(source, options = {}) {
       const job = await api.create({
         ...(options.filename === undefined ? {} : { filename: options.filename }),
@@ -148,18 +272,29 @@ export function createImportsApi(
     async get(id) {
       await ready()
       const job = await storage.getJob(id)
-      return job && toImportJob(job)
+      return job && view(job)
     },
 
     async list(options = {}) {
       await ready()
-      return (await storage.listJobs(options)).map((job) => toImportJob(job))
+      return (await storage.listJobs(options)).map((job) => view(job))
     },
 
     async cancel(id) {
       await ready()
-      const job = await mustGet(id)
-      if (FINISHED.has(job.status)) return toImportJob(job)
+      let job = await mustGet(id)
+      if (isStale(job)) {
+        // Its owner died: what stops it is the sweep, which says so, not a flag nobody reads.
+        await runtime.sweep?.()
+        job = await mustGet(id)
+      }
+      if (job.status === 'interrupted') {
+        throw new ImporterError(
+          'JOB_FINISHED',
+          `import job ${id} was interrupted and runs no more; the ${job.rows} rows it committed stay (resume it to import the rest)`,
+        )
+      }
+      if (FINISHED.has(job.status)) return view(job)
       const patch =
         job.status === 'pending'
           ? ({
@@ -171,7 +306,8 @@ export function createImportsApi(
           : ({ cancelRequested: true } as const)
       const updated = await storage.updateJob(id, patch)
       running.get(id)?.controller.abort()
-      return toImportJob(updated ?? job)
+      queue.leave(id)
+      return view(updated ?? job)
     },
 
     async errors(id, options = {}) {
@@ -197,10 +333,10 @@ export function createImportsApi(
         for (;;) {
           changed = false
           const job = await mustGet(id)
-          const state = JSON.stringify(job)
+          const state = `${JSON.stringify(job)} ${queue.position(id)}`
           if (state !== last) {
             last = state
-            yield toImportJob(job)
+            yield view(job)
           }
           if (FINISHED.has(job.status) || signal?.aborted) return
           if (!changed) {
@@ -236,4 +372,36 @@ function pickCounts(s: ImportSummary) {
     duplicatesInFile: s.duplicatesInFile,
     bytesRead: s.bytesRead,
   }
+}
+
+/** Counts of batches committed before a resume, added to the counts of the rest of the file. */
+function addCounts<T extends Partial<ImportCounts>>(counts: T, base: ImportCounts): T {
+  const sum = { ...counts }
+  for (const key of Object.keys(base) as (keyof ImportCounts)[]) {
+    if (sum[key] !== undefined) (sum[key] as number) += base[key]
+  }
+  return sum
+}
+
+function pickJobCounts(job: ImportJobRecord): ImportCounts {
+  const { rows, created, updated, unchanged, invalid, duplicatesInFile } = job
+  return { rows, created, updated, unchanged, invalid, duplicatesInFile }
+}
+
+/** Where to find the file again and how it was read, when a resume could find it. */
+function resumeInfo(
+  source: ImportSource,
+  options: StartImportOptions,
+): ImportResumeInfo | undefined {
+  const where =
+    options.resumeSource ??
+    (typeof source === 'string'
+      ? resolve(source)
+      : source instanceof URL
+        ? fileURLToPath(source)
+        : undefined)
+  if (where === undefined) return undefined
+  const kept: Record<string, unknown> = {}
+  for (const key of RESUMED_OPTIONS) if (options[key] !== undefined) kept[key] = options[key]
+  return { source: where, options: kept }
 }

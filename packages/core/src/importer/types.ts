@@ -1,4 +1,4 @@
-import type { ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
+import type { ImportEvent, ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
 import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
 import type {
   ImporterStorage,
@@ -13,6 +13,11 @@ export interface ImportJob extends ImportJobRecord {
   rowsPerSecond: number
   /** Estimated time left, when the total size is known and the job runs. */
   etaMs: number | null
+  /**
+   * The job's 1-based place among the imports waiting for a slot of this instance
+   * ({@link ProductImporterOptions.maxConcurrentImports}); null when it does not wait here.
+   */
+  queuePosition?: number | null
 }
 
 /** A page of products. */
@@ -30,6 +35,14 @@ export interface ProductPage {
 export type StartImportOptions = Omit<ImportOptions, 'storage' | 'signal' | 'onProgress'> & {
   /** The uploaded file's name, kept on the job. */
   filename?: string
+  /**
+   * How the starter finds this file again to resume the job (a staged upload's id, a path); a
+   * file path source is remembered by its absolute path without it. Kept on the job with the
+   * options that say how the file is read.
+   */
+  resumeSource?: string
+  /** Called with every event of the import (row errors, warnings, progress), in file order. */
+  onEvent?: (event: ImportEvent) => void
 }
 
 /** Options of {@link createProductImporter}. */
@@ -38,7 +51,22 @@ export interface ProductImporterOptions {
   /** Run `storage.migrate()` on first use. @default true */
   migrate?: boolean
   /** Defaults for every import started through `imports`. */
-  importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal'>
+  importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal' | 'resumeSource' | 'onEvent'>
+  /**
+   * Imports this instance runs at once; the others wait as `pending`, in order, with their
+   * `queuePosition`. @default 4 when the storage is `multiInstance` (PostgreSQL), else 2
+   */
+  maxConcurrentImports?: number
+  /** This instance's id, kept on the jobs it runs. @default a random UUID */
+  instanceId?: string
+  /** How often this instance refreshes the heartbeat of its jobs. @default 5000 */
+  heartbeatIntervalMs?: number
+  /**
+   * How long a job's heartbeat may be silent before the job is marked `interrupted`: checked
+   * on the importer's first use, and periodically when instances share the database.
+   * @default 30000
+   */
+  heartbeatTimeoutMs?: number
 }
 
 /** Product operations of a {@link ProductImporter}. */
@@ -113,6 +141,13 @@ export interface ImportsApi {
   get(id: string): Promise<ImportJob | undefined>
   /** Jobs, newest first. */
   list(options?: { limit?: number; offset?: number }): Promise<ImportJob[]>
+  /**
+   * Continues an `interrupted` import from its last committed batch, reading `source` (the
+   * same file) from there with the options the job ran with; resolves with the summary of the
+   * rest of the file when it ends, the job holding the counts of the whole. Throws
+   * `NOT_RESUMABLE` when the job is not interrupted or its place in the file is unknown.
+   */
+  resume(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
   /** Asks a job to stop between batches (from any instance); a pending job is cancelled at once. */
   cancel(id: string): Promise<ImportJob>
   /** The row errors of a job, in file order. */

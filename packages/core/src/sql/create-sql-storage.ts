@@ -242,7 +242,12 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             return job
           })
         : call('job write', () => jobs().update(id, patch)),
-    claimJob: (id, startedAt) => call('job write', () => jobs().claim(id, startedAt)),
+    claimJob: (id, startedAt, ownerId) =>
+      call('job write', () => jobs().claim(id, startedAt, ownerId)),
+    reclaimJob: (id, ownerId, at) => call('job write', () => jobs().reclaim(id, ownerId, at)),
+    beatJobs: (ownerId, at) => call('job write', () => jobs().beat(ownerId, at)),
+    interruptStaleJobs: (staleBefore, patch) =>
+      call('job write', () => jobs().interruptStale(staleBefore, patch)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),

@@ -76,6 +76,10 @@ export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),
     updatedAt: toDate(row.updated_at),
+    ownerId: row.owner_id ?? null,
+    heartbeatAt: toDateOrNull(row.heartbeat_at ?? null),
+    checkpoint: row.checkpoint ? JSON.parse(row.checkpoint) : null,
+    resume: row.resume ? JSON.parse(row.resume) : null,
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ProductImporter } from '@product-importer/core'
+import type { ImportJob, ProductImporter } from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from '../_content-type.js'
@@ -128,7 +128,11 @@ export async function importStaged(
   }
   const job = await importer.imports.create(meta)
   void importer.imports
-    .run(job.id, staging.pathOf(upload.id), { ...options.importOptions, ...meta })
+    .run(job.id, staging.pathOf(upload.id), {
+      ...options.importOptions,
+      ...meta,
+      resumeSource: `${STAGED}${upload.id}`,
+    })
     .then(
       (summary) => {
         if (!dryRun && summary.status === 'completed') return staging.remove(upload.id)
@@ -136,5 +140,57 @@ export async function importStaged(
       () => {},
     )
   const body = toJobJson(job, options.basePath)
+  return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
+}
+
+/** How a job remembers the staged upload it reads, to be resumed from it. */
+const STAGED = 'upload:'
+
+/**
+ * Resumes an interrupted import of a staged upload in the background, from its last committed
+ * batch, and answers with its job. Refused when the job is not interrupted or did not read a
+ * staged upload, and when the upload is gone.
+ */
+export async function resumeStaged(
+  importer: ProductImporter,
+  staging: Staging,
+  options: ResolvedOptions,
+  job: ImportJob,
+) {
+  if (job.status !== 'interrupted') {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `Import job ${job.id} is ${job.status}; only an interrupted import can be resumed`,
+    )
+  }
+  const source = job.resume?.source
+  if (!source?.startsWith(STAGED)) {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `Import job ${job.id} did not read a staged upload; import the file again`,
+    )
+  }
+  const upload = await staging.get(source.slice(STAGED.length))
+  if (!upload) {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `The staged upload of import job ${job.id} is gone (expired or removed); import the file again`,
+    )
+  }
+  const resumed = importer.imports.resume(job.id, staging.pathOf(upload.id), {
+    ...options.importOptions,
+  })
+  // The checks above are the refusals a caller can act on; an instance that resumes the job
+  // first wins the reclaim, and this one then leaves the job to it.
+  void resumed.then(
+    (summary) => {
+      if (!job.dryRun && summary.status === 'completed') return staging.remove(upload.id)
+    },
+    () => {},
+  )
+  // The reclaim is the resume's first write: read the job after it, so the answer says running.
+  await new Promise((resolve) => setImmediate(resolve))
+  const current = (await importer.imports.get(job.id)) ?? job
+  const body = toJobJson(current, options.basePath)
   return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
 }
