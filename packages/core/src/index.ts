@@ -84,7 +84,6 @@ export {
 
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
-export { FINISHED_JOB_STATUSES, IMPORT_JOB_STATUSES } from './storage/types.js'
 export type {
   BatchResult,
   ImportCheckpoint,
@@ -107,6 +106,7 @@ export type {
   RowError,
   StorageCapabilities,
 } from './storage/types.js'
+export { FINISHED_JOB_STATUSES, IMPORT_JOB_STATUSES } from './storage/types.js'
 export type {
   AttemptResult,
   ClaimedDelivery,

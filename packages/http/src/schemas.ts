@@ -1,10 +1,10 @@
 import {
+  IMPORT_JOB_STATUSES,
   type ProductSort,
   productInputSchema,
   productPatchSchema,
   productSchema,
 } from '@product-importer/core'
-import { IMPORT_JOB_STATUSES } from '@product-importer/core'
 import { z } from 'zod'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
@@ -118,7 +118,9 @@ export const importJobJsonSchema = z.object({
     .int()
     .min(1)
     .nullable()
-    .describe('Place among the imports waiting for a free slot of this server; null when not waiting'),
+    .describe(
+      'Place among the imports waiting for a free slot of this server; null when not waiting',
+    ),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.iso.datetime(),
   started_at: z.iso.datetime().nullable(),

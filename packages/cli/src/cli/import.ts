@@ -55,12 +55,12 @@ export const importCommand: Command = {
     const onEvent = (event: ImportEvent) => {
       if (event.type === 'progress') progress.update(event.progress)
       else if (event.type === 'row-error') {
-          if (printed++ < MAX_PRINTED_ERRORS) {
-            const { line, column, value, message } = event.error
-            progress.clear()
-            const cell = value ? ` (value "${value}")` : ''
-            console.error(`line ${line}: ${column ? `${column}: ` : ''}${message}${cell}`)
-          }
+        if (printed++ < MAX_PRINTED_ERRORS) {
+          const { line, column, value, message } = event.error
+          progress.clear()
+          const cell = value ? ` (value "${value}")` : ''
+          console.error(`line ${line}: ${column ? `${column}: ` : ''}${message}${cell}`)
+        }
       } else if (event.type === 'warning') {
         progress.clear()
         console.error(`warning: ${event.warning.message}`)

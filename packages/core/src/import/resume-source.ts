@@ -46,7 +46,8 @@ async function* skipBytes(
     const start = at
     at += chunk.byteLength
     // Keep [0, headerBytes) and [offset, end): the parts of this chunk inside them.
-    if (start < headerBytes) yield chunk.subarray(0, Math.min(chunk.byteLength, headerBytes - start))
+    if (start < headerBytes)
+      yield chunk.subarray(0, Math.min(chunk.byteLength, headerBytes - start))
     if (at > offset) yield chunk.subarray(Math.max(0, offset - start))
   }
 }

@@ -90,6 +90,19 @@ export function createImportsApi(
     return job
   }
 
+  /**
+   * True when the job is no longer ours to finish: another instance found its heartbeat silent
+   * (this process was paused or cut off from the database) and marked it interrupted, or resumed
+   * it. Its record then says what really happened, and this instance leaves it alone.
+   */
+  const lostJob = async (jobId: string) => {
+    const current = await storage.getJob(jobId).catch(() => undefined)
+    return (
+      current !== undefined &&
+      (current.status !== 'running' || (current.ownerId ?? instanceId) !== instanceId)
+    )
+  }
+
   /** Runs a claimed job to its end; `base` holds the counts of batches committed before. */
   const execute = async (
     job: ImportJobRecord,
@@ -131,7 +144,10 @@ export function createImportsApi(
             ...fields
           } = event.progress
           const now = await storage.updateJob(jobId, addCounts(fields, base))
-          if (now?.cancelRequested) controller.abort()
+          // Marked interrupted meanwhile (this process looked dead): stop writing to the job.
+          const lost =
+            now && (now.status !== 'running' || (now.ownerId ?? instanceId) !== instanceId)
+          if (now?.cancelRequested || lost) controller.abort()
         }
       }
     } catch (error) {
@@ -139,6 +155,7 @@ export function createImportsApi(
         ? error
         : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
       summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+      if (await lostJob(jobId)) return lostSummary(summary, job, failure)
       await storage
         .updateJob(jobId, {
           status: 'failed',
@@ -149,22 +166,13 @@ export function createImportsApi(
         })
         .catch(() => {}) // storage itself may be what failed; the summary still says why
       if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
-      return (
-        summary ?? {
-          status: 'failed',
-          dryRun: job.dryRun,
-          ...emptyCounts(),
-          skipped: 0,
-          bytesRead: 0,
-          durationMs: 0,
-          error: { code: failure.code, message: failure.message },
-        }
-      )
+      return lostSummary(summary, job, failure)
     } finally {
       running.delete(jobId)
       settle()
     }
     const final = summary!
+    if (await lostJob(jobId)) return final
     await storage.updateJob(jobId, {
       status: final.status,
       phase: 'done',
@@ -404,4 +412,23 @@ function resumeInfo(
   const kept: Record<string, unknown> = {}
   for (const key of RESUMED_OPTIONS) if (options[key] !== undefined) kept[key] = options[key]
   return { source: where, options: kept }
+}
+
+/** The summary of an import that failed or was lost before it had one. */
+function lostSummary(
+  summary: ImportSummary | undefined,
+  job: ImportJobRecord,
+  failure: ImporterError,
+): ImportSummary {
+  return (
+    summary ?? {
+      status: 'failed',
+      dryRun: job.dryRun,
+      ...emptyCounts(),
+      skipped: 0,
+      bytesRead: 0,
+      durationMs: 0,
+      error: { code: failure.code, message: failure.message },
+    }
+  )
 }

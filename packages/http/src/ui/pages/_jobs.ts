@@ -38,7 +38,9 @@ export function outcome(job: JobJson): string {
     interrupted: 'Interrupted',
   }[job.status]
   const waiting =
-    job.queue_position === null ? '' : `, waiting for a free slot (number ${job.queue_position} in line)`
+    job.queue_position === null
+      ? ''
+      : `, waiting for a free slot (number ${job.queue_position} in line)`
   return `${label}${waiting}${job.dry_run ? ' (dry run)' : ''}: ${counts}`
 }
 
