@@ -77,6 +77,7 @@ export const importCommand: Command = {
       }
       if (resumeId) {
         jobId = resumeId
+        console.error(`resuming import job ${resumeId}`)
         summary = await importer.imports.resume(resumeId, file, options)
       } else {
         const job = await importer.imports.create({
@@ -84,7 +85,7 @@ export const importCommand: Command = {
           dryRun: Boolean(values['dry-run']),
         })
         jobId = job.id
-        if (!values.json) console.error(`import job ${job.id}`)
+        console.error(`import job ${job.id}`)
         summary = await importer.imports.run(job.id, file, { ...options, filename: basename(file) })
       }
       if (summary.status === 'failed') failure = summary.error
