@@ -12,17 +12,25 @@ export const serveCommand: Command = {
   summary: 'Serve the REST API and the web UI over HTTP.',
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
-    '                       [--allowed-host name ...]\n\n' +
+    '                       [--allowed-host name ...] [--max-imports n] [--heartbeat-timeout 30]\n\n' +
     'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).\n' +
     'Without a token, only requests for localhost, 127.0.0.1 and [::1] are answered; repeat\n' +
-    '--allowed-host to accept other names this machine is reached by.',
+    '--allowed-host to accept other names this machine is reached by. Imports beyond --max-imports\n' +
+    '(2 on SQLite, 4 on PostgreSQL) wait their turn; a job whose process stopped beating for\n' +
+    '--heartbeat-timeout seconds is marked interrupted, and can be resumed.',
   options: {
     ...storageOptions,
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
     'allowed-host': { type: 'string', multiple: true, default: [] },
+    'max-imports': { type: 'string' },
+    'heartbeat-timeout': { type: 'string' },
   },
-  integers: { port: { min: 0, max: 65535 } },
+  integers: {
+    port: { min: 0, max: 65535 },
+    'max-imports': { min: 1, max: 1000 },
+    'heartbeat-timeout': { min: 1, max: 86_400 },
+  },
   async run({ values }) {
     const host = values.host as string
     const port = values.port as number
@@ -35,7 +43,13 @@ export const serveCommand: Command = {
       )
       return 2
     }
-    const importer = createProductImporter({ storage: await openStorage(values) })
+    const maxImports = values['max-imports'] as number | undefined
+    const heartbeatTimeout = values['heartbeat-timeout'] as number | undefined
+    const importer = createProductImporter({
+      storage: await openStorage(values),
+      ...(maxImports === undefined ? {} : { maxConcurrentImports: maxImports }),
+      ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeoutMs: heartbeatTimeout * 1000 }),
+    })
     const app = createImporterApp(importer, {
       ...(token ? { auth: { token } } : {}),
       allowedHosts: values['allowed-host'] as string[],
