@@ -132,10 +132,12 @@ async function cleanExport(): Promise<string> {
   return text
 }
 
-describe.each([
-  ['SQLite', 'sqlite' as const],
-  ...(PG_URL ? [['PostgreSQL', 'postgresql' as const]] : []),
-])('a CLI import killed with SIGKILL on %s', (_label, kind) => {
+const KINDS: ['SQLite' | 'PostgreSQL', 'sqlite' | 'postgresql'][] = [
+  ['SQLite', 'sqlite'],
+  ...(PG_URL ? [['PostgreSQL', 'postgresql'] as ['PostgreSQL', 'postgresql']] : []),
+]
+
+describe.each(KINDS)('a CLI import killed with SIGKILL on %s', (_label, kind) => {
   it(`loses no committed batch, leaves no job running, and resumes to the clean result (${KILLS} kills)`, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000)
     const next = random(seed)

@@ -114,6 +114,23 @@ export function createImportsApi(
     const controller = new AbortController()
     let settle!: () => void
     running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
+    try {
+      return await runClaimed(job, source, options, base, controller)
+    } finally {
+      // After the job's last write: close() waits for this before it closes storage.
+      running.delete(jobId)
+      settle()
+    }
+  }
+
+  const runClaimed = async (
+    job: ImportJobRecord,
+    source: ImportSource,
+    options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
+    base: ImportCounts,
+    controller: AbortController,
+  ): Promise<ImportSummary> => {
+    const jobId = job.id
     const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
     // claimJob already set status, phase and startedAt: one write, one change notification.
     let errors: RowError[] = []
@@ -167,9 +184,6 @@ export function createImportsApi(
         .catch(() => {}) // storage itself may be what failed; the summary still says why
       if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
       return lostSummary(summary, job, failure)
-    } finally {
-      running.delete(jobId)
-      settle()
     }
     const final = summary!
     if (await lostJob(jobId)) return final
