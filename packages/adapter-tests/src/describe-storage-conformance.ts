@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import { describeImportBatches } from './_import-batches.js'
 import { describeImportWriter } from './_import-writer.js'
+import { describeJobHeartbeat } from './_job-heartbeat.js'
 import { describeJobs } from './_jobs.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
@@ -56,6 +57,7 @@ export function describeStorageConformance(
     describeImportWriter(target)
     describeImportBatches(target)
     describeJobs(target)
+    describeJobHeartbeat(target)
     describeStorageErrors(target)
     describeWebhooks(target)
   })
