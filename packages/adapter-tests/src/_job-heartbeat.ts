@@ -89,8 +89,10 @@ export function describeJobHeartbeat(target: CurrentTarget): void {
       const won = results.filter((result) => result !== undefined)
       expect(won).toHaveLength(1)
       expect(won[0]).toMatchObject({
-        status: 'running',
-        phase: 'importing',
+        status: 'pending',
+        phase: 'waiting',
+        ownerId: won[0]!.ownerId,
+        heartbeatAt: later(1000),
         rows: 7,
         error: null,
         finishedAt: null,

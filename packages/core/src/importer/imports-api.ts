@@ -235,6 +235,17 @@ export function createImportsApi(
             `import job ${jobId} is ${current.status}, not pending`,
           )
         }
+        if (job.checkpoint || job.resume) {
+          // A reopened job: read as it was, from its checkpoint on, adding to its counts.
+          const checkpoint = job.checkpoint ?? undefined
+          const stored = (job.resume?.options ?? {}) as StartImportOptions
+          return await execute(
+            job,
+            source,
+            { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
+            checkpoint ? pickJobCounts(job) : emptyCounts(),
+          )
+        }
         const resume = resumeInfo(source, options)
         if (resume) await storage.updateJob(jobId, { resume })
         return await execute(job, source, options, emptyCounts())
@@ -243,7 +254,7 @@ export function createImportsApi(
       }
     },
 
-    async resume(jobId, source, options = {}) {
+    async reopen(jobId) {
       await ready()
       const job = await mustGet(jobId)
       if (job.status !== 'interrupted') {
@@ -252,33 +263,27 @@ export function createImportsApi(
           `import job ${jobId} is ${job.status}; only an interrupted import can be resumed`,
         )
       }
-      const checkpoint = job.checkpoint ?? undefined
-      if (!checkpoint && job.rows > 0 && !job.dryRun) {
+      if (!job.checkpoint && job.rows > 0 && !job.dryRun) {
         throw new ImporterError(
           'NOT_RESUMABLE',
           `import job ${jobId} committed ${job.rows} rows but its place in the file is unknown (only UTF-8 files can be resumed); import the file again instead`,
         )
       }
-      const release = await queue.enter(jobId)
-      try {
-        const claimed = await storage.reclaimJob(jobId, instanceId, new Date())
-        if (!claimed) {
-          throw new ImporterError(
-            'NOT_RESUMABLE',
-            `import job ${jobId} is no longer interrupted; another instance may have resumed it`,
-          )
-        }
-        const stored = (job.resume?.options ?? {}) as StartImportOptions
-        return await execute(
-          claimed,
-          source,
-          { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
-          checkpoint ? pickJobCounts(job) : emptyCounts(),
+      const reopened = await storage.reclaimJob(jobId, instanceId, new Date())
+      if (!reopened) {
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} is no longer interrupted; another instance may have resumed it`,
         )
-      } finally {
-        release()
       }
+      return view(reopened)
     },
+
+    async resume(jobId, source, options = {}) {
+      await api.reopen(jobId)
+      return api.run(jobId, source, options)
+    },
+
     async start(source, options = {}) {
       const job = await api.create({
         ...(options.filename === undefined ? {} : { filename: options.filename }),

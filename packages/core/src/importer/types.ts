@@ -142,10 +142,16 @@ export interface ImportsApi {
   /** Jobs, newest first. */
   list(options?: { limit?: number; offset?: number }): Promise<ImportJob[]>
   /**
-   * Continues an `interrupted` import from its last committed batch, reading `source` (the
-   * same file) from there with the options the job ran with; resolves with the summary of the
-   * rest of the file when it ends, the job holding the counts of the whole. Throws
-   * `NOT_RESUMABLE` when the job is not interrupted or its place in the file is unknown.
+   * Makes an `interrupted` job `pending` again, for this instance, so that
+   * {@link ImportsApi.run} continues it from its last committed batch with the options it ran
+   * with, adding to its counts. Throws `NOT_RESUMABLE` when the job is not interrupted (or
+   * another instance reopened it first), or when its place in the file is unknown.
+   */
+  reopen(jobId: string): Promise<ImportJob>
+  /**
+   * {@link ImportsApi.reopen} then {@link ImportsApi.run}: continues an `interrupted` import,
+   * reading `source` (the same file) from its checkpoint; resolves with the summary of the rest
+   * of the file, the job holding the counts of the whole.
    */
   resume(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
   /** Asks a job to stop between batches (from any instance); a pending job is cancelled at once. */

@@ -104,8 +104,8 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
       const result = await db
         .updateTable('import_jobs')
         .set({
-          status: 'running',
-          phase: 'importing',
+          status: 'pending',
+          phase: 'waiting',
           owner_id: ownerId,
           heartbeat_at: flavor.time(at),
           cancel_requested: flavor.bool(false),

@@ -315,9 +315,11 @@ export interface ImporterStorage extends WebhookStorage {
    */
   claimJob(id: string, startedAt: Date, ownerId?: string): Promise<ImportJobRecord | undefined>
   /**
-   * Moves an `interrupted` job back to `running` for `ownerId` (clearing `finishedAt` and
-   * `error`) in ONE conditional write, so of several instances resuming it exactly one wins.
-   * Returns the job when this call won, `undefined` when it is missing or not interrupted.
+   * Moves an `interrupted` job back to `pending` (phase `waiting`) for `ownerId`, with
+   * `heartbeatAt` = `at`, clearing `finishedAt`, `error` and `cancelRequested`, in ONE
+   * conditional write, so of several instances resuming it exactly one wins. Counts, checkpoint
+   * and resume info MUST stay. Returns the job when this call won, `undefined` when it is missing
+   * or not interrupted.
    */
   reclaimJob(id: string, ownerId: string, at: Date): Promise<ImportJobRecord | undefined>
   /**

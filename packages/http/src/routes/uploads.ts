@@ -177,20 +177,14 @@ export async function resumeStaged(
       `The staged upload of import job ${job.id} is gone (expired or removed); import the file again`,
     )
   }
-  const resumed = importer.imports.resume(job.id, staging.pathOf(upload.id), {
-    ...options.importOptions,
-  })
-  // The checks above are the refusals a caller can act on; an instance that resumes the job
-  // first wins the reclaim, and this one then leaves the job to it.
-  void resumed.then(
+  // Refusals (another instance reopened it first) answer here; the import then runs as the job.
+  const reopened = await importer.imports.reopen(job.id)
+  void importer.imports.run(job.id, staging.pathOf(upload.id), { ...options.importOptions }).then(
     (summary) => {
       if (!job.dryRun && summary.status === 'completed') return staging.remove(upload.id)
     },
     () => {},
   )
-  // The reclaim is the resume's first write: read the job after it, so the answer says running.
-  await new Promise((resolve) => setImmediate(resolve))
-  const current = (await importer.imports.get(job.id)) ?? job
-  const body = toJobJson(current, options.basePath)
+  const body = toJobJson(reopened, options.basePath)
   return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
 }
