@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
 import type { ImportSource, ImportSummary } from '../import/types.js'
@@ -12,26 +10,12 @@ import {
   type ImportCounts,
   type ImporterStorage,
   type ImportJobRecord,
-  type ImportResumeInfo,
   type RowError,
 } from '../storage/types.js'
 import { createImportQueue, type ImportQueue } from './import-queue.js'
+import { addCounts, lostSummary, pickJobCounts, resumeInfo } from './job-resume.js'
 import { toImportJob } from './to-product.js'
 import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
-
-/** The options a resumed job reads its file with again: how the file was read, nothing else. */
-const RESUMED_OPTIONS = [
-  'batchSize',
-  'onRowError',
-  'headerAliases',
-  'columns',
-  'platform',
-  'decimal',
-  'currency',
-  'locale',
-  'encoding',
-  'delimiter',
-] as const satisfies readonly (keyof StartImportOptions)[]
 
 /** What an importer instance shares with its imports API about running jobs. */
 export interface ImportsRuntime {
@@ -399,55 +383,4 @@ function pickCounts(s: ImportSummary) {
     duplicatesInFile: s.duplicatesInFile,
     bytesRead: s.bytesRead,
   }
-}
-
-/** Counts of batches committed before a resume, added to the counts of the rest of the file. */
-function addCounts<T extends Partial<ImportCounts>>(counts: T, base: ImportCounts): T {
-  const sum = { ...counts }
-  for (const key of Object.keys(base) as (keyof ImportCounts)[]) {
-    if (sum[key] !== undefined) (sum[key] as number) += base[key]
-  }
-  return sum
-}
-
-function pickJobCounts(job: ImportJobRecord): ImportCounts {
-  const { rows, created, updated, unchanged, invalid, duplicatesInFile } = job
-  return { rows, created, updated, unchanged, invalid, duplicatesInFile }
-}
-
-/** Where to find the file again and how it was read, when a resume could find it. */
-function resumeInfo(
-  source: ImportSource,
-  options: StartImportOptions,
-): ImportResumeInfo | undefined {
-  const where =
-    options.resumeSource ??
-    (typeof source === 'string'
-      ? resolve(source)
-      : source instanceof URL
-        ? fileURLToPath(source)
-        : undefined)
-  if (where === undefined) return undefined
-  const kept: Record<string, unknown> = {}
-  for (const key of RESUMED_OPTIONS) if (options[key] !== undefined) kept[key] = options[key]
-  return { source: where, options: kept }
-}
-
-/** The summary of an import that failed or was lost before it had one. */
-function lostSummary(
-  summary: ImportSummary | undefined,
-  job: ImportJobRecord,
-  failure: ImporterError,
-): ImportSummary {
-  return (
-    summary ?? {
-      status: 'failed',
-      dryRun: job.dryRun,
-      ...emptyCounts(),
-      skipped: 0,
-      bytesRead: 0,
-      durationMs: 0,
-      error: { code: failure.code, message: failure.message },
-    }
-  )
 }
