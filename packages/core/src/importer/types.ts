@@ -63,8 +63,9 @@ export interface ProductImporterOptions {
   heartbeatIntervalMs?: number
   /**
    * How long a job's heartbeat may be silent before the job is marked `interrupted`: checked
-   * on the importer's first use, and periodically when instances share the database.
-   * @default 30000
+   * on the importer's first use, and periodically when instances share the database. Keep it
+   * several times `heartbeatIntervalMs` (of every instance sharing the database), or live jobs
+   * of a busy instance could be taken for dead. @default 30000
    */
   heartbeatTimeoutMs?: number
 }
