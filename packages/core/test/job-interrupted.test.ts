@@ -115,7 +115,7 @@ onBothStorages((kind) => {
     await restarted.close()
   })
 
-  it('leaves running a job whose owner still beats', async () => {
+  it('leaves running a job whose owner still beats, and refuses to resume it', async () => {
     const open = await databaseOn(kind)
     const owner = createProductImporter({ storage: open(), heartbeatIntervalMs: 10 })
     const source = stalledSource(HEADER_BYTES + 200)
@@ -124,6 +124,11 @@ onBothStorages((kind) => {
     await until(owner, job.id, (state) => state.rows > 0)
     const other = createProductImporter({ storage: open(), heartbeatTimeoutMs: 60_000 })
     expect((await other.imports.get(job.id))?.status).toBe('running')
+    // Resuming it is refused, saying when a job whose process stopped would count as such.
+    await expect(other.imports.resume(job.id, 'products.csv')).rejects.toMatchObject({
+      code: 'NOT_RESUMABLE',
+      message: expect.stringMatching(/is running \(its process beat \d+ s ago; .* after 60 s/),
+    })
     await other.close()
     await owner.close()
   })

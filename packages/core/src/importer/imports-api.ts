@@ -240,11 +240,19 @@ export function createImportsApi(
 
     async reopen(jobId) {
       await ready()
-      const job = await mustGet(jobId)
+      let job = await mustGet(jobId)
+      if (isStale(job)) {
+        await runtime.sweep?.()
+        job = await mustGet(jobId)
+      }
       if (job.status !== 'interrupted') {
+        const live =
+          (job.status === 'running' || job.status === 'pending') && job.heartbeatAt
+            ? ` (its process beat ${Math.round((Date.now() - job.heartbeatAt.getTime()) / 1000)} s ago; a job whose process stopped is marked interrupted after ${Math.round((runtime.heartbeatTimeoutMs ?? 0) / 1000)} s of silence)`
+            : ''
         throw new ImporterError(
           'NOT_RESUMABLE',
-          `import job ${jobId} is ${job.status}; only an interrupted import can be resumed`,
+          `import job ${jobId} is ${job.status}${live}; only an interrupted import can be resumed`,
         )
       }
       if (!job.checkpoint && job.rows > 0 && !job.dryRun) {
