@@ -321,5 +321,22 @@ export function describeWebhooks(target: CurrentTarget): void {
       expect(await t.storage.pruneWebhooks(later(200_000))).toBe(4)
       expect(await t.storage.listDeliveries(endpoint.id)).toEqual([])
     })
+
+    it('writes the events of a job claim with the claim, and none for a claim that lost', async () => {
+      const t = target()
+      await t.storage.createWebhookEndpoint(endpointRecord({ id: 'e' }))
+      const job = jobRecord({ status: 'pending', startedAt: null })
+      await t.storage.createJob(job)
+      const started = (claimed: { id: string }) => [
+        outboxEvent('import.started', { payload: claimed.id }),
+      ]
+      const claims = await Promise.all(
+        [1, 2, 3].map(() => t.storage.claimJob(job.id, later(1000), undefined, started)),
+      )
+      expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1)
+      expect(await t.storage.claimJob('missing', later(1000), undefined, started)).toBeUndefined()
+      const rows = await t.raw('SELECT event_type, payload FROM webhook_deliveries')
+      expect(rows.map((r) => [r.event_type, r.payload])).toEqual([['import.started', job.id]])
+    })
   })
 }

@@ -3,6 +3,7 @@ import { describeImportBatches } from './_import-batches.js'
 import { describeImportWriter } from './_import-writer.js'
 import { describeJobHeartbeat } from './_job-heartbeat.js'
 import { describeJobs } from './_jobs.js'
+import { describeMappings } from './_mappings.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
 import { describeStorageErrors } from './_storage-errors.js'
@@ -60,5 +61,6 @@ export function describeStorageConformance(
     describeJobHeartbeat(target)
     describeStorageErrors(target)
     describeWebhooks(target)
+    describeMappings(target)
   })
 }

@@ -39,6 +39,7 @@ export {
 } from './import/inspect.js'
 export { PLATFORMS } from './import/profiles/index.js'
 export type {
+  ColumnMapping,
   DecimalSeparator,
   ImportEncoding,
   ImportEvent,
@@ -58,10 +59,16 @@ export type {
 
 export { createProductImporter } from './importer/create-product-importer.js'
 export { EXPORT_COLUMNS } from './importer/export-csv.js'
+export {
+  applyRememberedMapping,
+  type RememberedSource,
+  rememberMapping,
+} from './importer/remembered-mapping.js'
 export type {
   ExportCsvOptions,
   ImportJob,
   ImportsApi,
+  MappingsApi,
   ProductImporter,
   ProductImporterOptions,
   ProductPage,
@@ -69,6 +76,13 @@ export type {
   ProductsApi,
   StartImportOptions,
 } from './importer/types.js'
+export type {
+  WebhookEndpoint,
+  WebhookEndpointWithSecret,
+  WebhookOptions,
+  WebhooksApi,
+  WebhookTestResult,
+} from './importer/webhook-types.js'
 
 // Errors
 
@@ -86,6 +100,7 @@ export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
   BatchResult,
+  ColumnMappingRecord,
   ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
@@ -129,6 +144,12 @@ export {
   type DispatchResult,
   dispatchWebhookDelivery,
 } from './webhooks/dispatch.js'
+export {
+  createWebhookDispatcher,
+  WEBHOOK_DISPATCHER_DEFAULTS,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/dispatcher.js'
 export {
   MAX_WEBHOOK_DESCRIPTION_LENGTH,
   MAX_WEBHOOK_RATE_LIMIT,

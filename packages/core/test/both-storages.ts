@@ -4,6 +4,7 @@ import {
   createProductImporter,
   type ImporterStorage,
   type ProductImporter,
+  type ProductImporterOptions,
 } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
@@ -27,32 +28,38 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+/** Options of a test importer besides its storage. */
+export type TestImporterOptions = Omit<ProductImporterOptions, 'storage'>
+
 /** A migrated importer on a fresh SQLite file or a fresh PostgreSQL schema, closed after the test. */
-export async function importerOn(kind: StorageKind): Promise<ProductImporter> {
-  if (kind === 'sqlite') {
-    const importer = createProductImporter({
-      storage: sqliteStorage({ filename: join(tempDir(), 'products.db') }),
-    })
-    await importer.storage.migrate()
-    cleanups.push(() => importer.close())
-    return importer
-  }
+export async function importerOn(
+  kind: StorageKind,
+  options: TestImporterOptions = {},
+): Promise<ProductImporter> {
+  const storage =
+    kind === 'sqlite'
+      ? sqliteStorage({ filename: join(tempDir(), 'products.db') })
+      : pgStorage({ connectionString: await freshPgUrl() })
+  const importer = createProductImporter({ ...options, storage })
+  await importer.storage.migrate()
+  // Registered after the schema's cleanup, so it runs before the schema is dropped.
+  cleanups.push(() => importer.close())
+  return importer
+}
+
+/** The URL of a fresh PostgreSQL schema of its own, dropped after the test. */
+export async function freshPgUrl(): Promise<string> {
   const schema = `t_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client(PG_URL)
   await admin.connect()
   await admin.query(`create schema ${schema}`)
   const url = new URL(PG_URL)
   url.searchParams.set('options', `-c search_path=${schema},public`)
-  const importer = createProductImporter({
-    storage: pgStorage({ connectionString: url.toString() }),
-  })
-  await importer.storage.migrate()
   cleanups.push(async () => {
-    await importer.close()
     await admin.query(`drop schema ${schema} cascade`)
     await admin.end()
   })
-  return importer
+  return url.toString()
 }
 
 /**

@@ -57,6 +57,7 @@ describe('webhook endpoint input', () => {
       active: true,
       description: '',
       rateLimit: null,
+      perRowEvents: false,
     })
     expect(
       webhookEndpointInputSchema.parse({
@@ -65,6 +66,7 @@ describe('webhook endpoint input', () => {
         active: false,
         description: 'ERP sync',
         rate_limit: 5,
+        per_row_events: true,
       }),
     ).toEqual({
       url: 'https://example.com/hook',
@@ -72,6 +74,7 @@ describe('webhook endpoint input', () => {
       active: false,
       description: 'ERP sync',
       rateLimit: 5,
+      perRowEvents: true,
     })
   })
 
@@ -100,6 +103,7 @@ describe('webhook endpoint input', () => {
     ).toEqual([['event_type', 'give event_types or event_type, not both']])
     expect(problems({ url: 'https://e.com', rate_limit: 0 })?.[0]?.[0]).toBe('rate_limit')
     expect(problems({ url: 'https://e.com', active: 'yes' })?.[0]?.[0]).toBe('active')
+    expect(problems({ url: 'https://e.com', per_row_events: 1 })?.[0]?.[0]).toBe('per_row_events')
     expect(problems({ url: `https://e.com/${'a'.repeat(2048)}` })?.[0]?.[0]).toBe('url')
   })
 

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { DEFAULT_WEBHOOK_RETRY_SCHEDULE, WEBHOOK_SEND_DEFAULTS } from '@product-importer/core'
+import {
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+  WEBHOOK_DISPATCHER_DEFAULTS,
+  WEBHOOK_SEND_DEFAULTS,
+} from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
@@ -27,5 +31,10 @@ describe('core README', () => {
       new RegExp(`^${WEBHOOK_SEND_DEFAULTS.maxResponseBytes / 1024} KiB,`),
     )
     expect(documented('retry schedule')).toBe(DEFAULT_WEBHOOK_RETRY_SCHEDULE.map(span).join(', '))
+    expect(documented('lease')).toBe(span(WEBHOOK_DISPATCHER_DEFAULTS.leaseMs))
+    expect(documented('poll')).toBe(span(WEBHOOK_DISPATCHER_DEFAULTS.pollMs))
+    expect(documented('retention')).toMatch(
+      new RegExp(`^${WEBHOOK_DISPATCHER_DEFAULTS.retentionMs / 86_400_000} days `),
+    )
   })
 })

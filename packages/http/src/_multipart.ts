@@ -81,7 +81,11 @@ export function startMultipart<T>(
         return
       }
       file = stream
-      const source = endWithBody(stream, Promise.race([feeding.done, noSecondFile]))
+      const bodyRead = Promise.race([feeding.done, noSecondFile])
+      // Awaited only if the import reads its file to the end; one that stops early must not
+      // leave the body's failure unhandled.
+      bodyRead.catch(() => {})
+      const source = endWithBody(stream, bodyRead)
       try {
         resolve({
           ...start(source, info.filename || undefined, dryRun, fields),

@@ -17,8 +17,14 @@ const FIELDS = [
   'active',
 ] as const satisfies readonly ProductField[]
 
-/** The `mapping` of an import request: field to header name, e.g. `{"sku":"Item No"}`. */
-export const mappingSchema = z.partialRecord(z.enum(FIELDS), z.string().trim().min(1).max(500))
+/**
+ * The `mapping` of an import request: field to header name, e.g. `{"sku":"Item No"}`; `null`
+ * for a field no column gives ("do not import").
+ */
+export const mappingSchema = z.partialRecord(
+  z.enum(FIELDS),
+  z.string().trim().min(1).max(500).nullable(),
+)
 
 /**
  * How the columns of an uploaded file are read: query parameters of a raw upload, or

@@ -29,6 +29,8 @@ export interface RouteSpec<
   query?: Q
   /** Schema of the JSON body, read and parsed before the handler runs. */
   body?: B
+  /** A request without a body is accepted, and the handler gets `undefined`. @default false */
+  optionalBody?: boolean
   /** What the body is called in validation messages ("Invalid product: ..."). */
   bodyName?: string
   /**
@@ -50,6 +52,7 @@ export type CheckedBody<S> = S extends z.ZodType ? z.input<S> : undefined
 /** The second argument of a route handler: its spec's parsed query and checked body. */
 export interface RouteInput<Q, B, U> {
   query: ParsedQuery<Q>
+  /** `undefined` for an upload, or for a spec with `optionalBody` when none was sent. */
   body: U extends true ? CheckedBody<B> | undefined : CheckedBody<B>
 }
 

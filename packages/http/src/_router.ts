@@ -1,4 +1,4 @@
-import type { EventHandler, H3, Middleware } from 'h3'
+import type { EventHandler, H3, H3Event, Middleware } from 'h3'
 import type { z } from 'zod'
 import { isJsonRequest, parseWith, queryOf, readJson } from './_body.js'
 import type { RouteHandler, RouteSpec } from './_route.js'
@@ -46,7 +46,9 @@ export function createRouter(
       const parsed: EventHandler = async (event) => {
         const query = spec.query && parseWith(spec.query, queryOf(event), 'query')
         let body: unknown
-        if (spec.body && !(spec.upload && !isJsonRequest(event))) {
+        const skipped =
+          (spec.upload && !isJsonRequest(event)) || (spec.optionalBody && hasNoBody(event))
+        if (spec.body && !skipped) {
           body = await readJson(event, maxJsonBytes)
           parseWith(spec.body, body, spec.bodyName ?? 'body')
         }
@@ -60,4 +62,13 @@ export function createRouter(
       }
     },
   }
+}
+
+function hasNoBody(event: H3Event): boolean {
+  const headers = event.req.headers
+  return (
+    !headers.get('content-type') &&
+    !headers.get('transfer-encoding') &&
+    !(Number(headers.get('content-length') ?? 0) > 0)
+  )
 }

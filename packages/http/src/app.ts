@@ -11,11 +11,13 @@ import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
+import { mappingRoutes } from './routes/mappings.js'
 import { productRoutes } from './routes/products.js'
 import { serviceRoutes } from './routes/service.js'
 import { sessionRoutes } from './routes/session.js'
 import { uiRoutes } from './routes/ui.js'
 import { uploadRoutes } from './routes/uploads.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import type { ImporterAppOptions, ResolvedOptions } from './types.js'
 
 /**
@@ -53,7 +55,9 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   const staging = createStaging(resolved.staging.dir, resolved.staging.ttlMs)
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved, staging)
-  uploadRoutes(router, staging, resolved)
+  uploadRoutes(router, staging, resolved, importer)
+  mappingRoutes(router, importer)
+  webhookRoutes(router, importer, resolved)
   sessionRoutes(router, resolved)
   uiRoutes(router)
   return app

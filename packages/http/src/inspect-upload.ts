@@ -55,7 +55,7 @@ function rowsOf(rows: string | undefined): { rows?: number } {
 }
 
 /** The inspection as the API answers it. */
-function toInspectionJson(seen: ImportInspection) {
+export function toInspectionJson(seen: ImportInspection) {
   const { signature, ...rest } = seen
   return { ...rest, header_signature: signature }
 }

@@ -2,11 +2,13 @@ import { z } from 'zod'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import type { ResponseSpec, RouteSpec } from './_route.js'
 import { importRouteSpecs } from './routes/imports.js'
+import { mappingRouteSpecs } from './routes/mappings.js'
 import { productRouteSpecs } from './routes/products.js'
 import { serviceRouteSpecs } from './routes/service.js'
 import { sessionRouteSpecs } from './routes/session.js'
 import { uiRouteSpecs } from './routes/ui.js'
 import { uploadRouteSpecs } from './routes/uploads.js'
+import { DELIVERY_ID, webhookRouteSpecs } from './routes/webhooks.js'
 import {
   errorBodySchema,
   importCreateBodySchema,
@@ -26,6 +28,8 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   ...Object.values(productRouteSpecs),
   ...Object.values(importRouteSpecs),
   ...Object.values(uploadRouteSpecs),
+  ...Object.values(mappingRouteSpecs),
+  ...Object.values(webhookRouteSpecs),
   ...Object.values(sessionRouteSpecs),
   ...Object.values(uiRouteSpecs),
 ]
@@ -120,7 +124,7 @@ function operation(spec: RouteSpec): Json {
     summary: spec.summary,
     ...(spec.public ? { security: [] } : {}),
     ...(spec.query ? { parameters: queryParameters(spec.query) } : {}),
-    ...(spec.body || spec.upload ? { requestBody: { required: true, content } } : {}),
+    ...(spec.body || spec.upload ? { requestBody: { required: !spec.optionalBody, content } } : {}),
     responses: Object.fromEntries(
       Object.entries(spec.responses).map(([status, response]) => [
         status,
@@ -149,7 +153,11 @@ function toResponse(status: number, response: ResponseSpec | string): Json {
 }
 
 function pathParameter(name: string): Json {
-  return { name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
+  const schema =
+    name === 'delivery_id'
+      ? { type: 'string', pattern: DELIVERY_ID.source }
+      : { type: 'string', format: 'uuid' }
+  return { name, in: 'path', required: true, schema }
 }
 
 function queryParameters(schema: z.ZodType): Json[] {

@@ -6,6 +6,7 @@ import {
   productSchema,
 } from '@product-importer/core'
 import { z } from 'zod'
+import { mappingSchema } from './_reading-options.js'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
 // from these, so it cannot drift from what the handlers accept and return.
@@ -141,6 +142,11 @@ export const importCreateBodySchema = z.object({
     .uuid()
     .optional()
     .describe('Import this staged upload (POST /api/uploads/) instead of waiting for a file'),
+  mapping: mappingSchema
+    .optional()
+    .describe(
+      'With `upload_id`: the header name of each field (null: not imported); a real import remembers it for files with the same header',
+    ),
 })
 
 /** A staged upload as the API returns it. */
@@ -187,3 +193,107 @@ export const errorBodySchema = z.object({
 export type ProductJson = z.output<typeof productJsonSchema>
 export type ImportJobJson = z.output<typeof importJobJsonSchema>
 export type UploadJson = z.output<typeof uploadJsonSchema>
+
+/** A webhook endpoint as the API returns it; the secret only where a route says so. */
+export const webhookJsonSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  event_types: z.array(z.string()).describe('Events it receives; empty means every event'),
+  active: z.boolean(),
+  description: z.string(),
+  rate_limit: z.number().nullable().describe('Deliveries per second at most; null for no limit'),
+  per_row_events: z
+    .boolean()
+    .describe('Also receives product.created / product.updated for every imported row'),
+  disabled_reason: z.string().nullable().describe('Why it was turned off automatically'),
+  failure_count: z.number().int().describe('Attempts failed in a row since the last success'),
+  failing_since: z.iso.datetime().nullable(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+})
+
+/** A webhook endpoint with its signing secret: on creation, rotation and `GET .../secret`. */
+export const webhookWithSecretJsonSchema = webhookJsonSchema.extend({
+  secret: z.string().describe('`whsec_` + base64: verify signatures with it'),
+})
+
+/** One attempt at a delivery, with the older product's WebhookLog field names. */
+export const webhookLogJsonSchema = z.object({
+  delivery_id: z.string().describe('The `webhook-id` header of the attempt'),
+  event_type: z.string(),
+  status_code: z.number().int().nullable().describe('null when no answer came'),
+  response_time_ms: z.number(),
+  error_message: z.string().nullable(),
+  created_at: z.iso.datetime(),
+})
+
+/** One event on its way to one endpoint. */
+export const webhookDeliveryJsonSchema = z.object({
+  id: z.string().describe('The `webhook-id` header, the same on every attempt'),
+  endpoint_id: z.uuid(),
+  event_id: z.string(),
+  event_type: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  next_attempt_at: z.iso.datetime(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  created_at: z.iso.datetime(),
+  finished_at: z.iso.datetime().nullable(),
+})
+
+/** Query of the webhook log routes: newest first, `limit` at a time. */
+export const webhookPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+})
+
+/** Query of `GET /api/webhooks/{id}/deliveries/`. */
+export const webhookDeliveryQuerySchema = webhookPageQuerySchema.extend({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+})
+
+/** A page of attempts. */
+export const webhookLogPageSchema = z.object({
+  items: z.array(webhookLogJsonSchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
+})
+
+/** A page of deliveries. */
+export const webhookDeliveryPageSchema = z.object({
+  items: z.array(webhookDeliveryJsonSchema),
+  limit: z.number().int(),
+  offset: z.number().int(),
+})
+
+/** What `POST /api/webhooks/{id}/test/` answers: the receiver's status and time, or the error. */
+export const webhookTestJsonSchema = z.object({
+  delivery_id: z.string(),
+  ok: z.boolean().describe('True for a 2xx answer'),
+  status_code: z.number().int().nullable(),
+  response_time_ms: z.number(),
+  error: z.string().nullable(),
+})
+
+/** Body of `POST /api/webhooks/{id}/recover`. */
+export const webhookRecoverBodySchema = z.object({
+  since: z.iso
+    .datetime({ offset: true })
+    .describe('Every failed delivery created at or after this time is queued again'),
+})
+
+/** Body of `POST /api/webhooks/{id}/rotate-secret` (optional). */
+export const webhookRotateBodySchema = z.object({
+  grace_period_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 60 * 60 * 1000)
+    .optional()
+    .describe('How long the old secret keeps signing beside the new one; 24 h by default'),
+})
+
+export type WebhookJson = z.output<typeof webhookJsonSchema>
+export type WebhookLogJson = z.output<typeof webhookLogJsonSchema>
+export type WebhookDeliveryJson = z.output<typeof webhookDeliveryJsonSchema>

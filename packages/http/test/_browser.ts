@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
 
 /** Where screenshots go: kept as test artifacts, not committed. */
 export const ARTIFACTS = join(
@@ -19,6 +19,10 @@ let axeSource: string | undefined
 
 /** One headless Chromium for the whole test file. */
 export function useBrowser(): () => Browser {
+  // A browser flow is many steps, each waiting on a real page: the suite's 30 s limit is for
+  // one request, and a busy machine (a CI host running everything at once) can need more. A
+  // limit on hangs, not a speed check.
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 })
   let browser: Browser | undefined
   beforeAll(async () => {
     browser = await chromium.launch({

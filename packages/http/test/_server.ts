@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createProductImporter, type ProductImporter } from '@product-importer/core'
+import {
+  createProductImporter,
+  type ProductImporter,
+  type ProductImporterOptions,
+} from '@product-importer/core'
 import { createImporterApp, type ImporterAppOptions, toNodeHandler } from '@product-importer/http'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import { afterEach } from 'vitest'
@@ -29,9 +33,16 @@ export interface TestServer {
   api(path: string, init?: RequestInit): Promise<Response>
 }
 
-/** The importer app on a real node:http server on 127.0.0.1 over a fresh SQLite file. */
-export async function startServer(options: ImporterAppOptions = {}): Promise<TestServer> {
+/**
+ * The importer app on a real node:http server on 127.0.0.1 over a fresh SQLite file;
+ * `importerOptions` go to `createProductImporter` (webhook options, for one).
+ */
+export async function startServer(
+  options: ImporterAppOptions = {},
+  importerOptions: Omit<ProductImporterOptions, 'storage'> = {},
+): Promise<TestServer> {
   const importer = createProductImporter({
+    ...importerOptions,
     storage: sqliteStorage({ filename: join(tempDir(), 'products.db') }),
   })
   const app = createImporterApp(importer, { progressIntervalMs: 50, ...options })

@@ -30,7 +30,7 @@ describe('the OpenAPI document', () => {
   })
 
   it('lists only paths that answer, each with a method the server accepts', async () => {
-    const t = await startServer()
+    const t = await startServer({}, { webhooks: { allowHosts: ['127.0.0.1'] } })
     const doc = (await (await t.api('/api/openapi.json')).json()) as Json
     const upload = await t.api('/api/import/', {
       method: 'POST',
@@ -56,7 +56,25 @@ describe('the OpenAPI document', () => {
             })
           ).json()) as Json)
         : undefined
+      // A fresh remembered mapping for each mapping operation, since one of them deletes it.
+      const mapping = template.includes('{signature}')
+        ? await t.importer.mappings.save(['Item No'], { sku: 'Item No' })
+        : undefined
+      // Each webhook operation gets a fresh endpoint with one delivery, since one deletes it.
+      const hook = template.startsWith('/api/webhooks/{id}')
+        ? ((await (
+            await t.api('/api/webhooks/', jsonInit('POST', { url: 'http://127.0.0.1:9/doc' }))
+          ).json()) as Json)
+        : undefined
+      const delivery = hook
+        ? ((await (
+            await t.api(`/api/webhooks/${hook.id}/test/`, { method: 'POST' })
+          ).json()) as Json)
+        : undefined
       const path = template
+        .replace('{signature}', mapping?.signature ?? '')
+        .replace('/api/webhooks/{id}', `/api/webhooks/${hook?.id}`)
+        .replace('{delivery_id}', delivery?.delivery_id)
         .replace('/api/uploads/{id}', `/api/uploads/${upload?.upload_id}`)
         .replace('{job_id}', jobId)
         .replace(/\/api\/import\/\{id\}/, `/api/import/${jobId}`)
@@ -66,7 +84,9 @@ describe('the OpenAPI document', () => {
           ? { method }
           : path.startsWith('/api/import/')
             ? jsonInit(method, { filename: 'doc.csv' })
-            : jsonInit(method, { sku: `DOC-${n++}`, name: 'Doc' })
+            : path.startsWith('/api/webhooks/')
+              ? jsonInit(method, { url: 'http://127.0.0.1:9/doc', since: new Date().toISOString() })
+              : jsonInit(method, { sku: `DOC-${n++}`, name: 'Doc' })
       const res = await t.api(path, init)
       await res.body?.cancel()
       expect({ operation, status: res.status }).toEqual({

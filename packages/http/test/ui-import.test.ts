@@ -98,8 +98,14 @@ describe('web UI: imports', () => {
     await page.getByText(/catalog\.csv \(/).waitFor()
     await page.getByRole('button', { name: 'Upload' }).click()
 
+    // Mapping: every column of this file maps itself; nothing to change.
+    await page.waitForURL(/#\/import\?upload=[0-9a-f-]{36}$/)
+    await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
+    expect(await page.getByLabel('Field of sku').inputValue()).toBe('sku')
+    await page.getByRole('button', { name: 'Preview' }).click()
+
     // Preview: a dry run of the staged file.
-    await page.waitForURL(/#\/import\?upload=[0-9a-f-]{36}&preview=[0-9a-f-]{36}$/)
+    await page.waitForURL(/#\/import\?upload=[0-9a-f-]{36}&mapped=1&preview=[0-9a-f-]{36}$/)
     await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
     const counts = await page.locator('#preview-counts div').allTextContents()
     expect(counts).toEqual(['To create50,000', 'To update0', 'Unchanged0', 'Rejected2'])
@@ -142,6 +148,98 @@ describe('web UI: imports', () => {
     await page.getByRole('link', { name: 'catalog.csv' }).first().waitFor()
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'dashboard')
+    expect(problems).toEqual([])
+  })
+
+  it('maps a renamed column in the mapping step, imports with it, and maps the next file with that header by itself', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const { page, problems } = await openPage(browser())
+    const upload = async (name: string, csv: string) => {
+      await page.goto(`${t.origin}/#/import`)
+      await page.getByRole('heading', { name: 'Import products' }).waitFor()
+      await page
+        .locator('#file')
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) })
+      await page.getByRole('button', { name: 'Upload' }).click()
+      await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
+    }
+    await upload(
+      'items.csv',
+      'Item No;Title;Unit Price;Warehouse\nA-1;Anchor;10,50;North\nB-2;Buoy;2,00;South\nC-3;;1,00;North\n',
+    )
+    const format = await page.locator('#file-format div').allTextContents()
+    expect(format).toEqual(['Platformgeneric', 'Encodingutf-8', 'Delimitersemicolon'])
+    expect(await page.getByRole('row', { name: /Item No/ }).textContent()).toContain(
+      'A-1 · B-2 · C-3',
+    )
+    expect(await page.getByLabel('Field of Item No').inputValue()).toBe('')
+    expect(await page.getByLabel('Field of Title').inputValue()).toBe('name')
+    expect(await page.locator('#remembered').count()).toBe(0)
+
+    // Without a SKU column the preview cannot start: the step says why.
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await page.getByText('Choose the column that holds the SKU.').waitFor()
+    // Chosen by keyboard, as a select is used without a mouse.
+    await page.getByLabel('Field of Item No').focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await page.getByLabel('Field of Item No').inputValue()).toBe('sku')
+    await page.getByLabel('Field of Unit Price').selectOption('price')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-mapping')
+    await page.getByRole('button', { name: 'Preview' }).click()
+
+    await page.waitForURL(/&map=/)
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    expect(await page.locator('#preview-counts div').allTextContents()).toEqual([
+      'To create2',
+      'To update0',
+      'Unchanged0',
+      'Rejected1',
+    ])
+    expect(await page.getByRole('cell', { name: 'C-3' }).isVisible()).toBe(true)
+    expect(await t.importer.products.count()).toBe(0)
+    expect(await t.importer.mappings.list()).toEqual([])
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.locator('#outcome').waitFor()
+    expect(await page.locator('#outcome').textContent()).toBe(
+      'Completed: 2 created, 0 updated, 0 unchanged, 1 invalid',
+    )
+    const stored = (await t.importer.products.list()).items.map(({ sku, name, price }) => ({
+      sku,
+      name,
+      price,
+    }))
+    expect(stored.sort((a, b) => a.sku.localeCompare(b.sku))).toEqual([
+      { sku: 'A-1', name: 'Anchor', price: '10.50' },
+      { sku: 'B-2', name: 'Buoy', price: '2.00' },
+    ])
+    const [remembered] = await t.importer.mappings.list()
+    expect(remembered?.columns).toMatchObject({
+      sku: 'Item No',
+      name: 'Title',
+      price: 'Unit Price',
+    })
+
+    // The next file with the same header: the remembered mapping applies by itself.
+    await upload(
+      'more-items.csv',
+      'Item No;Title;Unit Price;Warehouse\nA-1;Anchor;12,00;North\nD-4;Dock;5,00;West\n',
+    )
+    await page.locator('#remembered').waitFor()
+    expect(await page.getByLabel('Field of Item No').inputValue()).toBe('sku')
+    expect(await page.getByLabel('Field of Unit Price').inputValue()).toBe('price')
+    expect(await page.getByLabel('Field of Warehouse').inputValue()).toBe('')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-mapping-remembered')
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    expect(page.url()).not.toContain('map=')
+    expect(await page.locator('#preview-counts div').allTextContents()).toEqual([
+      'To create1',
+      'To update1',
+      'Unchanged0',
+      'Rejected0',
+    ])
     expect(problems).toEqual([])
   })
 

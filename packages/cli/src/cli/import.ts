@@ -1,7 +1,10 @@
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import {
+  applyRememberedMapping,
+  type ColumnMapping,
   createProductImporter,
   type ImportEvent,
+  type ImportSource,
   type ImportSummary,
   isImporterError,
 } from '@product-importer/core'
@@ -17,7 +20,7 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--resume <job id>]`,
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>]`,
   options: {
     ...storageOptions,
     ...readingFlags,
@@ -26,6 +29,7 @@ export const importCommand: Command = {
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
     resume: { type: 'string' },
+    'no-remember': { type: 'boolean' },
   },
   integers: { 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
@@ -66,6 +70,8 @@ export const importCommand: Command = {
         console.error(`warning: ${event.warning.message}`)
       }
     }
+    const remember = !values['no-remember']
+    const dryRun = Boolean(values['dry-run'])
     try {
       const options = {
         ...reading.options,
@@ -74,19 +80,54 @@ export const importCommand: Command = {
           : { batchSize: values['batch-size'] as number }),
         onRowError: values['abort-on-error'] ? ('abort' as const) : ('skip' as const),
         onEvent,
+        remember,
       }
       if (resumeId) {
         jobId = resumeId
         console.error(`resuming import job ${resumeId}`)
+        // The resumed job reads the rest of the file with the mapping it started with.
         summary = await importer.imports.resume(resumeId, file, options)
       } else {
-        const job = await importer.imports.create({
-          filename: basename(file),
-          dryRun: Boolean(values['dry-run']),
-        })
+        let source: ImportSource = file
+        let found: { columns?: ColumnMapping; bytesTotal?: number } = {}
+        if (remember && !reading.options.columns) {
+          // Looked up here rather than by the run, so the mapping is named before the import.
+          const peeked = await applyRememberedMapping(importer.storage, file, {
+            ...(reading.options.encoding ? { encoding: reading.options.encoding } : {}),
+            ...(reading.options.delimiter ? { delimiter: reading.options.delimiter } : {}),
+          })
+          source = peeked.source
+          found = {
+            ...(peeked.remembered ? { columns: peeked.remembered.columns } : {}),
+            ...(peeked.bytesTotal === undefined ? {} : { bytesTotal: peeked.bytesTotal }),
+          }
+          if (peeked.remembered) {
+            console.error(
+              `columns mapped as remembered for this header: ${describeMapping(peeked.remembered.columns)}`,
+            )
+          }
+        }
+        const job = await importer.imports.create({ filename: basename(file), dryRun })
         jobId = job.id
         console.error(`import job ${job.id}`)
-        summary = await importer.imports.run(job.id, file, { ...options, filename: basename(file) })
+        summary = await importer.imports.run(job.id, source, {
+          ...options,
+          ...found,
+          // Already looked up above; an explicit mapping is remembered by the run when it completes.
+          remember: remember && reading.options.columns !== undefined,
+          filename: basename(file),
+          // The peeked source is a stream: a resume finds the file by its path.
+          resumeSource: resolve(file),
+        })
+        if (
+          remember &&
+          reading.options.columns &&
+          !dryRun &&
+          summary.status === 'completed' &&
+          !values.json
+        ) {
+          console.error('remembered the column mapping for files with this header')
+        }
       }
       if (summary.status === 'failed') failure = summary.error
     } catch (error) {
@@ -119,6 +160,12 @@ export function exitCodeOf(summary: ImportSummary): number {
   if (summary.status !== 'completed') return EXIT_CODES.FATAL
   const applied = summary.created + summary.updated + summary.unchanged
   return summary.rows > 0 && applied === 0 ? EXIT_CODES.NONE_APPLIED : EXIT_CODES.OK
+}
+
+function describeMapping(columns: ColumnMapping): string {
+  return Object.entries(columns)
+    .map(([field, header]) => (header === null ? `${field} not imported` : `${field}="${header}"`))
+    .join(', ')
 }
 
 function describe(s: ImportSummary): string {

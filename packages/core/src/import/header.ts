@@ -1,6 +1,6 @@
 import { ImporterError } from '../errors.js'
 import { HEADER_ALIASES } from './aliases.js'
-import type { ImportWarning, ProductField } from './types.js'
+import type { ColumnMapping, ImportWarning, ProductField } from './types.js'
 
 /** The product fields in the order import rows are built in. */
 export const PRODUCT_FIELDS: readonly ProductField[] = [
@@ -43,7 +43,7 @@ export interface ColumnMap {
 /** What decides the column of each field, strongest first. */
 export interface HeaderRules {
   /** Explicit mapping from the caller: field to header name. */
-  columns?: Partial<Record<ProductField, string>>
+  columns?: ColumnMapping
   /** Columns a platform profile chose (field to column index), e.g. Akeneo's `price-EUR`. */
   chosen?: Partial<Record<ProductField, number>>
   /** Extra header names from the caller, e.g. `{ Artikelnummer: 'sku' }`. */
@@ -66,14 +66,20 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
     ProductField,
     number
   >
+  // Fields the mapping turns off: no rule or alias gives them a column.
+  const off = new Set<string>()
   const assign = (field: ProductField, column: number) => {
-    if (columnOf[field] !== -1 || column < 0 || fields[column] !== null) return
+    if (off.has(field) || columnOf[field] !== -1 || column < 0 || fields[column] !== null) return
     fields[column] = field
     columnOf[field] = column
   }
 
   for (const [field, header] of Object.entries(rules.columns ?? {})) {
     if (header === undefined) continue
+    if (header === null) {
+      off.add(field)
+      continue
+    }
     const name = normalizeHeader(header)
     const column = name === '' ? -1 : normalized.indexOf(name)
     if (column === -1) throw unknownMappedColumn(field, header, cells)
@@ -103,7 +109,7 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
   cells.forEach((cell, column) => {
     if (fields[column] !== null || used.has(normalized[column]!)) return
     const field = aliases.get(normalized[column]!)
-    if (field === undefined) {
+    if (field === undefined || off.has(field)) {
       if (cell.trim() !== '') unknown.push(cell.trim())
       return
     }

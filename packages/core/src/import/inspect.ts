@@ -27,6 +27,12 @@ export interface InspectOptions
   maxBytes?: number
   /** Stops reading early. */
   signal?: AbortSignal
+  /**
+   * Inspect a file whose sku column is unknown too, instead of failing with
+   * MISSING_SKU_COLUMN: no column maps to sku and every row shows as invalid. This is what a
+   * user choosing a mapping needs to see. @default false
+   */
+  skuOptional?: boolean
 }
 
 /** A product as a row will import it: only the fields the row gives. */
@@ -153,6 +159,7 @@ function inspector(encoding: ImportEncoding, limit: number, options: InspectOpti
       batchSize: 1,
       stopAtFirstError: false,
       keepRecords: true,
+      ...(options.skuOptional ? { skuOptional: true } : {}),
       ...readerOptions(options),
     },
     onOutput,

@@ -22,6 +22,8 @@ export interface ParserOptions extends ReaderOptions {
    * line the first record after the header starts on; `skippedBytes` the file bytes left out.
    */
   resume?: { line: number; skippedBytes: number }
+  /** Read a file without a sku column too (an inspection before mapping). */
+  skuOptional?: boolean
 }
 
 /** What the parser hands on, in file order. */

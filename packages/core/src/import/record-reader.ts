@@ -5,11 +5,11 @@ import { headerSignature } from './header-signature.js'
 import { generic, type Platform, PROFILES, type ProfileHeader } from './profiles/index.js'
 import { type FieldCells, toImportRow, widthProblem } from './row.js'
 import type { DecimalSeparator } from './shop-numbers.js'
-import type { ImportHeader, ImportWarning, ProductField } from './types.js'
+import type { ColumnMapping, ImportHeader, ImportWarning, ProductField } from './types.js'
 
 /** How records become rows: plain data, so it crosses into the parse worker. */
 export interface ReaderOptions {
-  columns?: Partial<Record<ProductField, string>>
+  columns?: ColumnMapping
   headerAliases?: Record<string, ProductField>
   platform?: Platform
   currency?: string
@@ -51,6 +51,8 @@ export function createRecordReader(
     delimiter: string
     /** The file is a safe export: undo its formula guard (see formula-guard.ts). */
     guarded?: boolean
+    /** Read a file without a sku column too, its rows invalid (an inspection before mapping). */
+    skuOptional?: boolean
   },
 ): RecordReader {
   const header: ProfileHeader = { raw: cells, normalized: cells.map(normalizeHeader) }
@@ -64,7 +66,7 @@ export function createRecordReader(
     ...(options.columns ? { columns: options.columns } : {}),
     ...(options.headerAliases ? { aliases: options.headerAliases } : {}),
   })
-  if (columns.columnOf.sku === -1 && !profile.derivesSku) {
+  if (columns.columnOf.sku === -1 && !profile.derivesSku && !options.skuOptional) {
     throw new ImporterError(
       'MISSING_SKU_COLUMN',
       `the file has no sku column (found: ${cells.map((c) => c.trim()).join(', ') || 'nothing'}); name one column "sku" or an alias such as "Product SKU", or map one with the columns option`,

@@ -15,6 +15,12 @@ export type { DecimalSeparator } from './shop-numbers.js'
 /** The product fields a CSV column can map to. */
 export type ProductField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
 
+/**
+ * An explicit column mapping: the header name each field is read from, or `null` for a field
+ * the file must not give (its column is not imported, even where an alias would map it).
+ */
+export type ColumnMapping = Partial<Record<ProductField, string | null>>
+
 /** What `importProducts()` reads: a file path, a Node Readable, a web ReadableStream, or any
  * async iterable of byte or string chunks. */
 export type ImportSource =
@@ -110,9 +116,10 @@ export interface ImportOptions {
   /**
    * The column of each field, by header name (matched like aliases), over any alias or
    * platform rule: `{ sku: 'Item No', price: 'Unit Price' }`. A name the file's header lacks
-   * fails the import with MAPPING_INVALID, listing the headers it has.
+   * fails the import with MAPPING_INVALID, listing the headers it has. A field set to `null`
+   * takes no column: `{ name: null }` leaves names unchanged even when a `Title` column exists.
    */
-  columns?: Partial<Record<ProductField, string>>
+  columns?: ColumnMapping
   /** Read the file as this platform's export; detected from the header when absent. */
   platform?: Platform
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
-import type { ImportSource, ImportSummary } from '../import/types.js'
+import type { ImportHeader, ImportSource, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
 import {
@@ -12,8 +12,11 @@ import {
   type ImportJobRecord,
   type RowError,
 } from '../storage/types.js'
+import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
+import type { EventSink } from './_webhook-events.js'
 import { createImportQueue, type ImportQueue } from './import-queue.js'
 import { addCounts, lostSummary, pickJobCounts, resumeInfo } from './job-resume.js'
+import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
 import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
 
@@ -28,13 +31,19 @@ export interface ImportsRuntime {
   heartbeatTimeoutMs?: number
 }
 
-/** Import jobs over a storage; `running` holds this instance's imports for cancel and close. */
+/**
+ * Import jobs over a storage; `running` holds this instance's imports for cancel and close.
+ * A job fires `import.started` when claimed and `import.completed`, `import.failed` or
+ * `import.cancelled` with its final update, each in that write's transaction. A dry run fires
+ * none: it changes nothing a receiver could act on.
+ */
 export function createImportsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
   runtime: ImportsRuntime = { instanceId: randomUUID(), queue: createImportQueue(Infinity) },
+  events?: EventSink,
 ): ImportsApi {
   const { instanceId, queue } = runtime
   const view = (job: ImportJobRecord): ImportJob => ({
@@ -49,12 +58,18 @@ export function createImportsApi(
       // Cancelled while waiting, or the importer closes: a job still pending ends cancelled.
       const job = await storage.getJob(jobId)
       if (job?.status === 'pending') {
-        await storage.updateJob(jobId, {
-          status: 'cancelled',
-          phase: 'done',
-          cancelRequested: true,
-          finishedAt: new Date(),
-        })
+        const batch = job.dryRun ? undefined : await events?.begin().catch(() => undefined)
+        await storage.updateJob(
+          jobId,
+          { status: 'cancelled', phase: 'done', cancelRequested: true, finishedAt: new Date() },
+          batch && [
+            batch.add(
+              'import.cancelled',
+              importEventData(job, false, { status: 'cancelled', counts: job }),
+            ),
+          ],
+        )
+        batch?.commit()
       }
       return undefined
     }
@@ -87,19 +102,24 @@ export function createImportsApi(
     )
   }
 
-  /** Runs a claimed job to its end; `base` holds the counts of batches committed before. */
+  /**
+   * Runs a claimed job to its end; `base` holds the counts of batches committed before. A
+   * `fresh` job (not one reopened from a checkpoint) applies the remembered mapping and records
+   * how to find its file again.
+   */
   const execute = async (
     job: ImportJobRecord,
     source: ImportSource,
     options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
     base: ImportCounts,
+    fresh: boolean,
   ): Promise<ImportSummary> => {
     const jobId = job.id
     const controller = new AbortController()
     let settle!: () => void
     running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
     try {
-      return await runClaimed(job, source, options, base, controller)
+      return await runClaimed(job, source, options, base, controller, fresh)
     } finally {
       // After the job's last write: close() waits for this before it closes storage.
       running.delete(jobId)
@@ -113,25 +133,63 @@ export function createImportsApi(
     options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
     base: ImportCounts,
     controller: AbortController,
+    fresh: boolean,
   ): Promise<ImportSummary> => {
     const jobId = job.id
-    const bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+    const dryRun = options.dryRun ?? job.dryRun
+    // The end of a job is announced in the same write that records it.
+    const endEvents = async (
+      status: ImportSummary['status'],
+      counts: ImportCounts,
+      error?: { code: string; message: string },
+    ) => {
+      const batch = dryRun ? undefined : await events?.begin()
+      const list = batch && [
+        batch.add(
+          IMPORT_END_EVENTS[status],
+          importEventData(job, false, { status, counts, error }),
+        ),
+      ]
+      return { list, commit: () => batch?.commit() }
+    }
+    let ended: Awaited<ReturnType<typeof endEvents>> | undefined
+    let bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+    const { remember: rememberOption, ...importOptions } = { ...defaults, ...options }
+    const remember = rememberOption !== false
+    let header: ImportHeader | undefined
     // claimJob already set status, phase and startedAt: one write, one change notification.
     let errors: RowError[] = []
     let summary: ImportSummary | undefined
     try {
-      const events = importProducts(source, {
-        ...defaults,
-        ...options,
-        dryRun: options.dryRun ?? job.dryRun,
+      let input = source
+      // A resumed job reads its file as it did before, with the mapping it had then.
+      if (fresh && remember && !importOptions.columns) {
+        const found = await applyRememberedMapping(storage, source, {
+          ...(importOptions.encoding ? { encoding: importOptions.encoding } : {}),
+          ...(importOptions.delimiter ? { delimiter: importOptions.delimiter } : {}),
+          signal: controller.signal,
+        })
+        input = found.source
+        bytesTotal ??= found.bytesTotal
+        if (found.remembered) importOptions.columns = found.remembered.columns
+      }
+      if (fresh) {
+        // After the remembered mapping: a resume must map the rest of the file the same way.
+        const resume = resumeInfo(source, importOptions)
+        if (resume) await storage.updateJob(jobId, { resume })
+      }
+      const stream = importProducts(input, {
+        ...importOptions,
+        dryRun,
         storage,
         signal: controller.signal,
         ...(bytesTotal === undefined ? {} : { bytesTotal }),
       })
-      for await (const event of events) {
+      for await (const event of stream) {
         options.onEvent?.(event)
         if (event.type === 'row-error') errors.push(event.error)
         else if (event.type === 'done') summary = event.summary
+        else if (event.type === 'header') header = event.header
         else if (event.type === 'progress') {
           if (errors.length > 0) {
             await storage.addRowErrors(jobId, errors)
@@ -151,32 +209,54 @@ export function createImportsApi(
           if (now?.cancelRequested || lost) controller.abort()
         }
       }
+      const done = summary!
+      ended = await endEvents(done.status, addCounts(pickCounts(done), base), done.error)
     } catch (error) {
       const failure = isImporterError(error)
         ? error
         : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
       summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
       if (await lostJob(jobId)) return lostSummary(summary, job, failure)
+      const jobError = { code: failure.code, message: failure.message }
+      const counts = summary ? addCounts(pickCounts(summary), base) : undefined
+      const failed = await endEvents('failed', counts ?? base, jobError).catch(() => ({
+        list: undefined,
+        commit: () => {},
+      }))
       await storage
-        .updateJob(jobId, {
-          status: 'failed',
-          phase: 'done',
-          finishedAt: new Date(),
-          error: { code: failure.code, message: failure.message },
-          ...(summary ? addCounts(pickCounts(summary), base) : {}),
-        })
+        .updateJob(
+          jobId,
+          {
+            status: 'failed',
+            phase: 'done',
+            finishedAt: new Date(),
+            error: jobError,
+            ...counts,
+          },
+          failed.list,
+        )
+        .then(failed.commit)
         .catch(() => {}) // storage itself may be what failed; the summary still says why
       if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
       return lostSummary(summary, job, failure)
     }
     const final = summary!
     if (await lostJob(jobId)) return final
-    await storage.updateJob(jobId, {
-      status: final.status,
-      phase: 'done',
-      finishedAt: new Date(),
-      ...addCounts(pickCounts(final), base),
-    })
+    if (remember && options.columns && !dryRun && final.status === 'completed' && header) {
+      // The import is done either way: a mapping that cannot be stored is only not remembered.
+      await rememberMapping(storage, header, options.columns).catch(() => {})
+    }
+    await storage.updateJob(
+      jobId,
+      {
+        status: final.status,
+        phase: 'done',
+        finishedAt: new Date(),
+        ...addCounts(pickCounts(final), base),
+      },
+      ended?.list,
+    )
+    ended?.commit()
     return final
   }
 
@@ -211,7 +291,20 @@ export function createImportsApi(
       await ready()
       const release = (await turn(jobId)) ?? (() => {})
       try {
-        const job = await storage.claimJob(jobId, new Date(), instanceId)
+        // A job reopened after an interruption was started before: it fired import.started then.
+        const reopened = (await storage.getJob(jobId))?.startedAt != null
+        // No look for endpoints first: the source may be an upload that must be read at once.
+        const started = events?.open()
+        const job = await storage.claimJob(
+          jobId,
+          new Date(),
+          instanceId,
+          started &&
+            ((claimed) =>
+              reopened || (options.dryRun ?? claimed.dryRun)
+                ? []
+                : [started.add('import.started', importEventData(claimed, false))]),
+        )
         if (!job) {
           const current = await mustGet(jobId)
           throw new ImporterError(
@@ -219,6 +312,7 @@ export function createImportsApi(
             `import job ${jobId} is ${current.status}, not pending`,
           )
         }
+        started?.commit()
         if (job.checkpoint || job.resume) {
           // A reopened job: read as it was, from its checkpoint on, adding to its counts.
           const checkpoint = job.checkpoint ?? undefined
@@ -228,11 +322,10 @@ export function createImportsApi(
             source,
             { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
             checkpoint ? pickJobCounts(job) : emptyCounts(),
+            false,
           )
         }
-        const resume = resumeInfo(source, options)
-        if (resume) await storage.updateJob(jobId, { resume })
-        return await execute(job, source, options, emptyCounts())
+        return await execute(job, source, options, emptyCounts(), true)
       } finally {
         release()
       }
@@ -323,7 +416,19 @@ export function createImportsApi(
               finishedAt: new Date(),
             } as const)
           : ({ cancelRequested: true } as const)
-      const updated = await storage.updateJob(id, patch)
+      // A pending job ends here, so its end is announced here; a running one announces its own.
+      const batch = job.status === 'pending' && !job.dryRun ? await events?.begin() : undefined
+      const updated = await storage.updateJob(
+        id,
+        patch,
+        batch && [
+          batch.add(
+            'import.cancelled',
+            importEventData(job, false, { status: 'cancelled', counts: job }),
+          ),
+        ],
+      )
+      batch?.commit()
       running.get(id)?.controller.abort()
       queue.leave(id)
       return view(updated ?? job)

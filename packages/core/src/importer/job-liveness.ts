@@ -1,4 +1,6 @@
 import type { ImporterStorage } from '../storage/types.js'
+import { importEventData } from './_import-events.js'
+import type { EventSink } from './_webhook-events.js'
 
 /** How often an owner refreshes its jobs' heartbeat, unless told otherwise. */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000
@@ -10,6 +12,11 @@ export interface JobLivenessOptions {
   ownerId: string
   intervalMs: number
   timeoutMs: number
+  /**
+   * Where an interrupted job announces its end: `import.failed` with the interruption as its
+   * error, written with the mark.
+   */
+  events?: EventSink
 }
 
 /**
@@ -25,13 +32,26 @@ export function createJobLiveness(storage: ImporterStorage, options: JobLiveness
 
   const sweep = async () => {
     const now = Date.now()
-    const marked = await storage.interruptStaleJobs(new Date(now - options.timeoutMs), {
-      finishedAt: new Date(now),
-      error: {
-        code: 'INTERRUPTED',
-        message: `the process running this import stopped (no heartbeat for ${Math.round(options.timeoutMs / 1000)} s); the counts are those of the batches it committed`,
-      },
-    })
+    const error = {
+      code: 'INTERRUPTED',
+      message: `the process running this import stopped (no heartbeat for ${Math.round(options.timeoutMs / 1000)} s); the counts are those of the batches it committed`,
+    }
+    const batch = await options.events?.begin()
+    const marked = await storage.interruptStaleJobs(
+      new Date(now - options.timeoutMs),
+      { finishedAt: new Date(now), error },
+      batch &&
+        ((job) =>
+          job.dryRun
+            ? []
+            : [
+                batch.add(
+                  'import.failed',
+                  importEventData(job, false, { status: 'interrupted', counts: job, error }),
+                ),
+              ]),
+    )
+    batch?.commit()
     if (storage.capabilities?.multiInstance) return marked
     // One database file, so few jobs: a glance tells whether another owner is still at work.
     const live = await storage.listJobs({ limit: 50 })

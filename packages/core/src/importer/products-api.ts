@@ -6,7 +6,14 @@ import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { formatPrice, isStorableText } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
-import type { ImporterStorage, ProductFilter, ProductRecordPage } from '../storage/types.js'
+import type {
+  ImporterStorage,
+  ProductFilter,
+  ProductRecord,
+  ProductRecordPage,
+} from '../storage/types.js'
+import { productEventData } from '../webhooks/outbox-event.js'
+import type { EventBatch, EventSink } from './_webhook-events.js'
 import { exportCsv } from './export-csv.js'
 import { toProduct } from './to-product.js'
 import type { ProductSelection, ProductsApi } from './types.js'
@@ -54,11 +61,24 @@ async function* idsOf(
   }
 }
 
-/** Product operations over a storage. */
+const deletedEvents = (batch: EventBatch | undefined) =>
+  batch &&
+  ((deleted: readonly ProductRecord[]) =>
+    deleted.map((record) => batch.add('product.deleted', productEventData(record))))
+
+const updatedEvents = (batch: EventBatch | undefined) =>
+  batch && ((record: ProductRecord) => [batch.add('product.updated', productEventData(record))])
+
+/**
+ * Product operations over a storage. Each change hands its webhook events to storage, which
+ * writes them in the change's transaction; they reach in-process subscribers after the commit.
+ */
 export function createProductsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
+  events?: EventSink,
 ): ProductsApi {
+  const begin = async () => events?.begin()
   // Time-ordered, like the ids imports give: products created in the same millisecond still
   // list newest first (the list orders by created_at, then id).
   const nextId = createUuidV7()
@@ -67,7 +87,7 @@ export function createProductsApi(
       await ready()
       const values = parse(productInputSchema, input)
       const now = new Date()
-      const record = await storage.insertProduct({
+      const product = {
         id: nextId(now.getTime()),
         sku: values.sku,
         skuKey: skuKey(values.sku),
@@ -78,7 +98,13 @@ export function createProductsApi(
         active: values.active ?? NEW_PRODUCT_DEFAULTS.active,
         createdAt: now,
         updatedAt: now,
-      })
+      }
+      const batch = await begin()
+      const record = await storage.insertProduct(
+        product,
+        batch && [batch.add('product.created', productEventData(product))],
+      )
+      batch?.commit()
       return toProduct(record)
     },
 
@@ -113,34 +139,49 @@ export function createProductsApi(
     async update(id, patch) {
       await ready()
       const values = parse(productPatchSchema, patch)
-      const record = await storage.updateProduct(id, {
-        ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
-        ...(values.name === undefined ? {} : { name: values.name }),
-        ...(values.description === undefined ? {} : { description: values.description }),
-        ...(values.price === undefined ? {} : { priceCents: values.price }),
-        ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
-        ...(values.active === undefined ? {} : { active: values.active }),
-        updatedAt: new Date(),
-      })
+      const batch = await begin()
+      const record = await storage.updateProduct(
+        id,
+        {
+          ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
+          ...(values.name === undefined ? {} : { name: values.name }),
+          ...(values.description === undefined ? {} : { description: values.description }),
+          ...(values.price === undefined ? {} : { priceCents: values.price }),
+          ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
+          ...(values.active === undefined ? {} : { active: values.active }),
+          updatedAt: new Date(),
+        },
+        updatedEvents(batch),
+      )
       if (!record) throw new ImporterError('NOT_FOUND', `no product with id ${id}`)
+      batch?.commit()
       return toProduct(record)
     },
 
     async delete(id) {
       await ready()
-      return (await storage.deleteProducts([id])) > 0
+      const batch = await begin()
+      const deleted = await storage.deleteProducts([id], deletedEvents(batch))
+      batch?.commit()
+      return deleted > 0
     },
 
     async deleteMany(ids) {
       await ready()
-      return storage.deleteProducts(ids)
+      const batch = await begin()
+      const deleted = await storage.deleteProducts(ids, deletedEvents(batch))
+      batch?.commit()
+      return deleted
     },
 
     async deleteMatching(selection) {
       await ready()
       let deleted = 0
-      for await (const ids of idsOf(storage, selection))
-        deleted += await storage.deleteProducts(ids)
+      for await (const ids of idsOf(storage, selection)) {
+        const batch = await begin()
+        deleted += await storage.deleteProducts(ids, deletedEvents(batch))
+        batch?.commit()
+      }
       return deleted
     },
 
@@ -151,7 +192,14 @@ export function createProductsApi(
         for (const id of ids) {
           const record = await storage.getProduct(id)
           if (!record || record.active === active) continue
-          if (await storage.updateProduct(id, { active, updatedAt: new Date() })) changed++
+          const batch = await begin()
+          const updated = await storage.updateProduct(
+            id,
+            { active, updatedAt: new Date() },
+            updatedEvents(batch),
+          )
+          batch?.commit()
+          if (updated) changed++
         }
       }
       return changed
@@ -159,7 +207,12 @@ export function createProductsApi(
 
     async deleteAll() {
       await ready()
-      return storage.deleteAllProducts()
+      const batch = await begin()
+      const count = await storage.deleteAllProducts(
+        batch && ((deleted) => [batch.add('products.deleted_all', { count: deleted })]),
+      )
+      batch?.commit()
+      return count
     },
 
     async list(query = {}) {

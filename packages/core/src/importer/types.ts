@@ -1,12 +1,20 @@
-import type { ImportEvent, ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
+import type {
+  ColumnMapping,
+  ImportEvent,
+  ImportOptions,
+  ImportSource,
+  ImportSummary,
+} from '../import/types.js'
 import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
 import type {
+  ColumnMappingRecord,
   ImporterStorage,
   ImportJobRecord,
   ProductFilter,
   ProductQuery,
   RowError,
 } from '../storage/types.js'
+import type { WebhookOptions, WebhooksApi } from './webhook-types.js'
 
 /** An import job with its derived speed. */
 export interface ImportJob extends ImportJobRecord {
@@ -43,6 +51,12 @@ export type StartImportOptions = Omit<ImportOptions, 'storage' | 'signal' | 'onP
   resumeSource?: string
   /** Called with every event of the import (row errors, warnings, progress), in file order. */
   onEvent?: (event: ImportEvent) => void
+  /**
+   * Remember mappings: an import without `columns` applies the mapping remembered for its
+   * header signature (read from the head of the source), and a completed real import with
+   * `columns` remembers them for the next file with the same headers. @default true
+   */
+  remember?: boolean
 }
 
 /** Options of {@link createProductImporter}. */
@@ -68,6 +82,8 @@ export interface ProductImporterOptions {
    * of a busy instance could be taken for dead. @default 30000
    */
   heartbeatTimeoutMs?: number
+  /** Webhook delivery: the URL guard's allowlist, timeouts, retries, leases and dispatch mode. */
+  webhooks?: WebhookOptions
 }
 
 /** Product operations of a {@link ProductImporter}. */
@@ -170,11 +186,40 @@ export interface ImportsApi {
   ): AsyncIterable<ImportJob>
 }
 
+/**
+ * Remembered column mappings, by header signature: an import with an explicit `columns`
+ * mapping remembers it, and the next file with the same headers maps itself.
+ */
+export interface MappingsApi {
+  /** Every remembered mapping, most recently saved first. */
+  list(): Promise<ColumnMappingRecord[]>
+  /** The mapping remembered for a header signature (or for these header names), or `undefined`. */
+  get(signatureOrHeaders: string | readonly string[]): Promise<ColumnMappingRecord | undefined>
+  /**
+   * Remembers `columns` for files with these headers, replacing the mapping remembered for them.
+   * Throws `MAPPING_INVALID` when a named header is not among `headers`.
+   *
+   * @example
+   * ```ts
+   * await importer.mappings.save(['Item No', 'Title', 'Unit Price'], { sku: 'Item No', price: 'Unit Price' })
+   * ```
+   */
+  save(headers: readonly string[], columns: ColumnMapping): Promise<ColumnMappingRecord>
+  /** Forgets the mapping of a header signature; false when there was none. */
+  delete(signature: string): Promise<boolean>
+}
+
 /** The facade over a storage: what the HTTP adapter, the CLI and SDK users call. */
 export interface ProductImporter extends AsyncDisposable {
   readonly storage: ImporterStorage
   readonly products: ProductsApi
   readonly imports: ImportsApi
-  /** Cancels running imports of this instance, waits for them, and closes storage. */
+  readonly mappings: MappingsApi
+  /** Webhook endpoints, their delivery logs, and the same events in process. */
+  readonly webhooks: WebhooksApi
+  /**
+   * Cancels running imports of this instance and waits for them, stops the webhook dispatcher
+   * (cancelled attempts are sent again later), and closes storage.
+   */
   close(): Promise<void>
 }

@@ -11,6 +11,7 @@ import type {
 import type { OutboxEvent } from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
 import { createJobQueries } from './jobs.js'
+import { createMappingQueries } from './mappings.js'
 import { migrateToLatest } from './migrations.js'
 import { createProductQueries } from './products.js'
 import type { ImporterDatabase } from './schema.js'
@@ -87,6 +88,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         jobs: ReturnType<typeof createJobQueries>
         endpoints: ReturnType<typeof createEndpointQueries>
         outbox: ReturnType<typeof createOutboxQueries>
+        mappings: ReturnType<typeof createMappingQueries>
       }
     | undefined
   let closed = false
@@ -107,6 +109,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
         outbox: createOutboxQueries(db, flavor),
+        mappings: createMappingQueries(db, flavor),
       }
     }
     return opened
@@ -125,6 +128,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
   const jobs = () => open().jobs
   const endpoints = () => open().endpoints
   const outbox = () => open().outbox
+  const mappings = () => open().mappings
   const exclusive = definition.exclusive ?? (<T>(run: () => Promise<T>) => run())
   /** One transaction of shared queries, with the error rule. */
   const transaction = <T>(what: string, run: (trx: Kysely<ImporterDatabase>) => Promise<T>) =>
@@ -242,12 +246,24 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             return job
           })
         : call('job write', () => jobs().update(id, patch)),
-    claimJob: (id, startedAt, ownerId) =>
-      call('job write', () => jobs().claim(id, startedAt, ownerId)),
+    claimJob: (id, startedAt, ownerId, events) =>
+      events
+        ? transaction('job write', async (trx) => {
+            const job = await createJobQueries(trx, flavor).claim(id, startedAt, ownerId)
+            if (job) await enqueueEvents(trx, flavor, events(job))
+            return job
+          })
+        : call('job write', () => jobs().claim(id, startedAt, ownerId)),
     reclaimJob: (id, ownerId, at) => call('job write', () => jobs().reclaim(id, ownerId, at)),
     beatJobs: (ownerId, at) => call('job write', () => jobs().beat(ownerId, at)),
-    interruptStaleJobs: (staleBefore, patch) =>
-      call('job write', () => jobs().interruptStale(staleBefore, patch)),
+    interruptStaleJobs: (staleBefore, patch, events) =>
+      events
+        ? transaction('job write', async (trx) => {
+            const marked = await createJobQueries(trx, flavor).interruptStale(staleBefore, patch)
+            if (marked.length > 0) await enqueueEvents(trx, flavor, marked.flatMap(events))
+            return marked
+          })
+        : call('job write', () => jobs().interruptStale(staleBefore, patch)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),
@@ -277,5 +293,10 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       call('row error write', () => jobs().addRowErrors(jobId, errors)),
     listRowErrors: (jobId, options) =>
       call('row error read', () => jobs().listRowErrors(jobId, options)),
+
+    saveMapping: (record) => call('mapping write', () => mappings().save(record)),
+    getMapping: (signature) => call('mapping read', () => mappings().get(signature)),
+    listMappings: () => call('mapping read', () => mappings().list()),
+    deleteMapping: (signature) => call('mapping write', () => mappings().delete(signature)),
   }
 }

@@ -14,6 +14,7 @@ export type { SqlFlavor } from './flavor.js'
 export { applyProductFilter } from './products.js'
 export { toProductRecord } from './rows.js'
 export type {
+  ColumnMappingsTable,
   ImporterDatabase,
   ImportJobsTable,
   ImportRowErrorsTable,

@@ -28,7 +28,8 @@ function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJob
   }
   if (patch.error !== undefined) {
     columns.error_code = patch.error?.code ?? null
-    columns.error_message = patch.error?.message ?? null
+    // PostgreSQL text cannot hold NUL, and an error message may quote the input that had one.
+    columns.error_message = patch.error?.message.replaceAll('\0', '\\0') ?? null
   }
   for (const key of Object.keys(columns) as (keyof ImportJobsTable)[]) {
     if (columns[key] === undefined) delete columns[key]

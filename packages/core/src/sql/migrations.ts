@@ -167,6 +167,18 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    '0003_column_mappings': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('column_mappings')
+          .addColumn('signature', 'text', (c) => c.primaryKey())
+          .addColumn('columns', 'text', (c) => c.notNull())
+          .addColumn('headers', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute()
+      },
+    },
     // Who runs a job and whether it is alive, and where a resume starts: a job whose owner died
     // becomes `interrupted` instead of `running` forever.
     '0004_job_heartbeat': {
@@ -192,12 +204,16 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
 /** Names of the migrations the database has run; empty before the first migration. */
 // biome-ignore lint/suspicious/noExplicitAny: any schema
 async function executedMigrations(db: Kysely<any>): Promise<Set<string>> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
-  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return new Set()
-  const { rows } = await sql<{ name: string }>`select name from ${sql.table(
-    MIGRATION_TABLE,
-  )}`.execute(db)
-  return new Set(rows.map((row) => row.name))
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(
+      MIGRATION_TABLE,
+    )}`.execute(db)
+    return new Set(rows.map((row) => row.name))
+  } catch {
+    // No migration table where this connection looks (its schema or search path): a table of
+    // that name in another schema of the same database is another installation's.
+    return new Set()
+  }
 }
 
 /**

@@ -114,6 +114,17 @@ export interface WebhookAttemptsTable {
   created_at: Time
 }
 
+/** The `column_mappings` table: remembered column mappings by header signature. */
+export interface ColumnMappingsTable {
+  signature: string
+  /** JSON object of field to header name. */
+  columns: string
+  /** JSON array of the header names, in file order. */
+  headers: string
+  created_at: Time
+  updated_at: Time
+}
+
 /** The tables product-importer keeps, as Kysely sees them. */
 export interface ImporterDatabase {
   products: ProductsTable
@@ -122,4 +133,5 @@ export interface ImporterDatabase {
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  column_mappings: ColumnMappingsTable
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ColumnMapping } from '../import/types.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
 /** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
@@ -230,6 +231,21 @@ export interface RowError {
   message: string
 }
 
+/**
+ * A remembered column mapping: how the columns of files with one header signature map to
+ * product fields, so the next file with the same headers maps itself.
+ */
+export interface ColumnMappingRecord {
+  /** {@link headerSignature} of the header the mapping was made for. */
+  signature: string
+  /** Field to header name, as the `columns` import option takes it. */
+  columns: ColumnMapping
+  /** The header names of the file the mapping was made for, in file order. */
+  headers: string[]
+  createdAt: Date
+  updatedAt: Date
+}
+
 /** Optional abilities of an adapter; absent flags take their documented default. */
 export interface StorageCapabilities {
   /**
@@ -311,9 +327,15 @@ export interface ImporterStorage extends WebhookStorage {
    * Moves a `pending` job to `running` (setting `startedAt`) in ONE conditional write, so of
    * several instances racing for a job exactly one wins. Returns the job when this call won,
    * `undefined` when the job is missing or no longer pending. With `ownerId`, the job also gets
-   * that owner and `heartbeatAt` = `startedAt`.
+   * that owner and `heartbeatAt` = `startedAt`. `events` gets the claimed job; their deliveries
+   * are written in the same transaction as the claim.
    */
-  claimJob(id: string, startedAt: Date, ownerId?: string): Promise<ImportJobRecord | undefined>
+  claimJob(
+    id: string,
+    startedAt: Date,
+    ownerId?: string,
+    events?: (job: ImportJobRecord) => readonly OutboxEvent[],
+  ): Promise<ImportJobRecord | undefined>
   /**
    * Moves an `interrupted` job back to `pending` (phase `waiting`) for `ownerId`, with
    * `heartbeatAt` = `at`, clearing `finishedAt`, `error` and `cancelRequested`, in ONE
@@ -332,11 +354,13 @@ export interface ImporterStorage extends WebhookStorage {
    * `running` job with an owner whose `heartbeatAt` is before `staleBefore`, and every
    * `running` job without an owner last updated before it, each in a conditional write, and
    * returns the jobs it marked. Counts and the checkpoint MUST stay as they are: they are what
-   * the job committed.
+   * the job committed. `events` gets each marked job; their deliveries are written in the same
+   * transaction as the marks.
    */
   interruptStaleJobs(
     staleBefore: Date,
     patch: { finishedAt: Date; error: { code: string; message: string } },
+    events?: (job: ImportJobRecord) => readonly OutboxEvent[],
   ): Promise<ImportJobRecord[]>
   /** The job with this id, or `undefined`. */
   getJob(id: string): Promise<ImportJobRecord | undefined>
@@ -354,4 +378,17 @@ export interface ImporterStorage extends WebhookStorage {
   addRowErrors(jobId: string, errors: readonly RowError[]): Promise<void>
   /** Row errors of a job in the order they were added, `limit` at a time from `offset`. */
   listRowErrors(jobId: string, options?: { offset?: number; limit?: number }): Promise<RowError[]>
+
+  /**
+   * Stores a column mapping under its `signature`, replacing the one stored there (keeping the
+   * first `createdAt`). MUST store `columns` and `headers` exactly as given, names unchanged.
+   * Returns the mapping as stored.
+   */
+  saveMapping(record: ColumnMappingRecord): Promise<ColumnMappingRecord>
+  /** The mapping stored under `signature`, or `undefined`. MUST NOT match other signatures. */
+  getMapping(signature: string): Promise<ColumnMappingRecord | undefined>
+  /** Every stored mapping, most recently saved first. */
+  listMappings(): Promise<ColumnMappingRecord[]>
+  /** Deletes the mapping stored under `signature`; false when there was none. */
+  deleteMapping(signature: string): Promise<boolean>
 }

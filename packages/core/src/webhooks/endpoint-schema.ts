@@ -43,6 +43,9 @@ const fields = {
   active: z.boolean(),
   description: z.string().trim().max(MAX_WEBHOOK_DESCRIPTION_LENGTH),
   rate_limit: rateLimit,
+  per_row_events: z.boolean().meta({
+    description: 'Also receive product.created / product.updated for every row an import applies',
+  }),
 }
 
 /** Endpoint settings as the SDK stores them, after parsing either request shape. */
@@ -54,6 +57,8 @@ export interface WebhookEndpointSettings {
   description: string
   /** Deliveries per second at most, or `null` for no limit. */
   rateLimit: number | null
+  /** Also receive `product.created` / `product.updated` for every row an import applies. */
+  perRowEvents: boolean
 }
 
 type Fields = {
@@ -76,12 +81,13 @@ function toSettings(input: Fields, ctx: z.RefinementCtx): Partial<WebhookEndpoin
   if (input.active !== undefined) settings.active = input.active
   if (input.description !== undefined) settings.description = input.description
   if (input.rate_limit !== undefined) settings.rateLimit = input.rate_limit
+  if (input.per_row_events !== undefined) settings.perRowEvents = input.per_row_events
   return settings
 }
 
 /**
  * A new endpoint, in the API's snake_case JSON: `url` (required), `event_types` (default: every
- * event), `active` (default `true`), `description`, `rate_limit`. The older product's shape
+ * event), `active` (default `true`), `description`, `rate_limit`, `per_row_events` (default `false`). The older product's shape
  * `{"url", "event_type", "active"}` is accepted too. Parses to {@link WebhookEndpointSettings}.
  * The URL's target is checked separately by {@link assertWebhookUrl}, which needs the guard's
  * options.
@@ -89,7 +95,7 @@ function toSettings(input: Fields, ctx: z.RefinementCtx): Partial<WebhookEndpoin
  * @example
  * ```ts
  * webhookEndpointInputSchema.parse({ url: 'https://example.com/hook', event_type: 'product_created' })
- * // { url: 'https://example.com/hook', eventTypes: ['product.created'], active: true, description: '', rateLimit: null }
+ * // { url: 'https://example.com/hook', eventTypes: ['product.created'], active: true, description: '', rateLimit: null, perRowEvents: false }
  * ```
  */
 export const webhookEndpointInputSchema = z
@@ -100,6 +106,7 @@ export const webhookEndpointInputSchema = z
     active: true,
     description: true,
     rate_limit: true,
+    per_row_events: true,
   })
   .transform((input, ctx): WebhookEndpointSettings => {
     const settings = toSettings(input, ctx)
@@ -109,6 +116,7 @@ export const webhookEndpointInputSchema = z
       active: settings.active ?? true,
       description: settings.description ?? '',
       rateLimit: settings.rateLimit ?? null,
+      perRowEvents: settings.perRowEvents ?? false,
     }
   })
 

@@ -172,12 +172,19 @@ export function importRoutes(
     if (!body) return receiveUpload(event, importer, options, { dryRun: isYes(query.dry_run) })
     // With JSON: an import of a staged upload, or step one of the two-step flow, a pending job
     // that waits for PUT /api/import/{id}/file.
-    const { filename, size, dry_run, upload_id, ...unhandled } = body
+    const { filename, size, dry_run, upload_id, mapping, ...unhandled } = body
     // A field added to the schema is a type error here until it is handled.
     const _none: Record<string, never> = unhandled
     if (upload_id) {
       // A file staged with POST /api/uploads/: imported (or previewed) without a new upload.
-      return importStaged(importer, staging, options, upload_id, dry_run ?? isYes(query.dry_run))
+      const dryRun = dry_run ?? isYes(query.dry_run)
+      return importStaged(importer, staging, options, upload_id, dryRun, mapping)
+    }
+    if (mapping) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'A mapping in the JSON body goes with an upload_id; for a file sent later, pass it as the mapping query parameter of PUT /api/import/{id}/file',
+      )
     }
     if (size !== undefined && size > options.maxUploadBytes) {
       throw uploadTooLarge(options.maxUploadBytes)

@@ -2,7 +2,6 @@ import {
   EXPORT_COLUMNS,
   type ProductFilter,
   type ProductImporter,
-  type ProductInput,
   parseActive,
 } from '@product-importer/core'
 import { z } from 'zod'

@@ -1,12 +1,19 @@
-import type { ImportJob, ProductImporter } from '@product-importer/core'
+import {
+  type ColumnMapping,
+  type ImportJob,
+  inspectProducts,
+  type ProductImporter,
+} from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from '../_content-type.js'
+import { readingFieldsSchema, readingOptionsOf } from '../_reading-options.js'
 import { type BodyMeter, bodyChunks, contentLength } from '../_request-body.js'
 import { defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import type { StagedUpload, Staging } from '../_staging.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
+import { inspectStaged } from '../inspect-staged.js'
 import { type UploadJson, uploadJsonSchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import type { ResolvedOptions } from '../types.js'
@@ -49,6 +56,20 @@ export const uploadRouteSpecs = {
     summary: 'A staged upload',
     responses: { 200: uploadResponse, 404: 'Unknown, imported or expired' },
   }),
+  inspect: defineRoute({
+    method: 'POST',
+    path: '/api/uploads/:id/inspect',
+    summary:
+      'How a staged upload will import, reading only its head: as POST /api/import/inspect, with the mapping remembered for its header applied (`remembered_mapping`), or the `mapping` given; a file without a known sku column is inspected too, for mapping',
+    query: readingFieldsSchema.extend({
+      rows: z.string().optional().describe('How many rows to show (1 to 100, 10 by default)'),
+    }),
+    responses: {
+      200: 'The inspection and the remembered mapping',
+      400: 'Not a CSV the importer can read, or a bad mapping',
+      404: 'Unknown, imported or expired',
+    },
+  }),
   remove: defineRoute({
     method: 'DELETE',
     path: '/api/uploads/:id/',
@@ -57,7 +78,12 @@ export const uploadRouteSpecs = {
   }),
 }
 
-export function uploadRoutes(router: Router, staging: Staging, options: ResolvedOptions): void {
+export function uploadRoutes(
+  router: Router,
+  staging: Staging,
+  options: ResolvedOptions,
+  importer: ProductImporter,
+): void {
   const specs = uploadRouteSpecs
   const tooLarge = () => uploadTooLarge(options.maxUploadBytes)
 
@@ -92,6 +118,17 @@ export function uploadRoutes(router: Router, staging: Staging, options: Resolved
     return json(toUploadJson(await mustGetUpload(staging, param(event, 'id')), options.basePath))
   })
 
+  router.on(specs.inspect, async (event, { query }) => {
+    const upload = await mustGetUpload(staging, param(event, 'id'))
+    const { rows, ...fields } = query
+    const n = Number(rows)
+    const seen = await inspectStaged(importer, staging.pathOf(upload.id), {
+      ...readingOptionsOf(fields),
+      ...(rows !== undefined && Number.isInteger(n) && n >= 1 ? { rows: Math.min(n, 100) } : {}),
+    })
+    return json({ ...seen, upload_id: upload.id })
+  })
+
   router.on(specs.remove, async (event) => {
     const upload = await mustGetUpload(staging, param(event, 'id'))
     await staging.remove(upload.id)
@@ -119,8 +156,13 @@ export async function importStaged(
   options: ResolvedOptions,
   uploadId: string,
   dryRun: boolean,
+  columns?: ColumnMapping,
 ) {
   const upload = await mustGetUpload(staging, uploadId)
+  if (columns) {
+    // A mapping the file cannot take fails here, before a job exists (400, listing the headers).
+    await inspectProducts(staging.pathOf(upload.id), { columns, rows: 1 })
+  }
   const meta = {
     ...(upload.filename ? { filename: upload.filename } : {}),
     bytesTotal: upload.size,
@@ -132,6 +174,7 @@ export async function importStaged(
       ...options.importOptions,
       ...meta,
       resumeSource: `${STAGED}${upload.id}`,
+      ...(columns ? { columns } : {}),
     })
     .then(
       (summary) => {

@@ -6,6 +6,8 @@ import { importPage } from './pages/import.js'
 import { importJobPage } from './pages/import-job.js'
 import { loginPage } from './pages/login.js'
 import { productsPage } from './pages/products.js'
+import { webhookLogPage } from './pages/webhook-log.js'
+import { webhooksPage } from './pages/webhooks.js'
 
 /** A page renders into `root` and may return a function that stops what it started. */
 export type Page = (root: HTMLElement, route: Route) => undefined | (() => void)
@@ -15,6 +17,8 @@ const PAGES: { match: RegExp; page: Page }[] = [
   { match: /^\/products$/, page: productsPage },
   { match: /^\/import$/, page: importPage },
   { match: /^\/imports\/[0-9a-f-]{36}$/, page: importJobPage },
+  { match: /^\/webhooks$/, page: webhooksPage },
+  { match: /^\/webhooks\/[0-9a-f-]{36}$/, page: webhookLogPage },
 ]
 
 let stop: (() => void) | undefined

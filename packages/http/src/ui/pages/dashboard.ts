@@ -3,6 +3,7 @@ import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
 import type { Route } from '../_route.js'
 import { type JobJson, jobList } from './_jobs.js'
+import { webhookCard } from './_webhook-card.js'
 
 interface Page {
   total: number
@@ -67,9 +68,9 @@ const quickActions: Card = () =>
     ),
   )
 
-const CARDS: Card[] = [productTotals, recentImports, quickActions]
+const CARDS: Card[] = [productTotals, webhookCard, recentImports, quickActions]
 
-/** Totals, recent imports and quick actions. */
+/** Totals, webhook health, recent imports and quick actions. */
 export function dashboardPage(root: HTMLElement, _route: Route): undefined {
   replace(
     root,

@@ -5,11 +5,12 @@ import { href, navigate, type Route } from '../_route.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import { type JobJson, outcome } from './_jobs.js'
+import { type MappingJson, mappingParam, stagedImport } from './_mapping.js'
 
 /**
  * One import, live, at its own URL (`#/imports/<id>`): a reload or another tab reattaches to the
  * running job. With `?upload=<id>` (the staged file it came from), a failed import can run
- * again without uploading the file again.
+ * again without uploading the file again, mapped as before (`map=<JSON>`).
  */
 export function importJobPage(root: HTMLElement, route: Route): () => void {
   const id = route.path.split('/').pop() ?? ''
@@ -42,7 +43,7 @@ export function importJobPage(root: HTMLElement, route: Route): () => void {
     const running = job.status === 'pending' || job.status === 'running'
     cancel.hidden = !running || job.cancel_requested
     cancelNote.hidden = !running
-    if (!running) showResult(result, job, uploadId)
+    if (!running) showResult(result, job, uploadId, mappingParam(route.params))
   }
 
   cancel.addEventListener('click', async () => {
@@ -69,7 +70,12 @@ function message(failure: unknown): string {
   return isFailure(failure) ? failure.message : String(failure)
 }
 
-function showResult(result: HTMLElement, job: JobJson, uploadId: string | null): void {
+function showResult(
+  result: HTMLElement,
+  job: JobJson,
+  uploadId: string | null,
+  mapping: MappingJson | undefined,
+): void {
   const again =
     job.status === 'failed' && uploadId
       ? h('button', { type: 'button', class: 'primary', id: 'import-again' }, 'Import again')
@@ -94,9 +100,14 @@ function showResult(result: HTMLElement, job: JobJson, uploadId: string | null):
     try {
       const next = await api<JobJson>('api/import/', {
         method: 'POST',
-        body: { upload_id: uploadId },
+        body: stagedImport(uploadId!, mapping),
       })
-      navigate(href(`/imports/${next.job_id}`, { upload: uploadId ?? undefined }))
+      navigate(
+        href(`/imports/${next.job_id}`, {
+          upload: uploadId ?? undefined,
+          map: mapping ? JSON.stringify(mapping) : undefined,
+        }),
+      )
     } catch (failure) {
       error.textContent = `${message(failure)}. Choose the file again to retry.`
     }

@@ -5,6 +5,7 @@ import { href, navigate, type Route } from '../_route.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import type { JobJson } from './_jobs.js'
+import { mappingParam, stagedImport } from './_mapping.js'
 import type { UploadJson } from './_stage.js'
 import { steps } from './_steps.js'
 
@@ -22,13 +23,14 @@ interface RowErrorJson {
  * URL, so a reload shows the same preview instead of running another.
  */
 export function previewStep(root: HTMLElement, route: Route, uploadId: string): () => void {
+  const mapping = mappingParam(route.params)
   const title = h('h1', {}, 'Preview')
   const progress = createJobProgress()
   const result = h('div', {})
   replace(
     root,
     title,
-    steps(2),
+    steps(3),
     h('section', { class: 'card', 'aria-label': 'Dry run progress' }, progress.element),
     result,
   )
@@ -51,7 +53,9 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
       (job) => {
         title.textContent = `Preview of ${job.filename ?? 'the upload'}`
         progress.update(job)
-        if (job.status !== 'pending' && job.status !== 'running') showPreview(result, job, uploadId)
+        if (job.status !== 'pending' && job.status !== 'running') {
+          showPreview(result, job, uploadId, route.params.get('map') ?? undefined)
+        }
       },
       fail,
     )
@@ -61,9 +65,14 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
   else {
     api<JobJson>('api/import/', {
       method: 'POST',
-      body: { upload_id: uploadId, dry_run: true },
+      body: stagedImport(uploadId, mapping, true),
     }).then((job) => {
-      history.replaceState(null, '', href('/import', { upload: uploadId, preview: job.job_id }))
+      const map = route.params.get('map') ?? undefined
+      history.replaceState(
+        null,
+        '',
+        href('/import', { upload: uploadId, mapped: 1, map, preview: job.job_id }),
+      )
       follow(job.job_id)
     }, fail)
   }
@@ -73,7 +82,12 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
   }
 }
 
-async function showPreview(result: HTMLElement, job: JobJson, uploadId: string): Promise<void> {
+async function showPreview(
+  result: HTMLElement,
+  job: JobJson,
+  uploadId: string,
+  map: string | undefined,
+): Promise<void> {
   if (job.status !== 'completed') {
     replace(
       result,
@@ -93,11 +107,12 @@ async function showPreview(result: HTMLElement, job: JobJson, uploadId: string):
   start.addEventListener('click', async () => {
     start.disabled = true
     try {
+      const mapping = mappingParam(new URLSearchParams(map ? { map } : {}))
       const next = await api<JobJson>('api/import/', {
         method: 'POST',
-        body: { upload_id: uploadId },
+        body: stagedImport(uploadId, mapping),
       })
-      navigate(href(`/imports/${next.job_id}`, { upload: uploadId }))
+      navigate(href(`/imports/${next.job_id}`, { upload: uploadId, map }))
     } catch (failure) {
       error.textContent = isFailure(failure) ? failure.message : String(failure)
       start.disabled = false
@@ -125,6 +140,11 @@ async function showPreview(result: HTMLElement, job: JobJson, uploadId: string):
         'div',
         { class: 'actions' },
         upload ? start : null,
+        h(
+          'a',
+          { href: href('/import', { upload: uploadId, map }), class: 'button' },
+          'Change the mapping',
+        ),
         h('a', { href: '#/import', class: 'button' }, 'Choose another file'),
       ),
       error,

@@ -5,15 +5,20 @@ import { href, navigate, type Route } from '../_route.js'
 import { type JobJson, jobList } from './_jobs.js'
 import { stageFile } from './_stage.js'
 import { steps } from './_steps.js'
+import { mappingStep } from './import-mapping.js'
 import { previewStep } from './import-preview.js'
 
 /**
- * Import, step by step: upload the file once (staged on the server), preview what it would
- * change (`?upload=<id>`), then import it; past imports below.
+ * Import, step by step: upload the file once (staged on the server), map its columns
+ * (`?upload=<id>`), preview what it would change (`&mapped=1`, with `map=<JSON>` when the
+ * mapping was changed), then import it; past imports below.
  */
 export function importPage(root: HTMLElement, route: Route): undefined | (() => void) {
   const uploadId = route.params.get('upload')
-  if (uploadId) return previewStep(root, route, uploadId)
+  if (uploadId && (route.params.has('mapped') || route.params.has('preview'))) {
+    return previewStep(root, route, uploadId)
+  }
+  if (uploadId) return mappingStep(root, uploadId, route.params.get('map') ?? undefined)
   replace(root, h('h1', {}, 'Import products'), steps(1), uploadForm(), history())
   return undefined
 }

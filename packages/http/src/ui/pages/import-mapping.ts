@@ -1,0 +1,184 @@
+import { api, isFailure } from '../_api.js'
+import { h, replace } from '../_dom.js'
+import { href, navigate } from '../_route.js'
+import type { MappingJson } from './_mapping.js'
+import { steps } from './_steps.js'
+
+interface InspectionJson {
+  platform: string
+  encoding: string
+  delimiter: string
+  columns: { header: string; field: string | null; samples: string[] }[]
+  remembered_mapping: { mapping: MappingJson } | null
+}
+
+const FIELDS: [string, string][] = [
+  ['sku', 'SKU'],
+  ['name', 'Name'],
+  ['description', 'Description'],
+  ['price', 'Price'],
+  ['quantity', 'Quantity'],
+  ['active', 'Active'],
+]
+const DELIMITERS: Record<string, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+  '|': 'vertical bar',
+}
+
+/**
+ * Step 2: how the staged file's columns map to product fields. Shows the detected platform,
+ * encoding and delimiter, each column with sample values and a field to choose ("do not
+ * import" included), with the mapping remembered for this header already applied. The choice
+ * goes on to the preview in the URL; an unchanged choice sends no mapping, so the server's own
+ * reading (and the remembered mapping) applies.
+ */
+export function mappingStep(root: HTMLElement, uploadId: string, map?: string): undefined {
+  const body = h('div', {}, h('p', {}, 'Reading the file…'))
+  replace(root, h('h1', {}, 'Map columns'), steps(2), body)
+  // Back from the preview with a mapping of one's own: the columns show it again.
+  const query = `rows=3${map ? `&mapping=${encodeURIComponent(map)}` : ''}`
+  api<InspectionJson>(`api/uploads/${uploadId}/inspect?${query}`, { method: 'POST' }).then(
+    (seen) => replace(body, mappingForm(seen, uploadId, map !== undefined)),
+    (failure) =>
+      replace(
+        body,
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          isFailure(failure) ? failure.message : String(failure),
+        ),
+        h('a', { href: '#/import' }, 'Choose another file'),
+      ),
+  )
+  return undefined
+}
+
+function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTMLElement {
+  const selects = seen.columns.map((column, i) => {
+    const select = h(
+      'select',
+      { id: `map-${i}`, name: `map-${i}` },
+      h('option', { value: '' }, 'Do not import'),
+      FIELDS.map(([field, label]) =>
+        h('option', { value: field, selected: column.field === field }, label),
+      ),
+    )
+    return select
+  })
+  const initial = selects.map((select) => select.value).join('\n')
+  const error = h('p', { class: 'error', role: 'alert', id: 'mapping-error' })
+  const form = h(
+    'form',
+    { class: 'card', method: 'post', action: '#', 'aria-labelledby': 'mapping-title' },
+    h('h2', { id: 'mapping-title' }, 'Columns of the file'),
+    h(
+      'dl',
+      { class: 'figures', id: 'file-format' },
+      h('div', {}, h('dt', {}, 'Platform'), h('dd', {}, seen.platform)),
+      h('div', {}, h('dt', {}, 'Encoding'), h('dd', {}, seen.encoding)),
+      h(
+        'div',
+        {},
+        h('dt', {}, 'Delimiter'),
+        h('dd', {}, DELIMITERS[seen.delimiter] ?? seen.delimiter),
+      ),
+    ),
+    seen.remembered_mapping && !own
+      ? h(
+          'p',
+          { class: 'note', id: 'remembered' },
+          'The mapping remembered for files with these columns is applied.',
+        )
+      : null,
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Columns' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Column', 'Sample values', 'Imported as'].map((label) =>
+              h('th', { scope: 'col' }, label),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          seen.columns.map((column, i) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row', id: `column-${i}` }, column.header),
+              h('td', {}, column.samples.join(' · ')),
+              h(
+                'td',
+                {},
+                h(
+                  'label',
+                  { for: `map-${i}`, class: 'visually-hidden' },
+                  `Field of ${column.header}`,
+                ),
+                selects[i],
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+    error,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'to-preview' }, 'Preview'),
+      h('a', { href: '#/import', class: 'button' }, 'Choose another file'),
+    ),
+  )
+  form.addEventListener('change', () => {
+    error.textContent = ''
+  })
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const chosen = new Map<string, string>()
+    for (const [i, select] of selects.entries()) {
+      const field = select.value
+      if (!field) continue
+      const header = seen.columns[i]!.header
+      const other = chosen.get(field)
+      if (other !== undefined) {
+        error.textContent = `${labelOf(field)} is chosen for both "${other}" and "${header}": choose one column.`
+        select.focus()
+        return
+      }
+      chosen.set(field, header)
+    }
+    if (!chosen.has('sku') && seen.platform === 'generic') {
+      error.textContent = 'Choose the column that holds the SKU.'
+      selects[0]?.focus()
+      return
+    }
+    const changed = own || selects.map((select) => select.value).join('\n') !== initial
+    // Fields no column was chosen for are turned off, so no alias brings them back.
+    const mapping: MappingJson = {}
+    for (const [field] of FIELDS) mapping[field] = chosen.get(field) ?? null
+    navigate(
+      href('/import', {
+        upload: uploadId,
+        mapped: 1,
+        map: changed ? JSON.stringify(mapping) : undefined,
+      }),
+    )
+  })
+  return form
+}
+
+function labelOf(field: string): string {
+  return FIELDS.find(([name]) => name === field)?.[1] ?? field
+}

@@ -1,0 +1,155 @@
+import { api, fieldErrors, isFailure } from '../_api.js'
+import { openDialog } from '../_dialog.js'
+import { h } from '../_dom.js'
+import { WEBHOOK_EVENT_TYPES, type WebhookJson } from './_webhook.js'
+
+/** A new endpoint answers with its secret, once. */
+export type CreatedWebhook = WebhookJson & { secret?: string }
+
+const TEXT_FIELDS = [
+  { name: 'url', label: 'URL', required: true, hint: 'https:// address that receives the events' },
+  { name: 'description', label: 'Description', required: false, hint: '' },
+  {
+    name: 'rate_limit',
+    label: 'Rate limit',
+    required: false,
+    hint: 'Deliveries per second at most; empty for no limit',
+  },
+] as const
+
+/**
+ * The create / edit form of a webhook endpoint in a dialog. The API checks the URL against its
+ * guard: a refused address shows the API's message beside the URL. Resolves with the saved
+ * endpoint, or undefined when cancelled.
+ */
+export function editWebhook(endpoint?: WebhookJson): Promise<CreatedWebhook | undefined> {
+  const title = endpoint ? 'Edit webhook' : 'New webhook'
+  return openDialog<CreatedWebhook | undefined>(
+    title,
+    (close) => {
+      const inputs = new Map<string, HTMLInputElement>()
+      const errors = new Map<string, HTMLElement>()
+      const formError = h('p', { class: 'error', role: 'alert' })
+      const rows = TEXT_FIELDS.map((field) => {
+        const id = `webhook-${field.name.replace('_', '-')}`
+        const error = h('span', { class: 'error', id: `${id}-error` })
+        const hint = field.hint ? h('span', { class: 'hint', id: `${id}-hint` }, field.hint) : null
+        const input = h('input', {
+          id,
+          name: field.name,
+          type: 'text',
+          required: field.required,
+          inputmode: field.name === 'rate_limit' ? 'decimal' : field.name === 'url' ? 'url' : null,
+          'aria-describedby': `${id}-error${hint ? ` ${id}-hint` : ''}`,
+        })
+        const value = endpoint?.[field.name]
+        input.value = value === null || value === undefined ? '' : String(value)
+        inputs.set(field.name, input)
+        errors.set(field.name, error)
+        return h(
+          'div',
+          { class: 'field' },
+          h('label', { for: id }, field.label),
+          input,
+          hint,
+          error,
+        )
+      })
+      const chosen = new Set(endpoint?.event_types ?? [])
+      const events = WEBHOOK_EVENT_TYPES.map((type) => {
+        const box = h('input', { type: 'checkbox', id: `event-${type}`, value: type })
+        box.checked = chosen.has(type)
+        return box
+      })
+      const eventsError = h('span', { class: 'error', id: 'webhook-events-error' })
+      errors.set('event_types', eventsError)
+      const flag = (id: string, label: string, checked: boolean) => {
+        const box = h('input', { type: 'checkbox', id })
+        box.checked = checked
+        return {
+          box,
+          row: h('div', { class: 'field inline' }, box, h('label', { for: id }, label)),
+        }
+      }
+      const perRow = flag(
+        'webhook-per-row',
+        'Per-row events: product.created / product.updated for every imported row',
+        endpoint?.per_row_events ?? false,
+      )
+      const active = flag('webhook-active', 'Enabled', endpoint?.active ?? true)
+      const form = h(
+        'form',
+        { method: 'post', action: '#', novalidate: true },
+        h('h2', {}, title),
+        rows,
+        h(
+          'fieldset',
+          { class: 'events', 'aria-describedby': 'webhook-events-hint webhook-events-error' },
+          h('legend', {}, 'Events'),
+          h('span', { class: 'hint', id: 'webhook-events-hint' }, 'None checked: every event'),
+          h(
+            'div',
+            { class: 'checks' },
+            events.map((box) =>
+              h('div', { class: 'field inline' }, box, h('label', { for: box.id }, box.value)),
+            ),
+          ),
+          eventsError,
+        ),
+        perRow.row,
+        active.row,
+        formError,
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: () => close(undefined) }, 'Cancel'),
+          h('button', { type: 'submit', class: 'primary' }, endpoint ? 'Save' : 'Create'),
+        ),
+      )
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault()
+        for (const [name, error] of errors) {
+          error.textContent = ''
+          inputs.get(name)?.removeAttribute('aria-invalid')
+        }
+        events[0]?.removeAttribute('aria-invalid')
+        formError.textContent = ''
+        const text = (name: string) => (inputs.get(name)?.value ?? '').trim()
+        const rate = text('rate_limit')
+        const body = {
+          url: text('url'),
+          event_types: events.filter((box) => box.checked).map((box) => box.value),
+          description: text('description'),
+          // Sent as typed when it is not a number, so the API's message names the problem.
+          rate_limit: rate === '' ? null : Number.isFinite(Number(rate)) ? Number(rate) : rate,
+          per_row_events: perRow.box.checked,
+          active: active.box.checked,
+        }
+        try {
+          const saved = endpoint
+            ? await api<WebhookJson>(`api/webhooks/${endpoint.id}/`, { method: 'PATCH', body })
+            : await api<CreatedWebhook>('api/webhooks/', { method: 'POST', body })
+          close(saved)
+        } catch (failure) {
+          const byField = fieldErrors(failure)
+          if (isFailure(failure) && failure.code === 'WEBHOOK_URL_FORBIDDEN') {
+            byField.set('url', failure.message)
+          }
+          let first: HTMLElement | undefined
+          for (const [name, message] of byField) {
+            const error = errors.get(name)
+            if (!error) continue
+            error.textContent = message
+            const input = inputs.get(name) ?? events[0]
+            input?.setAttribute('aria-invalid', 'true')
+            first ??= input
+          }
+          if (first) first.focus()
+          else formError.textContent = isFailure(failure) ? failure.message : String(failure)
+        }
+      })
+      return [form]
+    },
+    undefined,
+  )
+}
