@@ -46,7 +46,13 @@ export const importCommand: Command = {
     const resumeId = values.resume as string | undefined
     // A job record like the API's: history shows CLI imports, and a killed one is visible and
     // can be resumed.
-    const importer = createProductImporter({ storage: await openStorage(values), migrate: false })
+    const importer = createProductImporter({
+      storage: await openStorage(values),
+      migrate: false,
+      // The import's events go to the outbox; `serve`, with its allowed webhook hosts, sends
+      // them. A one-shot command sending with the default URL guard would spend their attempts.
+      webhooks: { dispatch: 'manual' },
+    })
     let jobId: string | undefined
     const stop = () => {
       if (jobId) void importer.imports.cancel(jobId).catch(() => {})
