@@ -372,10 +372,12 @@ export function describeWebhooks(target: CurrentTarget): void {
         outboxEvent('import.started', { payload: claimed.id }),
       ]
       const claims = await Promise.all(
-        [1, 2, 3].map(() => t.storage.claimJob(job.id, later(1000), started)),
+        [1, 2, 3].map(() => t.storage.claimJob(job.id, later(1000), 'owner-1', started)),
       )
       expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1)
-      expect(await t.storage.claimJob('missing', later(1000), started)).toBeUndefined()
+      // The owner is set by the same claim that writes the events.
+      expect(claims.find((claim) => claim !== undefined)?.ownerId).toBe('owner-1')
+      expect(await t.storage.claimJob('missing', later(1000), undefined, started)).toBeUndefined()
       const rows = await t.raw('SELECT event_type, payload FROM webhook_deliveries')
       expect(rows.map((r) => [r.event_type, r.payload])).toEqual([['import.started', job.id]])
     })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import { describeImportBatches } from './_import-batches.js'
 import { describeImportWriter } from './_import-writer.js'
+import { describeJobHeartbeat } from './_job-heartbeat.js'
 import { describeJobs } from './_jobs.js'
 import { describeMappings } from './_mappings.js'
 import { describeProductLists } from './_product-lists.js'
@@ -57,6 +58,7 @@ export function describeStorageConformance(
     describeImportWriter(target)
     describeImportBatches(target)
     describeJobs(target)
+    describeJobHeartbeat(target)
     describeStorageErrors(target)
     describeWebhooks(target)
     describeMappings(target)

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { generatedCsv, type Json, SAMPLE_CSV, tempDir } from '../../http/test/_server.js'
+import { generatedCsv, type Json, parseSse, SAMPLE_CSV, tempDir } from '../../http/test/_server.js'
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 
@@ -164,6 +164,89 @@ describe('product-importer serve', () => {
       expect(['cancelled', 'failed']).toContain(job.status)
       const total = ((await (await fetch(`${again.origin}/api/products/`)).json()) as Json).total
       expect(total % 10_000).toBe(0)
+    } finally {
+      await stop(again)
+    }
+  })
+
+  it('after a SIGKILL, ends the import interrupted on restart and resumes it from the staged upload', async () => {
+    const db = join(tempDir(), 'shop.db')
+    // Staged uploads live under the OS temp folder: one of the test's own, kept across restarts.
+    const env = { TMPDIR: tempDir() }
+    const rows = 300_000
+    const parts: Uint8Array[] = []
+    for await (const part of generatedCsv(rows)) parts.push(part)
+    const first = await serve(['--db', db], env)
+    let jobId = ''
+    try {
+      const staged = (await (
+        await fetch(`${first.origin}/api/uploads/?filename=big.csv`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv' },
+          body: Buffer.concat(parts),
+        })
+      ).json()) as Json
+      const started = (await (
+        await fetch(`${first.origin}/api/import/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ upload_id: staged.upload_id }),
+        })
+      ).json()) as Json
+      jobId = started.job_id
+      for (let i = 0; i < 2000; i++) {
+        const job = (await (
+          await fetch(`${first.origin}/api/import/progress/${jobId}/`)
+        ).json()) as Json
+        if (job.rows > 0) break
+        expect(['pending', 'running']).toContain(job.status)
+      }
+    } finally {
+      first.child.kill('SIGKILL')
+      await once(first.child, 'exit')
+    }
+
+    const again = await serve(['--db', db, '--heartbeat-timeout', '1'], env)
+    try {
+      // The event stream ends, with the interrupted state and the counts committed.
+      const events = parseSse(
+        await (await fetch(`${again.origin}/api/import/${jobId}/events`)).text(),
+      )
+      const last = events.at(-1)!
+      expect(last.event).toBe('interrupted')
+      const job = last.data as Json
+      expect(job).toMatchObject({ status: 'interrupted', error: { code: 'INTERRUPTED' } })
+      expect(job.rows).toBeGreaterThan(0)
+      const total = ((await (await fetch(`${again.origin}/api/products/`)).json()) as Json).total
+      expect(total).toBeGreaterThanOrEqual(job.rows)
+      expect(total % 10_000).toBe(0)
+
+      const cancel = await fetch(`${again.origin}/api/import/${jobId}/cancel`, { method: 'POST' })
+      expect(cancel.status).toBe(409)
+      expect(((await cancel.json()) as Json).error.message).toMatch(/interrupted/)
+
+      const resumed = await fetch(`${again.origin}/api/import/${jobId}/resume`, { method: 'POST' })
+      expect(resumed.status).toBe(202)
+      const ended = parseSse(
+        await (await fetch(`${again.origin}/api/import/${jobId}/events`)).text(),
+      ).at(-1)!
+      expect(ended.event, JSON.stringify(ended.data)).toBe('completed')
+      const done = ended.data as Json
+      expect(done).toMatchObject({ rows, error: null })
+      // A batch that committed in the instant before the kill, before its counts did, is read
+      // again and changes nothing: it counts as unchanged.
+      expect(done.created + done.unchanged).toBe(rows)
+      const after = (await (
+        await fetch(`${again.origin}/api/products/?sku=SKU-299999`)
+      ).json()) as Json
+      expect(after.items[0]).toMatchObject({ name: 'Product 299999', quantity: 299_999 % 500 })
+      expect(((await (await fetch(`${again.origin}/api/products/`)).json()) as Json).total).toBe(
+        rows,
+      )
+
+      // A finished job is not resumed again.
+      const twice = await fetch(`${again.origin}/api/import/${jobId}/resume`, { method: 'POST' })
+      expect(twice.status).toBe(409)
     } finally {
       await stop(again)
     }

@@ -13,6 +13,9 @@
  * - `PARSER_FAILED`: the CSV parser itself failed (its worker thread crashed).
  * - `STORAGE_FAILED`: the database failed, or the storage is closed.
  * - `JOB_FINISHED`: the job has already ended.
+ * - `NOT_RESUMABLE`: the job cannot be resumed (it was not interrupted, or its file or its
+ *   place in the file is unknown).
+ * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait.
  * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
  *   loopback address that is not allowed).
  * - `INTERNAL`: anything else: a defect, never the caller's fault.
@@ -32,6 +35,8 @@ export type ImporterErrorCode =
   | 'PARSER_FAILED'
   | 'STORAGE_FAILED'
   | 'JOB_FINISHED'
+  | 'NOT_RESUMABLE'
+  | 'BUSY'
   | 'WEBHOOK_URL_FORBIDDEN'
   | 'INTERNAL'
 

@@ -101,12 +101,14 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
   BatchResult,
   ColumnMappingRecord,
+  ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
   ImportJobPatch,
   ImportJobRecord,
   ImportJobStatus,
   ImportPhase,
+  ImportResumeInfo,
   ImportRow,
   ImportWriter,
   ImportWriterOptions,
@@ -119,6 +121,7 @@ export type {
   RowError,
   StorageCapabilities,
 } from './storage/types.js'
+export { FINISHED_JOB_STATUSES, IMPORT_JOB_STATUSES } from './storage/types.js'
 export type {
   AttemptResult,
   ClaimedDelivery,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import {
   createProductImporter,
+  type ImporterStorage,
   type ProductImporter,
   type ProductImporterOptions,
 } from '@product-importer/core'
@@ -60,6 +61,42 @@ export async function freshPgUrl(): Promise<string> {
   })
   return url.toString()
 }
+
+/**
+ * A fresh database (SQLite file or PostgreSQL schema), removed after the test, as a function
+ * that opens a new storage on it each call: several importers sharing one database, as several
+ * processes or a restarted one do. Storages it opened are closed after the test unless closed
+ * before.
+ */
+export async function databaseOn(kind: StorageKind): Promise<() => ImporterStorage> {
+  const opened: ImporterStorage[] = []
+  const track = (storage: ImporterStorage) => {
+    opened.push(storage)
+    return storage
+  }
+  if (kind === 'sqlite') {
+    const filename = join(tempDir(), 'products.db')
+    cleanups.push(async () => {
+      for (const storage of opened) await storage.close().catch(() => {})
+    })
+    return () => track(sqliteStorage({ filename }))
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client(PG_URL)
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  const url = new URL(PG_URL)
+  url.searchParams.set('options', `-c search_path=${schema},public`)
+  cleanups.push(async () => {
+    for (const storage of opened) await storage.close().catch(() => {})
+    await admin.query(`drop schema ${schema} cascade`)
+    await admin.end()
+  })
+  return () => track(pgStorage({ connectionString: url.toString() }))
+}
+
+/** The PostgreSQL server the tests run against, when there is one. */
+export const PG_TEST_URL = PG_URL
 
 /**
  * Declares the tests of `body` once per storage, so each behaviour is checked on SQLite and on

@@ -45,6 +45,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   SKU_TAKEN: 409,
   JOB_FINISHED: 409,
+  NOT_RESUMABLE: 409,
   CANCELLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -52,6 +53,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   PARSER_FAILED: 500,
   BODY_CONSUMED: 500,
   INTERNAL: 500,
+  BUSY: 503,
 }
 
 /** What a 5xx says instead of the internal message, which stays in the logs (`onUnexpected`). */

@@ -1,4 +1,5 @@
 import {
+  IMPORT_JOB_STATUSES,
   type ProductSort,
   productInputSchema,
   productPatchSchema,
@@ -95,7 +96,9 @@ const counts = {
 /** An import job as the API returns it. */
 export const importJobJsonSchema = z.object({
   job_id: z.uuid(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']),
+  status: z
+    .enum(IMPORT_JOB_STATUSES)
+    .describe('`interrupted`: the process running it stopped; the batches it committed stay'),
   phase: z.enum(['waiting', 'importing', 'finishing', 'done']),
   filename: z.string().nullable(),
   dry_run: z.boolean(),
@@ -111,6 +114,14 @@ export const importJobJsonSchema = z.object({
   rows_per_second: z.number(),
   eta_ms: z.number().nullable(),
   cancel_requested: z.boolean(),
+  queue_position: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .describe(
+      'Place among the imports waiting for a free slot of this server; null when not waiting',
+    ),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.iso.datetime(),
   started_at: z.iso.datetime().nullable(),

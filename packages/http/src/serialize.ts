@@ -54,6 +54,7 @@ export function toJobJson(job: ImportJob, basePath: string): ImportJobJson {
     rows_per_second: job.rowsPerSecond,
     eta_ms: job.etaMs,
     cancel_requested: job.cancelRequested,
+    queue_position: job.queuePosition ?? null,
     error: job.error,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,

@@ -1,14 +1,14 @@
-import type { ImportJob, ProductImporter } from '@product-importer/core'
+import { FINISHED_JOB_STATUSES, type ImportJob, type ProductImporter } from '@product-importer/core'
 import { EventStream, type H3Event } from 'h3'
 import { toJobJson } from './serialize.js'
 import type { ResolvedOptions } from './types.js'
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled'])
+const TERMINAL: ReadonlySet<string> = FINISHED_JOB_STATUSES
 
 /**
  * Server-Sent Events of one job: its state now (so a reconnect or a late subscriber misses
  * nothing), a `progress` event each time it changes, keep-alive comments in between, and a
- * final `completed`, `failed` or `cancelled` event before the stream ends.
+ * final `completed`, `failed`, `cancelled` or `interrupted` event before the stream ends.
  */
 export function jobEvents(
   event: H3Event,

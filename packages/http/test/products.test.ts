@@ -257,6 +257,7 @@ describe('products REST API', () => {
         '/api/import/{id}/',
         '/api/import/{id}/events',
         '/api/import/{id}/cancel',
+        '/api/import/{id}/resume',
         '/api/import/{id}/errors',
         '/api/import/{id}/errors.csv',
         '/api/uploads/',

@@ -267,6 +267,43 @@ describe('web UI: imports', () => {
     expect(problems).toEqual([])
   })
 
+  it('shows an interrupted import as such and resumes it from its staged file', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const staged = (await (
+      await t.api('/api/uploads/?filename=lamps.csv', {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'sku,name,price\nL-1,Lamp,1.00\nL-2,Shade,2.00\n',
+      })
+    ).json()) as Json
+    // A preview keeps its staged file; its job is then left as a process that died leaves one.
+    const job = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id, dry_run: true }))
+    ).json()) as Json
+    for (let i = 0; i < 400; i++) {
+      if ((await t.importer.imports.get(job.job_id))?.status === 'completed') break
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    await t.importer.storage.updateJob(job.job_id, {
+      status: 'interrupted',
+      phase: 'done',
+      finishedAt: new Date(),
+      error: { code: 'INTERRUPTED', message: 'the process running this import stopped' },
+    })
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/imports/${job.job_id}?upload=${staged.upload_id}`)
+    await page.locator('#outcome', { hasText: 'Interrupted' }).waitFor()
+    expect(await page.getByText(/The server running this import stopped/).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Cancel import' }).isVisible()).toBe(false)
+    await page.getByRole('button', { name: 'Resume import' }).click()
+    await page.locator('#outcome', { hasText: 'Completed (dry run)' }).waitFor()
+    expect(await t.importer.imports.get(job.job_id)).toMatchObject({
+      status: 'completed',
+      created: 2,
+    })
+    expect(problems).toEqual([])
+  })
+
   it('reattaches to a running import after a reload, and follows it to the end', async () => {
     const t = await startServer({ importOptions: { batchSize: 500 } })
     const held = await heldImport(t, 2000, 4000)

@@ -2,6 +2,7 @@
 export { type PgStorage, pgStorage } from './pg-storage.js'
 export type {
   PgConnectionOptions,
+  PgLimitOptions,
   PgSearchOptions,
   PgStorageOptions,
   SearchColumn,

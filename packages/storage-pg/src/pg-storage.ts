@@ -10,7 +10,7 @@ import {
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
-import { connectBeside } from './_connect-beside.js'
+import { createConnectionWait } from './_connection-wait.js'
 import { isSkuKeyViolation } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
@@ -33,6 +33,8 @@ export type PgStorage = SqlStorage
  * Queries use the pool. Each running import, each export stream, and one listener while
  * anything watches a job open a connection of their own with the pool's settings: long imports
  * and slow downloads never take the pooled connections that job updates and requests wait on.
+ * Exports take at most `exportConnections` of them and wait for one (`connectionWaitMs`);
+ * imports are capped by the importer's `maxConcurrentImports`.
  *
  * @example
  * ```ts
@@ -59,6 +61,11 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   const db = new Kysely<ImporterDatabase>({ dialect: new PostgresDialect({ pool }) })
   const flavor = postgresFlavor(options.searchIndexes ?? ['name'])
   const jobListener = createJobListener(pool)
+  const exportConnections = createConnectionWait(
+    pool,
+    options.exportConnections ?? DEFAULT_EXPORT_CONNECTIONS,
+    options.connectionWaitMs ?? DEFAULT_CONNECTION_WAIT_MS,
+  )
 
   return createSqlStorage({
     flavor,
@@ -66,7 +73,8 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
-    streamProducts: (filter, { chunkSize }) => streamProducts(db, pool, flavor, filter, chunkSize),
+    streamProducts: (filter, { chunkSize }) =>
+      streamProducts(db, exportConnections, flavor, filter, chunkSize),
     onJobChange: jobListener.subscribe,
     async close() {
       await jobListener.close()
@@ -83,7 +91,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
  */
 async function* streamProducts(
   db: Kysely<ImporterDatabase>,
-  pool: pg.Pool,
+  connections: ReturnType<typeof createConnectionWait>,
   flavor: SqlFlavor,
   filter: ProductFilter,
   chunkSize = 1000,
@@ -93,8 +101,7 @@ async function* streamProducts(
     .orderBy('created_at')
     .orderBy('id')
     .compile()
-  // A connection lost between reads fails the next read; the event itself is not needed.
-  const client = await connectBeside(pool, () => {})
+  const { client, release } = await connections.connect()
   try {
     const cursor = client.query(new Cursor(query.sql, [...query.parameters]))
     for (;;) {
@@ -106,5 +113,11 @@ async function* streamProducts(
     // Ends the connection and with it the cursor, also one stopped early or cut off: closing a
     // cursor first would wait forever for a server that is gone.
     await client.end().catch(() => {})
+    release()
   }
 }
+
+/** Exports at once, each on a connection of its own, unless told otherwise. */
+const DEFAULT_EXPORT_CONNECTIONS = 2
+/** How long an export waits for a connection unless told otherwise. */
+const DEFAULT_CONNECTION_WAIT_MS = 30_000

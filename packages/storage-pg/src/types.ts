@@ -4,7 +4,21 @@ import type { Pool, PoolConfig } from 'pg'
  * Options of {@link pgStorage}: a connection string (the adapter creates and owns a pool), or a
  * `pg` Pool the application owns.
  */
-export type PgStorageOptions = PgConnectionOptions & PgSearchOptions
+export type PgStorageOptions = PgConnectionOptions & PgSearchOptions & PgLimitOptions
+
+/** How many connections {@link pgStorage} opens beside its pool, and how long work waits. */
+export interface PgLimitOptions {
+  /**
+   * Exports streaming at once, each on a connection of its own; more wait for one.
+   * @default 2
+   */
+  exportConnections?: number
+  /**
+   * How long an export waits for a free connection, and for a server at `max_connections` to
+   * take one more, before it fails with `BUSY`. @default 30000
+   */
+  connectionWaitMs?: number
+}
 
 /** Where {@link pgStorage} connects. */
 export type PgConnectionOptions =

@@ -11,7 +11,11 @@ export const exportCommand: Command = {
   usage: 'product-importer export [--db file | --database-url url] [--out file.csv] [--safe]',
   options: { ...storageOptions, out: { type: 'string', short: 'o' }, safe: { type: 'boolean' } },
   async run({ values }) {
-    const importer = createProductImporter({ storage: await openStorage(values) })
+    // Deliveries waiting in the outbox are for `serve` to send, with its allowed webhook hosts.
+    const importer = createProductImporter({
+      storage: await openStorage(values),
+      webhooks: { dispatch: 'manual' },
+    })
     try {
       const csv = importer.products.exportCsv({}, { neutralizeFormulas: Boolean(values.safe) })
       const out = values.out ? createWriteStream(values.out as string) : process.stdout

@@ -1,11 +1,12 @@
+import { basename, resolve } from 'node:path'
 import {
   applyRememberedMapping,
   type ColumnMapping,
-  type ImportHeader,
+  createProductImporter,
+  type ImportEvent,
+  type ImportSource,
   type ImportSummary,
-  importProducts,
   isImporterError,
-  rememberMapping,
 } from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
 import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
@@ -19,7 +20,7 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember]`,
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>]`,
   options: {
     ...storageOptions,
     ...readingFlags,
@@ -27,6 +28,7 @@ export const importCommand: Command = {
     json: { type: 'boolean' },
     'batch-size': { type: 'string' },
     'abort-on-error': { type: 'boolean' },
+    resume: { type: 'string' },
     'no-remember': { type: 'boolean' },
   },
   integers: { 'batch-size': { min: 1, max: 1_000_000 } },
@@ -41,82 +43,118 @@ export const importCommand: Command = {
       console.error(`${reading.message}\n\nUsage: ${this.usage}`)
       return EXIT_CODES.USAGE
     }
-    const storage = await openStorage(values)
-    const controller = new AbortController()
-    const stop = () => controller.abort()
+    const resumeId = values.resume as string | undefined
+    // A job record like the API's: history shows CLI imports, and a killed one is visible and
+    // can be resumed.
+    const importer = createProductImporter({
+      storage: await openStorage(values),
+      migrate: false,
+      // The import's events go to the outbox; `serve`, with its allowed webhook hosts, sends
+      // them. A one-shot command sending with the default URL guard would spend their attempts.
+      webhooks: { dispatch: 'manual' },
+    })
+    let jobId: string | undefined
+    const stop = () => {
+      if (jobId) void importer.imports.cancel(jobId).catch(() => {})
+    }
     process.on('SIGINT', stop)
     const progress = createProgressReporter()
     let printed = 0
     let summary: ImportSummary | undefined
-    let header: ImportHeader | undefined
+    let failure: { code: string; message: string } | undefined
+    const onEvent = (event: ImportEvent) => {
+      if (event.type === 'progress') progress.update(event.progress)
+      else if (event.type === 'row-error') {
+        if (printed++ < MAX_PRINTED_ERRORS) {
+          const { line, column, value, message } = event.error
+          progress.clear()
+          const cell = value ? ` (value "${value}")` : ''
+          console.error(`line ${line}: ${column ? `${column}: ` : ''}${message}${cell}`)
+        }
+      } else if (event.type === 'warning') {
+        progress.clear()
+        console.error(`warning: ${event.warning.message}`)
+      }
+    }
     const remember = !values['no-remember']
     const dryRun = Boolean(values['dry-run'])
     try {
-      let source: Parameters<typeof importProducts>[0] = file
-      let remembered: { columns?: ColumnMapping; bytesTotal?: number } = {}
-      if (remember && !reading.options.columns) {
-        const found = await applyRememberedMapping(storage, file, {
-          ...(reading.options.encoding ? { encoding: reading.options.encoding } : {}),
-          ...(reading.options.delimiter ? { delimiter: reading.options.delimiter } : {}),
-          signal: controller.signal,
-        })
-        source = found.source
-        remembered = {
-          ...(found.remembered ? { columns: found.remembered.columns } : {}),
-          ...(found.bytesTotal === undefined ? {} : { bytesTotal: found.bytesTotal }),
-        }
-        if (found.remembered) {
-          console.error(
-            `columns mapped as remembered for this header: ${describeMapping(found.remembered.columns)}`,
-          )
-        }
-      }
-      const run = importProducts(source, {
-        storage,
-        dryRun,
-        signal: controller.signal,
+      const options = {
         ...reading.options,
-        ...remembered,
-        batchSize: values['batch-size'] as number | undefined,
-        onRowError: values['abort-on-error'] ? 'abort' : 'skip',
-        onProgress: (p) => progress.update(p),
-      })
-      for await (const event of run) {
-        if (event.type === 'row-error') {
-          if (printed++ < MAX_PRINTED_ERRORS) {
-            const { line, column, value, message } = event.error
-            progress.clear()
-            const cell = value ? ` (value "${value}")` : ''
-            console.error(`line ${line}: ${column ? `${column}: ` : ''}${message}${cell}`)
+        ...(values['batch-size'] === undefined
+          ? {}
+          : { batchSize: values['batch-size'] as number }),
+        onRowError: values['abort-on-error'] ? ('abort' as const) : ('skip' as const),
+        onEvent,
+        remember,
+      }
+      if (resumeId) {
+        jobId = resumeId
+        console.error(`resuming import job ${resumeId}`)
+        // The resumed job reads the rest of the file with the mapping it started with.
+        summary = await importer.imports.resume(resumeId, file, options)
+      } else {
+        let source: ImportSource = file
+        let found: { columns?: ColumnMapping; bytesTotal?: number } = {}
+        if (remember && !reading.options.columns) {
+          // Looked up here rather than by the run, so the mapping is named before the import.
+          const peeked = await applyRememberedMapping(importer.storage, file, {
+            ...(reading.options.encoding ? { encoding: reading.options.encoding } : {}),
+            ...(reading.options.delimiter ? { delimiter: reading.options.delimiter } : {}),
+          })
+          source = peeked.source
+          found = {
+            ...(peeked.remembered ? { columns: peeked.remembered.columns } : {}),
+            ...(peeked.bytesTotal === undefined ? {} : { bytesTotal: peeked.bytesTotal }),
           }
-        } else if (event.type === 'warning') {
-          progress.clear()
-          console.error(`warning: ${event.warning.message}`)
-        } else if (event.type === 'header') header = event.header
-        else if (event.type === 'done') summary = event.summary
+          if (peeked.remembered) {
+            console.error(
+              `columns mapped as remembered for this header: ${describeMapping(peeked.remembered.columns)}`,
+            )
+          }
+        }
+        const job = await importer.imports.create({ filename: basename(file), dryRun })
+        jobId = job.id
+        console.error(`import job ${job.id}`)
+        summary = await importer.imports.run(job.id, source, {
+          ...options,
+          ...found,
+          // Already looked up above; an explicit mapping is remembered by the run when it completes.
+          remember: remember && reading.options.columns !== undefined,
+          filename: basename(file),
+          // The peeked source is a stream: a resume finds the file by its path.
+          resumeSource: resolve(file),
+        })
+        if (
+          remember &&
+          reading.options.columns &&
+          !dryRun &&
+          summary.status === 'completed' &&
+          !values.json
+        ) {
+          console.error('remembered the column mapping for files with this header')
+        }
       }
-      const columns = reading.options.columns
-      if (remember && columns && header && !dryRun && summary?.status === 'completed') {
-        await rememberMapping(storage, header, columns)
-        if (!values.json) console.error('remembered the column mapping for files with this header')
-      }
+      if (summary.status === 'failed') failure = summary.error
     } catch (error) {
-      progress.clear()
       if (!isImporterError(error)) throw error
-      summary = (error.details as { summary?: ImportSummary } | undefined)?.summary
-      console.error(`error: ${error.code}: ${error.message}`)
-      if (values.json && summary) console.log(JSON.stringify(summary))
-      return EXIT_CODES.FATAL
+      failure = { code: error.code, message: error.message }
     } finally {
       process.off('SIGINT', stop)
-      await storage.close()
+      await importer.close()
+    }
+    if (failure) {
+      progress.clear()
+      console.error(`error: ${failure.code}: ${failure.message}`)
+      if (values.json && summary) console.log(JSON.stringify({ ...summary, jobId }))
+      return EXIT_CODES.FATAL
     }
     progress.clear()
     if (!summary) return EXIT_CODES.FATAL
     if (printed > MAX_PRINTED_ERRORS) {
       console.error(`... and ${printed - MAX_PRINTED_ERRORS} more row errors`)
     }
-    if (values.json) console.log(JSON.stringify(summary))
+    if (values.json) console.log(JSON.stringify({ ...summary, jobId }))
     else console.log(describe(summary))
     return exitCodeOf(summary)
   },

@@ -12,11 +12,13 @@ export const serveCommand: Command = {
   summary: 'Serve the REST API and the web UI over HTTP.',
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
-    '                       [--allowed-host name ...] [--allow-webhook-host host ...]\n' +
-    '                       [--webhook-lease-ms 60000]\n\n' +
+    '                       [--allowed-host name ...] [--max-imports n] [--heartbeat-timeout 30]\n' +
+    '                       [--allow-webhook-host host ...] [--webhook-lease-ms 60000]\n\n' +
     'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).\n' +
     'Without a token, only requests for localhost, 127.0.0.1 and [::1] are answered; repeat\n' +
-    '--allowed-host to accept other names this machine is reached by.\n\n' +
+    '--allowed-host to accept other names this machine is reached by. Imports beyond --max-imports\n' +
+    '(2 on SQLite, 4 on PostgreSQL) wait their turn; a job whose process stopped beating for\n' +
+    '--heartbeat-timeout seconds is marked interrupted, and can be resumed.\n\n' +
     'Webhooks are sent in the background while serving. Their URLs must be public https\n' +
     'addresses; repeat --allow-webhook-host to let them target a host that is not (127.0.0.1,\n' +
     'localhost, 10.1.0.0/16; over http too). 169.254.169.254 stays refused. A delivery in\n' +
@@ -26,11 +28,15 @@ export const serveCommand: Command = {
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
     'allowed-host': { type: 'string', multiple: true, default: [] },
+    'max-imports': { type: 'string' },
+    'heartbeat-timeout': { type: 'string' },
     'allow-webhook-host': { type: 'string', multiple: true, default: [] },
     'webhook-lease-ms': { type: 'string' },
   },
   integers: {
     port: { min: 0, max: 65535 },
+    'max-imports': { min: 1, max: 1000 },
+    'heartbeat-timeout': { min: 1, max: 86_400 },
     'webhook-lease-ms': { min: 100, max: 24 * 60 * 60 * 1000 },
   },
   async run({ values }) {
@@ -45,9 +51,13 @@ export const serveCommand: Command = {
       )
       return 2
     }
+    const maxImports = values['max-imports'] as number | undefined
+    const heartbeatTimeout = values['heartbeat-timeout'] as number | undefined
     const leaseMs = values['webhook-lease-ms'] as number | undefined
     const importer = createProductImporter({
       storage: await openStorage(values),
+      ...(maxImports === undefined ? {} : { maxConcurrentImports: maxImports }),
+      ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeoutMs: heartbeatTimeout * 1000 }),
       webhooks: {
         allowHosts: values['allow-webhook-host'] as string[],
         ...(leaseMs === undefined ? {} : { leaseMs }),

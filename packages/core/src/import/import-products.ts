@@ -4,6 +4,7 @@ import type { RowError } from '../storage/types.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { readerOptions } from './record-reader.js'
+import { openResumedSource } from './resume-source.js'
 import { abortable, openSource } from './source.js'
 import type {
   ImportEvent,
@@ -66,6 +67,7 @@ async function* runImport(
   let bytesTotal: number | null = null
   let platform: ImportSummary['platform']
   let skipped = 0
+  let checkpoint: ImportProgress['checkpoint']
 
   const summarize = (status: ImportSummary['status'], error?: ImporterError): ImportSummary => ({
     status,
@@ -92,6 +94,7 @@ async function* runImport(
       elapsedMs: Math.round(elapsedMs),
       rowsPerSecond,
       etaMs,
+      ...(checkpoint ? { checkpoint } : {}),
     }
   }
   const fail = (error: unknown): ImporterError => {
@@ -111,7 +114,9 @@ async function* runImport(
 
   let opened: Awaited<ReturnType<typeof openSource>>
   try {
-    opened = await openSource(source, options.bytesTotal)
+    opened = options.resumeFrom
+      ? await openResumedSource(source, options.resumeFrom, options.bytesTotal)
+      : await openSource(source, options.bytesTotal)
   } catch (error) {
     throw fail(error)
   }
@@ -124,6 +129,14 @@ async function* runImport(
       batchSize,
       ...readerOptions(options),
       stopAtFirstError: options.onRowError === 'abort',
+      ...(options.resumeFrom
+        ? {
+            resume: {
+              line: options.resumeFrom.line,
+              skippedBytes: options.resumeFrom.offset - options.resumeFrom.headerBytes,
+            },
+          }
+        : {}),
     },
     options.worker ?? true,
   )
@@ -179,6 +192,7 @@ async function* runImport(
       counts.duplicatesInFile += out.duplicates + result.duplicates
       counts.invalid += invalidRows
       bytesRead = out.bytesRead
+      if (out.checkpoint && !dryRun) checkpoint = out.checkpoint
       for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
       const current = progress('importing')
       options.onProgress?.(current)

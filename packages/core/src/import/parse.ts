@@ -17,6 +17,11 @@ export interface ParserOptions extends ReaderOptions {
   stopAtFirstError: boolean
   /** Also emit each data record's cells (inspect shows them as samples). */
   keepRecords?: boolean
+  /**
+   * The input is a resumed file: its header, then the file from a checkpoint on. `line` is the
+   * line the first record after the header starts on; `skippedBytes` the file bytes left out.
+   */
+  resume?: { line: number; skippedBytes: number }
   /** Read a file without a sku column too (an inspection before mapping). */
   skuOptional?: boolean
 }
@@ -39,6 +44,12 @@ export type ParseOutput =
       skipped: number
       /** Input bytes consumed so far. */
       bytesRead: number
+      /**
+       * Where a resume would start after this batch: the file offset and line just past its
+       * last record, and the header's length. Absent when offsets in the parser's input are not
+       * file offsets (files decoded from a single-byte encoding).
+       */
+      checkpoint?: { offset: number; line: number; headerBytes: number }
     }
 
 /**
@@ -128,6 +139,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let errors: RowError[] = []
 
   let stopped = false
+  let headerBytes = 0 // parser input up to the end of the header record
+  const skippedBytes = options.resume?.skippedBytes ?? 0
 
   const flush = () => {
     if (records === 0 && skippedRecords === 0) return
@@ -139,7 +152,11 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       errors,
       records,
       skipped: skippedRecords,
-      bytesRead,
+      bytesRead: bytesRead + skippedBytes,
+      // Every record before `recordStart` is in this batch or an earlier one.
+      ...(decoder
+        ? {}
+        : { checkpoint: { offset: recordStart + skippedBytes, line: nextLine, headerBytes } }),
     })
     rows = []
     errors = []
@@ -178,6 +195,8 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       })
       emit({ type: 'header', header: reader.header })
       for (const warning of reader.warnings) emit({ type: 'warning', warning })
+      headerBytes = recordStart
+      if (options.resume) nextLine = options.resume.line
       return
     }
     if (options.keepRecords) emit({ type: 'record', line, cells: record })

@@ -1,5 +1,11 @@
 import type { ImporterError } from '../errors.js'
-import type { ImportCounts, ImporterStorage, ImportPhase, RowError } from '../storage/types.js'
+import type {
+  ImportCheckpoint,
+  ImportCounts,
+  ImporterStorage,
+  ImportPhase,
+  RowError,
+} from '../storage/types.js'
 import type { Platform } from './profiles/_profile.js'
 import type { DecimalSeparator } from './shop-numbers.js'
 
@@ -37,6 +43,12 @@ export interface ImportProgress extends ImportCounts {
   rowsPerSecond: number
   /** Estimated time left, when the total size is known. */
   etaMs: number | null
+  /**
+   * Where a resume would start now that this batch has committed (see
+   * {@link ImportOptions.resumeFrom}); absent before the first batch, in a dry run, and for
+   * files decoded from a single-byte encoding.
+   */
+  checkpoint?: ImportCheckpoint
 }
 
 /** How an import ended. */
@@ -128,6 +140,13 @@ export interface ImportOptions {
   bytesTotal?: number
   /** Parse in a worker thread so parsing and writing run in parallel. @default true */
   worker?: boolean
+  /**
+   * Continue an import that stopped, from the `checkpoint` of its last committed progress: the
+   * header record is read again, then the file from the checkpoint's offset (a file on disk is
+   * not read before it). Counts and `bytesRead` then cover the rest of the file only; line
+   * numbers stay those of the file. The source MUST be the same file.
+   */
+  resumeFrom?: ImportCheckpoint
 }
 
 /** An import in progress: iterate its events, or await {@link ImportRun.result}. */

@@ -20,7 +20,7 @@ export function importEventData(
   job: Pick<ImportJobRecord, 'id' | 'filename'>,
   dryRun: boolean,
   end?: {
-    status: ImportSummary['status']
+    status: ImportSummary['status'] | 'interrupted'
     counts: ImportCounts
     error?: { code: string; message: string } | null
   },

@@ -1,10 +1,17 @@
+import { randomUUID } from 'node:crypto'
 import { createAllowedHttpGuard } from '../webhooks/_allowed-http-guard.js'
 import { createWebhookDispatcher } from '../webhooks/dispatcher.js'
 import { createWebhookEventBus } from '../webhooks/event-bus.js'
 import { createDeliveryLimiter } from '../webhooks/limiter.js'
 import { createWebhookSender } from '../webhooks/send.js'
 import { createEventSink } from './_webhook-events.js'
+import { createImportQueue } from './import-queue.js'
 import { createImportsApi } from './imports-api.js'
+import {
+  createJobLiveness,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_HEARTBEAT_TIMEOUT_MS,
+} from './job-liveness.js'
 import { createMappingsApi } from './mappings-api.js'
 import { createProductsApi } from './products-api.js'
 import type { ProductImporter, ProductImporterOptions } from './types.js'
@@ -66,15 +73,23 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
   const events = createEventSink(storage, bus, () => dispatching().notify(), now)
   let outboxChecked = false
 
+  const instanceId = options.instanceId ?? randomUUID()
+  const liveness = createJobLiveness(storage, {
+    ownerId: instanceId,
+    intervalMs: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+    timeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    events,
+  })
   let migrated: Promise<void> | undefined
   const ready = async () => {
-    if (options.migrate !== false) {
-      migrated ??= storage.migrate().catch((error) => {
+    migrated ??= (options.migrate === false ? Promise.resolve() : storage.migrate())
+      // Jobs left running by a process that died end as interrupted before anything else reads them.
+      .then(() => liveness.start())
+      .catch((error) => {
         migrated = undefined
         throw error
       })
-      await migrated
-    }
+    await migrated
     // Deliveries left from an earlier run go out from the first use on, not the first change.
     if (background && !outboxChecked) {
       outboxChecked = true
@@ -86,13 +101,18 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
     }
   }
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>()
+  const queue = createImportQueue(
+    options.maxConcurrentImports ?? defaultMaxConcurrentImports(storage),
+  )
 
   let closing: Promise<void> | undefined
   // Safe to call twice: the second call waits for the first.
   const close = () => (closing ??= shutDown())
   const shutDown = async () => {
+    queue.close()
     for (const { controller } of running.values()) controller.abort()
     await Promise.all([...running.values()].map(({ done }) => done))
+    await liveness.stop()
     await dispatcher.close()
     await sender.close()
     bus.close()
@@ -101,7 +121,19 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
   return {
     storage,
     products: createProductsApi(storage, ready, events),
-    imports: createImportsApi(storage, ready, running, options.importDefaults, events),
+    imports: createImportsApi(
+      storage,
+      ready,
+      running,
+      options.importDefaults,
+      {
+        instanceId,
+        queue,
+        sweep: liveness.sweep,
+        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+      },
+      events,
+    ),
     mappings: createMappingsApi(storage, ready),
     webhooks: createWebhooksApi({
       storage,
@@ -115,6 +147,14 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
     close,
     [Symbol.asyncDispose]: close,
   }
+}
+
+/**
+ * Imports one instance runs at once unless told otherwise: SQLite writes one transaction at a
+ * time, so more only wait on its lock; PostgreSQL takes a connection per import beside the pool.
+ */
+function defaultMaxConcurrentImports(storage: ProductImporterOptions['storage']): number {
+  return storage.capabilities?.multiInstance ? 4 : 2
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {

@@ -1,16 +1,35 @@
+import { randomUUID } from 'node:crypto'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
-import type { ImportHeader, ImportSummary } from '../import/types.js'
+import type { ImportHeader, ImportSource, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ImportCounts, ImporterStorage, ImportJobRecord, RowError } from '../storage/types.js'
+import {
+  FINISHED_JOB_STATUSES as FINISHED,
+  type ImportCheckpoint,
+  type ImportCounts,
+  type ImporterStorage,
+  type ImportJobRecord,
+  type RowError,
+} from '../storage/types.js'
 import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
 import type { EventSink } from './_webhook-events.js'
+import { createImportQueue, type ImportQueue } from './import-queue.js'
+import { addCounts, lostSummary, pickJobCounts, resumeInfo } from './job-resume.js'
 import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
-import type { ImportsApi, ProductImporterOptions } from './types.js'
+import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
 
-const FINISHED = new Set(['completed', 'failed', 'cancelled'])
+/** What an importer instance shares with its imports API about running jobs. */
+export interface ImportsRuntime {
+  /** Kept on the jobs this instance runs, so their heartbeat says who is alive. */
+  instanceId: string
+  queue: ImportQueue
+  /** Marks the jobs of owners that stopped beating as interrupted. */
+  sweep?: () => Promise<unknown>
+  /** How long a heartbeat may be silent. */
+  heartbeatTimeoutMs?: number
+}
 
 /**
  * Import jobs over a storage; `running` holds this instance's imports for cancel and close.
@@ -23,14 +42,222 @@ export function createImportsApi(
   ready: () => Promise<void>,
   running: Map<string, { controller: AbortController; done: Promise<unknown> }>,
   defaults: ProductImporterOptions['importDefaults'] = {},
+  runtime: ImportsRuntime = { instanceId: randomUUID(), queue: createImportQueue(Infinity) },
   events?: EventSink,
 ): ImportsApi {
+  const { instanceId, queue } = runtime
+  const view = (job: ImportJobRecord): ImportJob => ({
+    ...toImportJob(job),
+    queuePosition: queue.position(job.id),
+  })
+  /** Waits for a slot; a job taken out of the queue (cancel, close) gets none. */
+  const turn = async (jobId: string) => {
+    try {
+      return await queue.enter(jobId)
+    } catch {
+      // Cancelled while waiting, or the importer closes: a job still pending ends cancelled.
+      const job = await storage.getJob(jobId)
+      if (job?.status === 'pending') {
+        const batch = job.dryRun ? undefined : await events?.begin().catch(() => undefined)
+        await storage.updateJob(
+          jobId,
+          { status: 'cancelled', phase: 'done', cancelRequested: true, finishedAt: new Date() },
+          batch && [
+            batch.add(
+              'import.cancelled',
+              importEventData(job, false, { status: 'cancelled', counts: job }),
+            ),
+          ],
+        )
+        batch?.commit()
+      }
+      return undefined
+    }
+  }
   // Time-ordered like product ids: new jobs append to the primary-key index, in creation order.
   const nextJobId = createUuidV7()
+  /** A job that runs or waits for an owner that stopped beating (not us: we are alive). */
+  const isStale = (job: ImportJobRecord) =>
+    (job.status === 'running' || job.status === 'pending') &&
+    job.ownerId != null &&
+    job.ownerId !== instanceId &&
+    runtime.heartbeatTimeoutMs !== undefined &&
+    (job.heartbeatAt?.getTime() ?? 0) < Date.now() - runtime.heartbeatTimeoutMs
   const mustGet = async (id: string): Promise<ImportJobRecord> => {
     const job = await storage.getJob(id)
     if (!job) throw new ImporterError('NOT_FOUND', `no import job with id ${id}`)
     return job
+  }
+
+  /**
+   * True when the job is no longer ours to finish: another instance found its heartbeat silent
+   * (this process was paused or cut off from the database) and marked it interrupted, or resumed
+   * it. Its record then says what really happened, and this instance leaves it alone.
+   */
+  const lostJob = async (jobId: string) => {
+    const current = await storage.getJob(jobId).catch(() => undefined)
+    return (
+      current !== undefined &&
+      (current.status !== 'running' || (current.ownerId ?? instanceId) !== instanceId)
+    )
+  }
+
+  /**
+   * Runs a claimed job to its end; `base` holds the counts of batches committed before. A
+   * `fresh` job (not one reopened from a checkpoint) applies the remembered mapping and records
+   * how to find its file again.
+   */
+  const execute = async (
+    job: ImportJobRecord,
+    source: ImportSource,
+    options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
+    base: ImportCounts,
+    fresh: boolean,
+  ): Promise<ImportSummary> => {
+    const jobId = job.id
+    const controller = new AbortController()
+    let settle!: () => void
+    running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
+    try {
+      return await runClaimed(job, source, options, base, controller, fresh)
+    } finally {
+      // After the job's last write: close() waits for this before it closes storage.
+      running.delete(jobId)
+      settle()
+    }
+  }
+
+  const runClaimed = async (
+    job: ImportJobRecord,
+    source: ImportSource,
+    options: StartImportOptions & { resumeFrom?: ImportCheckpoint },
+    base: ImportCounts,
+    controller: AbortController,
+    fresh: boolean,
+  ): Promise<ImportSummary> => {
+    const jobId = job.id
+    const dryRun = options.dryRun ?? job.dryRun
+    // The end of a job is announced in the same write that records it.
+    const endEvents = async (
+      status: ImportSummary['status'],
+      counts: ImportCounts,
+      error?: { code: string; message: string },
+    ) => {
+      const batch = dryRun ? undefined : await events?.begin()
+      const list = batch && [
+        batch.add(
+          IMPORT_END_EVENTS[status],
+          importEventData(job, false, { status, counts, error }),
+        ),
+      ]
+      return { list, commit: () => batch?.commit() }
+    }
+    let ended: Awaited<ReturnType<typeof endEvents>> | undefined
+    let bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
+    const { remember: rememberOption, ...importOptions } = { ...defaults, ...options }
+    const remember = rememberOption !== false
+    let header: ImportHeader | undefined
+    // claimJob already set status, phase and startedAt: one write, one change notification.
+    let errors: RowError[] = []
+    let summary: ImportSummary | undefined
+    try {
+      let input = source
+      // A resumed job reads its file as it did before, with the mapping it had then.
+      if (fresh && remember && !importOptions.columns) {
+        const found = await applyRememberedMapping(storage, source, {
+          ...(importOptions.encoding ? { encoding: importOptions.encoding } : {}),
+          ...(importOptions.delimiter ? { delimiter: importOptions.delimiter } : {}),
+          signal: controller.signal,
+        })
+        input = found.source
+        bytesTotal ??= found.bytesTotal
+        if (found.remembered) importOptions.columns = found.remembered.columns
+      }
+      if (fresh) {
+        // After the remembered mapping: a resume must map the rest of the file the same way.
+        const resume = resumeInfo(source, importOptions)
+        if (resume) await storage.updateJob(jobId, { resume })
+      }
+      const stream = importProducts(input, {
+        ...importOptions,
+        dryRun,
+        storage,
+        signal: controller.signal,
+        ...(bytesTotal === undefined ? {} : { bytesTotal }),
+      })
+      for await (const event of stream) {
+        options.onEvent?.(event)
+        if (event.type === 'row-error') errors.push(event.error)
+        else if (event.type === 'done') summary = event.summary
+        else if (event.type === 'header') header = event.header
+        else if (event.type === 'progress') {
+          if (errors.length > 0) {
+            await storage.addRowErrors(jobId, errors)
+            errors = []
+          }
+          const {
+            phase: _,
+            elapsedMs: __,
+            rowsPerSecond: ___,
+            etaMs: ____,
+            ...fields
+          } = event.progress
+          const now = await storage.updateJob(jobId, addCounts(fields, base))
+          // Marked interrupted meanwhile (this process looked dead): stop writing to the job.
+          const lost =
+            now && (now.status !== 'running' || (now.ownerId ?? instanceId) !== instanceId)
+          if (now?.cancelRequested || lost) controller.abort()
+        }
+      }
+      const done = summary!
+      ended = await endEvents(done.status, addCounts(pickCounts(done), base), done.error)
+    } catch (error) {
+      const failure = isImporterError(error)
+        ? error
+        : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
+      summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
+      if (await lostJob(jobId)) return lostSummary(summary, job, failure)
+      const jobError = { code: failure.code, message: failure.message }
+      const counts = summary ? addCounts(pickCounts(summary), base) : undefined
+      const failed = await endEvents('failed', counts ?? base, jobError).catch(() => ({
+        list: undefined,
+        commit: () => {},
+      }))
+      await storage
+        .updateJob(
+          jobId,
+          {
+            status: 'failed',
+            phase: 'done',
+            finishedAt: new Date(),
+            error: jobError,
+            ...counts,
+          },
+          failed.list,
+        )
+        .then(failed.commit)
+        .catch(() => {}) // storage itself may be what failed; the summary still says why
+      if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
+      return lostSummary(summary, job, failure)
+    }
+    const final = summary!
+    if (await lostJob(jobId)) return final
+    if (remember && options.columns && !dryRun && final.status === 'completed' && header) {
+      // The import is done either way: a mapping that cannot be stored is only not remembered.
+      await rememberMapping(storage, header, options.columns).catch(() => {})
+    }
+    await storage.updateJob(
+      jobId,
+      {
+        status: final.status,
+        phase: 'done',
+        finishedAt: new Date(),
+        ...addCounts(pickCounts(final), base),
+      },
+      ended?.list,
+    )
+    ended?.commit()
+    return final
   }
 
   const api: ImportsApi = {
@@ -52,158 +279,94 @@ export function createImportsApi(
         startedAt: null,
         finishedAt: null,
         updatedAt: now,
+        // Owned from the start: a job waiting for its file or its turn is alive as long as we are.
+        ownerId: instanceId,
+        heartbeatAt: now,
       }
       await storage.createJob(job)
-      return toImportJob(job)
+      return view(job)
     },
 
     async run(jobId, source, options = {}) {
       await ready()
-      // No look for endpoints first: the source may be an upload that must be read at once.
-      const started = events?.open()
-      const job = await storage.claimJob(
-        jobId,
-        new Date(),
-        started &&
-          ((claimed) =>
-            (options.dryRun ?? claimed.dryRun)
-              ? []
-              : [started.add('import.started', importEventData(claimed, false))]),
-      )
-      if (!job) {
-        const current = await mustGet(jobId)
-        throw new ImporterError(
-          'JOB_FINISHED',
-          `import job ${jobId} is ${current.status}, not pending`,
-        )
-      }
-      started?.commit()
-      const dryRun = options.dryRun ?? job.dryRun
-      // The end of a job is announced in the same write that records it.
-      const endEvents = async (
-        status: ImportSummary['status'],
-        counts: ImportCounts,
-        error?: { code: string; message: string },
-      ) => {
-        const batch = dryRun ? undefined : await events?.begin()
-        const list = batch && [
-          batch.add(
-            IMPORT_END_EVENTS[status],
-            importEventData(job, false, { status, counts, error }),
-          ),
-        ]
-        return { list, commit: () => batch?.commit() }
-      }
-      let ended: Awaited<ReturnType<typeof endEvents>> | undefined
-      const controller = new AbortController()
-      let settle!: () => void
-      running.set(jobId, { controller, done: new Promise<void>((r) => (settle = r)) })
-      let bytesTotal = options.bytesTotal ?? job.bytesTotal ?? undefined
-      const { remember: rememberOption, ...importOptions } = { ...defaults, ...options }
-      const remember = rememberOption !== false
-      let header: ImportHeader | undefined
-      // claimJob already set status, phase and startedAt: one write, one change notification.
-      let errors: RowError[] = []
-      let summary: ImportSummary | undefined
+      const release = (await turn(jobId)) ?? (() => {})
       try {
-        let input = source
-        if (remember && !importOptions.columns) {
-          const found = await applyRememberedMapping(storage, source, {
-            ...(importOptions.encoding ? { encoding: importOptions.encoding } : {}),
-            ...(importOptions.delimiter ? { delimiter: importOptions.delimiter } : {}),
-            signal: controller.signal,
-          })
-          input = found.source
-          bytesTotal ??= found.bytesTotal
-          if (found.remembered) importOptions.columns = found.remembered.columns
-        }
-        const stream = importProducts(input, {
-          ...importOptions,
-          dryRun,
-          storage,
-          signal: controller.signal,
-          ...(bytesTotal === undefined ? {} : { bytesTotal }),
-        })
-        for await (const event of stream) {
-          if (event.type === 'row-error') errors.push(event.error)
-          else if (event.type === 'done') summary = event.summary
-          else if (event.type === 'header') header = event.header
-          else if (event.type === 'progress') {
-            if (errors.length > 0) {
-              await storage.addRowErrors(jobId, errors)
-              errors = []
-            }
-            const {
-              phase: _,
-              elapsedMs: __,
-              rowsPerSecond: ___,
-              etaMs: ____,
-              ...fields
-            } = event.progress
-            const now = await storage.updateJob(jobId, fields)
-            if (now?.cancelRequested) controller.abort()
-          }
-        }
-        // Read before the job stops counting as running: close() closes storage right after,
-        // and the final write below must already be on its way by then.
-        ended = await endEvents(summary!.status, summary!, summary!.error)
-      } catch (error) {
-        const failure = isImporterError(error)
-          ? error
-          : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
-        summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
-        const jobError = { code: failure.code, message: failure.message }
-        const failed = await endEvents('failed', summary ?? emptyCounts(), jobError).catch(() => ({
-          list: undefined,
-          commit: () => {},
-        }))
-        await storage
-          .updateJob(
-            jobId,
-            {
-              status: 'failed',
-              phase: 'done',
-              finishedAt: new Date(),
-              error: jobError,
-              ...(summary ? pickCounts(summary) : {}),
-            },
-            failed.list,
-          )
-          .then(failed.commit)
-          .catch(() => {}) // storage itself may be what failed; the summary still says why
-        if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
-        return (
-          summary ?? {
-            status: 'failed',
-            dryRun: job.dryRun,
-            ...emptyCounts(),
-            skipped: 0,
-            bytesRead: 0,
-            durationMs: 0,
-            error: { code: failure.code, message: failure.message },
-          }
+        // A job reopened after an interruption was started before: it fired import.started then.
+        const reopened = (await storage.getJob(jobId))?.startedAt != null
+        // No look for endpoints first: the source may be an upload that must be read at once.
+        const started = events?.open()
+        const job = await storage.claimJob(
+          jobId,
+          new Date(),
+          instanceId,
+          started &&
+            ((claimed) =>
+              reopened || (options.dryRun ?? claimed.dryRun)
+                ? []
+                : [started.add('import.started', importEventData(claimed, false))]),
         )
+        if (!job) {
+          const current = await mustGet(jobId)
+          throw new ImporterError(
+            'JOB_FINISHED',
+            `import job ${jobId} is ${current.status}, not pending`,
+          )
+        }
+        started?.commit()
+        if (job.checkpoint || job.resume) {
+          // A reopened job: read as it was, from its checkpoint on, adding to its counts.
+          const checkpoint = job.checkpoint ?? undefined
+          const stored = (job.resume?.options ?? {}) as StartImportOptions
+          return await execute(
+            job,
+            source,
+            { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
+            checkpoint ? pickJobCounts(job) : emptyCounts(),
+            false,
+          )
+        }
+        return await execute(job, source, options, emptyCounts(), true)
       } finally {
-        running.delete(jobId)
-        settle()
+        release()
       }
-      const final = summary!
-      if (remember && options.columns && !dryRun && final.status === 'completed' && header) {
-        // The import is done either way: a mapping that cannot be stored is only not remembered.
-        await rememberMapping(storage, header, options.columns).catch(() => {})
+    },
+
+    async reopen(jobId) {
+      await ready()
+      let job = await mustGet(jobId)
+      if (isStale(job)) {
+        await runtime.sweep?.()
+        job = await mustGet(jobId)
       }
-      await storage.updateJob(
-        jobId,
-        {
-          status: final.status,
-          phase: 'done',
-          finishedAt: new Date(),
-          ...pickCounts(final),
-        },
-        ended?.list,
-      )
-      ended?.commit()
-      return final
+      if (job.status !== 'interrupted') {
+        const live =
+          (job.status === 'running' || job.status === 'pending') && job.heartbeatAt
+            ? ` (its process beat ${Math.round((Date.now() - job.heartbeatAt.getTime()) / 1000)} s ago; a job whose process stopped is marked interrupted after ${Math.round((runtime.heartbeatTimeoutMs ?? 0) / 1000)} s of silence)`
+            : ''
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} is ${job.status}${live}; only an interrupted import can be resumed`,
+        )
+      }
+      if (!job.checkpoint && job.rows > 0 && !job.dryRun) {
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} committed ${job.rows} rows but its place in the file is unknown (only UTF-8 files can be resumed); import the file again instead`,
+        )
+      }
+      const reopened = await storage.reclaimJob(jobId, instanceId, new Date())
+      if (!reopened) {
+        throw new ImporterError(
+          'NOT_RESUMABLE',
+          `import job ${jobId} is no longer interrupted; another instance may have resumed it`,
+        )
+      }
+      return view(reopened)
+    },
+
+    async resume(jobId, source, options = {}) {
+      await api.reopen(jobId)
+      return api.run(jobId, source, options)
     },
 
     async start(source, options = {}) {
@@ -221,18 +384,29 @@ export function createImportsApi(
     async get(id) {
       await ready()
       const job = await storage.getJob(id)
-      return job && toImportJob(job)
+      return job && view(job)
     },
 
     async list(options = {}) {
       await ready()
-      return (await storage.listJobs(options)).map((job) => toImportJob(job))
+      return (await storage.listJobs(options)).map((job) => view(job))
     },
 
     async cancel(id) {
       await ready()
-      const job = await mustGet(id)
-      if (FINISHED.has(job.status)) return toImportJob(job)
+      let job = await mustGet(id)
+      if (isStale(job)) {
+        // Its owner died: what stops it is the sweep, which says so, not a flag nobody reads.
+        await runtime.sweep?.()
+        job = await mustGet(id)
+      }
+      if (job.status === 'interrupted') {
+        throw new ImporterError(
+          'JOB_FINISHED',
+          `import job ${id} was interrupted and runs no more; the ${job.rows} rows it committed stay (resume it to import the rest)`,
+        )
+      }
+      if (FINISHED.has(job.status)) return view(job)
       const patch =
         job.status === 'pending'
           ? ({
@@ -256,7 +430,8 @@ export function createImportsApi(
       )
       batch?.commit()
       running.get(id)?.controller.abort()
-      return toImportJob(updated ?? job)
+      queue.leave(id)
+      return view(updated ?? job)
     },
 
     async errors(id, options = {}) {
@@ -282,10 +457,10 @@ export function createImportsApi(
         for (;;) {
           changed = false
           const job = await mustGet(id)
-          const state = JSON.stringify(job)
+          const state = `${JSON.stringify(job)} ${queue.position(id)}`
           if (state !== last) {
             last = state
-            yield toImportJob(job)
+            yield view(job)
           }
           if (FINISHED.has(job.status) || signal?.aborted) return
           if (!changed) {

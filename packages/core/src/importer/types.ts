@@ -1,4 +1,10 @@
-import type { ColumnMapping, ImportOptions, ImportSource, ImportSummary } from '../import/types.js'
+import type {
+  ColumnMapping,
+  ImportEvent,
+  ImportOptions,
+  ImportSource,
+  ImportSummary,
+} from '../import/types.js'
 import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
 import type {
   ColumnMappingRecord,
@@ -15,6 +21,11 @@ export interface ImportJob extends ImportJobRecord {
   rowsPerSecond: number
   /** Estimated time left, when the total size is known and the job runs. */
   etaMs: number | null
+  /**
+   * The job's 1-based place among the imports waiting for a slot of this instance
+   * ({@link ProductImporterOptions.maxConcurrentImports}); null when it does not wait here.
+   */
+  queuePosition?: number | null
 }
 
 /** A page of products. */
@@ -33,6 +44,14 @@ export type StartImportOptions = Omit<ImportOptions, 'storage' | 'signal' | 'onP
   /** The uploaded file's name, kept on the job. */
   filename?: string
   /**
+   * How the starter finds this file again to resume the job (a staged upload's id, a path); a
+   * file path source is remembered by its absolute path without it. Kept on the job with the
+   * options that say how the file is read.
+   */
+  resumeSource?: string
+  /** Called with every event of the import (row errors, warnings, progress), in file order. */
+  onEvent?: (event: ImportEvent) => void
+  /**
    * Remember mappings: an import without `columns` applies the mapping remembered for its
    * header signature (read from the head of the source), and a completed real import with
    * `columns` remembers them for the next file with the same headers. @default true
@@ -46,7 +65,23 @@ export interface ProductImporterOptions {
   /** Run `storage.migrate()` on first use. @default true */
   migrate?: boolean
   /** Defaults for every import started through `imports`. */
-  importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal'>
+  importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal' | 'resumeSource' | 'onEvent'>
+  /**
+   * Imports this instance runs at once; the others wait as `pending`, in order, with their
+   * `queuePosition`. @default 4 when the storage is `multiInstance` (PostgreSQL), else 2
+   */
+  maxConcurrentImports?: number
+  /** This instance's id, kept on the jobs it runs. @default a random UUID */
+  instanceId?: string
+  /** How often this instance refreshes the heartbeat of its jobs. @default 5000 */
+  heartbeatIntervalMs?: number
+  /**
+   * How long a job's heartbeat may be silent before the job is marked `interrupted`: checked
+   * on the importer's first use, and periodically when instances share the database. Keep it
+   * several times `heartbeatIntervalMs` (of every instance sharing the database), or live jobs
+   * of a busy instance could be taken for dead. @default 30000
+   */
+  heartbeatTimeoutMs?: number
   /** Webhook delivery: the URL guard's allowlist, timeouts, retries, leases and dispatch mode. */
   webhooks?: WebhookOptions
 }
@@ -123,6 +158,19 @@ export interface ImportsApi {
   get(id: string): Promise<ImportJob | undefined>
   /** Jobs, newest first. */
   list(options?: { limit?: number; offset?: number }): Promise<ImportJob[]>
+  /**
+   * Makes an `interrupted` job `pending` again, for this instance, so that
+   * {@link ImportsApi.run} continues it from its last committed batch with the options it ran
+   * with, adding to its counts. Throws `NOT_RESUMABLE` when the job is not interrupted (or
+   * another instance reopened it first), or when its place in the file is unknown.
+   */
+  reopen(jobId: string): Promise<ImportJob>
+  /**
+   * {@link ImportsApi.reopen} then {@link ImportsApi.run}: continues an `interrupted` import,
+   * reading `source` (the same file) from its checkpoint; resolves with the summary of the rest
+   * of the file, the job holding the counts of the whole.
+   */
+  resume(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
   /** Asks a job to stop between batches (from any instance); a pending job is cancelled at once. */
   cancel(id: string): Promise<ImportJob>
   /** The row errors of a job, in file order. */

@@ -246,14 +246,24 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             return job
           })
         : call('job write', () => jobs().update(id, patch)),
-    claimJob: (id, startedAt, events) =>
+    claimJob: (id, startedAt, ownerId, events) =>
       events
         ? transaction('job write', async (trx) => {
-            const job = await createJobQueries(trx, flavor).claim(id, startedAt)
+            const job = await createJobQueries(trx, flavor).claim(id, startedAt, ownerId)
             if (job) await enqueueEvents(trx, flavor, events(job))
             return job
           })
-        : call('job write', () => jobs().claim(id, startedAt)),
+        : call('job write', () => jobs().claim(id, startedAt, ownerId)),
+    reclaimJob: (id, ownerId, at) => call('job write', () => jobs().reclaim(id, ownerId, at)),
+    beatJobs: (ownerId, at) => call('job write', () => jobs().beat(ownerId, at)),
+    interruptStaleJobs: (staleBefore, patch, events) =>
+      events
+        ? transaction('job write', async (trx) => {
+            const marked = await createJobQueries(trx, flavor).interruptStale(staleBefore, patch)
+            if (marked.length > 0) await enqueueEvents(trx, flavor, marked.flatMap(events))
+            return marked
+          })
+        : call('job write', () => jobs().interruptStale(staleBefore, patch)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),

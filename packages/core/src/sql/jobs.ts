@@ -21,6 +21,10 @@ function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJob
       patch.cancelRequested === undefined ? undefined : flavor.bool(patch.cancelRequested),
     started_at: t(patch.startedAt),
     finished_at: t(patch.finishedAt),
+    owner_id: patch.ownerId,
+    heartbeat_at: t(patch.heartbeatAt),
+    checkpoint: patch.checkpoint === undefined ? undefined : json(patch.checkpoint),
+    resume: patch.resume === undefined ? undefined : json(patch.resume),
   }
   if (patch.error !== undefined) {
     columns.error_code = patch.error?.code ?? null
@@ -32,6 +36,8 @@ function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJob
   }
   return columns
 }
+
+const json = (value: object | null) => (value === null ? null : JSON.stringify(value))
 
 /** Shared import-job queries of the Kysely adapters. */
 export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor) {
@@ -73,7 +79,11 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
       return get(id)
     },
 
-    async claim(id: string, startedAt: Date): Promise<ImportJobRecord | undefined> {
+    async claim(
+      id: string,
+      startedAt: Date,
+      ownerId?: string,
+    ): Promise<ImportJobRecord | undefined> {
       const result = await db
         .updateTable('import_jobs')
         .set({
@@ -81,11 +91,100 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
           phase: 'importing',
           started_at: flavor.time(startedAt),
           updated_at: flavor.time(new Date()),
+          ...(ownerId === undefined
+            ? {}
+            : { owner_id: ownerId, heartbeat_at: flavor.time(startedAt) }),
         })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .executeTakeFirst()
       return Number(result.numUpdatedRows) === 1 ? get(id) : undefined
+    },
+
+    async reclaim(id: string, ownerId: string, at: Date): Promise<ImportJobRecord | undefined> {
+      const result = await db
+        .updateTable('import_jobs')
+        .set({
+          status: 'pending',
+          phase: 'waiting',
+          owner_id: ownerId,
+          heartbeat_at: flavor.time(at),
+          cancel_requested: flavor.bool(false),
+          finished_at: null,
+          error_code: null,
+          error_message: null,
+          updated_at: flavor.time(at),
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'interrupted')
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) === 1 ? get(id) : undefined
+    },
+
+    async beat(ownerId: string, at: Date): Promise<void> {
+      await db
+        .updateTable('import_jobs')
+        .set({ heartbeat_at: flavor.time(at) })
+        .where('owner_id', '=', ownerId)
+        .where('status', 'in', ['pending', 'running'])
+        .execute()
+    },
+
+    async interruptStale(
+      staleBefore: Date,
+      patch: { finishedAt: Date; error: { code: string; message: string } },
+    ): Promise<ImportJobRecord[]> {
+      const before = flavor.time(staleBefore)
+      const stale = await db
+        .selectFrom('import_jobs')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              eb('status', 'in', ['pending', 'running']),
+              eb('owner_id', 'is not', null),
+              eb('heartbeat_at', '<', before),
+            ]),
+            eb.and([
+              eb('status', '=', 'running'),
+              eb('owner_id', 'is', null),
+              eb('updated_at', '<', before),
+            ]),
+          ]),
+        )
+        .execute()
+      const marked: ImportJobRecord[] = []
+      for (const { id } of stale) {
+        // Conditional on the staleness read: an owner that beat in between keeps its job.
+        const result = await db
+          .updateTable('import_jobs')
+          .set({
+            status: 'interrupted',
+            phase: 'done',
+            finished_at: flavor.time(patch.finishedAt),
+            error_code: patch.error.code,
+            error_message: patch.error.message,
+            updated_at: flavor.time(new Date()),
+          })
+          .where('id', '=', id)
+          .where('status', 'in', ['pending', 'running'])
+          .where((eb) =>
+            eb.or([
+              eb('heartbeat_at', '<', before),
+              eb.and([
+                eb('status', '=', 'running'),
+                eb('owner_id', 'is', null),
+                eb('updated_at', '<', before),
+              ]),
+            ]),
+          )
+          .executeTakeFirst()
+        if (Number(result.numUpdatedRows) === 1) {
+          const job = await get(id)
+          if (job) marked.push(job)
+        }
+      }
+      return marked
     },
 
     async list({ limit = 50, offset = 0 } = {}): Promise<ImportJobRecord[]> {

@@ -179,6 +179,25 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    // Who runs a job and whether it is alive, and where a resume starts: a job whose owner died
+    // becomes `interrupted` instead of `running` forever.
+    '0004_job_heartbeat': {
+      async up(db: Kysely<unknown>) {
+        for (const [column, type] of [
+          ['owner_id', 'text'],
+          ['heartbeat_at', time],
+          ['checkpoint', 'text'],
+          ['resume', 'text'],
+        ] as const) {
+          await db.schema.alterTable('import_jobs').addColumn(column, type).execute()
+        }
+        await db.schema
+          .createIndex('import_jobs_status_idx')
+          .on('import_jobs')
+          .column('status')
+          .execute()
+      },
+    },
   }
 }
 

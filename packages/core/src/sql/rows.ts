@@ -76,6 +76,11 @@ export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),
     updatedAt: toDate(row.updated_at),
+    // Set only when known, so jobs of stores that never ran an owner compare as before.
+    ...(row.owner_id == null ? {} : { ownerId: row.owner_id }),
+    ...(row.heartbeat_at == null ? {} : { heartbeatAt: toDate(row.heartbeat_at) }),
+    ...(row.checkpoint == null ? {} : { checkpoint: JSON.parse(row.checkpoint) }),
+    ...(row.resume == null ? {} : { resume: JSON.parse(row.resume) }),
   }
 }
 

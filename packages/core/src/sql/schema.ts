@@ -43,6 +43,13 @@ export interface ImportJobsTable {
   started_at: Time | null
   finished_at: Time | null
   updated_at: Time
+  /** Added by `0004_job_heartbeat`. */
+  owner_id: string | null
+  heartbeat_at: Time | null
+  /** JSON of the job's `ImportCheckpoint`. */
+  checkpoint: string | null
+  /** JSON of the job's `ImportResumeInfo`. */
+  resume: string | null
 }
 
 /** The `import_row_errors` table: the rows an import could not apply. */

@@ -127,7 +127,53 @@ export interface ImportWriter {
 }
 
 /** Status of an import job. */
-export type ImportJobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled'
+export type ImportJobStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  /** Its owner stopped (killed, crashed) while it ran: what it committed stays. */
+  | 'interrupted'
+
+/** Every {@link ImportJobStatus}, in the order a job may pass through them. */
+export const IMPORT_JOB_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const satisfies readonly ImportJobStatus[]
+
+/** The statuses a job ends in: it changes no more (unless an interrupted one is resumed). */
+export const FINISHED_JOB_STATUSES: ReadonlySet<ImportJobStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'interrupted',
+])
+
+/**
+ * Where a resumed import starts reading: just past the last record of its last committed batch.
+ * Offsets count bytes of the file.
+ */
+export interface ImportCheckpoint {
+  /** Byte offset of the first record not yet committed. */
+  offset: number
+  /** The 1-based line that record starts on. */
+  line: number
+  /** Bytes of the file up to the end of the header record (its line end included). */
+  headerBytes: number
+}
+
+/** What a job needs to be resumed: where its file is and how it was read. */
+export interface ImportResumeInfo {
+  /** The file, as its starter names it (a staged upload's id, a path). */
+  source: string
+  /** The import options the job ran with, as JSON-safe values. */
+  options: Record<string, unknown>
+}
 
 /** Phase of a running import. */
 export type ImportPhase = 'waiting' | 'importing' | 'finishing' | 'done'
@@ -159,6 +205,14 @@ export interface ImportJobRecord extends ImportCounts {
   startedAt: Date | null
   finishedAt: Date | null
   updatedAt: Date
+  /** The instance running (or queueing) the job; null for jobs nobody owns. */
+  ownerId?: string | null
+  /** When the owner last said it is alive. */
+  heartbeatAt?: Date | null
+  /** Where a resume starts, after the last committed batch; null before the first. */
+  checkpoint?: ImportCheckpoint | null
+  /** Set when the job's file can be found again to resume it. */
+  resume?: ImportResumeInfo | null
 }
 
 /** Fields of a job that change while it runs. */
@@ -272,14 +326,42 @@ export interface ImporterStorage extends WebhookStorage {
   /**
    * Moves a `pending` job to `running` (setting `startedAt`) in ONE conditional write, so of
    * several instances racing for a job exactly one wins. Returns the job when this call won,
-   * `undefined` when the job is missing or no longer pending. `events` gets the claimed job;
-   * their deliveries are written in the same transaction as the claim.
+   * `undefined` when the job is missing or no longer pending. With `ownerId`, the job also gets
+   * that owner and `heartbeatAt` = `startedAt`. `events` gets the claimed job; their deliveries
+   * are written in the same transaction as the claim.
    */
   claimJob(
     id: string,
     startedAt: Date,
+    ownerId?: string,
     events?: (job: ImportJobRecord) => readonly OutboxEvent[],
   ): Promise<ImportJobRecord | undefined>
+  /**
+   * Moves an `interrupted` job back to `pending` (phase `waiting`) for `ownerId`, with
+   * `heartbeatAt` = `at`, clearing `finishedAt`, `error` and `cancelRequested`, in ONE
+   * conditional write, so of several instances resuming it exactly one wins. Counts, checkpoint
+   * and resume info MUST stay. Returns the job when this call won, `undefined` when it is missing
+   * or not interrupted.
+   */
+  reclaimJob(id: string, ownerId: string, at: Date): Promise<ImportJobRecord | undefined>
+  /**
+   * Sets `heartbeatAt` to `at` on every `pending` or `running` job of `ownerId`, in one write.
+   * MUST NOT touch jobs of other owners or finished jobs.
+   */
+  beatJobs(ownerId: string, at: Date): Promise<void>
+  /**
+   * Marks `interrupted` (phase `done`, `finishedAt` and `error` from `patch`) every `pending` or
+   * `running` job with an owner whose `heartbeatAt` is before `staleBefore`, and every
+   * `running` job without an owner last updated before it, each in a conditional write, and
+   * returns the jobs it marked. Counts and the checkpoint MUST stay as they are: they are what
+   * the job committed. `events` gets each marked job; their deliveries are written in the same
+   * transaction as the marks.
+   */
+  interruptStaleJobs(
+    staleBefore: Date,
+    patch: { finishedAt: Date; error: { code: string; message: string } },
+    events?: (job: ImportJobRecord) => readonly OutboxEvent[],
+  ): Promise<ImportJobRecord[]>
   /** The job with this id, or `undefined`. */
   getJob(id: string): Promise<ImportJobRecord | undefined>
   /**

@@ -19,7 +19,7 @@ import { json, toJobJson } from '../serialize.js'
 import { jobEvents } from '../sse.js'
 import type { ResolvedOptions } from '../types.js'
 import { receiveUpload } from '../upload.js'
-import { importStaged } from './uploads.js'
+import { importStaged, resumeStaged } from './uploads.js'
 
 const uploadResponses = {
   202: jsonResponse('The file is in; the import runs (or finished)', importJobJsonSchema),
@@ -91,7 +91,7 @@ export const importRouteSpecs = {
     method: 'GET',
     path: '/api/import/:id/events',
     summary:
-      'Server-Sent Events: the current state first, `progress` on each change, then `completed`, `failed` or `cancelled`; data is an ImportJob',
+      'Server-Sent Events: the current state first, `progress` on each change, then `completed`, `failed`, `cancelled` or `interrupted`; data is an ImportJob',
     responses: {
       200: { description: 'An event stream', media: 'text/event-stream' },
       404: 'No such job',
@@ -101,7 +101,22 @@ export const importRouteSpecs = {
     method: 'POST',
     path: '/api/import/:id/cancel',
     summary: 'Cancel a job (it stops between batches; whole batches only)',
-    responses: { 202: jsonResponse('Cancellation asked', importJobJsonSchema), 404: 'No such job' },
+    responses: {
+      202: jsonResponse('Cancellation asked', importJobJsonSchema),
+      404: 'No such job',
+      409: 'The job was interrupted: nothing runs to cancel',
+    },
+  }),
+  resume: defineRoute({
+    method: 'POST',
+    path: '/api/import/:id/resume',
+    summary:
+      'Resume an interrupted import of a staged upload from its last committed batch (the rows before it are not read again)',
+    responses: {
+      202: jsonResponse('The import continues', importJobJsonSchema),
+      404: 'No such job',
+      409: 'The job is not interrupted, did not read a staged upload, or the upload is gone',
+    },
   }),
   errorList: defineRoute({
     method: 'GET',
@@ -233,6 +248,10 @@ export function importRoutes(
   router.on(specs.cancel, async (event) => {
     await mustGet(param(event, 'id'))
     return json(toJobJson(await imports.cancel(param(event, 'id')), options.basePath), 202)
+  })
+
+  router.on(specs.resume, async (event) => {
+    return resumeStaged(importer, staging, options, await mustGet(param(event, 'id')))
   })
 
   router.on(specs.errorList, async (event, { query }) => {

@@ -1,4 +1,9 @@
-import { type ColumnMapping, inspectProducts, type ProductImporter } from '@product-importer/core'
+import {
+  type ColumnMapping,
+  type ImportJob,
+  inspectProducts,
+  type ProductImporter,
+} from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from '../_content-type.js'
@@ -168,6 +173,7 @@ export async function importStaged(
     .run(job.id, staging.pathOf(upload.id), {
       ...options.importOptions,
       ...meta,
+      resumeSource: `${STAGED}${upload.id}`,
       ...(columns ? { columns } : {}),
     })
     .then(
@@ -177,5 +183,51 @@ export async function importStaged(
       () => {},
     )
   const body = toJobJson(job, options.basePath)
+  return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
+}
+
+/** How a job remembers the staged upload it reads, to be resumed from it. */
+const STAGED = 'upload:'
+
+/**
+ * Resumes an interrupted import of a staged upload in the background, from its last committed
+ * batch, and answers with its job. Refused when the job is not interrupted or did not read a
+ * staged upload, and when the upload is gone.
+ */
+export async function resumeStaged(
+  importer: ProductImporter,
+  staging: Staging,
+  options: ResolvedOptions,
+  job: ImportJob,
+) {
+  if (job.status !== 'interrupted') {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `Import job ${job.id} is ${job.status}; only an interrupted import can be resumed`,
+    )
+  }
+  const source = job.resume?.source
+  if (!source?.startsWith(STAGED)) {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `Import job ${job.id} did not read a staged upload; import the file again`,
+    )
+  }
+  const upload = await staging.get(source.slice(STAGED.length))
+  if (!upload) {
+    throw new ApiError(
+      'NOT_RESUMABLE',
+      `The staged upload of import job ${job.id} is gone (expired or removed); import the file again`,
+    )
+  }
+  // Refusals (another instance reopened it first) answer here; the import then runs as the job.
+  const reopened = await importer.imports.reopen(job.id)
+  void importer.imports.run(job.id, staging.pathOf(upload.id), { ...options.importOptions }).then(
+    (summary) => {
+      if (!job.dryRun && summary.status === 'completed') return staging.remove(upload.id)
+    },
+    () => {},
+  )
+  const body = toJobJson(reopened, options.basePath)
   return json({ ...body, upload_id: upload.id }, 202, { location: body.progress_url })
 }

@@ -2,7 +2,7 @@ import { api } from '../_api.js'
 import type { JobJson } from './_jobs.js'
 
 /** Job states after which nothing changes. */
-export const TERMINAL = ['completed', 'failed', 'cancelled']
+export const TERMINAL = ['completed', 'failed', 'cancelled', 'interrupted']
 
 /**
  * Follows a job: its state now, then every change from the event stream until it ends (the

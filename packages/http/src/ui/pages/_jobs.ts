@@ -4,7 +4,7 @@ import { count, dateTime } from '../_format.js'
 /** An import job as the API returns it. */
 export interface JobJson {
   job_id: string
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled'
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted'
   phase: string
   filename: string | null
   dry_run: boolean
@@ -20,6 +20,7 @@ export interface JobJson {
   rows_per_second: number
   eta_ms: number | null
   cancel_requested: boolean
+  queue_position: number | null
   error: { code: string; message: string } | null
   created_at: string
   finished_at: string | null
@@ -34,8 +35,13 @@ export function outcome(job: JobJson): string {
     completed: 'Completed',
     failed: 'Failed',
     cancelled: 'Cancelled',
+    interrupted: 'Interrupted',
   }[job.status]
-  return `${label}${job.dry_run ? ' (dry run)' : ''}: ${counts}`
+  const waiting =
+    job.queue_position === null
+      ? ''
+      : `, waiting for a free slot (number ${job.queue_position} in line)`
+  return `${label}${waiting}${job.dry_run ? ' (dry run)' : ''}: ${counts}`
 }
 
 /** A list of jobs, each linking to its page. */

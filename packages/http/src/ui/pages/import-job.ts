@@ -80,7 +80,22 @@ function showResult(
     job.status === 'failed' && uploadId
       ? h('button', { type: 'button', class: 'primary', id: 'import-again' }, 'Import again')
       : null
+  const resume =
+    job.status === 'interrupted'
+      ? h('button', { type: 'button', class: 'primary', id: 'resume' }, 'Resume import')
+      : null
   const error = h('p', { class: 'error', role: 'alert' })
+  resume?.addEventListener('click', async () => {
+    resume.disabled = true
+    try {
+      await api<JobJson>(`api/import/${job.job_id}/resume`, { method: 'POST' })
+      // The page follows the job again from its new running state.
+      navigate(href(`/imports/${job.job_id}`, { upload: uploadId ?? undefined, resumed: '1' }))
+    } catch (failure) {
+      error.textContent = message(failure)
+      resume.disabled = false
+    }
+  })
   again?.addEventListener('click', async () => {
     try {
       const next = await api<JobJson>('api/import/', {
@@ -108,6 +123,14 @@ function showResult(
       job.status === 'cancelled'
         ? h('p', {}, 'The import was cancelled. Batches committed before that stay in the catalog.')
         : null,
+      job.status === 'interrupted'
+        ? h(
+            'p',
+            {},
+            'The server running this import stopped. The batches it committed stay in the catalog; resume to import the rest of the file.',
+          )
+        : null,
+      resume,
       job.invalid > 0
         ? h(
             'p',
