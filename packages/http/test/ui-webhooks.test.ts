@@ -155,11 +155,10 @@ describe('web UI: webhooks page', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click()
     const card = page.getByRole('region', { name: 'Webhooks' })
     await card.getByText('endpoints').waitFor()
-    expect(await card.locator('.stat').allTextContents()).toEqual([
-      '1endpoints',
-      '1failing',
-      '0disabled',
-    ])
+    // The dashboard refreshes its cards: read them once they hold still.
+    await expect
+      .poll(() => card.locator('.stat').allTextContents())
+      .toEqual(['1endpoints', '1failing', '0disabled'])
     await page.goBack()
     await page.getByRole('link', { name: 'Log' }).click()
     await deliveries.getByText('failed').waitFor()
@@ -210,11 +209,10 @@ describe('web UI: webhooks page', () => {
 
     await page.getByRole('link', { name: 'Dashboard' }).click()
     await card.getByText('2', { exact: true }).waitFor()
-    expect(await card.locator('.stat').allTextContents()).toEqual([
-      '2endpoints',
-      '0failing',
-      '1disabled',
-    ])
+    // The dashboard refreshes its cards: read them once they hold still.
+    await expect
+      .poll(() => card.locator('.stat').allTextContents())
+      .toEqual(['2endpoints', '0failing', '1disabled'])
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'dashboard-webhooks')
     await card.getByRole('link', { name: 'Manage webhooks' }).click()
