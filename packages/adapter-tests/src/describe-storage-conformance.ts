@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import { describeImportBatches } from './_import-batches.js'
 import { describeImportWriter } from './_import-writer.js'
 import { describeJobs } from './_jobs.js'
+import { describePerRowEvents } from './_per-row-events.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
 import { describeStorageErrors } from './_storage-errors.js'
@@ -58,5 +59,6 @@ export function describeStorageConformance(
     describeJobs(target)
     describeStorageErrors(target)
     describeWebhooks(target)
+    describePerRowEvents(target)
   })
 }
