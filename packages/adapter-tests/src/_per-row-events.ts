@@ -113,9 +113,12 @@ export function describePerRowEvents(target: CurrentTarget): void {
         type: 'product.created',
         data: { sku: 'A-1', price: '0.05', quantity: -3, active: false },
       })
-      expect(JSON.parse(stored[2]!.payload)).toMatchObject({
-        data: { description: AWKWARD, price: null, active: true },
-      })
+      // The same literal bytes on every database, once the id and the times are set aside.
+      const b = stored[2]!.payload
+      const { data } = JSON.parse(b) as { data: { id: string; created_at: string } }
+      expect(b.replaceAll(data.id, 'ID').replaceAll(data.created_at, 'AT')).toBe(
+        '{"type":"product.created","timestamp":"AT","data":{"id":"ID","sku":"B-1","name":"B","description":"say \\"hi\\"\\\\ \\n\\ttab \\u0001 \\u001f é 💡 </script>","price":null,"quantity":0,"active":true,"created_at":"AT","updated_at":"AT"}}',
+      )
       expect(JSON.parse(stored[1]!.payload)).toMatchObject({
         data: { price: '1234567.89', quantity: -3 },
       })
