@@ -24,6 +24,7 @@ const { values } = parseArgs({
     child: { type: 'string' },
     'per-row': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'pg-only': { type: 'boolean', default: false },
   },
 })
 const ROWS = Number(values.rows)
@@ -133,7 +134,7 @@ if (values.child) {
     '| database | no endpoint | one endpoint opted in to per-row events | ratio | target |',
     '| --- | --- | --- | --- | --- |',
   ]
-  lines.push(await measure('SQLite', async () => freshSqlite()))
+  if (!values['pg-only']) lines.push(await measure('SQLite', async () => freshSqlite()))
   const server = await startPostgres({ durable: true })
   try {
     lines.push(await measure('PostgreSQL 15', () => freshPg(server.url)))

@@ -158,7 +158,12 @@ export const ENQUEUE_ROW_EVENTS = `
     select p.id, p.sku, p.name, p.description, p.price_cents, p.quantity, p.active, p.created_at,
       p.updated_at, case when p.id = st.id then 'product.created' else 'product.updated' end as type
     from pi_stage st
-    join products p on p.sku_key = st.sku_key
+    -- A probe of the sku_key index per staged row, whatever the planner makes of the
+    -- statistics: a plain join lets it scan products for each staged row once it believes
+    -- products empty (right after a TRUNCATE and VACUUM), 12 times slower on 500k rows.
+    cross join lateral (
+      select * from products p where p.sku_key = st.sku_key offset 0
+    ) p
     where p.updated_at = $1::timestamptz
   ),
   ev as materialized (
