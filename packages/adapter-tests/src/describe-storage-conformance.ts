@@ -4,6 +4,7 @@ import { describeImportWriter } from './_import-writer.js'
 import { describeJobHeartbeat } from './_job-heartbeat.js'
 import { describeJobs } from './_jobs.js'
 import { describeMappings } from './_mappings.js'
+import { describePerRowEvents } from './_per-row-events.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
 import { describeStorageErrors } from './_storage-errors.js'
@@ -62,5 +63,6 @@ export function describeStorageConformance(
     describeStorageErrors(target)
     describeWebhooks(target)
     describeMappings(target)
+    describePerRowEvents(target)
   })
 }

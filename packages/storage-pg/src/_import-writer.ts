@@ -1,9 +1,20 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
 import { createUuidV7, ImporterError, ROW_REJECTIONS } from '@product-importer/core'
+import {
+  PER_ROW_ENDPOINTS_SQL,
+  type ReceivingEndpointRow,
+  toPerRowReceivers,
+} from '@product-importer/core/sql'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { APPLY_BATCH, COPY_STAGE, CREATE_WRITER_TABLES, EVALUATE_BATCH } from './_batch-sql.js'
+import {
+  APPLY_BATCH,
+  COPY_STAGE,
+  CREATE_WRITER_TABLES,
+  ENQUEUE_ROW_EVENTS,
+  EVALUATE_BATCH,
+} from './_batch-sql.js'
 import { connectBeside } from './_connect-beside.js'
 import { toCopyText } from './_copy-text.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
@@ -64,9 +75,15 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
     // The staging table has no statistics: without these the planner hashes the whole products
     // table for every batch instead of probing its sku_key index. JIT compilation would cost
     // more (about 18 ms a batch) than the statement it compiles saves.
-    await client.query(
-      'begin; set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off',
-    )
+    const begin =
+      'begin; set local enable_hashjoin = off; set local enable_mergejoin = off; set local jit = off'
+    // A real run also reads, in the same round trip, which endpoints take per-row events now.
+    const begun = await client.query(dryRun ? begin : `${begin}; ${PER_ROW_ENDPOINTS_SQL}`)
+    const receivers = dryRun
+      ? undefined
+      : toPerRowReceivers(
+          (begun as unknown as pg.QueryResult[]).at(-1)!.rows as ReceivingEndpointRow[],
+        )
     try {
       const copy = client.query(copyFrom(COPY_STAGE))
       const done = once(copy, 'finish')
@@ -78,10 +95,18 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
       }
       copy.end()
       await done
+      const at = new Date()
       const result = dryRun
         ? await client.query<BatchRow>(EVALUATE_BATCH)
-        : await client.query<BatchRow>(APPLY_BATCH, [new Date()])
+        : await client.query<BatchRow>(APPLY_BATCH, [at])
       const row = result.rows[0]!
+      if (receivers) {
+        await client.query(ENQUEUE_ROW_EVENTS, [
+          at,
+          receivers['product.created'],
+          receivers['product.updated'],
+        ])
+      }
       await client.query('commit')
       return row
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
+import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
 /**
@@ -19,6 +20,8 @@ export function createImportWriter(
   dryRun: boolean,
 ): ImportWriter {
   const tables = createWriterTables(database, dryRun)
+  // A dry run changes nothing, so it tells nobody.
+  const rowEvents = dryRun ? undefined : createRowEvents(database)
   const newId = createUuidV7()
   const begin = database.prepare('BEGIN')
   const commit = database.prepare('COMMIT')
@@ -30,7 +33,7 @@ export function createImportWriter(
       if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       begin.run()
       try {
-        const result = applyBatch(tables, newId, rows)
+        const result = applyBatch(tables, newId, rows, rowEvents?.())
         commit.run()
         return result
       } catch (error) {
@@ -50,6 +53,7 @@ function applyBatch(
   tables: WriterTables,
   newId: (at: number) => string,
   rows: readonly ImportRow[],
+  emit: RowEventSink | undefined,
 ): BatchResult {
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
@@ -62,17 +66,34 @@ function applyBatch(
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
         continue
       }
+      const id = newId(at)
+      const description = row.description ?? NEW_PRODUCT_DEFAULTS.description
+      const price = row.priceCents === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : row.priceCents
+      const quantity = row.quantity ?? NEW_PRODUCT_DEFAULTS.quantity
+      const active = row.active ?? NEW_PRODUCT_DEFAULTS.active
       tables.insert(
-        newId(at),
+        id,
         row.sku,
         row.skuKey,
         row.name,
-        row.description ?? NEW_PRODUCT_DEFAULTS.description,
-        row.priceCents === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : row.priceCents,
-        row.quantity ?? NEW_PRODUCT_DEFAULTS.quantity,
-        (row.active ?? NEW_PRODUCT_DEFAULTS.active) ? 1 : 0,
+        description,
+        price,
+        quantity,
+        active ? 1 : 0,
         at,
       )
+      emit?.('product.created', {
+        id,
+        sku: row.sku,
+        skuKey: row.skuKey,
+        name: row.name,
+        description,
+        priceCents: price,
+        quantity,
+        active,
+        createdAt: new Date(at),
+        updatedAt: new Date(at),
+      })
       outcome = 'created'
     } else {
       const name = row.name ?? stored[2]
@@ -91,6 +112,18 @@ function applyBatch(
         outcome = 'unchanged'
       } else {
         tables.update(stored, row.skuKey, row.sku, name, description, price, quantity, active, at)
+        emit?.('product.updated', {
+          id: stored[0],
+          sku: row.sku,
+          skuKey: row.skuKey,
+          name,
+          description,
+          priceCents: price,
+          quantity,
+          active: active === 1,
+          createdAt: new Date(stored[7]),
+          updatedAt: new Date(at),
+        })
         outcome = 'updated'
       }
     }

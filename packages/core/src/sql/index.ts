@@ -5,12 +5,26 @@
  *
  * @module
  */
+
+export {
+  DELIVERY_ID_PREFIX,
+  EVENT_ID_PREFIX,
+  newDeliveryId,
+  newEventId,
+} from '../webhooks/outbox-ids.js'
 export {
   createSqlStorage,
   type SqlStorage,
   type SqlStorageDefinition,
 } from './create-sql-storage.js'
 export type { SqlFlavor } from './flavor.js'
+export {
+  PER_ROW_ENDPOINTS_SQL,
+  type PerRowReceivers,
+  type ReceivingEndpointRow,
+  receivesEvent,
+  toPerRowReceivers,
+} from './per-row-receivers.js'
 export { applyProductFilter } from './products.js'
 export { toProductRecord } from './rows.js'
 export type {

@@ -1,5 +1,4 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely'
-import { createUuidV7 } from '../product/uuid-v7.js'
 import type {
   AttemptResult,
   ClaimedDelivery,
@@ -11,7 +10,9 @@ import type {
   WebhookDeliveryStatus,
   WebhookPageOptions,
 } from '../storage/webhook-types.js'
+import { newDeliveryId } from '../webhooks/outbox-ids.js'
 import type { SqlFlavor } from './flavor.js'
+import { receivesEvent } from './per-row-receivers.js'
 import { toAttemptRecord, toDeliveryRecord, toEndpointRecord } from './rows.js'
 import type { ImporterDatabase, WebhookDeliveriesTable } from './schema.js'
 
@@ -19,23 +20,6 @@ type Db = Kysely<ImporterDatabase>
 
 /** Rows a multi-row insert writes at once: far under every driver's parameter limit. */
 const INSERT_CHUNK = 50
-
-const nextDeliveryId = (() => {
-  const nextId = createUuidV7()
-  return () => `msg_${nextId().replaceAll('-', '')}`
-})()
-
-/** Whether an endpoint receives an event. */
-function receives(
-  endpoint: { id: string; active: unknown; event_types: string; per_row_events: unknown },
-  event: OutboxEvent,
-): boolean {
-  if (event.endpointId !== undefined) return endpoint.id === event.endpointId
-  if (!endpoint.active) return false
-  if (event.perRow && !endpoint.per_row_events) return false
-  const types = JSON.parse(endpoint.event_types) as string[]
-  return types.length === 0 || types.includes(event.type)
-}
 
 /** Writes one delivery per endpoint that receives each event; returns how many. */
 export async function enqueueEvents(
@@ -51,9 +35,9 @@ export async function enqueueEvents(
   const rows: WebhookDeliveriesTable[] = []
   for (const event of events) {
     for (const endpoint of endpoints) {
-      if (!receives(endpoint, event)) continue
+      if (!receivesEvent(endpoint, event)) continue
       rows.push({
-        id: nextDeliveryId(),
+        id: newDeliveryId(),
         endpoint_id: endpoint.id,
         event_id: event.id,
         event_type: event.type,

@@ -1,8 +1,8 @@
-import { createUuidV7 } from '../product/uuid-v7.js'
 import { formatPrice } from '../product/values.js'
 import type { ProductRecord } from '../storage/types.js'
 import type { OutboxEvent } from '../storage/webhook-types.js'
 import type { WebhookEventType } from './event-types.js'
+import { newEventId } from './outbox-ids.js'
 import { toWebhookBody } from './sign.js'
 
 /** A product as webhook events carry it: the same fields as the REST API's product JSON. */
@@ -36,11 +36,6 @@ export function productEventData(record: ProductRecord): ProductEventData {
   }
 }
 
-const nextEventId = (() => {
-  const nextId = createUuidV7()
-  return () => `evt_${nextId().replaceAll('-', '')}`
-})()
-
 /**
  * An event for the outbox: a fresh time-ordered id, and the exact body every delivery of it
  * sends (`{"type","timestamp","data"}`).
@@ -59,7 +54,7 @@ export function toOutboxEvent(
   options: { perRow?: boolean; endpointId?: string } = {},
 ): OutboxEvent {
   return {
-    id: nextEventId(),
+    id: newEventId(),
     type,
     payload: toWebhookBody(type, data, at),
     createdAt: at,
