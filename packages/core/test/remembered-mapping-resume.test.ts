@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createProductImporter, type ImportJob, type ProductImporter } from '@product-importer/core'
-import { afterEach, expect, it } from 'vitest'
+import { createProductImporter } from '@product-importer/core'
+import { expect, it } from 'vitest'
+import { stalledSource, until } from './_stalled.js'
 import { databaseOn, onBothStorages } from './both-storages.js'
 import { tempDir } from './helpers.js'
 
@@ -11,28 +12,6 @@ const MAPPING = { sku: 'Item No', name: 'Title', price: 'Unit Price' }
 const ROWS = 400
 const lines = Array.from({ length: ROWS }, (_, i) => `I-${i},Item ${i},${i + 0.25}`)
 const csv = `${HEADER}${lines.join('\n')}\n`
-
-const releases: (() => void)[] = []
-afterEach(() => {
-  for (const release of releases.splice(0)) release()
-})
-
-/** The first 250 rows of the file, then nothing until released: a process stuck mid-upload. */
-function stalledSource() {
-  let release!: () => void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  releases.push(release)
-  async function* chunks() {
-    yield Buffer.from(`${HEADER}${lines.slice(0, 250).join('\n')}\n`)
-    await released
-  }
-  return chunks()
-}
-
-async function until(importer: ProductImporter, id: string, done: (job: ImportJob) => boolean) {
-  for await (const job of importer.imports.watch(id, { intervalMs: 20 })) if (done(job)) return job
-  throw new Error(`job ${id} ended without reaching the state`)
-}
 
 onBothStorages((kind) => {
   it('resumes an import mapped by a remembered mapping with that mapping, even once it is forgotten', async () => {
@@ -44,7 +23,10 @@ onBothStorages((kind) => {
     const remembered = await dead.mappings.save(['Item No', 'Title', 'Unit Price'], MAPPING)
     const job = await dead.imports.create({ filename: 'items.csv' })
     // No columns given: the remembered mapping maps the file.
-    void dead.imports.run(job.id, stalledSource(), { batchSize: 100, resumeSource: path })
+    void dead.imports.run(job.id, stalledSource(`${HEADER}${lines.slice(0, 250).join('\n')}\n`), {
+      batchSize: 100,
+      resumeSource: path,
+    })
     await until(dead, job.id, (state) => state.rows === 200)
 
     const restarted = createProductImporter({ storage: open(), heartbeatTimeoutMs: 1 })

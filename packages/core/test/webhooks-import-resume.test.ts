@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createProductImporter, type ImportJob, type ProductImporter } from '@product-importer/core'
-import { afterEach, expect, it } from 'vitest'
+import { createProductImporter } from '@product-importer/core'
+import { expect, it } from 'vitest'
 import { startReceiver } from './_receiver.js'
+import { stalledSource, until } from './_stalled.js'
 import { localWebhooks, verifiedNow } from './_webhook-sdk.js'
 import { databaseOn, onBothStorages } from './both-storages.js'
 import { tempDir } from './helpers.js'
@@ -12,28 +13,6 @@ const ROWS = 500
 const HEADER = 'sku,name,price\n'
 const lines = Array.from({ length: ROWS }, (_, i) => `S-${i},Item ${i},${i + 0.5}`)
 const csv = `${HEADER}${lines.join('\n')}\n`
-
-const releases: (() => void)[] = []
-afterEach(() => {
-  for (const release of releases.splice(0)) release()
-})
-
-/** The first 250 rows of the file, then nothing until released: a process stuck mid-upload. */
-function stalledSource() {
-  let release!: () => void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  releases.push(release)
-  async function* chunks() {
-    yield Buffer.from(`${HEADER}${lines.slice(0, 250).join('\n')}\n`)
-    await released
-  }
-  return chunks()
-}
-
-async function until(importer: ProductImporter, id: string, done: (job: ImportJob) => boolean) {
-  for await (const job of importer.imports.watch(id, { intervalMs: 20 })) if (done(job)) return job
-  throw new Error(`job ${id} ended without reaching the state`)
-}
 
 onBothStorages((kind) => {
   it('an interrupted import fires import.failed once, and its resume fires no second import.started but its completion', async () => {
@@ -53,7 +32,10 @@ onBothStorages((kind) => {
       event_types: ['import.started', 'import.completed', 'import.failed', 'import.cancelled'],
     })
     const job = await dead.imports.create({ filename: 'products.csv' })
-    void dead.imports.run(job.id, stalledSource(), { batchSize: 100, resumeSource: path })
+    void dead.imports.run(job.id, stalledSource(`${HEADER}${lines.slice(0, 250).join('\n')}\n`), {
+      batchSize: 100,
+      resumeSource: path,
+    })
     await until(dead, job.id, (state) => state.rows === 200)
 
     const restarted = createProductImporter({
@@ -109,7 +91,11 @@ onBothStorages((kind) => {
       event_types: ['import.cancelled'],
     })
     const first = await importer.imports.create()
-    void importer.imports.run(first.id, stalledSource(), { batchSize: 100 })
+    void importer.imports.run(
+      first.id,
+      stalledSource(`${HEADER}${lines.slice(0, 250).join('\n')}\n`),
+      { batchSize: 100 },
+    )
     await until(importer, first.id, (state) => state.rows === 200)
     const queued = await importer.imports.create()
     const waiting = importer.imports.run(queued.id, join(tempDir(), 'never-read.csv'))
