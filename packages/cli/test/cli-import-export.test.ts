@@ -1,36 +1,7 @@
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
-const run = promisify(execFile)
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'product-importer-cli-'))
-  dirs.push(dir)
-  return dir
-}
-
-/** Runs the CLI and resolves with its exit code and output, whatever the code. */
-async function cli(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, DATABASE_URL: '' },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, workdir } from './_cli.js'
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? ''
 

@@ -1,35 +1,7 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
-const run = promisify(execFile)
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-function workdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'product-importer-cli-'))
-  dirs.push(dir)
-  return dir
-}
-
-async function cli(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, DATABASE_URL: '' },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, workdir } from './_cli.js'
 
 /** The stored products as the CLI exports them: `sku,name,price` lines, sorted. */
 async function products(dir: string): Promise<string[]> {

@@ -1,40 +1,10 @@
-import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+// The CLI lives in its own package; these tests read the same files through it and the API.
+import { cli, workdir } from '../../cli/test/_cli.js'
 import { type Json, startServer, waitForJob } from './_server.js'
 
-// The CLI lives in its own package; these tests read the same files through it and the API.
-const CLI = resolve(import.meta.dirname, '../../cli/dist/cli.js')
 const SHOPIFY = resolve(import.meta.dirname, '../../core/test/fixtures/shops/shopify.csv')
-const run = promisify(execFile)
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-function workdir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'product-importer-shops-'))
-  dirs.push(dir)
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
-  return dir
-}
-
-async function cli(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, DATABASE_URL: '' },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
-
 const MAPPED = 'Item No,Article,Unit Price\nX-1,Lamp,12.50\nX-2,Mug,3\n'
 
 describe('product-importer CLI with shop exports', () => {
