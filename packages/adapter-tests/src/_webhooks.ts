@@ -301,6 +301,53 @@ export function describeWebhooks(target: CurrentTarget): void {
       expect((await t.storage.listAttempts(endpoint.id)).length).toBe(1)
     })
 
+    it('adds up an endpoint failure run across a group of attempts, in their order', async () => {
+      const t = target()
+      const endpoint = await t.storage.createWebhookEndpoint(endpointRecord())
+      await t.storage.enqueueEvents(
+        ['a', 'b', 'c', 'd'].map((type, i) => outboxEvent(type, { createdAt: later(i) })),
+      )
+      const claimed = await t.storage.claimDeliveries({
+        owner: 'g',
+        now: later(10),
+        leaseMs: 30_000,
+        limit: 10,
+      })
+      const outcome = (index: number, ok: boolean) => ({
+        owner: 'g',
+        attempt: {
+          deliveryId: claimed[index]!.delivery.id,
+          endpointId: endpoint.id,
+          eventType: claimed[index]!.delivery.eventType,
+          statusCode: ok ? 204 : 500,
+          responseTimeMs: 1,
+          errorMessage: ok ? null : 'the receiver answered 500',
+          responseBody: null,
+          createdAt: later(100 + index),
+        },
+        status: ok ? ('delivered' as const) : ('pending' as const),
+        nextAttemptAt: later(5000),
+        endpoint: { succeeded: ok },
+      })
+      await t.storage.recordAttempts([outcome(0, false), outcome(1, false)])
+      expect(await t.storage.getWebhookEndpoint(endpoint.id)).toMatchObject({
+        failureCount: 2,
+        failingSince: later(100),
+      })
+      await t.storage.recordAttempts([outcome(2, true), outcome(3, false)])
+      expect(await t.storage.getWebhookEndpoint(endpoint.id)).toMatchObject({
+        failureCount: 1,
+        failingSince: later(103),
+      })
+      const stored = await t.storage.listDeliveries(endpoint.id)
+      expect(stored.map((d) => [d.eventType, d.status, d.attempts, d.lastStatusCode])).toEqual([
+        ['d', 'pending', 1, 500],
+        ['c', 'delivered', 1, 204],
+        ['b', 'pending', 1, 500],
+        ['a', 'pending', 1, 500],
+      ])
+    })
+
     it('queues deliveries again, one or every failed since a time, and prunes old ones', async () => {
       const t = target()
       const endpoint = await t.storage.createWebhookEndpoint(endpointRecord())

@@ -14,6 +14,7 @@ import { createJobQueries } from './jobs.js'
 import { createMappingQueries } from './mappings.js'
 import { migrateToLatest } from './migrations.js'
 import { createProductQueries } from './products.js'
+import { recordAttempts } from './record-attempts.js'
 import type { ImporterDatabase } from './schema.js'
 import { storageFailed } from './storage-failed.js'
 import { createEndpointQueries } from './webhook-endpoints.js'
@@ -281,11 +282,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     recordAttempt: (result) =>
       transaction('webhook attempt', (trx) => recordAttempt(trx, flavor, result)),
     recordAttempts: (results) =>
-      transaction('webhook attempt', async (trx) => {
-        const recorded: boolean[] = []
-        for (const result of results) recorded.push(await recordAttempt(trx, flavor, result))
-        return recorded
-      }),
+      transaction('webhook attempt', (trx) => recordAttempts(trx, flavor, results)),
     nextDeliveryDue: (now) => call('webhook read', () => outbox().nextDue(now)),
     getDelivery: (id) => call('webhook read', () => outbox().get(id)),
     listDeliveries: (endpointId, options) =>
