@@ -1,9 +1,11 @@
+import type { ChangeSample, ImportEvent } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
 import { allProducts, bytes, runImport } from './helpers.js'
 
-const samplesOf = (events: { type: string }[]) =>
-  events.flatMap((e) => (e.type === 'change-sample' ? [(e as { sample: unknown }).sample] : []))
+/** The change samples among a run's events, in order. */
+const samplesOf = (events: ImportEvent[]): ChangeSample[] =>
+  events.flatMap((e) => (e.type === 'change-sample' ? [e.sample] : []))
 
 describe('a dry run samples the updates it would make', () => {
   onBothStorages((kind) => {
@@ -60,7 +62,7 @@ describe('a dry run samples the updates it would make', () => {
         { dryRun: true, batchSize: 1 },
       )
       expect(summary).toMatchObject({ updated: 30, duplicatesInFile: 1 })
-      const samples = samplesOf(events) as { line: number; sku: string }[]
+      const samples = samplesOf(events)
       expect(samples).toHaveLength(10)
       expect(samples[0]).toEqual({
         line: 2,
