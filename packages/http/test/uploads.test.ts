@@ -120,6 +120,8 @@ describe('staged uploads', () => {
     expect((await t.api(`/api/uploads/${upload.upload_id}/`)).status).toBe(200)
     const retry = await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
     expect(retry.status).toBe(202)
+    // Ended before the test removes the staged folder, so the retry never reads a removed file.
+    expect((await waitForJob(t, ((await retry.json()) as Json).job_id)).status).toBe('failed')
   })
 
   it('streams a large upload to disk and refuses one over the limit, leaving no file', async () => {
