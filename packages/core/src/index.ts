@@ -100,7 +100,9 @@ export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
   BatchResult,
+  ChangeSample,
   ColumnMappingRecord,
+  FieldChange,
   ImportCheckpoint,
   ImportCounts,
   ImporterStorage,

@@ -93,6 +93,21 @@ const counts = {
   duplicates_in_file: z.number().int(),
 }
 
+const changeValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+
+/** A row of a dry run's file that would update a stored product. */
+const changeSampleSchema = z.object({
+  line: z.number().int().describe('Line of the file where the row starts'),
+  sku: z.string(),
+  changes: z.array(
+    z.object({
+      field: z.enum(['name', 'description', 'price', 'quantity', 'active']),
+      before: changeValue.describe('The stored value (price as a decimal string)'),
+      after: changeValue.describe('The value the row gives'),
+    }),
+  ),
+})
+
 /** An import job as the API returns it. */
 export const importJobJsonSchema = z.object({
   job_id: z.uuid(),
@@ -123,6 +138,12 @@ export const importJobJsonSchema = z.object({
       'Place among the imports waiting for a free slot of this server; null when not waiting',
     ),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  change_samples: z
+    .array(changeSampleSchema)
+    .nullable()
+    .describe(
+      'Dry runs: up to 10 of the first rows (among the first 2,000) that would update a stored product, each changed field before and after; null on imports and before a dry run samples',
+    ),
   created_at: z.iso.datetime(),
   started_at: z.iso.datetime().nullable(),
   finished_at: z.iso.datetime().nullable(),

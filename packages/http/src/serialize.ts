@@ -56,6 +56,7 @@ export function toJobJson(job: ImportJob, basePath: string): ImportJobJson {
     cancel_requested: job.cancelRequested,
     queue_position: job.queuePosition ?? null,
     error: job.error,
+    change_samples: job.changeSamples ?? null,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,
     finished_at: job.finishedAt?.toISOString() ?? null,

@@ -113,7 +113,6 @@ describe('web UI: imports', () => {
     expect(await page.getByRole('cell', { name: '50003' }).isVisible()).toBe(true)
     expect(await t.importer.products.count()).toBe(0)
     expect(await accessibilityViolations(page)).toEqual([])
-    await screenshots(page, 'import-preview')
     // A reload shows the same preview rather than running another dry run.
     const previewUrl = page.url()
     await page.reload()
@@ -264,6 +263,62 @@ describe('web UI: imports', () => {
     const jobs = await t.importer.imports.list()
     expect(jobs.map((job) => job.filename)).toEqual(['no-sku.csv', 'no-sku.csv'])
     expect(page.url()).toContain(jobs[0]?.id ?? 'missing')
+    expect(problems).toEqual([])
+  })
+
+  it('shows in the preview what a file that updates a product would change, field by field, before importing', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    await t.importer.products.create({ sku: 'A-1', name: 'Lamp', price: '10.00', quantity: 4 })
+    await t.importer.products.create({ sku: 'B-2', name: 'Mug', price: '3.00' })
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/import`)
+    await page.getByRole('heading', { name: 'Import products' }).waitFor()
+    const csv = [
+      'sku,name,price,quantity',
+      'A-1,Desk lamp <b>brass</b>,12.50,4',
+      'B-2,Mug,3.00,12',
+      'N-1,Shade,5.00,1',
+      'X-1,,1.00,1',
+    ].join('\n')
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'lamps.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) })
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
+    await page.getByRole('button', { name: 'Preview' }).click()
+
+    await page.getByRole('heading', { name: 'What will change' }).waitFor()
+    expect(await page.locator('#preview-counts div').allTextContents()).toEqual([
+      'To create1',
+      'To update2',
+      'Unchanged0',
+      'Rejected1',
+    ])
+    const lamp = page.getByRole('table', { name: 'A-1 · line 2' })
+    expect(await lamp.getByRole('columnheader').allTextContents()).toEqual([
+      'Field',
+      'Before',
+      'After',
+    ])
+    // Only what changes is listed; the new name shows its characters as text, not markup.
+    expect(await lamp.locator('tbody tr').allTextContents()).toEqual([
+      'NameLampDesk lamp <b>brass</b>',
+      'Price10.0012.50',
+    ])
+    expect(await lamp.locator('b').count()).toBe(0)
+    const mug = page.getByRole('table', { name: 'B-2 · line 3' })
+    expect(await mug.locator('tbody tr').allTextContents()).toEqual(['Quantity012'])
+    expect(await page.getByRole('cell', { name: 'X-1' }).isVisible()).toBe(true)
+    // Nothing was written: the preview is a dry run.
+    expect((await t.importer.products.getBySku('A-1'))?.name).toBe('Lamp')
+    expect(await accessibilityViolations(page)).toEqual([])
+    // Readable on a phone: the page does not scroll sideways.
+    await page.setViewportSize({ width: 375, height: 900 })
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    ).toBe(true)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'import-preview')
     expect(problems).toEqual([])
   })
 

@@ -74,6 +74,39 @@ describe('staged uploads', () => {
     expect(((await again.json()) as Json).error.code).toBe('NOT_FOUND')
   })
 
+  it('shows in the dry-run job what each update would change, and nothing on the import job', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    await t.importer.products.create({ sku: 'SKU001', name: 'Headphones', price: '79.99' })
+    const upload = (await (
+      await t.api(
+        '/api/uploads/',
+        csv('sku,name,price\nsku001,Wireless Headphones,74.5\nNEW-1,Lamp,1\n'),
+      )
+    ).json()) as Json
+    const dry = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id, dry_run: true }))
+    ).json()) as Json
+    expect(dry.change_samples).toBeNull()
+    const preview = await waitForJob(t, dry.job_id)
+    expect(preview).toMatchObject({ status: 'completed', created: 1, updated: 1 })
+    expect(preview.change_samples).toEqual([
+      {
+        line: 2,
+        sku: 'SKU001',
+        changes: [
+          { field: 'name', before: 'Headphones', after: 'Wireless Headphones' },
+          { field: 'price', before: '79.99', after: '74.50' },
+        ],
+      },
+    ])
+    const real = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
+    ).json()) as Json
+    const done = await waitForJob(t, real.job_id)
+    expect(done).toMatchObject({ status: 'completed', updated: 1, change_samples: null })
+    expect((await t.importer.products.getBySku('SKU001'))?.price).toBe('74.50')
+  })
+
   it('keeps the file of a failed import so it can be imported again', async () => {
     const dir = tempDir()
     const t = await startServer({ staging: { dir } })
@@ -87,6 +120,8 @@ describe('staged uploads', () => {
     expect((await t.api(`/api/uploads/${upload.upload_id}/`)).status).toBe(200)
     const retry = await t.api('/api/import/', jsonInit('POST', { upload_id: upload.upload_id }))
     expect(retry.status).toBe(202)
+    // Ended before the test removes the staged folder, so the retry never reads a removed file.
+    expect((await waitForJob(t, ((await retry.json()) as Json).job_id)).status).toBe('failed')
   })
 
   it('streams a large upload to disk and refuses one over the limit, leaving no file', async () => {

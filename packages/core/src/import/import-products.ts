@@ -1,6 +1,7 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { RowError } from '../storage/types.js'
+import type { ChangeSample, RowError } from '../storage/types.js'
+import { createChangeSampler } from './change-samples.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { readerOptions } from './record-reader.js'
@@ -143,6 +144,8 @@ async function* runImport(
   const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
     throw fail(error)
   })
+  // Only a dry run samples: the stored products are still those before the file.
+  const sampler = dryRun ? createChangeSampler(options.storage) : undefined
   let cancelled = false
   try {
     for (;;) {
@@ -194,6 +197,13 @@ async function* runImport(
       bytesRead = out.bytesRead
       if (out.checkpoint && !dryRun) checkpoint = out.checkpoint
       for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
+      let samples: ChangeSample[] = []
+      try {
+        samples = (await sampler?.sample(out.rows)) ?? []
+      } catch (error) {
+        throw fail(error)
+      }
+      for (const sample of samples) yield { type: 'change-sample', sample }
       const current = progress('importing')
       options.onProgress?.(current)
       yield { type: 'progress', progress: current }

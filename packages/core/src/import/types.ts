@@ -1,5 +1,6 @@
 import type { ImporterError } from '../errors.js'
 import type {
+  ChangeSample,
   ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
@@ -95,6 +96,11 @@ export type ImportEvent =
   | { type: 'row-error'; error: RowError }
   | { type: 'warning'; warning: ImportWarning }
   | { type: 'header'; header: ImportHeader }
+  /**
+   * Dry runs only: one of the first rows of the file (at most 10, among its first 2,000 rows)
+   * that would update a stored product, with each field it changes before and after.
+   */
+  | { type: 'change-sample'; sample: ChangeSample }
   | { type: 'done'; summary: ImportSummary }
 
 /** Options of {@link importProducts}. */

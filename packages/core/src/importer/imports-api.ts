@@ -5,6 +5,7 @@ import type { ImportHeader, ImportSource, ImportSummary } from '../import/types.
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
 import {
+  type ChangeSample,
   FINISHED_JOB_STATUSES as FINISHED,
   type ImportCheckpoint,
   type ImportCounts,
@@ -159,6 +160,9 @@ export function createImportsApi(
     let header: ImportHeader | undefined
     // claimJob already set status, phase and startedAt: one write, one change notification.
     let errors: RowError[] = []
+    // A dry run's samples: written with the progress that follows them, and with its end.
+    const samples: ChangeSample[] = []
+    let samplesSaved = 0
     let summary: ImportSummary | undefined
     try {
       let input = source
@@ -188,6 +192,7 @@ export function createImportsApi(
       for await (const event of stream) {
         options.onEvent?.(event)
         if (event.type === 'row-error') errors.push(event.error)
+        else if (event.type === 'change-sample') samples.push(event.sample)
         else if (event.type === 'done') summary = event.summary
         else if (event.type === 'header') header = event.header
         else if (event.type === 'progress') {
@@ -202,7 +207,9 @@ export function createImportsApi(
             etaMs: ____,
             ...fields
           } = event.progress
-          const now = await storage.updateJob(jobId, addCounts(fields, base))
+          const found = samples.length > samplesSaved ? { changeSamples: [...samples] } : {}
+          samplesSaved = samples.length
+          const now = await storage.updateJob(jobId, { ...addCounts(fields, base), ...found })
           // Marked interrupted meanwhile (this process looked dead): stop writing to the job.
           const lost =
             now && (now.status !== 'running' || (now.ownerId ?? instanceId) !== instanceId)
@@ -253,6 +260,8 @@ export function createImportsApi(
         phase: 'done',
         finishedAt: new Date(),
         ...addCounts(pickCounts(final), base),
+        // A finished dry run always says what it found, even that no update changes anything.
+        ...(dryRun ? { changeSamples: samples } : {}),
       },
       ended?.list,
     )

@@ -25,6 +25,7 @@ function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJob
     heartbeat_at: t(patch.heartbeatAt),
     checkpoint: patch.checkpoint === undefined ? undefined : json(patch.checkpoint),
     resume: patch.resume === undefined ? undefined : json(patch.resume),
+    change_samples: patch.changeSamples === undefined ? undefined : json(patch.changeSamples),
   }
   if (patch.error !== undefined) {
     columns.error_code = patch.error?.code ?? null

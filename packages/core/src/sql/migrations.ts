@@ -198,6 +198,12 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    // What a dry run found an update would change, shown by the import preview.
+    '0005_job_preview': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('import_jobs').addColumn('change_samples', 'text').execute()
+      },
+    },
   }
 }
 

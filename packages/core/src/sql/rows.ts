@@ -81,6 +81,7 @@ export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
     ...(row.heartbeat_at == null ? {} : { heartbeatAt: toDate(row.heartbeat_at) }),
     ...(row.checkpoint == null ? {} : { checkpoint: JSON.parse(row.checkpoint) }),
     ...(row.resume == null ? {} : { resume: JSON.parse(row.resume) }),
+    ...(row.change_samples == null ? {} : { changeSamples: JSON.parse(row.change_samples) }),
   }
 }
 

@@ -50,6 +50,8 @@ export interface ImportJobsTable {
   checkpoint: string | null
   /** JSON of the job's `ImportResumeInfo`. */
   resume: string | null
+  /** Added by `0005_job_preview`: JSON of a dry run's `ChangeSample[]`. */
+  change_samples: string | null
 }
 
 /** The `import_row_errors` table: the rows an import could not apply. */

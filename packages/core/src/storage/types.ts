@@ -218,6 +218,25 @@ export interface ImportJobRecord extends ImportCounts {
   checkpoint?: ImportCheckpoint | null
   /** Set when the job's file can be found again to resume it. */
   resume?: ImportResumeInfo | null
+  /** A dry run's sample of the updates the file would make; absent on real imports. */
+  changeSamples?: ChangeSample[] | null
+}
+
+/**
+ * One field an update would change, with values as the API shows them (price as `"12.50"`).
+ */
+export interface FieldChange {
+  field: 'name' | 'description' | 'price' | 'quantity' | 'active'
+  before: string | number | boolean | null
+  after: string | number | boolean | null
+}
+
+/** A row of a file that would update a stored product: what each changed field was and becomes. */
+export interface ChangeSample {
+  /** 1-based line of the file where the row starts. */
+  line: number
+  sku: string
+  changes: FieldChange[]
 }
 
 /** Fields of a job that change while it runs. */

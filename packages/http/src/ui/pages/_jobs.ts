@@ -1,5 +1,6 @@
 import { h } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
+import type { ChangeSampleJson } from './_change-samples.js'
 
 /** An import job as the API returns it. */
 export interface JobJson {
@@ -22,6 +23,8 @@ export interface JobJson {
   cancel_requested: boolean
   queue_position: number | null
   error: { code: string; message: string } | null
+  /** A dry run's first updates; null on imports. */
+  change_samples?: ChangeSampleJson[] | null
   created_at: string
   finished_at: string | null
 }

@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
 import { href, navigate, type Route } from '../_route.js'
+import { changeSamples } from './_change-samples.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import type { JobJson } from './_jobs.js'
@@ -19,8 +20,9 @@ interface RowErrorJson {
 
 /**
  * The preview of a staged file: a dry run with live progress, then the counts it would create,
- * update, leave unchanged and reject, and the first rejected rows. The dry run's id joins the
- * URL, so a reload shows the same preview instead of running another.
+ * update, leave unchanged and reject, the first updates field by field, and the first rejected
+ * rows. The dry run's id joins the URL, so a reload shows the same preview instead of running
+ * another.
  */
 export function previewStep(root: HTMLElement, route: Route, uploadId: string): () => void {
   const mapping = mappingParam(route.params)
@@ -134,6 +136,7 @@ async function showPreview(
         stat('Unchanged', job.unchanged),
         stat('Rejected', job.invalid),
       ),
+      job.change_samples?.length ? changeSamples(job.change_samples, job.updated) : null,
       errors.items.length > 0 ? rejectedRows(errors.items, job) : null,
       upload ? null : h('p', { class: 'error' }, 'The staged file has expired: upload it again.'),
       h(
