@@ -333,7 +333,7 @@ const met = (s) => (s.p95 <= TARGET_MS ? 'yes' : '**no**')
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${model} (${cpus().length} cores), Node ${process.version}, Chromium ${browser.version()} headless; ${imported.summary.created.toLocaleString('en-US')} products in SQLite (imported through the SDK in ${(imported.ms / 1000).toFixed(1)} s), served by \`product-importer serve\` with \`${START_FLAGS.join(' ')}\`. ${REPS} repetitions of each scenario after ${WARMUP} warm-up ones; p50 / p95. Load average at the end (1 / 5 min): ${load1.toFixed(1)} / ${load5.toFixed(1)}.`,
   '',
-  '| scenario | shown | page load | in-app action | products request in the page | same request from Node | target | met |',
+  '| scenario | shown | page load | in-app action | products request in the page | same request from Node | target | met (load / in-app) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...results.map(
     (r) =>
