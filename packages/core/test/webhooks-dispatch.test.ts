@@ -1,3 +1,4 @@
+import { endpointRecord } from '@product-importer/adapter-tests'
 import {
   type ClaimedDelivery,
   createDeliveryLimiter,
@@ -40,23 +41,7 @@ function claimed(url: string, attempts = 0): ClaimedDelivery {
       createdAt: at,
       finishedAt: null,
     },
-    endpoint: {
-      id: 'ep_1',
-      url,
-      eventTypes: [],
-      active: true,
-      description: '',
-      secret,
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      rateLimit: null,
-      perRowEvents: false,
-      failureCount: 0,
-      failingSince: null,
-      disabledReason: null,
-      createdAt: at,
-      updatedAt: at,
-    },
+    endpoint: endpointRecord({ id: 'ep_1', url, secret, createdAt: at, updatedAt: at }),
   }
 }
 

@@ -1,6 +1,7 @@
-import { api, fieldErrors, isFailure } from '../_api.js'
+import { api } from '../_api.js'
 import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
+import { createFormErrors, fieldRow, formActions } from '../_form.js'
 import type { ProductJson } from './_product.js'
 
 const FIELDS = [
@@ -27,19 +28,11 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
     title,
     (close) => {
       const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement>()
-      const errors = new Map<string, HTMLElement>()
       const formError = h('p', { class: 'error', role: 'alert' })
+      const errors = createFormErrors(formError)
       const rows = FIELDS.map((field) => {
         const id = `field-${field.name}`
-        const error = h('span', { class: 'error', id: `${id}-error` })
-        const hint =
-          'hint' in field ? h('span', { class: 'hint', id: `${id}-hint` }, field.hint) : null
-        const attrs = {
-          id,
-          name: field.name,
-          'aria-describedby': `${id}-error${hint ? ` ${id}-hint` : ''}`,
-          required: field.required,
-        }
+        const attrs = { id, name: field.name, required: field.required }
         const input =
           field.type === 'textarea'
             ? h('textarea', { ...attrs, rows: 3 })
@@ -56,15 +49,9 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
         const value = product ? product[field.name] : field.name === 'quantity' ? 0 : ''
         input.value = value === null ? '' : String(value)
         inputs.set(field.name, input)
-        errors.set(field.name, error)
-        return h(
-          'div',
-          { class: 'field' },
-          h('label', { for: id }, field.label),
-          input,
-          hint,
-          error,
-        )
+        const { row, error } = fieldRow(id, field.label, input, 'hint' in field ? field.hint : '')
+        errors.add(field.name, error, input)
+        return row
       })
       const active = h('input', { id: 'field-active', type: 'checkbox', name: 'active' })
       active.checked = product?.active ?? true
@@ -75,20 +62,11 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
         rows,
         h('div', { class: 'field inline' }, active, h('label', { for: 'field-active' }, 'Active')),
         formError,
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { type: 'button', onclick: () => close(undefined) }, 'Cancel'),
-          h('button', { type: 'submit', class: 'primary' }, product ? 'Save' : 'Create'),
-        ),
+        formActions(() => close(undefined), product !== undefined),
       )
       form.addEventListener('submit', async (event) => {
         event.preventDefault()
-        for (const [name, error] of errors) {
-          error.textContent = ''
-          inputs.get(name)?.removeAttribute('aria-invalid')
-        }
-        formError.textContent = ''
+        errors.clear()
         const text = (name: string) => inputs.get(name)?.value ?? ''
         const quantity = text('quantity').trim()
         const body = {
@@ -106,18 +84,7 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
             : await api<ProductJson>('api/products/', { method: 'POST', body })
           close(saved)
         } catch (failure) {
-          const byField = fieldErrors(failure)
-          let first: HTMLElement | undefined
-          for (const [name, message] of byField) {
-            const error = errors.get(name)
-            const input = inputs.get(name)
-            if (!error || !input) continue
-            error.textContent = message
-            input.setAttribute('aria-invalid', 'true')
-            first ??= input
-          }
-          if (first) first.focus()
-          else formError.textContent = isFailure(failure) ? failure.message : String(failure)
+          errors.show(failure)
         }
       })
       return [form]

@@ -1,6 +1,7 @@
 import { api, fieldErrors, isFailure } from '../_api.js'
 import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
+import { createFormErrors, fieldRow, formActions } from '../_form.js'
 import { WEBHOOK_EVENT_TYPES, type WebhookJson } from './_webhook.js'
 
 /** A new endpoint answers with its secret, once. */
@@ -28,32 +29,23 @@ export function editWebhook(endpoint?: WebhookJson): Promise<CreatedWebhook | un
     title,
     (close) => {
       const inputs = new Map<string, HTMLInputElement>()
-      const errors = new Map<string, HTMLElement>()
       const formError = h('p', { class: 'error', role: 'alert' })
+      const errors = createFormErrors(formError)
       const rows = TEXT_FIELDS.map((field) => {
         const id = `webhook-${field.name.replace('_', '-')}`
-        const error = h('span', { class: 'error', id: `${id}-error` })
-        const hint = field.hint ? h('span', { class: 'hint', id: `${id}-hint` }, field.hint) : null
         const input = h('input', {
           id,
           name: field.name,
           type: 'text',
           required: field.required,
           inputmode: field.name === 'rate_limit' ? 'decimal' : field.name === 'url' ? 'url' : null,
-          'aria-describedby': `${id}-error${hint ? ` ${id}-hint` : ''}`,
         })
         const value = endpoint?.[field.name]
         input.value = value === null || value === undefined ? '' : String(value)
         inputs.set(field.name, input)
-        errors.set(field.name, error)
-        return h(
-          'div',
-          { class: 'field' },
-          h('label', { for: id }, field.label),
-          input,
-          hint,
-          error,
-        )
+        const { row, error } = fieldRow(id, field.label, input, field.hint)
+        errors.add(field.name, error, input)
+        return row
       })
       const chosen = new Set(endpoint?.event_types ?? [])
       const events = WEBHOOK_EVENT_TYPES.map((type) => {
@@ -62,7 +54,7 @@ export function editWebhook(endpoint?: WebhookJson): Promise<CreatedWebhook | un
         return box
       })
       const eventsError = h('span', { class: 'error', id: 'webhook-events-error' })
-      errors.set('event_types', eventsError)
+      errors.add('event_types', eventsError, events[0])
       const flag = (id: string, label: string, checked: boolean) => {
         const box = h('input', { type: 'checkbox', id })
         box.checked = checked
@@ -99,21 +91,11 @@ export function editWebhook(endpoint?: WebhookJson): Promise<CreatedWebhook | un
         perRow.row,
         active.row,
         formError,
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { type: 'button', onclick: () => close(undefined) }, 'Cancel'),
-          h('button', { type: 'submit', class: 'primary' }, endpoint ? 'Save' : 'Create'),
-        ),
+        formActions(() => close(undefined), endpoint !== undefined),
       )
       form.addEventListener('submit', async (event) => {
         event.preventDefault()
-        for (const [name, error] of errors) {
-          error.textContent = ''
-          inputs.get(name)?.removeAttribute('aria-invalid')
-        }
-        events[0]?.removeAttribute('aria-invalid')
-        formError.textContent = ''
+        errors.clear()
         const text = (name: string) => (inputs.get(name)?.value ?? '').trim()
         const rate = text('rate_limit')
         const body = {
@@ -135,17 +117,7 @@ export function editWebhook(endpoint?: WebhookJson): Promise<CreatedWebhook | un
           if (isFailure(failure) && failure.code === 'WEBHOOK_URL_FORBIDDEN') {
             byField.set('url', failure.message)
           }
-          let first: HTMLElement | undefined
-          for (const [name, message] of byField) {
-            const error = errors.get(name)
-            if (!error) continue
-            error.textContent = message
-            const input = inputs.get(name) ?? events[0]
-            input?.setAttribute('aria-invalid', 'true')
-            first ??= input
-          }
-          if (first) first.focus()
-          else formError.textContent = isFailure(failure) ? failure.message : String(failure)
+          errors.show(failure, byField)
         }
       })
       return [form]
