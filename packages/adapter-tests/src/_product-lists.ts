@@ -1,4 +1,4 @@
-import type { ProductFilter, ProductRecord } from '@product-importer/core'
+import type { ProductFilter, ProductQuery, ProductRecord } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { insertProducts, newestFirst, productRecord } from './_fixtures.js'
 import type { ConformanceTarget, CurrentTarget } from './types.js'
@@ -96,6 +96,32 @@ export function describeProductLists(target: CurrentTarget): void {
       expect(third.items).toEqual(all.slice(20))
       expect(fourth).toMatchObject({ items: [], total: 25 })
       expect((await t.storage.listProducts({})).items).toHaveLength(20)
+    })
+
+    it('pages through rare and frequent matches alike, newest first, with their totals', async () => {
+      const t = target()
+      // Rare: 3 of 200 (found by a scan); frequent: every other one (found along the order).
+      const all = await insertProducts(t, 200, (i) => ({
+        name: i % 70 === 5 ? `Rare lamp ${i}` : `Item ${i}`,
+        description: i % 2 === 0 ? 'even' : 'odd',
+      }))
+      const sorted = [...all].sort(newestFirst)
+      const rare = sorted.filter((p) => p.name.startsWith('Rare'))
+      const even = sorted.filter((p) => p.description === 'even')
+      expect(rare).toHaveLength(3)
+      const page = (filter: ProductQuery, n: number, pageSize: number) =>
+        t.storage.listProducts({ ...filter, page: n, pageSize })
+      expect(await page({ name: 'rare LAMP' }, 1, 2)).toEqual({
+        items: rare.slice(0, 2),
+        total: 3,
+        nextCursor: expect.any(String),
+      })
+      expect(await page({ q: 'rare lamp' }, 2, 2)).toEqual({ items: rare.slice(2), total: 3 })
+      expect((await page({ q: 'even' }, 3, 10)).items).toEqual(even.slice(20, 30))
+      expect(await page({ q: 'nothing like it' }, 1, 20)).toEqual({ items: [], total: 0 })
+      expect(await page({ sku: 'no-such-sku' }, 2, 20)).toEqual({ items: [], total: 0 })
+      const sortedByName = (await page({ name: 'rare', sort: 'name' }, 1, 20)).items
+      expect(sortedByName.map((p) => p.name)).toEqual(rare.map((p) => p.name).sort())
     })
 
     it('leaves the total out when asked not to count', async () => {

@@ -1,4 +1,5 @@
 import type { SqlFlavor } from '@product-importer/core/sql'
+import { sql } from 'kysely'
 
 /** SQLite as the shared queries see it: times as integer milliseconds, booleans as 0/1. */
 export const sqliteFlavor: SqlFlavor = {
@@ -7,6 +8,7 @@ export const sqliteFlavor: SqlFlavor = {
   time: (date) => date.getTime(),
   bool: (value) => (value ? 1 : 0),
   ilike: 'like',
+  unindexed: (column) => sql`+${sql.ref(column)}`,
   types: {
     time: 'integer',
     bool: 'integer',

@@ -3,6 +3,7 @@ import { openConnection, type SqliteConnection } from './_connection.js'
 import { createExclusive } from './_exclusive.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
+import { createParallelCount } from './_parallel-count.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import type { SqliteStorageOptions } from './types.js'
 
@@ -34,12 +35,17 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     connection ??= openConnection(options)
     return connection
   }
+  const parallelCount = createParallelCount(open)
   return createSqlStorage({
     flavor: sqliteFlavor,
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
     openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
+    countProducts: parallelCount.count,
     exclusive: createExclusive(),
-    close: async () => connection?.close(),
+    close: async () => {
+      await parallelCount.close()
+      await connection?.close()
+    },
   })
 }

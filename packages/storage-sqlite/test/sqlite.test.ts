@@ -101,6 +101,55 @@ describe('sqlite storage', () => {
     await expect(storage.countProducts()).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
   })
 
+  it('counts text filters over a large table on its threads, as the connection would', async () => {
+    const filename = await tempFile()
+    await using storage = sqliteStorage({ filename })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) =>
+        row(`PC-${from + i}`, {
+          name: (from + i) % 7 === 0 ? `Lamp ${from + i}` : `Chair ${from + i}`,
+          description: (from + i) % 11 === 0 ? 'with a LAMP shade' : 'plain',
+        }),
+      )
+    await writer.write(rows(0, 30_000))
+    const raw = new Database(filename, { readonly: true })
+    const rawCount = (where: string) =>
+      raw.prepare(`SELECT count(*) FROM products WHERE ${where}`).pluck().get()
+    const lamp = "sku_key LIKE '%lamp%' OR name LIKE '%lamp%' OR description LIKE '%lamp%'"
+    // The threads count while the event loop goes on: an immediate runs before the answer.
+    let turned = false
+    const counting = storage.countProducts({ q: 'lamp' }).then((n) => ({ n, turned }))
+    setImmediate(() => {
+      turned = true
+    })
+    expect(await counting).toEqual({ n: rawCount(lamp), turned: true })
+    expect(await storage.countProducts({ name: 'LAMP' })).toBe(rawCount("name LIKE '%lamp%'"))
+    expect(await storage.countProducts({ sku: 'pc-2999' })).toBe(11)
+    expect(await storage.countProducts({ q: 'no such thing' })).toBe(0)
+    // Rows committed after the threads started are counted too, also past the last max(rowid).
+    await writer.write(rows(30_000, 31_000))
+    await writer.close()
+    expect(await storage.countProducts({ name: 'lamp' })).toBe(rawCount("name LIKE '%lamp%'"))
+    const page = await storage.listProducts({ q: 'lamp', active: true, pageSize: 5 })
+    expect(page.total).toBe(rawCount(`(${lamp}) AND active = 1`))
+    expect(
+      page.items.map((p) => p.name.includes('Lamp') || p.description.includes('LAMP')),
+    ).toEqual(Array(5).fill(true))
+    raw.close()
+  })
+
+  it('counts text filters in memory on its one connection', async () => {
+    await using storage = sqliteStorage({ filename: ':memory:' })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const names = Array.from({ length: 25_000 }, (_, i) => row(`M-${i}`, { name: `N${i % 10}` }))
+    await writer.write(names)
+    await writer.close()
+    expect(await storage.countProducts({ name: 'n3' })).toBe(2_500)
+  })
+
   it('gives imported products UUIDs that grow from batch to batch', async () => {
     await using storage = sqliteStorage({ filename: await tempFile() })
     await storage.migrate()

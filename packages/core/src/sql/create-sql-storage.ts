@@ -43,6 +43,12 @@ export interface SqlStorageDefinition {
     filter: ProductFilter,
     options: { chunkSize?: number },
   ): AsyncIterable<ProductRecord[]>
+  /**
+   * Counts the products matching `filter` its own way (e.g. a text filter scanned by several
+   * threads), or hands it to `shared`, the shared query. Used outside transactions only.
+   * @default the shared query
+   */
+  countProducts?(filter: ProductFilter, shared: () => Promise<number>): Promise<number>
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /**
@@ -106,7 +112,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       }
       opened = {
         db,
-        products: createProductQueries(db, flavor),
+        products: createProductQueries(db, flavor, definition.countProducts),
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
         outbox: createOutboxQueries(db, flavor),

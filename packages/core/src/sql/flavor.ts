@@ -1,4 +1,4 @@
-import type { ColumnDataType, Kysely, Migration } from 'kysely'
+import type { ColumnDataType, Expression, Kysely, Migration } from 'kysely'
 
 /**
  * What makes one SQL database differ from another for the shared schema and queries. An adapter
@@ -21,6 +21,13 @@ export interface SqlFlavor {
    * at once pass over each other's rows instead of waiting for them. @default false
    */
   skipLocked?: boolean
+  /**
+   * `column` as an ORDER BY term no index can serve. A filter that matches few rows is then
+   * answered by reading the table and sorting its matches, where the planner would walk the
+   * ordering index and look up nearly every row (SQLite: `+column`).
+   * @default the column (the planner decides, as PostgreSQL's does from its statistics)
+   */
+  unindexed?(column: string): Expression<unknown>
   /** Column types of the shared schema. */
   types: {
     /** A point in time. */

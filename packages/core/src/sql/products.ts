@@ -46,6 +46,15 @@ export function applyProductFilter(
   return q
 }
 
+const hasText = (filter: ProductFilter) =>
+  Boolean(filter.q?.trim() || filter.sku || filter.name || filter.description)
+
+/**
+ * A page whose matches are rarer than one in this many rows of the ordering index is found by
+ * a scan (see `SqlFlavor.unindexed`).
+ */
+const FEW_MATCHES_FACTOR = 8
+
 const SORT_COLUMNS = {
   sku: 'sku_key',
   name: 'name',
@@ -67,17 +76,23 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: new Date(ms), id }
 }
 
-/** Shared product queries of the Kysely adapters. */
-export function createProductQueries(db: Db, flavor: SqlFlavor) {
+/** Shared product queries of the Kysely adapters; `countOwnWay` is the adapter's count. */
+export function createProductQueries(
+  db: Db,
+  flavor: SqlFlavor,
+  countOwnWay?: (filter: ProductFilter, shared: () => Promise<number>) => Promise<number>,
+) {
   const filtered = (filter: ProductFilter) =>
     applyProductFilter(db.selectFrom('products'), filter, flavor)
 
-  async function count(filter: ProductFilter = {}): Promise<number> {
+  async function sharedCount(filter: ProductFilter): Promise<number> {
     const row = await filtered(filter)
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
+  const count = (filter: ProductFilter = {}): Promise<number> =>
+    countOwnWay ? countOwnWay(filter, () => sharedCount(filter)) : sharedCount(filter)
 
   return {
     count,
@@ -102,26 +117,39 @@ export function createProductQueries(db: Db, flavor: SqlFlavor) {
 
     async list(query: ProductQuery): Promise<ProductRecordPage> {
       const size = pageSizeOf(query)
+      const keyset = query.cursor !== undefined && !query.sort
+      const offset = keyset ? 0 : (Math.max(Math.trunc(query.page ?? 1), 1) - 1) * size
+      const withTotal = query.withTotal !== false
+      // A text filter's total comes first: it says how rare the matches are, and so how to find
+      // the page (or that there is none to find).
+      let total = withTotal && hasText(query) ? await count(query) : undefined
+      if (total === 0) return { items: [], total }
+      // Few matches: walking the ordering index would pass nearly every row to find them, one
+      // lookup each; reading the table in its own order and sorting the matches is faster.
+      const few = total !== undefined && total < FEW_MATCHES_FACTOR * (offset + size + 1)
+      const by = (column: string) =>
+        few && flavor.unindexed ? flavor.unindexed(column) : sql.ref(column)
       let q = filtered(query).selectAll()
       if (query.sort)
         q = q.orderBy(
-          SORT_COLUMNS[query.sort.replace('-', '') as 'sku'],
+          by(SORT_COLUMNS[query.sort.replace('-', '') as 'sku']),
           query.sort.startsWith('-') ? 'desc' : 'asc',
         )
-      q = q.orderBy('created_at', 'desc').orderBy('id', 'desc')
-      if (query.cursor && !query.sort) {
-        const { at, id } = decodeCursor(query.cursor)
+      q = q.orderBy(by('created_at'), 'desc').orderBy(by('id'), 'desc')
+      if (keyset) {
+        const { at, id } = decodeCursor(query.cursor!)
         const t = flavor.time(at)
         q = q.where((eb) =>
           eb.or([eb('created_at', '<', t), eb.and([eb('created_at', '=', t), eb('id', '<', id)])]),
         )
       } else {
-        q = q.offset((Math.max(Math.trunc(query.page ?? 1), 1) - 1) * size)
+        q = q.offset(offset)
       }
-      const [rows, total] = await Promise.all([
+      const [rows, counted] = await Promise.all([
         q.limit(size + 1).execute(),
-        query.withTotal === false ? undefined : count(query),
+        withTotal && total === undefined ? count(query) : undefined,
       ])
+      total ??= counted
       const items = rows.slice(0, size).map(toProductRecord)
       const last = items.at(-1)
       return {

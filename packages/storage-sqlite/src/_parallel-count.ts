@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads'
+import type { ProductFilter } from '@product-importer/core'
+import { applyProductFilter } from '@product-importer/core/sql'
+import type BetterSqlite3 from 'better-sqlite3'
+import { sql } from 'kysely'
+import type { SqliteConnection } from './_connection.js'
+import { sqliteFlavor } from './_flavor.js'
+
+/**
+ * Below this many products a text filter is counted on the connection itself: the scan is
+ * shorter than the hand-off to the threads.
+ */
+const MIN_ROWS = 20_000
+const THREADS = 2
+
+type Reply = { id: number; n: number } | { id: number; error: string }
+
+/**
+ * Counts the products matching a text filter (`q`, `sku`, `name`, `description`) on two threads,
+ * each with a read-only connection of its own scanning half of the table. Text filters match
+ * substrings, which no index serves, so their count reads every row: split in two it takes half
+ * the time on two cores, and the event loop stays free meanwhile.
+ *
+ * Leaves the count to `shared` (the connection's own query) where threads cannot help: a
+ * database in memory or not in WAL mode (other connections could not read beside this one), an
+ * open transaction (its uncommitted rows would be missed), a small table, no text filter, or
+ * threads that failed once.
+ */
+export function createParallelCount(connection: () => SqliteConnection) {
+  let workers: Worker[] | undefined
+  let usable: boolean | undefined
+  let nextId = 0
+  const pending = new Map<number, { resolve(n: number): void; reject(error: Error): void }>()
+
+  const start = (database: BetterSqlite3.Database): Worker[] => {
+    workers = Array.from({ length: THREADS }, () => {
+      const worker = new Worker(new URL('./count-worker.js', import.meta.url), {
+        workerData: database.name,
+      })
+      // Idle threads never keep the process alive; a count in flight does (see ask).
+      worker.unref()
+      worker.on('message', (reply: Reply) => {
+        const waiting = pending.get(reply.id)
+        if (!waiting) return
+        pending.delete(reply.id)
+        if (pending.size === 0) for (const w of workers ?? []) w.unref()
+        if ('error' in reply) waiting.reject(new Error(reply.error))
+        else waiting.resolve(reply.n)
+      })
+      worker.on('error', (error) => stop(error))
+      return worker
+    })
+    return workers
+  }
+
+  /** Stops the threads; counts in flight fail, and later ones use the connection. */
+  const stop = (error?: Error) => {
+    usable = false
+    const running = workers
+    workers = undefined
+    for (const { reject } of pending.values()) {
+      reject(error ?? new Error('the counting threads stopped'))
+    }
+    pending.clear()
+    return Promise.all((running ?? []).map((worker) => worker.terminate()))
+  }
+
+  const ask = (worker: Worker, query: { sql: string; parameters: readonly unknown[] }) =>
+    new Promise<number>((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { resolve, reject })
+      worker.ref()
+      worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
+    })
+
+  const eligible = (database: BetterSqlite3.Database) => {
+    usable ??= !database.memory && database.pragma('journal_mode', { simple: true }) === 'wal'
+    return usable && !database.inTransaction
+  }
+
+  return {
+    async count(filter: ProductFilter, shared: () => Promise<number>): Promise<number> {
+      if (!(filter.q?.trim() || filter.sku || filter.name || filter.description)) return shared()
+      const { database, db } = connection()
+      if (!eligible(database)) return shared()
+      const last = Number(database.prepare('SELECT max(rowid) FROM products').pluck().get() ?? 0)
+      if (last < MIN_ROWS) return shared()
+      const threads = workers ?? start(database)
+      const slice = Math.ceil(last / threads.length)
+      try {
+        const counts = await Promise.all(
+          threads.map((worker, i) => {
+            let query = applyProductFilter(db.selectFrom('products'), filter, sqliteFlavor)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where(sql`rowid`, '>', i * slice)
+            // The last slice is open-ended: rows written since max(rowid) was read count too.
+            if (i < threads.length - 1) query = query.where(sql`rowid`, '<=', (i + 1) * slice)
+            return ask(worker, query.compile())
+          }),
+        )
+        return counts.reduce((sum, n) => sum + n, 0)
+      } catch {
+        // A thread that cannot read the file (or died) leaves the count to the connection.
+        await stop()
+        return shared()
+      }
+    },
+    close: () => stop(),
+  }
+}
