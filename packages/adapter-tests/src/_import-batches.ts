@@ -114,6 +114,40 @@ export function describeImportBatches(target: CurrentTarget): void {
       expect(await storedProducts(t)).toEqual(before)
     })
 
+    for (const dryRun of [false, true]) {
+      const run = dryRun ? 'a dry run' : 'a real run'
+      it(`counts an unchanged SKU repeated in a later batch as a duplicate, in ${run}`, async () => {
+        const t = target()
+        const same = productRecord({ sku: 'SAME-1', name: 'Same' })
+        await t.storage.insertProduct(same)
+        const unchanged = (sku: string) =>
+          importRow(sku, { name: 'Same', quantity: same.quantity, active: same.active })
+        const results = await writeBatches(
+          t,
+          [[unchanged('SAME-1')], [unchanged('same-1')]],
+          dryRun,
+        )
+        expect(results).toEqual([result({ unchanged: 1 }), result({ duplicates: 1 })])
+      })
+
+      it(`counts the SKUs of a rolled-back batch as new when they come again, in ${run}`, async () => {
+        const t = target()
+        const writer = await t.storage.openImportWriter({ dryRun })
+        try {
+          const bad = importRow('BAD-1', { name: 'Bad', quantity: Number.NaN })
+          await expect(writer.write([importRow('NEW-1', { name: 'New' }), bad])).rejects.toThrow()
+          expect(await writer.write([importRow('NEW-1', { name: 'New' })])).toEqual(
+            result({ created: 1 }),
+          )
+          expect(await writer.write([importRow('new-1', { name: 'New' })])).toEqual(
+            result({ duplicates: 1 }),
+          )
+        } finally {
+          await writer.close()
+        }
+      })
+    }
+
     it('closes a writer twice without harm', async () => {
       const t = target()
       const writer = await t.storage.openImportWriter({ dryRun: true })

@@ -35,9 +35,11 @@ export function createImportWriter(
       try {
         const result = applyBatch(tables, newId, rows, rowEvents?.())
         commit.run()
+        tables.committed()
         return result
       } catch (error) {
         if (database.inTransaction) rollback.run()
+        tables.rolledBack()
         throw error
       }
     },
@@ -61,6 +63,7 @@ function applyBatch(
     const row = rows[index]!
     const stored = tables.find(row.skuKey)
     let outcome: 'created' | 'updated' | 'unchanged'
+    let touched: number
     if (stored === undefined) {
       if (row.name === undefined) {
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
@@ -71,7 +74,7 @@ function applyBatch(
       const price = row.priceCents === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : row.priceCents
       const quantity = row.quantity ?? NEW_PRODUCT_DEFAULTS.quantity
       const active = row.active ?? NEW_PRODUCT_DEFAULTS.active
-      tables.insert(
+      touched = tables.insert(
         id,
         row.sku,
         row.skuKey,
@@ -96,6 +99,7 @@ function applyBatch(
       })
       outcome = 'created'
     } else {
+      touched = stored[8]
       const name = row.name ?? stored[2]
       const description = row.description ?? stored[3]
       const price = row.priceCents === undefined ? stored[4] : row.priceCents
@@ -128,7 +132,7 @@ function applyBatch(
       }
     }
     // A SKU this writer already wrote counts once, as a duplicate, whatever the row did.
-    if (tables.markWritten(row.skuKey)) result[outcome]++
+    if (tables.firstTouch(touched)) result[outcome]++
     else result.duplicates++
   }
   result.rejected.sort((a, b) => a.index - b.index)

@@ -3,14 +3,26 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 /**
  * A `products` row as the hot path reads it, in this order: id, sku, name, description,
- * price_cents, quantity, active, created_at.
+ * price_cents, quantity, active, created_at, and the product's number for
+ * {@link WriterTables.firstTouch}: its rowid, or 0 for a dry run's shadow row.
  */
-export type StoredRow = [string, string, string, string, number | null, number, number, number]
+export type StoredRow = [
+  string,
+  string,
+  string,
+  string,
+  number | null,
+  number,
+  number,
+  number,
+  number,
+]
 
 /** The statements one import writer runs per row, prepared once for all its batches. */
 export interface WriterTables {
   /** The product with this SKU key as the import sees it so far. */
   find(key: string): StoredRow | undefined
+  /** Adds a product; returns its number for {@link WriterTables.firstTouch}. */
   insert(
     id: string,
     sku: string,
@@ -21,7 +33,7 @@ export interface WriterTables {
     quantity: number,
     active: number,
     at: number,
-  ): void
+  ): number
   /** Writes the non-key columns of the product `stored` describes. */
   update(
     stored: StoredRow,
@@ -34,13 +46,22 @@ export interface WriterTables {
     active: number,
     at: number,
   ): void
-  /** Records that this writer wrote `key`; false when it already had. */
-  markWritten(key: string): boolean
+  /**
+   * Records that this writer touched the product numbered `touched` (from `find` or `insert`);
+   * false when it already had, so the row repeats an earlier one of the import.
+   */
+  firstTouch(touched: number): boolean
+  /** Keeps what the batch touched: its transaction committed. */
+  committed(): void
+  /** Forgets what the batch touched: its transaction was rolled back. */
+  rolledBack(): void
   /** Drops the temporary tables. */
   drop(): void
 }
 
 const READ = 'id, sku, name, description, price_cents, quantity, active, created_at'
+/** Nothing in a dry run's shadow has rowid 0: its number for a product it already touched. */
+const TOUCHED = 0
 const ALL =
   'id, sku, sku_key, name, description, price_cents, quantity, active, created_at, updated_at'
 
@@ -52,33 +73,25 @@ export function createWriterTables(
   database: BetterSqlite3.Database,
   dryRun: boolean,
 ): WriterTables {
-  const suffix = randomUUID().replaceAll('-', '')
-  const written = `temp."import_written_${suffix}"`
-  const shadow = `temp."import_shadow_${suffix}"`
-  // Temporary tables need a rollback journal (a failed batch undoes its rows there too), but not
-  // a journal file: in memory it keeps a 2M-row import at 170k rows/s instead of 120k.
-  database.pragma('temp.journal_mode = MEMORY')
-  database.exec(`CREATE TABLE ${written} (sku_key TEXT PRIMARY KEY) WITHOUT ROWID`)
+  const shadow = `temp."import_shadow_${randomUUID().replaceAll('-', '')}"`
+  const select = (table: string, touched: string) =>
+    database.prepare(`SELECT ${READ}, ${touched} FROM ${table} WHERE sku_key = ?`).raw(true)
+  const fromProducts = select('main.products', 'rowid')
+  const touched = createRowidSet()
+
   if (dryRun) {
-    // The products as the batches so far would have left them. Same NOT NULL constraints as
-    // products (and no defaults), so a dry run fails exactly where a real run would.
+    // Temporary tables need a rollback journal (a failed batch undoes its rows there too), but
+    // not a journal file: in memory it keeps a 2M-row import at 170k rows/s instead of 120k.
+    database.pragma('temp.journal_mode = MEMORY')
+    // The products as the batches so far would have left them, and so also the SKUs the run
+    // touched. Same NOT NULL constraints as products (and no defaults), so a dry run fails
+    // exactly where a real run would.
     database.exec(`CREATE TABLE ${shadow} (
       id TEXT NOT NULL, sku TEXT NOT NULL, sku_key TEXT PRIMARY KEY, name TEXT NOT NULL,
       description TEXT NOT NULL, price_cents INTEGER, quantity INTEGER NOT NULL,
       active INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
     ) WITHOUT ROWID`)
-  }
-  const select = (table: string) =>
-    database.prepare(`SELECT ${READ} FROM ${table} WHERE sku_key = ?`).raw(true)
-  const fromProducts = select('main.products')
-  const markWritten = database.prepare(`INSERT OR IGNORE INTO ${written} (sku_key) VALUES (?)`)
-  const drop = () => {
-    database.exec(`DROP TABLE IF EXISTS ${written}`)
-    if (dryRun) database.exec(`DROP TABLE IF EXISTS ${shadow}`)
-  }
-
-  if (dryRun) {
-    const fromShadow = select(shadow)
+    const fromShadow = select(shadow, String(TOUCHED))
     const save = database.prepare(
       `INSERT OR REPLACE INTO ${shadow} (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?)`,
     )
@@ -86,12 +99,17 @@ export function createWriterTables(
       find: (key) => (fromShadow.get(key) ?? fromProducts.get(key)) as StoredRow | undefined,
       insert: (id, sku, key, name, description, price, quantity, active, at) => {
         save.run(id, sku, key, name, description, price, quantity, active, at, at)
+        return -1 // touched for the first time; found in the shadow (as TOUCHED) from now on
       },
       update: (stored, key, sku, name, description, price, quantity, active, at) => {
         save.run(stored[0], sku, key, name, description, price, quantity, active, stored[7], at)
       },
-      markWritten: (key) => markWritten.run(key).changes === 1,
-      drop,
+      // A product found in products counts by its rowid, so an unchanged one (never copied to
+      // the shadow) repeated later counts as a repeat too.
+      firstTouch: (number) => number !== TOUCHED && (number < 0 || touched.add(number)),
+      committed: touched.keep,
+      rolledBack: touched.undo,
+      drop: () => database.exec(`DROP TABLE IF EXISTS ${shadow}`),
     }
   }
 
@@ -100,24 +118,71 @@ export function createWriterTables(
   // costs as much as a real change (sku_key never changes; active rarely does).
   const set = 'sku = ?, name = ?, description = ?, price_cents = ?, quantity = ?'
   const update = database.prepare(
-    `UPDATE main.products SET ${set}, active = ?, updated_at = ? WHERE id = ?`,
+    `UPDATE main.products SET ${set}, active = ?, updated_at = ? WHERE rowid = ?`,
   )
   const updateKeepActive = database.prepare(
-    `UPDATE main.products SET ${set}, updated_at = ? WHERE id = ?`,
+    `UPDATE main.products SET ${set}, updated_at = ? WHERE rowid = ?`,
   )
   return {
     find: (key) => fromProducts.get(key) as StoredRow | undefined,
-    insert: (id, sku, key, name, description, price, quantity, active, at) => {
-      insert.run(id, sku, key, name, description, price, quantity, active, at, at)
-    },
+    insert: (id, sku, key, name, description, price, quantity, active, at) =>
+      Number(
+        insert.run(id, sku, key, name, description, price, quantity, active, at, at)
+          .lastInsertRowid,
+      ),
     update: (stored, _key, sku, name, description, price, quantity, active, at) => {
       if (active === stored[6]) {
-        updateKeepActive.run(sku, name, description, price, quantity, at, stored[0])
+        updateKeepActive.run(sku, name, description, price, quantity, at, stored[8])
       } else {
-        update.run(sku, name, description, price, quantity, active, at, stored[0])
+        update.run(sku, name, description, price, quantity, active, at, stored[8])
       }
     },
-    markWritten: (key) => markWritten.run(key).changes === 1,
-    drop,
+    firstTouch: (rowid) => touched.add(rowid),
+    committed: touched.keep,
+    rolledBack: touched.undo,
+    drop: () => {},
+  }
+}
+
+const PAGE_BITS = 1 << 16
+
+/**
+ * The rowids an import touched, one bit each, in pages of 65,536 allocated as they are needed:
+ * 2M products take 256 KB. A rowid names one product, and its SKU key names it too, so this
+ * tells a repeated SKU as exactly as a set of keys would, without holding the keys.
+ */
+function createRowidSet() {
+  const pages = new Map<number, Uint32Array>()
+  let added: number[] = [] // since the last keep(), to undo if their batch is rolled back
+  return {
+    /** Adds `rowid`; false when it was there already. */
+    add(rowid: number): boolean {
+      const index = Math.floor(rowid / PAGE_BITS)
+      let page = pages.get(index)
+      if (!page) {
+        page = new Uint32Array(PAGE_BITS / 32)
+        pages.set(index, page)
+      }
+      const bit = rowid % PAGE_BITS
+      const mask = 1 << (bit & 31)
+      const word = page[bit >>> 5]!
+      if (word & mask) return false
+      page[bit >>> 5] = word | mask
+      added.push(rowid)
+      return true
+    },
+    /** Keeps the rowids added so far. */
+    keep() {
+      added = []
+    },
+    /** Takes out the rowids added since the last keep(). */
+    undo() {
+      for (const rowid of added) {
+        const page = pages.get(Math.floor(rowid / PAGE_BITS))!
+        const bit = rowid % PAGE_BITS
+        page[bit >>> 5]! &= ~(1 << (bit & 31))
+      }
+      added = []
+    },
   }
 }
