@@ -1,6 +1,7 @@
 import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { createFastRecords, HANDOVER } from './fast-records.js'
 import { hasFormulaGuard } from './formula-guard.js'
 import { mergeBatch } from './merge-batch.js'
 import { createRecordReader, type ReaderOptions, type RecordReader } from './record-reader.js'
@@ -24,6 +25,8 @@ export interface ParserOptions extends ReaderOptions {
   resume?: { line: number; skippedBytes: number }
   /** Read a file without a sku column too (an inspection before mapping). */
   skuOptional?: boolean
+  /** Read every record with csv-parse, never with the fast reader (tests compare the two). */
+  csvParseOnly?: boolean
 }
 
 /** What the parser hands on, in file order. */
@@ -219,18 +222,44 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     onRecord(record)
   }
 
-  const newParser = () => {
+  // Well-formed CSV is read by the fast reader until it meets something it leaves to csv-parse.
+  let fast = !options.csvParseOnly
+  /**
+   * A parser from the current input offset on. `ending` is the line ending an earlier parser of
+   * the file found, for one that reads on where that one stopped; a parser after a skipped
+   * record finds its own.
+   */
+  const newParser = (ending?: string) => {
     parserStart = fed
     recordStart = fed
-    parser = coreOf(
-      new Parser({
-        delimiter,
-        bom: fed === 0, // a parser started after a skipped record starts mid-file
-        relax_column_count: true,
-        relax_quotes: true,
-        max_record_size: MAX_RECORD_BYTES,
-      }),
-    )
+    const bom = fed === 0 // a parser started after a skipped record starts mid-file
+    parser =
+      fast && /^[,;\t|]$/.test(delimiter)
+        ? createFastRecords({ delimiter, bom, maxRecordBytes: MAX_RECORD_BYTES / 2 })
+        : coreOf(
+            new Parser({
+              delimiter,
+              bom,
+              relax_column_count: true,
+              relax_quotes: true,
+              max_record_size: MAX_RECORD_BYTES,
+              ...(ending ? { record_delimiter: ending } : {}),
+            }),
+          )
+  }
+
+  /** csv-parse reads on from the record the fast reader stopped at. */
+  const handOver = (end: boolean) => {
+    fast = false
+    const found = parser!.options.record_delimiter[0]
+    const rest = retained
+      .filter(({ bytes, at }) => at + bytes.length > recordStart)
+      .map(({ bytes, at }) => bytes.subarray(Math.max(0, recordStart - at)))
+    retained = []
+    fed = recordStart
+    newParser(found && Buffer.from(found).toString())
+    for (const part of rest) feed(part, false)
+    if (end) feed(undefined, true)
   }
 
   // The oversized record ended after `lines` line ends: one row error, then a fresh parser.
@@ -274,6 +303,10 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       fed += bytes.length
     }
     const error = parser!.parse(bytes, end, onParsed, () => {})
+    if (error === HANDOVER) {
+      handOver(end)
+      return
+    }
     if (!error) {
       while (retained.length > 0 && retained[0]!.at + retained[0]!.bytes.length <= recordStart) {
         retained.shift()
