@@ -1,5 +1,6 @@
 import type { SqlFlavor } from '@product-importer/core/sql'
 import { sql } from 'kysely'
+import { sqliteMigrations } from './_migrations.js'
 
 /** SQLite as the shared queries see it: times as integer milliseconds, booleans as 0/1. */
 export const sqliteFlavor: SqlFlavor = {
@@ -16,4 +17,5 @@ export const sqliteFlavor: SqlFlavor = {
     serial: 'integer',
     autoIncrement: true,
   },
+  migrations: sqliteMigrations,
 }

@@ -140,6 +140,35 @@ describe('sqlite storage', () => {
     raw.close()
   })
 
+  it('indexes inactive products only, and counts and lists both states', async () => {
+    const filename = await tempFile()
+    await using storage = sqliteStorage({ filename })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write(
+      Array.from({ length: 1000 }, (_, i) => row(`ACT-${i}`, { name: 'A', active: i % 7 !== 0 })),
+    )
+    await writer.close()
+    const raw = new Database(filename, { readonly: true })
+    const indexes = raw
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'products'")
+      .pluck()
+      .all()
+    expect(indexes).toContain('products_inactive_idx')
+    expect(indexes).not.toContain('products_active_idx')
+    const inactive = raw
+      .prepare('SELECT sku FROM products WHERE active = 0 ORDER BY created_at DESC, id DESC')
+      .pluck()
+      .all()
+    raw.close()
+    expect(await storage.countProducts({ active: false })).toBe(143)
+    expect(await storage.countProducts({ active: true })).toBe(857)
+    const page = await storage.listProducts({ active: false, page: 2, pageSize: 100 })
+    expect(page.items.map((p) => p.sku)).toEqual(inactive.slice(100))
+    expect(page.total).toBe(143)
+    expect((await storage.listProducts({ active: true, pageSize: 1 })).total).toBe(857)
+  })
+
   it('counts text filters in memory on its one connection', async () => {
     await using storage = sqliteStorage({ filename: ':memory:' })
     await storage.migrate()

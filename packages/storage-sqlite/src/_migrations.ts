@@ -1,0 +1,21 @@
+import { type Migration, sql } from 'kysely'
+
+/**
+ * The index on `active` becomes one on the inactive products only, in list order. An index on a
+ * two-valued column took a write per imported row and still left the list of inactive products
+ * to sort every match (about 100 ms at 500k products); this one takes a write for inactive rows
+ * only, lists them in order at once, and counts them. Active products are counted as all minus
+ * the inactive ones (see sqlite-storage.ts).
+ */
+const inactiveIndex: Migration = {
+  async up(db) {
+    await sql`drop index if exists products_active_idx`.execute(db)
+    await sql`create index if not exists products_inactive_idx
+      on products (created_at, id) where active = 0`.execute(db)
+  },
+}
+
+/** SQLite's own migrations, run after the shared ones. */
+export async function sqliteMigrations(): Promise<Record<string, Migration>> {
+  return { sqlite_0001_inactive_index: inactiveIndex }
+}
