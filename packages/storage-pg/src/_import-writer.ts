@@ -103,8 +103,8 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
       if (receivers) {
         await client.query(ENQUEUE_ROW_EVENTS, [
           at,
-          receivers['product.created'],
-          receivers['product.updated'],
+          JSON.stringify(receivers['product.created']),
+          JSON.stringify(receivers['product.updated']),
         ])
       }
       await client.query('commit')
