@@ -21,7 +21,12 @@ export interface WebhookEndpointRecord {
   previousSecretExpiresAt: Date | null
   /** Deliveries per second at most; `null` for no limit. */
   rateLimit: number | null
-  /** Also receive `product.created` / `product.updated` for every row an import applies. */
+  /**
+   * Also receive `product.created` / `product.updated` for every row an import applies. The
+   * batch records the products it changed; each delivery carries the product as it is when the
+   * dispatcher expands that record, shortly after the batch commits (a product deleted by then
+   * gets none). See {@link WebhookStorage.expandRowEvents}.
+   */
   perRowEvents: boolean
   /** Attempts failed in a row since the last success. */
   failureCount: number
