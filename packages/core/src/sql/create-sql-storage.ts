@@ -149,7 +149,10 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     })
   }
 
-  /** One transaction per batch of events: a crash loses no more than the batch in hand. */
+  /**
+   * One transaction per record: a failure or a crash undoes only the record in hand, which stays
+   * to be expanded again, and a long backlog never holds one transaction open.
+   */
   async function expandRowEvents({ atLeast = Number.POSITIVE_INFINITY } = {}): Promise<number> {
     let written = 0
     while (written < atLeast) {
