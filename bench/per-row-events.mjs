@@ -107,7 +107,9 @@ async function freshPg(url) {
   await storage.close()
   const client = new pg.Client(url)
   await client.connect()
-  await client.query('truncate products, import_jobs, webhook_endpoints cascade')
+  await client.query(
+    'truncate products, import_jobs, webhook_endpoints, webhook_row_events cascade',
+  )
   await client.query('vacuum')
   await client.end()
   return url
