@@ -8,8 +8,12 @@ import type { ConformanceTarget, CurrentTarget } from './types.js'
 const toDate = (value: unknown): Date =>
   value instanceof Date ? value : new Date(Number(value as string | number))
 
-/** The deliveries as stored, read without the adapter, by SKU, event type and endpoint. */
-async function deliveries(t: ConformanceTarget) {
+/**
+ * The deliveries as stored once the per-row events waiting were expanded, read without the
+ * adapter, by SKU, event type and endpoint.
+ */
+export async function deliveries(t: ConformanceTarget) {
+  await t.storage.expandRowEvents()
   const rows = await t.raw(
     `SELECT id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at,
       created_at FROM webhook_deliveries`,
@@ -62,8 +66,9 @@ async function expectedBody(t: ConformanceTarget, sku: string, type: string): Pr
 const AWKWARD = 'say "hi"\\ \n\ttab \u0001 \u001f é 💡 </script>'
 
 /**
- * Per-row `product.created` / `product.updated` events of an import: written with each batch, in
- * its transaction, for the endpoints that opted in only, with the very bytes core builds.
+ * Per-row `product.created` / `product.updated` events of an import: recorded with each batch,
+ * in its transaction, for the endpoints that opted in only, and expanded into deliveries with
+ * the very bytes core builds.
  */
 export function describePerRowEvents(target: CurrentTarget): void {
   describe('per-row import events', () => {
@@ -77,6 +82,8 @@ export function describePerRowEvents(target: CurrentTarget): void {
         ],
       ])
       expect(first).toMatchObject({ created: 2 })
+      // Expanded before the next batch changes A-1, as a running dispatcher would.
+      expect(await t.storage.expandRowEvents()).toBe(2)
       const [second] = await writeBatches(t, [
         [
           importRow('A-1', { name: 'A', priceCents: 123_456_789 }),
@@ -186,18 +193,27 @@ export function describePerRowEvents(target: CurrentTarget): void {
       expect((await deliveries(t)).map((d) => d.sku)).toEqual(['B-1'])
     })
 
-    it('leaves no delivery and no product of a batch that fails', async () => {
+    it('leaves no event, no delivery and no product of a batch that fails', async () => {
       const t = target()
       await t.storage.createWebhookEndpoint(endpointRecord({ perRowEvents: true }))
       const writer = await t.storage.openImportWriter({ dryRun: false })
       const batch = () => [importRow('A-1', { name: 'A' }), importRow('B-1', { name: 'B' })]
       try {
-        // The second delivery of the batch breaks this index, after the first was written.
-        await t.raw('CREATE UNIQUE INDEX one_delivery_per_type ON webhook_deliveries (event_type)')
+        // The batch's events break this index, after its products were written: an empty
+        // record of the same type is there already.
+        await t.raw(
+          `INSERT INTO webhook_row_events (event_type, endpoint_ids, product_ids,
+          created_at) VALUES ('product.created', '[]', '[]', ?)`,
+          [t.storage.dialect === 'sqlite' ? 0 : new Date(0)],
+        )
+        await t.raw('CREATE UNIQUE INDEX one_record_per_type ON webhook_row_events (event_type)')
         await expect(writer.write(batch())).rejects.toMatchObject({ name: 'ImporterError' })
-        expect(await deliveries(t)).toEqual([])
+        expect(await t.raw('SELECT product_ids FROM webhook_row_events')).toEqual([
+          { product_ids: '[]' },
+        ])
         expect(await t.raw('SELECT id FROM products')).toEqual([])
-        await t.raw('DROP INDEX one_delivery_per_type')
+        expect(await deliveries(t)).toEqual([])
+        await t.raw('DROP INDEX one_record_per_type')
         await expect(writer.write(batch())).resolves.toMatchObject({ created: 2 })
       } finally {
         await writer.close()

@@ -7,6 +7,7 @@ import { describeMappings } from './_mappings.js'
 import { describePerRowEvents } from './_per-row-events.js'
 import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
+import { describeRowEventExpansion } from './_row-event-expansion.js'
 import { describeStorageErrors } from './_storage-errors.js'
 import { describeWebhooks } from './_webhooks.js'
 import type { ConformanceTarget } from './types.js'
@@ -64,5 +65,6 @@ export function describeStorageConformance(
     describeWebhooks(target)
     describeMappings(target)
     describePerRowEvents(target)
+    describeRowEventExpansion(target)
   })
 }

@@ -2,8 +2,9 @@ import { createProductImporter, toOutboxEvent } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import { describe, expect, inject, it } from 'vitest'
 import { closeAfter, startReceiver } from './_receiver.js'
-import { localWebhooks } from './_webhook-sdk.js'
+import { localWebhooks, verifiedNow } from './_webhook-sdk.js'
 import { freshPgUrl } from './both-storages.js'
+import { bytes } from './helpers.js'
 
 const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
 
@@ -41,5 +42,38 @@ describe.skipIf(!PG_URL)('several instances on one PostgreSQL database', () => {
     expect([...seen.values()].every((count) => count === 1)).toBe(true)
     // Every instance took part.
     expect(sent.every((count) => count > 0)).toBe(true)
+  })
+
+  it("expand an import's per-row events once between them, each delivery signed", async () => {
+    const url = await freshPgUrl()
+    const importers = ['a', 'b', 'c'].map((instanceId) => {
+      const importer = createProductImporter({
+        storage: pgStorage({ connectionString: url }),
+        webhooks: localWebhooks({ instanceId }),
+      })
+      closeAfter(importer)
+      return importer
+    })
+    for (const importer of importers) await importer.storage.migrate()
+    const receiver = await startReceiver()
+    const [first] = importers
+    const endpoint = await first!.webhooks.create({
+      url: `${receiver.origin}/rows`,
+      event_types: ['product.created'],
+      per_row_events: true,
+    })
+    const lines = Array.from({ length: 600 }, (_, i) => `SKU-${i},Item ${i}`)
+    const job = await first!.imports.create({ filename: 'rows.csv' })
+    // Twelve batches, so twelve records for the instances to share.
+    await first!.imports.run(job.id, bytes(`sku,name\n${lines.join('\n')}\n`), { batchSize: 50 })
+
+    const sent = await Promise.all(importers.map((importer) => importer.webhooks.drain()))
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(600)
+    const skus = receiver.received.map(
+      (request) => verifiedNow(request, endpoint.secret).data.sku as string,
+    )
+    expect(skus).toHaveLength(600)
+    expect(new Set(skus).size).toBe(600)
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(600)
   })
 })

@@ -10,9 +10,9 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import {
   APPLY_BATCH,
+  APPLY_BATCH_RECORDING_ROW_EVENTS,
   COPY_STAGE,
   CREATE_WRITER_TABLES,
-  ENQUEUE_ROW_EVENTS,
   EVALUATE_BATCH,
 } from './_batch-sql.js'
 import { connectBeside } from './_connect-beside.js'
@@ -98,15 +98,14 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
       const at = new Date()
       const result = dryRun
         ? await client.query<BatchRow>(EVALUATE_BATCH)
-        : await client.query<BatchRow>(APPLY_BATCH, [at])
+        : receivers
+          ? await client.query<BatchRow>(APPLY_BATCH_RECORDING_ROW_EVENTS, [
+              at,
+              JSON.stringify(receivers['product.created']),
+              JSON.stringify(receivers['product.updated']),
+            ])
+          : await client.query<BatchRow>(APPLY_BATCH, [at])
       const row = result.rows[0]!
-      if (receivers) {
-        await client.query(ENQUEUE_ROW_EVENTS, [
-          at,
-          receivers['product.created'],
-          receivers['product.updated'],
-        ])
-      }
       await client.query('commit')
       return row
     } catch (error) {

@@ -85,18 +85,7 @@ function applyBatch(
         active ? 1 : 0,
         at,
       )
-      emit?.('product.created', {
-        id,
-        sku: row.sku,
-        skuKey: row.skuKey,
-        name: row.name,
-        description,
-        priceCents: price,
-        quantity,
-        active,
-        createdAt: new Date(at),
-        updatedAt: new Date(at),
-      })
+      emit?.add('product.created', id)
       outcome = 'created'
     } else {
       touched = stored[8]
@@ -116,18 +105,7 @@ function applyBatch(
         outcome = 'unchanged'
       } else {
         tables.update(stored, row.skuKey, row.sku, name, description, price, quantity, active, at)
-        emit?.('product.updated', {
-          id: stored[0],
-          sku: row.sku,
-          skuKey: row.skuKey,
-          name,
-          description,
-          priceCents: price,
-          quantity,
-          active: active === 1,
-          createdAt: new Date(stored[7]),
-          updatedAt: new Date(at),
-        })
+        emit?.add('product.updated', stored[0])
         outcome = 'updated'
       }
     }
@@ -135,6 +113,7 @@ function applyBatch(
     if (tables.firstTouch(touched)) result[outcome]++
     else result.duplicates++
   }
+  emit?.flush(at)
   result.rejected.sort((a, b) => a.index - b.index)
   return result
 }

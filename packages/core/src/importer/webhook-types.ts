@@ -65,7 +65,11 @@ export interface WebhookEndpoint {
   description: string
   /** Deliveries per second at most; `null` for no limit. */
   rateLimit: number | null
-  /** Also receives `product.created` / `product.updated` for every row an import applies. */
+  /**
+   * Also receives `product.created` / `product.updated` for every row an import applies,
+   * carrying the product as it is when its delivery is created, shortly after the row's batch
+   * commits (a product deleted by then gets none).
+   */
   perRowEvents: boolean
   /** Attempts failed in a row since the last success. */
   failureCount: number

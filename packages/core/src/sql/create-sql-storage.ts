@@ -19,6 +19,7 @@ import type { ImporterDatabase } from './schema.js'
 import { storageFailed } from './storage-failed.js'
 import { createEndpointQueries } from './webhook-endpoints.js'
 import { createOutboxQueries, enqueueEvents, recordAttempt } from './webhook-outbox.js'
+import { expandRowEvent, hasRowEvents } from './webhook-row-events.js'
 
 /**
  * What a Kysely adapter gives {@link createSqlStorage}: its connection, its flavor and the few
@@ -154,6 +155,20 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     })
   }
 
+  /**
+   * One transaction per record: a failure or a crash undoes only the record in hand, which stays
+   * to be expanded again, and a long backlog never holds one transaction open.
+   */
+  async function expandRowEvents({ atLeast = Number.POSITIVE_INFINITY } = {}): Promise<number> {
+    let written = 0
+    while (written < atLeast) {
+      const expanded = await transaction('webhook expand', (trx) => expandRowEvent(trx, flavor))
+      if (expanded === undefined) break
+      written += expanded
+    }
+    return written
+  }
+
   async function close(): Promise<void> {
     if (closed) return
     closed = true
@@ -284,12 +299,19 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       transaction('webhook write', (trx) => createEndpointQueries(trx, flavor).delete(id)),
     enqueueEvents: (events) =>
       transaction('webhook enqueue', (trx) => enqueueEvents(trx, flavor, events)),
-    claimDeliveries: (options) => call('webhook claim', () => outbox().claim(options)),
+    expandRowEvents,
+    claimDeliveries: async (options) => {
+      if (!options.ids) await expandRowEvents({ atLeast: options.limit })
+      return call('webhook claim', () => outbox().claim(options))
+    },
     recordAttempt: (result) =>
       transaction('webhook attempt', (trx) => recordAttempt(trx, flavor, result)),
     recordAttempts: (results) =>
       transaction('webhook attempt', (trx) => recordAttempts(trx, flavor, results)),
-    nextDeliveryDue: (now) => call('webhook read', () => outbox().nextDue(now)),
+    nextDeliveryDue: (now) =>
+      call('webhook read', async () =>
+        (await hasRowEvents(open().db)) ? now : outbox().nextDue(now),
+      ),
     getDelivery: (id) => call('webhook read', () => outbox().get(id)),
     listDeliveries: (endpointId, options) =>
       call('webhook read', () => outbox().list(endpointId, options)),

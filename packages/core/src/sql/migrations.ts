@@ -204,6 +204,23 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
         await db.schema.alterTable('import_jobs').addColumn('change_samples', 'text').execute()
       },
     },
+    // Per-row import events as one compact record per batch and event type, expanded into
+    // deliveries by the dispatcher: a delivery row per product in the batch's transaction made
+    // an import with them 1.75x as long.
+    '0006_webhook_row_events': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_row_events')
+          .addColumn('id', serial, (c) =>
+            autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('endpoint_ids', 'text', (c) => c.notNull())
+          .addColumn('product_ids', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }
 

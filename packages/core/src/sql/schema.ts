@@ -116,6 +116,21 @@ export interface WebhookAttemptsTable {
   created_at: Time
 }
 
+/**
+ * The `webhook_row_events` table: the per-row events of one import batch and event type, until
+ * a dispatcher expands them into deliveries.
+ */
+export interface WebhookRowEventsTable {
+  id: Generated<BigInt>
+  event_type: string
+  /** JSON array of the ids of the endpoints that receive them. */
+  endpoint_ids: string
+  /** JSON array of the ids of the products the batch created or updated. */
+  product_ids: string
+  /** The batch's time: the events' timestamp. */
+  created_at: Time
+}
+
 /** The `column_mappings` table: remembered column mappings by header signature. */
 export interface ColumnMappingsTable {
   signature: string
@@ -135,5 +150,6 @@ export interface ImporterDatabase {
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  webhook_row_events: WebhookRowEventsTable
   column_mappings: ColumnMappingsTable
 }

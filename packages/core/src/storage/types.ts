@@ -120,11 +120,12 @@ export interface ImportWriter {
    * In a dry run nothing is written, yet the counts MUST be exactly those of a real run.
    * After a write that throws, the writer stays usable and the failed batch leaves no trace,
    * duplicate tracking included.
-   * Every product a real run creates or updates MUST give, in the batch's transaction, one
-   * per-row `product.created` / `product.updated` delivery (the product after the change, built
-   * as `toOutboxEvent(type, productEventData(product), updatedAt, { perRow: true })` builds it)
-   * to each endpoint that receives it at that batch; unchanged rows and dry runs MUST NOT give
-   * any. With no endpoint opted in to per-row events, a batch MUST NOT do more than read that.
+   * Every product a real run creates or updates MUST be recorded, in the batch's transaction,
+   * as a per-row `product.created` / `product.updated` event for each endpoint that receives it
+   * at that batch, in `webhook_row_events` (one row per event type: the endpoint ids and the
+   * product ids as JSON arrays, the batch's time); `expandRowEvents` turns them into deliveries
+   * later. Unchanged rows and dry runs MUST NOT give any. With no endpoint opted in to per-row
+   * events, a batch MUST NOT do more than read that.
    */
   write(rows: ImportRow[]): Promise<BatchResult>
   /** Releases what the writer holds (connections, temporary tables). Safe to call twice. */

@@ -21,7 +21,12 @@ export interface WebhookEndpointRecord {
   previousSecretExpiresAt: Date | null
   /** Deliveries per second at most; `null` for no limit. */
   rateLimit: number | null
-  /** Also receive `product.created` / `product.updated` for every row an import applies. */
+  /**
+   * Also receive `product.created` / `product.updated` for every row an import applies. The
+   * batch records the products it changed; each delivery carries the product as it is when the
+   * dispatcher expands that record, shortly after the batch commits (a product deleted by then
+   * gets none). See {@link WebhookStorage.expandRowEvents}.
+   */
   perRowEvents: boolean
   /** Attempts failed in a row since the last success. */
   failureCount: number
@@ -170,9 +175,25 @@ export interface WebhookStorage {
    */
   enqueueEvents(events: readonly OutboxEvent[]): Promise<number>
   /**
+   * Turns the per-row events that import batches recorded (see `ImportWriter.write`) into
+   * ordinary deliveries, oldest batch first, until at least `atLeast` deliveries were written
+   * or no batch is left; returns how many were written. Each batch's events MUST be expanded
+   * exactly once, in one transaction that also removes them: dispatchers expanding at once, in
+   * several processes, MUST NOT write a product's delivery twice, and an expansion that fails
+   * MUST leave the batch's events to expand again. Each product of the batch that still exists
+   * gives one event, built as `toOutboxEvent(type, productEventData(product), batchTime)`
+   * builds it from the product as stored at expansion, with one delivery per endpoint recorded
+   * with the batch that still exists; a product deleted since gives none.
+   */
+  expandRowEvents(options?: {
+    /** @default every batch waiting */
+    atLeast?: number
+  }): Promise<number>
+  /**
    * Leases up to `limit` pending deliveries that are due, to active endpoints, oldest due first,
    * and not leased to anyone else until the lease ends. Several dispatchers, in several
-   * processes, MUST NOT get the same delivery while its lease holds.
+   * processes, MUST NOT get the same delivery while its lease holds. Without `ids`, it first
+   * expands waiting per-row events ({@link expandRowEvents} with `atLeast: limit`).
    */
   claimDeliveries(options: ClaimOptions): Promise<ClaimedDelivery[]>
   /**
@@ -188,7 +209,7 @@ export interface WebhookStorage {
   recordAttempts(results: readonly AttemptResult[]): Promise<boolean[]>
   /**
    * When the next pending delivery to an active endpoint is due, if any: its due time, or the
-   * end of its lease when one holds it at `now`.
+   * end of its lease when one holds it at `now`; `now` while per-row events wait to be expanded.
    */
   nextDeliveryDue(now: Date): Promise<Date | undefined>
   /** The delivery with this id, or `undefined`. */

@@ -61,7 +61,7 @@ export interface WebhookDispatcher {
 
 /**
  * The webhook dispatcher: claims due deliveries from storage with a lease in this instance's
- * name, sends them with {@link dispatchWebhookDelivery} through the delivery limiter, and
+ * name (storage first expands the per-row events import batches recorded), sends them with {@link dispatchWebhookDelivery} through the delivery limiter, and
  * records each attempt. No transaction is open while a request is in flight, and several
  * dispatchers (in several processes) share one outbox without sending a delivery twice
  * inside a lease. A cancelled attempt records nothing: the delivery goes again once its lease

@@ -57,7 +57,10 @@ export interface WebhookEndpointSettings {
   description: string
   /** Deliveries per second at most, or `null` for no limit. */
   rateLimit: number | null
-  /** Also receive `product.created` / `product.updated` for every row an import applies. */
+  /**
+   * Also receive `product.created` / `product.updated` for every row an import applies, each
+   * carrying the product as it is when its delivery is created, shortly after the batch commits.
+   */
   perRowEvents: boolean
 }
 
