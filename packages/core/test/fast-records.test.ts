@@ -4,15 +4,15 @@
 import { describe, expect, it } from 'vitest'
 import { createProductParser, type ParseOutput } from '../src/import/parse.js'
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
+/** A small deterministic generator (xorshift32), so a failure names its seed. */
 function random(seed: number) {
-  let a = seed >>> 0
+  let x = Math.imul(seed, 2654435761) >>> 0 || 1
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    return x / 4294967296
   }
 }
 

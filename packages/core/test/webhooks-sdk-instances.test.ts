@@ -8,18 +8,24 @@ import { bytes } from './helpers.js'
 
 const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
 
+/** Three importers, as three app instances would run them, on the database at `url`. */
+async function threeInstances(url: string) {
+  const importers = ['a', 'b', 'c'].map((instanceId) => {
+    const importer = createProductImporter({
+      storage: pgStorage({ connectionString: url }),
+      webhooks: localWebhooks({ instanceId }),
+    })
+    closeAfter(importer)
+    return importer
+  })
+  for (const importer of importers) await importer.storage.migrate()
+  return importers
+}
+
 describe.skipIf(!PG_URL)('several instances on one PostgreSQL database', () => {
   it('deliver every event exactly once between them', async () => {
     const url = await freshPgUrl()
-    const importers = ['a', 'b', 'c'].map((instanceId) => {
-      const importer = createProductImporter({
-        storage: pgStorage({ connectionString: url }),
-        webhooks: localWebhooks({ instanceId }),
-      })
-      closeAfter(importer)
-      return importer
-    })
-    for (const importer of importers) await importer.storage.migrate()
+    const importers = await threeInstances(url)
     const seen = new Map<string, number>()
     const receiver = await startReceiver((request, response) => {
       const id = String(request.headers['webhook-id'])
@@ -46,15 +52,7 @@ describe.skipIf(!PG_URL)('several instances on one PostgreSQL database', () => {
 
   it("expand an import's per-row events once between them, each delivery signed", async () => {
     const url = await freshPgUrl()
-    const importers = ['a', 'b', 'c'].map((instanceId) => {
-      const importer = createProductImporter({
-        storage: pgStorage({ connectionString: url }),
-        webhooks: localWebhooks({ instanceId }),
-      })
-      closeAfter(importer)
-      return importer
-    })
-    for (const importer of importers) await importer.storage.migrate()
+    const importers = await threeInstances(url)
     const receiver = await startReceiver()
     const [first] = importers
     const endpoint = await first!.webhooks.create({
