@@ -2,11 +2,14 @@
 // PG_BENCH_URL names a database it may wipe, then measures:
 //   methods  bulk-write methods on raw 10k-row batches of the generated file (first load, re-load)
 //   import   importProducts() end to end on 500k rows: first import, re-import, peak RSS
-//   queries  a page of 20, a name substring search (p95 of 200 each), delete all
+//   queries  a page of 20, name, sku and q substring searches (p95 of 200 each), delete all
+//   baseline importProducts() against a hand-written unnest upsert (bench/pg-baseline.mjs) on the
+//            same file, alternating, `--runs` rounds: the ratios ours / baseline
 // Import and queries run twice: on PostgreSQL's default settings, and on a server whose
 // shared_buffers hold the loaded table (SIZED below; skipped with PG_BENCH_URL). `all` writes
 // docs/benchmarks-pg.md.
-//   node bench/pg.mjs [all|methods|import] [--rows 500000]   (build first: npx tsup)
+//   node bench/pg.mjs [all|methods|import|baseline] [--rows 500000] [--runs 3]
+// (build first: TSUP_DTS=false npm run build)
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -19,13 +22,20 @@ import { startPostgres } from '../test/pg-server.mjs'
 import { writeSection } from './doc-section.mjs'
 import { writeProductsFile } from './generate.mjs'
 import { START_FLAGS } from './node-flags.mjs'
+import { naiveUnnestLoad } from './pg-baseline.mjs'
 import { copyInsert, copyMerge, multiRowInsert, unnestInsert } from './pg-methods.mjs'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rows: { type: 'string', default: '500000' }, child: { type: 'string' } },
+  options: {
+    rows: { type: 'string', default: '500000' },
+    runs: { type: 'string', default: '3' },
+    child: { type: 'string' },
+  },
 })
 const ROWS = Number(values.rows)
+const RUNS = Number(values.runs)
+const CPU = cpus()[0]?.model.trim() ?? 'unknown CPU'
 const FILE = `bench/.data/products-${ROWS}.csv`
 const BATCH = 10_000
 const ms = (t) => Math.round(performance.now() - t)
@@ -154,19 +164,64 @@ async function importChild(url) {
   console.log(JSON.stringify(out))
 }
 
-async function endToEnd(url) {
-  const child = async (flags) => {
-    await (await freshStorage(url)).close()
-    const output = execFileSync(
-      process.execPath,
-      [...flags, 'bench/pg.mjs', '--rows', String(ROWS), '--child', url],
-      { encoding: 'utf8' },
-    )
-    return JSON.parse(output.trim().split('\n').at(-1))
+/** Our first import and re-import of the file into an emptied database, in a child process. */
+async function child(url, flags = START_FLAGS) {
+  await (await freshStorage(url)).close()
+  const output = execFileSync(
+    process.execPath,
+    [...flags, 'bench/pg.mjs', '--rows', String(ROWS), '--child', url],
+    { encoding: 'utf8' },
+  )
+  return JSON.parse(output.trim().split('\n').at(-1))
+}
+
+/** The hand-written baseline's first load and re-load of the file into an emptied database. */
+async function baselineLoads(url) {
+  await (await freshStorage(url)).close()
+  const client = new pg.Client(url)
+  await client.connect()
+  try {
+    const first = await naiveUnnestLoad(client, FILE, BATCH)
+    const again = await naiveUnnestLoad(client, FILE, BATCH)
+    return { first, again }
+  } finally {
+    await client.end()
   }
+}
+
+/**
+ * Rounds of the baseline and of ours on one server, alternating which goes first so that a
+ * machine busier in one half of a round does not always favour the same side.
+ */
+async function compareBaseline(url) {
+  const rounds = []
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 === 0 ? ['baseline', 'ours'] : ['ours', 'baseline']
+    const round = {}
+    for (const side of order) {
+      if (side === 'baseline') round.baseline = await baselineLoads(url)
+      else {
+        const r = await child(url)
+        round.ours = { first: r.first.ms, again: r.again.ms, written: r.again.updated }
+      }
+    }
+    round.firstRatio = round.ours.first / round.baseline.first
+    round.againRatio = round.ours.again / round.baseline.again
+    console.log(`round ${i + 1} on ${CPU}:`, JSON.stringify(round))
+    rounds.push(round)
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  return {
+    rounds,
+    firstRatio: median(rounds.map((r) => r.firstRatio)),
+    againRatio: median(rounds.map((r) => r.againRatio)),
+  }
+}
+
+async function endToEnd(url) {
   // Node's default heap settings first, for reference; then the flags of `npm start`.
-  const plain = await child([])
-  const result = await child(START_FLAGS)
+  const plain = await child(url, [])
+  const result = await child(url)
   result.plainRssMb = plain.rssMb
   console.log('import', result, 'with Node defaults', plain)
 
@@ -185,6 +240,7 @@ async function endToEnd(url) {
     'drill',
     'glass tent',
   ]
+  const skuTerms = ['sku-00012', '4711', '-0000', '99-1', 'SKU-0042', '31337', '2-0', '0100']
   const queries = {
     page: await timed(200, (i) => storage.listProducts({ page: 1 + (i % 50), pageSize: 20 })),
     pageNoTotal: await timed(200, (i) =>
@@ -196,6 +252,10 @@ async function endToEnd(url) {
     searchNoTotal: await timed(200, (i) =>
       storage.listProducts({ name: terms[i % terms.length], pageSize: 20, withTotal: false }),
     ),
+    sku: await timed(200, (i) =>
+      storage.listProducts({ sku: skuTerms[i % skuTerms.length], pageSize: 20 }),
+    ),
+    q: await timed(200, (i) => storage.listProducts({ q: terms[i % terms.length], pageSize: 20 })),
   }
   console.log('queries p95 ms', queries)
   const t = performance.now()
@@ -368,6 +428,8 @@ if (values.child) {
   const what = positionals[0] ?? 'all'
   const methodResults =
     what === 'all' || what === 'methods' ? await withDatabase({}, methods) : undefined
+  const baseline =
+    what === 'all' || what === 'baseline' ? await withDatabase({}, compareBaseline) : undefined
   let e2e
   if (what === 'all' || what === 'import') {
     e2e = { defaults: await withDatabase({}, endToEnd) }
