@@ -413,7 +413,7 @@ function report(methodResults, e2e, baseline) {
       '',
       `\`importProducts(file, storage: pgStorage(...) )\`, batches of 10,000, parsing in its worker thread, Node run with \`${START_FLAGS.join(' ')}\` as \`npm start\` does.`,
       'Queries through the storage after `VACUUM ANALYZE` (autovacuum does the same shortly after a load);',
-      "p95 of 200 runs each. Each column on a fresh server: with PostgreSQL's default settings",
+      "p95 of 200 runs each (100 for the SKU and `q` searches). Each column on a fresh server: with PostgreSQL's default settings",
       `(shared_buffers 128 MB)${e2e.sized ? `; with shared_buffers ${SIZED.shared_buffers}, a cache that holds the loaded table and its indexes (about 300 MB)` : ''}${e2e.indexed ? `; and default settings with trigram indexes on every column the \`q\` filter searches (\`searchIndexes: ['name', 'sku', 'description']\`)` : ''}.`,
       '',
       ...e2eTable(e2e),
