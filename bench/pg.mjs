@@ -384,7 +384,7 @@ function report(methodResults, e2e, baseline) {
       'ON CONFLICT (sku_key) DO UPDATE SET ...` and one transaction a batch, into the schema `migrate()`',
       'creates (primary key, sku_key, (created_at, id), active, and the trigram index on name). It',
       'updates every row it meets again. Ours is `importProducts()` end to end in a child process',
-      '(parse worker, validation, the storage's import writer), first import then re-import of the same file.',
+      '(parse worker, validation, the storage import writer), first import then re-import of the same file.',
       `Each round runs both on the same server, alternating which goes first; $baseline.rounds.lengthrounds, ratios are`,
       'ours / baseline of the same round, and the medians are judged against the targets.',
       '',
