@@ -386,7 +386,7 @@ function report(methodResults, e2e, baseline) {
       'creates (primary key, sku_key, (created_at, id), active, and the trigram index on name). It',
       'updates every row it meets again. Ours is `importProducts()` end to end in a child process',
       '(parse worker, validation, the storage import writer), first import then re-import of the same file.',
-      `Each round runs both on the same server, alternating which goes first; $baseline.rounds.lengthrounds, ratios are`,
+      `Each round runs both on the same server, alternating which goes first; ${baseline.rounds.length} rounds, ratios are`,
       'ours / baseline of the same round, and the medians are judged against the targets.',
       '',
       ...baselineTable(baseline),
@@ -397,7 +397,7 @@ function report(methodResults, e2e, baseline) {
     lines.push(
       '## Bulk-write methods',
       '',
-      `Raw batches of $BATCH.toLocaleString('en')parsed rows, one transaction each, rows that would not change skipped`,
+      `Raw batches of ${BATCH.toLocaleString('en')} parsed rows, one transaction each, rows that would not change skipped`,
       '(`IS DISTINCT FROM`). "Re-load" applies the same batches again to the loaded table. Every',
       'method writes to the schema `migrate()` creates, with its trigram index on name. The import',
       'writer drops that index for its first load into the empty table and builds it when it closes',
@@ -410,24 +410,24 @@ function report(methodResults, e2e, baseline) {
   if (e2e) {
     const d = e2e.defaults
     lines.push(
-      `## End to end at $ROWS.toLocaleString('en')rows`,
+      `## End to end at ${ROWS.toLocaleString('en')} rows`,
       '',
-      `\`importProducts(file, storage: pgStorage(...) )\`, batches of 10,000, parsing in its worker thread, Node run with \`${START_FLAGS.join(' ')}\` as \`npm start\` does.`,
+      `\`importProducts(file, { storage: pgStorage(...) })\`, batches of 10,000, parsing in its worker thread, Node run with \`${START_FLAGS.join(' ')}\` as \`npm start\` does.`,
       'Queries through the storage after `VACUUM ANALYZE` (autovacuum does the same shortly after a load);',
       "p95 of 200 runs each (100 for the SKU and `q` searches). Each column on a fresh server: with PostgreSQL's default settings",
       `(shared_buffers 128 MB)${e2e.sized ? `; with shared_buffers ${SIZED.shared_buffers}, a cache that holds the loaded table and its indexes (about 300 MB)` : ''}${e2e.indexed ? `; and default settings with trigram indexes on every column the \`q\` filter searches (\`searchIndexes: ['name', 'sku', 'description']\`)` : ''}.`,
       '',
       ...e2eTable(e2e),
       '',
-      `First import: $d.first.created.toLocaleString('en')created, $d.first.duplicates.toLocaleString('en')repeated SKUs. Re-import: $d.again.updated.toLocaleString('en')updated`,
-      `(SKUs whose earlier, differently cased row comes back before the later one), $d.again.unchanged.toLocaleString('en')unchanged.`,
+      `First import: ${d.first.created.toLocaleString('en')} created, ${d.first.duplicates.toLocaleString('en')} repeated SKUs. Re-import: ${d.again.updated.toLocaleString('en')} updated`,
+      `(SKUs whose earlier, differently cased row comes back before the later one), ${d.again.unchanged.toLocaleString('en')} unchanged.`,
       `Peak RSS with Node's default heap settings instead of the flags: ${[
         e2e.defaults,
         e2e.sized,
         e2e.indexed,
       ]
         .filter(Boolean)
-        .map((r) => `$r.plainRssMbMB`)
+        .map((r) => `${r.plainRssMb} MB`)
         .join(' and ')}.`,
       '',
     )
