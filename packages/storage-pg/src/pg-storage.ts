@@ -27,7 +27,9 @@ export type PgStorage = SqlStorage
  * passed in stays open. Connections open lazily, on the first query.
  *
  * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
- * one transaction; name filters use a pg_trgm index when the role may create the extension.
+ * one transaction; name filters use a pg_trgm index when the role may create the extension. An
+ * import into an empty table builds those indexes once when it ends instead of keeping them
+ * current, and `migrate()` builds any that an import which died mid-load left dropped.
  * Every write of an import job is announced with NOTIFY, so `imports.watch()` on any instance
  * sees it at once.
  *
