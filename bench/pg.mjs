@@ -12,7 +12,7 @@
 // (build first: TSUP_DTS=false npm run build)
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import pg from 'pg'
@@ -37,6 +37,8 @@ const { values, positionals } = parseArgs({
 const ROWS = Number(values.rows)
 const RUNS = Number(values.runs)
 const CPU = cpus()[0]?.model.trim() ?? 'unknown CPU'
+// Other work on the same cores slows both sides of a comparison: the report says how busy it was.
+const LOAD_AT_START = loadavg()[1]
 const FILE = `bench/.data/products-${ROWS}.csv`
 const BATCH = 10_000
 const ms = (t) => Math.round(performance.now() - t)
@@ -437,11 +439,11 @@ function report(methodResults, e2e, baseline) {
     '',
     '- The machine is shared: other processes competing for the 2 cores move these figures by 30% or',
     '  more from run to run. Figures from one run are comparable with each other.',
-    '- The figures of this run were taken while other benchmarks ran on the same 2 cores (load',
-    '  average 3 to 6): absolute times are up to twice those of the quiet run of 2026-11-24 (8.7 s',
-    '  first import, 4.6 s re-import, 16.8 ms for a page with total), so the fixed targets in the',
-    '  table above are judged on a busy machine. The ratios against the baseline come from one round',
-    '  each, both sides under the same load, and are the figures to judge the import by.',
+    `- Load average (5 minutes) on the ${cpus().length} cores: ${LOAD_AT_START.toFixed(1)} when this run started, ${loadavg()[1].toFixed(1)} when it ended.`,
+    '  Above the number of cores, other work competed with this benchmark and the absolute figures',
+    '  are slower than on a quiet machine (the run of 2026-11-24, quiet: 8.7 s first import, 4.6 s',
+    '  re-import). The ratios against the baseline come from one round each, both sides under the',
+    '  same load, and are the figures to judge the import by.',
     "- Text searches with total: with `migrate()`'s default index (name only) the SKU and `q` searches",
     '  scan the whole table. With trigram indexes on sku, name and description the SKU search takes',
     '  7.4 ms p95, but `q` still takes about 100 ms: its total counts every product whose sku, name',
