@@ -17,6 +17,7 @@ import {
 } from './_batch-sql.js'
 import { connectBeside } from './_connect-beside.js'
 import { toCopyText } from './_copy-text.js'
+import { buildDeferredIndexes, deferSearchIndexes } from './_deferred-indexes.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
 
 interface BatchRow {
@@ -54,17 +55,21 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
   }
   const client = await connectBeside(pool, onError)
   let closed = false
+  let deferred = false
   const nextId = createUuidV7()
 
   async function release(): Promise<void> {
     if (closed) return
     closed = true
-    // The session tables go with the session.
+    // A build that fails leaves the indexes recorded for the next import or migrate().
+    if (deferred && !broken) await buildDeferredIndexes(client).catch(() => {})
+    // The session tables and the bulk-load lock go with the session.
     await client.end().catch(() => {})
   }
 
   try {
     await client.query(CREATE_WRITER_TABLES)
+    if (!dryRun) deferred = await deferSearchIndexes(client)
   } catch (error) {
     broken ??= error
     await release()

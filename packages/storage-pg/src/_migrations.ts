@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely'
+import { DEFERRED_TABLE } from './_deferred-indexes.js'
 import type { SearchColumn } from './types.js'
 
 /** The channel on which every write of an import job announces the job's id. */
@@ -33,6 +34,16 @@ const jobNotify: Migration = {
           for each row execute function product_importer_job_written();
       end if;
     end $$`.execute(db)
+  },
+}
+
+/** The table where an import that loads into an empty table parks the indexes it builds last. */
+const deferredIndexes: Migration = {
+  async up(db) {
+    await sql`create table if not exists ${sql.id(DEFERRED_TABLE)} (
+      name text primary key,
+      definition text not null
+    )`.execute(db)
   },
 }
 
@@ -86,6 +97,7 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
         migrations[name] = searchIndex(column)
       }
     }
+    migrations.postgres_0003_deferred_indexes = deferredIndexes
     return migrations
   }
 }

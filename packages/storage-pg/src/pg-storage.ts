@@ -11,7 +11,8 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { createConnectionWait } from './_connection-wait.js'
-import { isSkuKeyViolation } from './_errors.js'
+import { restoreDeferredIndexes } from './_deferred-indexes.js'
+import { isSkuKeyViolation, storageFailed } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
@@ -26,7 +27,9 @@ export type PgStorage = SqlStorage
  * passed in stays open. Connections open lazily, on the first query.
  *
  * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
- * one transaction; name filters use a pg_trgm index when the role may create the extension.
+ * one transaction; name filters use a pg_trgm index when the role may create the extension. An
+ * import into an empty table builds those indexes once when it ends instead of keeping them
+ * current, and `migrate()` builds any that an import which died mid-load left dropped.
  * Every write of an import job is announced with NOTIFY, so `imports.watch()` on any instance
  * sees it at once.
  *
@@ -67,7 +70,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     options.connectionWaitMs ?? DEFAULT_CONNECTION_WAIT_MS,
   )
 
-  return createSqlStorage({
+  const storage = createSqlStorage({
     flavor,
     db: () => db,
     capabilities: { multiInstance: true },
@@ -82,6 +85,17 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
       if (ownsPool) await db.destroy()
     },
   })
+  const migrate = storage.migrate
+  // An import that crashed while loading into an empty table left its trigram indexes dropped.
+  storage.migrate = async () => {
+    await migrate()
+    try {
+      await restoreDeferredIndexes(pool)
+    } catch (error) {
+      throw storageFailed('building the deferred search indexes', error)
+    }
+  }
+  return storage
 }
 
 /**

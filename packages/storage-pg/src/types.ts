@@ -44,9 +44,12 @@ export type SearchColumn = 'name' | 'sku' | 'description'
 export interface PgSearchOptions {
   /**
    * Columns whose substring filters get a pg_trgm GIN index, created by `migrate()` when the role
-   * may create the extension (filters work without, as scans). Every index slows imports: on
-   * 500,000 products measured here, `name` adds about 3 s to a first import, `sku` about 3.5 s
-   * and `description` (long text) about 35 s. Indexes are only ever added, never dropped.
+   * may create the extension (filters work without, as scans). Every index slows imports that
+   * change products already stored: kept current on 500,000 products measured here, `name` added
+   * about 3 s to an import, `sku` about 3.5 s and `description` (long text) about 35 s. An import
+   * into an empty table builds them once at its end instead (docs/benchmarks-pg.md has the
+   * figures). The `q` filter searches sku, name and description, so only all three serve it.
+   * Indexes are only ever added, never dropped for good.
    * @default ['name']
    */
   searchIndexes?: readonly SearchColumn[]
