@@ -27,10 +27,12 @@ export async function relaunchWithHeapFlags(): Promise<number | undefined> {
   // Under a debugger the command runs in place: a child would fight over the inspector port.
   const debugging = process.execArgv.some((arg) => arg.startsWith('--inspect'))
   if (!script || debugging || setsHeap(process.execArgv) || setsHeap(nodeOptions)) return undefined
+  // The IPC channel tells the child when this process is gone, whatever killed it (see
+  // stopWithParent).
   const child = spawn(
     process.execPath,
     [...HEAP_FLAGS, ...process.execArgv, script, ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
   )
   // A terminal's Ctrl-C reaches both processes; forwarding means a plain `kill <pid>` does too.
   // The commands tolerate the signal arriving twice.
@@ -48,4 +50,16 @@ export async function relaunchWithHeapFlags(): Promise<number | undefined> {
   } finally {
     for (const signal of FORWARDED) process.off(signal, forward)
   }
+}
+
+/**
+ * In a relaunched child: stops the command as SIGTERM would once the launching process is gone.
+ * A launcher killed with SIGKILL cannot forward anything, and its child would otherwise go on
+ * serving on the port and holding the database with no parent to stop it; its IPC channel closes
+ * with it, whatever the signal. The channel does not keep the child alive.
+ */
+export function stopWithParent(): void {
+  if (!process.channel) return
+  process.channel.unref()
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'))
 }

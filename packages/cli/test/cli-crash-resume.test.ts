@@ -13,6 +13,7 @@ import { pgStorage } from '@product-importer/storage-pg'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { IN_PLACE } from './_in-place.js'
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
@@ -94,7 +95,7 @@ async function targetOf(kind: 'sqlite' | 'postgresql'): Promise<Target> {
 async function startImport(args: string[]): Promise<{ child: ChildProcess; jobId: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'import', file, '--batch-size', String(BATCH), ...args],
+    [...IN_PLACE, CLI, 'import', file, '--batch-size', String(BATCH), ...args],
     {
       env: { ...process.env, DATABASE_URL: '' },
       stdio: ['ignore', 'ignore', 'pipe'],

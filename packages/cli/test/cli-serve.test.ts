@@ -4,6 +4,7 @@ import { request } from 'node:http'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generatedCsv, type Json, parseSse, SAMPLE_CSV, tempDir } from '../../http/test/_server.js'
+import { IN_PLACE } from './_in-place.js'
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 
@@ -14,7 +15,7 @@ interface Serving {
 }
 
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Serving> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'serve', '--port', '0', ...args], {
     env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startReceiver } from '../../core/test/_receiver.js'
 import { type Json, tempDir } from '../../http/test/_server.js'
+import { IN_PLACE } from './_in-place.js'
 
 const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 
@@ -16,7 +17,7 @@ afterEach(() => {
 
 /** `product-importer serve` in a child process; resolves with its origin once it listens. */
 async function serve(args: string[]): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'serve', '--port', '0', ...args], {
     env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -65,6 +65,23 @@ describe.runIf(process.platform === 'linux')('the CLI heap settings', () => {
       // SIGTERM to the launcher reaches the server, which stops cleanly.
       expect(await stop(launcher)).toBe(0)
     }
+  })
+
+  it('stops the relaunched server when the launcher is killed with SIGKILL', async () => {
+    const launcher = await serve('')
+    const server = Number(children(launcher.pid!)[0])
+    const exited = new Promise((resolve) => launcher.once('exit', resolve))
+    launcher.kill('SIGKILL')
+    await exited
+    // The server notices its launcher is gone and stops; a bounded wait for its pid to go.
+    let running = true
+    for (let tries = 0; tries < 100 && running; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      running =
+        existsSync(`/proc/${server}`) &&
+        !readFileSync(`/proc/${server}/stat`, 'utf8').includes(') Z ')
+    }
+    expect(running).toBe(false)
   })
 
   it('runs the command in place when NODE_OPTIONS already sets a heap size', async () => {
