@@ -96,7 +96,17 @@ export function createWriterTables(
       `INSERT OR REPLACE INTO ${shadow} (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?)`,
     )
     return {
-      find: (key) => (fromShadow.get(key) ?? fromProducts.get(key)) as StoredRow | undefined,
+      // The shadow is read only for a SKU the run touched before: one that products has and
+      // whose rowid it marked, or one products lacks (the run may have created it). A re-import
+      // of an unchanged file then reads products alone, as the real one does.
+      find: (key) => {
+        const stored = fromProducts.get(key) as StoredRow | undefined
+        if (stored && !touched.has(stored[8])) return stored
+        const shadowed = fromShadow.get(key) as StoredRow | undefined
+        if (shadowed || !stored) return shadowed
+        stored[8] = TOUCHED // unchanged when the run met it, so never copied to the shadow
+        return stored
+      },
       insert: (id, sku, key, name, description, price, quantity, active, at) => {
         save.run(id, sku, key, name, description, price, quantity, active, at, at)
         return -1 // touched for the first time; found in the shadow (as TOUCHED) from now on
@@ -155,6 +165,12 @@ function createRowidSet() {
   const pages = new Map<number, Uint32Array>()
   let added: number[] = [] // since the last keep(), to undo if their batch is rolled back
   return {
+    /** Whether `rowid` was added. */
+    has(rowid: number): boolean {
+      const page = pages.get(Math.floor(rowid / PAGE_BITS))
+      const bit = rowid % PAGE_BITS
+      return page !== undefined && (page[bit >>> 5]! & (1 << (bit & 31))) !== 0
+    },
     /** Adds `rowid`; false when it was there already. */
     add(rowid: number): boolean {
       const index = Math.floor(rowid / PAGE_BITS)
