@@ -120,15 +120,15 @@ export function createProductQueries(
       const keyset = query.cursor !== undefined && !query.sort
       const offset = keyset ? 0 : (Math.max(Math.trunc(query.page ?? 1), 1) - 1) * size
       const withTotal = query.withTotal !== false
-      // A text filter's total comes first: it says how rare the matches are, and so how to find
-      // the page (or that there is none to find).
-      let total = withTotal && hasText(query) ? await count(query) : undefined
+      // Where the planner needs telling (see SqlFlavor.unindexed), a text filter's total comes
+      // first: it says how rare the matches are, and so how to find the page (or that there is
+      // none). Elsewhere the page and the total are asked at once.
+      let total = withTotal && flavor.unindexed && hasText(query) ? await count(query) : undefined
       if (total === 0) return { items: [], total }
       // Few matches: walking the ordering index would pass nearly every row to find them, one
       // lookup each; reading the table in its own order and sorting the matches is faster.
       const few = total !== undefined && total < FEW_MATCHES_FACTOR * (offset + size + 1)
-      const by = (column: string) =>
-        few && flavor.unindexed ? flavor.unindexed(column) : sql.ref(column)
+      const by = (column: string) => (few ? flavor.unindexed!(column) : sql.ref(column))
       let q = filtered(query).selectAll()
       if (query.sort)
         q = q.orderBy(
