@@ -77,12 +77,7 @@ describe.skipIf(!PG_URL)('trigram indexes of a load into an empty table', () => 
   })
 
   it('left dropped by a load that crashed, are built by the next migrate()', async () => {
-    await using storage = pgStorage({ connectionString: schema.url })
-    await storage.migrate()
-    const writer = await storage.openImportWriter({ dryRun: false })
-    await writer.write(rows(0, 50))
-    await crashLoad()
-    await writer.close()
+    await using storage = await afterCrashedLoad()
     expect(await trigramIndexes()).toEqual([])
     expect(await parked()).toEqual(['products_name_trgm_idx'])
     await storage.migrate()
@@ -92,12 +87,7 @@ describe.skipIf(!PG_URL)('trigram indexes of a load into an empty table', () => 
   })
 
   it('left dropped by a load that crashed, are built by the next import', async () => {
-    await using storage = pgStorage({ connectionString: schema.url })
-    await storage.migrate()
-    const writer = await storage.openImportWriter({ dryRun: false })
-    await writer.write(rows(0, 50))
-    await crashLoad()
-    await writer.close()
+    await using storage = await afterCrashedLoad()
     const next = await storage.openImportWriter({ dryRun: false })
     expect(await trigramIndexes()).toEqual(['products_name_trgm_idx'])
     await next.write(rows(0, 60))
@@ -105,6 +95,17 @@ describe.skipIf(!PG_URL)('trigram indexes of a load into an empty table', () => 
     expect(await storage.countProducts()).toBe(60)
     expect(await parked()).toEqual([])
   })
+
+  /** A migrated storage whose first load crashed after 50 rows, its index left dropped. */
+  async function afterCrashedLoad() {
+    const storage = pgStorage({ connectionString: schema.url })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write(rows(0, 50))
+    await crashLoad()
+    await writer.close()
+    return storage
+  }
 
   /** Ends the session of the writer holding the bulk-load lock, as a crash of its process does. */
   async function crashLoad() {
