@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -37,4 +37,45 @@ export async function cli(
     const e = error as { code: number; stdout: string; stderr: string }
     return { code: e.code, stdout: e.stdout, stderr: e.stderr }
   }
+}
+
+/**
+ * Node flags that set the heap, so the CLI runs its command in the spawned process itself
+ * instead of relaunching a child with them: a test that kills the process with SIGKILL then
+ * kills the process doing the work, as a crash would.
+ */
+export const IN_PLACE = ['--max-old-space-size=512', '--max-semi-space-size=4']
+
+/** A `product-importer serve` child process, listening. */
+export interface Serving {
+  child: ChildProcess
+  origin: string
+  /** What it printed so far, stdout and stderr. */
+  output: () => string
+}
+
+/** Starts `product-importer serve` in place; resolves with its origin once it listens. */
+export async function serve(args: string[], env: Record<string, string> = {}): Promise<Serving> {
+  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (c) => (output += c))
+  child.stderr!.on('data', (c) => (output += c))
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 15_000)
+    child.stdout!.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    })
+    child.once('exit', () => {
+      clearTimeout(timer)
+      reject(new Error(`exited early: ${output}`))
+    })
+  })
+  return { child, origin, output: () => output }
 }

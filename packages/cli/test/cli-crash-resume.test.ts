@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import {
   createProductImporter,
   type ImporterStorage,
@@ -13,9 +13,8 @@ import { pgStorage } from '@product-importer/storage-pg'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { IN_PLACE } from './_in-place.js'
+import { CLI, IN_PLACE } from './_cli.js'
 
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
 const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
 /** Kills a database: with both, the suite kills at least 10 imports. */
 const KILLS = 5

@@ -1,43 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { request } from 'node:http'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { generatedCsv, type Json, parseSse, SAMPLE_CSV, tempDir } from '../../http/test/_server.js'
-import { IN_PLACE } from './_in-place.js'
-
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
-
-interface Serving {
-  child: ChildProcess
-  origin: string
-  output: () => string
-}
-
-async function serve(args: string[], env: Record<string, string> = {}): Promise<Serving> {
-  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout!.on('data', (c) => (output += c))
-  child.stderr!.on('data', (c) => (output += c))
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 15_000)
-    child.stdout!.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    })
-    child.once('exit', () => {
-      clearTimeout(timer)
-      reject(new Error(`exited early: ${output}`))
-    })
-  })
-  return { child, origin, output: () => output }
-}
+import { CLI, type Serving, serve } from './_cli.js'
 
 async function stop(s: Serving, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   if (s.child.exitCode !== null) return s.child.exitCode

@@ -1,45 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startReceiver } from '../../core/test/_receiver.js'
 import { type Json, tempDir } from '../../http/test/_server.js'
-import { IN_PLACE } from './_in-place.js'
-
-const CLI = resolve(import.meta.dirname, '../dist/cli.js')
+import { CLI, type Serving, serve as serveCli } from './_cli.js'
 
 const children: ChildProcess[] = []
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
 })
 
-/** `product-importer serve` in a child process; resolves with its origin once it listens. */
-async function serve(args: string[]): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let output = ''
-  child.stderr!.on('data', (c) => (output += c))
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 15_000)
-    child.stdout!.on('data', (c) => {
-      output += c
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    })
-    child.once('exit', () => {
-      clearTimeout(timer)
-      reject(new Error(`exited early: ${output}`))
-    })
-  })
-  return { child, origin }
+/** `serve` whose process the test's end kills if it still runs. */
+async function serve(args: string[]): Promise<Serving> {
+  const serving = await serveCli(args)
+  children.push(serving.child)
+  return serving
 }
 
 async function waitFor<T>(

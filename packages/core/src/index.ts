@@ -28,6 +28,7 @@ export {
 // Import engine: stream a CSV into a storage, read shops' exports, inspect a file first
 
 export { HEADER_ALIASES } from './import/aliases.js'
+export { PRODUCT_FIELDS } from './import/header.js'
 export { headerSignature } from './import/header-signature.js'
 export { DEFAULT_BATCH_SIZE, importProducts } from './import/import-products.js'
 export {

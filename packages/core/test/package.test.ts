@@ -24,6 +24,7 @@ describe('@product-importer/core package', () => {
       'MAX_WEBHOOK_URL_LENGTH',
       'NEW_PRODUCT_DEFAULTS',
       'PLATFORMS',
+      'PRODUCT_FIELDS',
       'ROW_REJECTIONS',
       'WEBHOOK_DISPATCHER_DEFAULTS',
       'WEBHOOK_EVENT_TYPES',

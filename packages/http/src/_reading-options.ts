@@ -2,27 +2,18 @@ import {
   type ImportOptions,
   PLATFORMS,
   type Platform,
-  type ProductField,
+  PRODUCT_FIELDS,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { parseWith } from './_body.js'
 import { ApiError } from './errors.js'
-
-const FIELDS = [
-  'sku',
-  'name',
-  'description',
-  'price',
-  'quantity',
-  'active',
-] as const satisfies readonly ProductField[]
 
 /**
  * The `mapping` of an import request: field to header name, e.g. `{"sku":"Item No"}`; `null`
  * for a field no column gives ("do not import").
  */
 export const mappingSchema = z.partialRecord(
-  z.enum(FIELDS),
+  z.enum(PRODUCT_FIELDS),
   z.string().trim().min(1).max(500).nullable(),
 )
 

@@ -3,17 +3,10 @@ import {
   type ImportOptions,
   PLATFORMS,
   type Platform,
+  PRODUCT_FIELDS,
   type ProductField,
 } from '@product-importer/core'
 
-const FIELDS: readonly ProductField[] = [
-  'sku',
-  'name',
-  'description',
-  'price',
-  'quantity',
-  'active',
-]
 const DECIMALS: readonly DecimalSeparator[] = ['.', ',', 'auto']
 
 /** Flags that say how a file's columns are read, shared by `import` and `inspect`. */
@@ -52,9 +45,9 @@ export function readingOptions(
       const at = entry.indexOf('=')
       const field = entry.slice(0, Math.max(0, at)).trim() as ProductField
       const header = entry.slice(at + 1).trim()
-      if (at === -1 || !FIELDS.includes(field) || header === '') {
+      if (at === -1 || !PRODUCT_FIELDS.includes(field) || header === '') {
         return usage(
-          `--map takes field="Header" with a field among ${FIELDS.join(', ')}; got "${entry}"`,
+          `--map takes field="Header" with a field among ${PRODUCT_FIELDS.join(', ')}; got "${entry}"`,
         )
       }
       columns[field] = header
