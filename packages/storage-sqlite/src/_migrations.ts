@@ -5,7 +5,7 @@ import { type Migration, sql } from 'kysely'
  * two-valued column took a write per imported row and still left the list of inactive products
  * to sort every match (about 100 ms at 500k products); this one takes a write for inactive rows
  * only, lists them in order at once, and counts them. Active products are counted as all minus
- * the inactive ones (see sqlite-storage.ts).
+ * the inactive ones (see _count-products.ts).
  */
 const inactiveIndex: Migration = {
   async up(db) {

@@ -1,5 +1,5 @@
 // A read-only connection on a thread of its own: counts one slice of a filtered scan for the
-// parallel counter (see _parallel-count.ts). Messages: `{ id, sql, parameters }` in,
+// product count (see _count-products.ts). Messages: `{ id, sql, parameters }` in,
 // `{ id, n }` or `{ id, error }` out.
 import { parentPort, workerData } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'

@@ -1,23 +1,11 @@
-import type { ProductFilter } from '@product-importer/core'
 import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
-import type BetterSqlite3 from 'better-sqlite3'
 import { openConnection, type SqliteConnection } from './_connection.js'
+import { createProductCount } from './_count-products.js'
 import { createExclusive } from './_exclusive.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
-import { createParallelCount } from './_parallel-count.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import type { SqliteStorageOptions } from './types.js'
-
-const onlyActive = (filter: ProductFilter) =>
-  filter.active === true && !(filter.q?.trim() || filter.sku || filter.name || filter.description)
-
-/** All products minus the inactive ones: two index counts, where `active = 1` reads every row. */
-async function countActive(database: BetterSqlite3.Database): Promise<number> {
-  const all = 'SELECT count(*) FROM products'
-  const statement = database.prepare(`SELECT (${all}) - (${all} WHERE active = 0)`).pluck()
-  return Number(statement.get())
-}
 
 /** The storage contract over SQLite, also released by `await using`. */
 export type SqliteStorage = SqlStorage
@@ -47,17 +35,16 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     connection ??= openConnection(options)
     return connection
   }
-  const parallelCount = createParallelCount(open)
+  const productCount = createProductCount(open)
   return createSqlStorage({
     flavor: sqliteFlavor,
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
     openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
-    countProducts: (filter, shared) =>
-      onlyActive(filter) ? countActive(open().database) : parallelCount.count(filter, shared),
+    countProducts: productCount.count,
     exclusive: createExclusive(),
     close: async () => {
-      await parallelCount.close()
+      await productCount.close()
       await connection?.close()
     },
   })

@@ -25,7 +25,7 @@ export {
   receivesEvent,
   toPerRowReceivers,
 } from './per-row-receivers.js'
-export { applyProductFilter } from './products.js'
+export { applyProductFilter, hasTextFilter } from './products.js'
 export { toProductRecord } from './rows.js'
 export type {
   ColumnMappingsTable,

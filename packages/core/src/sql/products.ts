@@ -46,7 +46,8 @@ export function applyProductFilter(
   return q
 }
 
-const hasText = (filter: ProductFilter) =>
+/** Whether `filter` matches text (`q`, `sku`, `name`, `description`), which no index serves. */
+export const hasTextFilter = (filter: ProductFilter): boolean =>
   Boolean(filter.q?.trim() || filter.sku || filter.name || filter.description)
 
 /**
@@ -123,7 +124,8 @@ export function createProductQueries(
       // Where the planner needs telling (see SqlFlavor.unindexed), a text filter's total comes
       // first: it says how rare the matches are, and so how to find the page (or that there is
       // none). Elsewhere the page and the total are asked at once.
-      let total = withTotal && flavor.unindexed && hasText(query) ? await count(query) : undefined
+      let total =
+        withTotal && flavor.unindexed && hasTextFilter(query) ? await count(query) : undefined
       if (total === 0) return { items: [], total }
       // Few matches: walking the ordering index would pass nearly every row to find them, one
       // lookup each; reading the table in its own order and sorting the matches is faster.

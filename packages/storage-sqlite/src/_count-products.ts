@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { ProductFilter } from '@product-importer/core'
-import { applyProductFilter } from '@product-importer/core/sql'
+import { applyProductFilter, hasTextFilter } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import type { SqliteConnection } from './_connection.js'
@@ -16,6 +16,10 @@ const THREADS = 2
 type Reply = { id: number; n: number } | { id: number; error: string }
 
 /**
+ * SQLite's product counts (the kit's `countProducts` hook). Active products alone are all minus
+ * the inactive ones: two index counts, where `active = 1` reads every row (only the inactive
+ * have an index).
+ *
  * Counts the products matching a text filter (`q`, `name`, `description`) on two threads,
  * each with a read-only connection of its own scanning half of the table. Text filters match
  * substrings, which no index serves, so their count reads every row: split in two it takes half
@@ -26,7 +30,7 @@ type Reply = { id: number; n: number } | { id: number; error: string }
  * open transaction (its uncommitted rows would be missed), a small table, no text filter, or
  * threads that failed once.
  */
-export function createParallelCount(connection: () => SqliteConnection) {
+export function createProductCount(connection: () => SqliteConnection) {
   let workers: Worker[] | undefined
   let usable: boolean | undefined
   let nextId = 0
@@ -73,6 +77,10 @@ export function createParallelCount(connection: () => SqliteConnection) {
       worker.postMessage({ id, sql: query.sql, parameters: query.parameters })
     })
 
+  // Prepared on first use, once: the connection is the storage's one for its whole life.
+  let active: BetterSqlite3.Statement | undefined
+  let lastRowid: BetterSqlite3.Statement | undefined
+
   const eligible = (database: BetterSqlite3.Database) => {
     usable ??= !database.memory && database.pragma('journal_mode', { simple: true }) === 'wal'
     return usable && !database.inTransaction
@@ -80,11 +88,17 @@ export function createParallelCount(connection: () => SqliteConnection) {
 
   return {
     async count(filter: ProductFilter, shared: () => Promise<number>): Promise<number> {
+      const { database, db } = connection()
+      if (filter.active === true && !hasTextFilter(filter)) {
+        const all = 'SELECT count(*) FROM products'
+        active ??= database.prepare(`SELECT (${all}) - (${all} WHERE active = 0)`).pluck()
+        return Number(active.get())
+      }
       // A SKU alone is counted over the narrow sku_key index, faster than half the table.
       if (!(filter.q?.trim() || filter.name || filter.description)) return shared()
-      const { database, db } = connection()
       if (!eligible(database)) return shared()
-      const last = Number(database.prepare('SELECT max(rowid) FROM products').pluck().get() ?? 0)
+      lastRowid ??= database.prepare('SELECT max(rowid) FROM products').pluck()
+      const last = Number(lastRowid.get() ?? 0)
       if (last < MIN_ROWS) return shared()
       const threads = workers ?? start(database)
       const slice = Math.ceil(last / threads.length)
