@@ -74,25 +74,16 @@ export async function databaseOn(kind: StorageKind): Promise<() => ImporterStora
     opened.push(storage)
     return storage
   }
-  if (kind === 'sqlite') {
-    const filename = join(tempDir(), 'products.db')
-    cleanups.push(async () => {
-      for (const storage of opened) await storage.close().catch(() => {})
-    })
-    return () => track(sqliteStorage({ filename }))
-  }
-  const schema = `t_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client(PG_URL)
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  const url = new URL(PG_URL)
-  url.searchParams.set('options', `-c search_path=${schema},public`)
+  // Registered after the schema's cleanup, so it runs before the schema is dropped.
+  const url = kind === 'sqlite' ? undefined : await freshPgUrl()
   cleanups.push(async () => {
     for (const storage of opened) await storage.close().catch(() => {})
-    await admin.query(`drop schema ${schema} cascade`)
-    await admin.end()
   })
-  return () => track(pgStorage({ connectionString: url.toString() }))
+  if (!url) {
+    const filename = join(tempDir(), 'products.db')
+    return () => track(sqliteStorage({ filename }))
+  }
+  return () => track(pgStorage({ connectionString: url }))
 }
 
 /** The PostgreSQL server the tests run against, when there is one. */
