@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { AttemptResult } from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
 import type { ImporterDatabase } from './schema.js'
+import { attemptRow } from './webhook-outbox.js'
 
 /** Rows one statement carries: 7 parameters each stays far under every driver's limit. */
 const CHUNK = 200
@@ -64,18 +65,7 @@ export async function recordAttempts(
   for (let i = 0; i < kept.length; i += CHUNK) {
     await trx
       .insertInto('webhook_attempts')
-      .values(
-        kept.slice(i, i + CHUNK).map(({ attempt }) => ({
-          delivery_id: attempt.deliveryId,
-          endpoint_id: attempt.endpointId,
-          event_type: attempt.eventType,
-          status_code: attempt.statusCode,
-          response_time_ms: Math.round(attempt.responseTimeMs),
-          error_message: attempt.errorMessage,
-          response_body: attempt.responseBody,
-          created_at: flavor.time(attempt.createdAt),
-        })),
-      )
+      .values(kept.slice(i, i + CHUNK).map(({ attempt }) => attemptRow(attempt, flavor)))
       .execute()
   }
 

@@ -236,6 +236,20 @@ export function createOutboxQueries(db: Db, flavor: SqlFlavor) {
   }
 }
 
+/** The `webhook_attempts` row of an attempt. */
+export function attemptRow(attempt: AttemptResult['attempt'], flavor: SqlFlavor) {
+  return {
+    delivery_id: attempt.deliveryId,
+    endpoint_id: attempt.endpointId,
+    event_type: attempt.eventType,
+    status_code: attempt.statusCode,
+    response_time_ms: Math.round(attempt.responseTimeMs),
+    error_message: attempt.errorMessage,
+    response_body: attempt.responseBody,
+    created_at: flavor.time(attempt.createdAt),
+  }
+}
+
 /**
  * Records an attempt in the transaction `trx`: the delivery's new state (releasing its lease),
  * the log row, and the endpoint's failures as increments. False, writing nothing, when `owner`
@@ -264,19 +278,7 @@ export async function recordAttempt(
     .where('lease_owner', '=', owner)
     .executeTakeFirst()
   if (Number(moved.numUpdatedRows) === 0) return false
-  await trx
-    .insertInto('webhook_attempts')
-    .values({
-      delivery_id: attempt.deliveryId,
-      endpoint_id: attempt.endpointId,
-      event_type: attempt.eventType,
-      status_code: attempt.statusCode,
-      response_time_ms: Math.round(attempt.responseTimeMs),
-      error_message: attempt.errorMessage,
-      response_body: attempt.responseBody,
-      created_at: at,
-    })
-    .execute()
+  await trx.insertInto('webhook_attempts').values(attemptRow(attempt, flavor)).execute()
   await trx
     .updateTable('webhook_endpoints')
     .set(
