@@ -36,7 +36,11 @@ export default defineConfig([
     'sql/index': 'sql/index.ts',
     'parse-worker': 'import/parse-worker.ts',
   }),
-  pkg('storage-sqlite', { index: 'index.ts', 'count-worker': 'count-worker.ts' }),
+  pkg('storage-sqlite', {
+    index: 'index.ts',
+    'count-worker': 'count-worker.ts',
+    'write-worker': 'write-worker.ts',
+  }),
   pkg('storage-pg', { index: 'index.ts' }),
   {
     ...pkg('http', { index: 'index.ts' }),

@@ -2,34 +2,46 @@ import {
   type BatchResult,
   createUuidV7,
   ImporterError,
-  type ImportRow,
   type ImportWriter,
   NEW_PRODUCT_DEFAULTS,
   ROW_REJECTIONS,
 } from '@product-importer/core'
+import { GIVEN, type RowColumns, toColumns } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
+/** An import writer as its thread runs it: batches as columns, written synchronously. */
+export interface ColumnWriter {
+  /** {@link ImportWriter.write}, for rows as columns. */
+  write(rows: RowColumns): BatchResult
+  /** {@link ImportWriter.close}. */
+  close(): void
+}
+
 /**
  * The import hot path: raw prepared statements on the driver, one transaction per batch, and a
- * write only for rows that change something.
+ * write only for rows that change something. It reads the batch as columns, the form it crosses
+ * to the writer thread in, without an object per row.
  */
 export function createImportWriter(
   database: BetterSqlite3.Database,
   dryRun: boolean,
-): ImportWriter {
+): ColumnWriter {
   const tables = createWriterTables(database, dryRun)
   // A dry run changes nothing, so it tells nobody.
   const rowEvents = dryRun ? undefined : createRowEvents(database)
   const newId = createUuidV7()
-  const begin = database.prepare('BEGIN')
+  // Takes the write lock at once: a batch reads before it writes, and another connection that
+  // committed in between (the application's, beside a writer thread) would make a deferred
+  // transaction fail on its first write instead of waiting.
+  const begin = database.prepare('BEGIN IMMEDIATE')
   const commit = database.prepare('COMMIT')
   const rollback = database.prepare('ROLLBACK')
   let closed = false
 
   return {
-    async write(rows) {
+    write(rows) {
       if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       begin.run()
       try {
@@ -43,7 +55,7 @@ export function createImportWriter(
         throw error
       }
     },
-    async close() {
+    close() {
       if (closed) return
       closed = true
       if (database.open) tables.drop()
@@ -51,60 +63,75 @@ export function createImportWriter(
   }
 }
 
+/** The in-thread writer as the storage contract's {@link ImportWriter}. */
+export function inThreadWriter(database: BetterSqlite3.Database, dryRun: boolean): ImportWriter {
+  const writer = createImportWriter(database, dryRun)
+  return {
+    write: async (rows) => writer.write(toColumns(rows)),
+    close: async () => writer.close(),
+  }
+}
+
 function applyBatch(
   tables: WriterTables,
   newId: (at: number) => string,
-  rows: readonly ImportRow[],
+  rows: RowColumns,
   emit: RowEventSink | undefined,
 ): BatchResult {
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
-  for (const index of inKeyOrder(rows)) {
-    const row = rows[index]!
-    const stored = tables.find(row.skuKey)
+  const { sku: skus, skuKey: keys, name: names, description: descriptions } = rows
+  const { priceCents: prices, quantity: quantities, active: actives, given } = rows
+  for (const index of inKeyOrder(keys)) {
+    const sku = skus[index]!
+    const key = keys[index]!
+    const givenName = names[index]
+    const givenDescription = descriptions[index]
+    const flags = given[index]!
+    const givenPrice =
+      flags & GIVEN.priceNull ? null : flags & GIVEN.price ? prices[index]! : undefined
+    const givenQuantity = flags & GIVEN.quantity ? quantities[index]! : undefined
+    const givenActive = actives[index]! // -1: not given
+    const stored = tables.find(key)
     let outcome: 'created' | 'updated' | 'unchanged'
     let touched: number
     if (stored === undefined) {
-      if (row.name === undefined) {
+      if (givenName === undefined) {
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
         continue
       }
       const id = newId(at)
-      const description = row.description ?? NEW_PRODUCT_DEFAULTS.description
-      const price = row.priceCents === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : row.priceCents
-      const quantity = row.quantity ?? NEW_PRODUCT_DEFAULTS.quantity
-      const active = row.active ?? NEW_PRODUCT_DEFAULTS.active
       touched = tables.insert(
         id,
-        row.sku,
-        row.skuKey,
-        row.name,
-        description,
-        price,
-        quantity,
-        active ? 1 : 0,
+        sku,
+        key,
+        givenName,
+        givenDescription ?? NEW_PRODUCT_DEFAULTS.description,
+        givenPrice === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : givenPrice,
+        givenQuantity ?? NEW_PRODUCT_DEFAULTS.quantity,
+        givenActive === -1 ? (NEW_PRODUCT_DEFAULTS.active ? 1 : 0) : givenActive,
         at,
       )
       emit?.add('product.created', id)
       outcome = 'created'
     } else {
       touched = stored[8]
-      const name = row.name ?? stored[2]
-      const description = row.description ?? stored[3]
-      const price = row.priceCents === undefined ? stored[4] : row.priceCents
-      const quantity = row.quantity ?? stored[5]
-      const active = row.active === undefined ? stored[6] : row.active ? 1 : 0
+      const name = givenName ?? stored[2]
+      const description = givenDescription ?? stored[3]
+      const priceCents = givenPrice === undefined ? stored[4] : givenPrice
+      const quantity = givenQuantity ?? stored[5]
+      const active = givenActive === -1 ? stored[6] : givenActive
       if (
-        row.sku === stored[1] &&
+        sku === stored[1] &&
         name === stored[2] &&
         description === stored[3] &&
-        price === stored[4] &&
+        priceCents === stored[4] &&
         quantity === stored[5] &&
         active === stored[6]
       ) {
         outcome = 'unchanged'
       } else {
-        tables.update(stored, row.skuKey, row.sku, name, description, price, quantity, active, at)
+        tables.update(stored, key, sku, name, description, priceCents, quantity, active, at)
         emit?.add('product.updated', stored[0])
         outcome = 'updated'
       }
@@ -123,12 +150,12 @@ function applyBatch(
  * change the outcome, but visiting the key indexes in order touches each page once: a file in
  * random SKU order then imports as fast as a sorted one.
  */
-function inKeyOrder(rows: readonly ImportRow[]): number[] {
-  const order = Array.from(rows.keys())
+function inKeyOrder(keys: readonly string[]): number[] {
+  const order = Array.from(keys.keys())
   // Stable, so a key repeated against the contract still applies in batch order.
   return order.sort((a, b) => {
-    const x = rows[a]!.skuKey
-    const y = rows[b]!.skuKey
+    const x = keys[a]!
+    const y = keys[b]!
     return x < y ? -1 : x > y ? 1 : 0
   })
 }

@@ -1,6 +1,6 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ChangeSample, RowError } from '../storage/types.js'
+import type { BatchResult, ChangeSample, RowError } from '../storage/types.js'
 import { createChangeSampler } from './change-samples.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
@@ -122,8 +122,16 @@ async function* runImport(
     throw fail(error)
   }
   bytesTotal = opened.bytesTotal
+  const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
+    throw fail(error)
+  })
+  // Stops a read of the input that is still waiting when the import ends early.
+  const stopReading = new AbortController()
   const parsed = parseProducts(
-    abortable(opened.chunks, options.signal),
+    abortable(
+      opened.chunks,
+      options.signal ? AbortSignal.any([options.signal, stopReading.signal]) : stopReading.signal,
+    ),
     {
       encoding: options.encoding ?? 'utf-8',
       delimiter: options.delimiter,
@@ -139,25 +147,89 @@ async function* runImport(
           }
         : {}),
     },
-    options.worker ?? true,
+    // A writer on a thread of its own leaves this one free to parse: a parse worker would only
+    // add a third thread and a copy of every batch.
+    options.worker ?? !writer.threaded,
   )
-  const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
-    throw fail(error)
-  })
   // Only a dry run samples: the stored products are still those before the file.
   const sampler = dryRun ? createChangeSampler(options.storage) : undefined
+
+  /** The events of a batch the writer was given, once it is written. */
+  async function* written(batch: Writing): AsyncGenerator<ImportEvent> {
+    const { out } = batch
+    let result: BatchResult
+    try {
+      result = await batch.result
+    } catch (error) {
+      throw fail(error)
+    }
+    const rejected: RowError[] = result.rejected.map(({ index, column, message }) => {
+      const row = out.rows[index]!
+      return { line: row.line, sku: row.sku, column, value: null, message }
+    })
+    const errors = out.errors
+    const invalidRows = new Set(errors.map((e) => e.line)).size + rejected.length
+    counts.rows += out.records
+    skipped += out.skipped
+    counts.created += result.created
+    counts.updated += result.updated
+    counts.unchanged += result.unchanged
+    counts.duplicatesInFile += out.duplicates + result.duplicates
+    counts.invalid += invalidRows
+    bytesRead = out.bytesRead
+    if (out.checkpoint && !dryRun) checkpoint = out.checkpoint
+    for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
+    let samples: ChangeSample[] = []
+    try {
+      samples = (await sampler?.sample(out.rows)) ?? []
+    } catch (error) {
+      throw fail(error)
+    }
+    for (const sample of samples) yield { type: 'change-sample', sample }
+    const current = progress('importing')
+    options.onProgress?.(current)
+    yield { type: 'progress', progress: current }
+    const stopLine =
+      options.onRowError === 'abort' ? (errors[0]?.line ?? rejected[0]?.line) : undefined
+    if (stopLine !== undefined) {
+      throw fail(
+        new ImporterError(
+          'ROW_INVALID',
+          `the import stopped at the invalid row on line ${stopLine}`,
+          {
+            details: { line: stopLine },
+          },
+        ),
+      )
+    }
+  }
+
   let cancelled = false
+  // The batch being written while the next one is parsed. Batches are still written one after
+  // another, and each one's events follow its write at once, not when the next batch is ready
+  // (an upload may take long to send it).
+  let writing: Writing | undefined
+  let reading: Promise<IteratorResult<ParseOutput>> | undefined
   try {
     for (;;) {
+      reading = parsed.next()
+      reading.catch(() => {}) // awaited below, after the batch in hand
+      if (writing) {
+        const batch = writing
+        writing = undefined
+        yield* written(batch)
+      }
       let next: IteratorResult<ParseOutput>
       try {
-        next = await parsed.next()
+        next = await reading
       } catch (error) {
         if (options.signal?.aborted) {
           cancelled = true
           break
         }
         throw fail(error)
+      } finally {
+        reading = undefined
       }
       if (next.done) break
       const out = next.value
@@ -175,53 +247,18 @@ async function* runImport(
         cancelled = true
         break
       }
-      let result: Awaited<ReturnType<typeof writer.write>>
-      try {
-        result = await writer.write(out.rows)
-      } catch (error) {
-        throw fail(error)
-      }
-      const rejected: RowError[] = result.rejected.map(({ index, column, message }) => {
-        const row = out.rows[index]!
-        return { line: row.line, sku: row.sku, column, value: null, message }
-      })
-      const errors = out.errors
-      const invalidRows = new Set(errors.map((e) => e.line)).size + rejected.length
-      counts.rows += out.records
-      skipped += out.skipped
-      counts.created += result.created
-      counts.updated += result.updated
-      counts.unchanged += result.unchanged
-      counts.duplicatesInFile += out.duplicates + result.duplicates
-      counts.invalid += invalidRows
-      bytesRead = out.bytesRead
-      if (out.checkpoint && !dryRun) checkpoint = out.checkpoint
-      for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
-      let samples: ChangeSample[] = []
-      try {
-        samples = (await sampler?.sample(out.rows)) ?? []
-      } catch (error) {
-        throw fail(error)
-      }
-      for (const sample of samples) yield { type: 'change-sample', sample }
-      const current = progress('importing')
-      options.onProgress?.(current)
-      yield { type: 'progress', progress: current }
-      const stopLine =
-        options.onRowError === 'abort' ? (errors[0]?.line ?? rejected[0]?.line) : undefined
-      if (stopLine !== undefined) {
-        throw fail(
-          new ImporterError(
-            'ROW_INVALID',
-            `the import stopped at the invalid row on line ${stopLine}`,
-            {
-              details: { line: stopLine },
-            },
-          ),
-        )
-      }
+      const result = writer.write(out.rows)
+      result.catch(() => {}) // awaited by written(), unless the import stops first
+      writing = { out, result }
     }
   } finally {
+    // A writer is never closed with a batch in hand, and a read still waiting for input is
+    // stopped, so that the parser can be closed.
+    await writing?.result.catch(() => {})
+    if (reading) {
+      stopReading.abort()
+      await reading.catch(() => {})
+    }
     await parsed.return(undefined)
     await writer.close()
   }
@@ -236,4 +273,10 @@ async function* runImport(
 function mergeErrors(parse: RowError[], rejected: RowError[]): RowError[] {
   if (rejected.length === 0) return parse
   return [...parse, ...rejected].sort((a, b) => a.line - b.line)
+}
+
+/** A batch handed to the writer, and its write. */
+interface Writing {
+  out: Extract<ParseOutput, { type: 'batch' }>
+  result: Promise<BatchResult>
 }

@@ -144,7 +144,11 @@ export interface ImportOptions {
   delimiter?: ',' | ';' | '\t' | '|'
   /** The input size in bytes, for progress and ETA, when the source cannot tell. */
   bytesTotal?: number
-  /** Parse in a worker thread so parsing and writing run in parallel. @default true */
+  /**
+   * Parse in a worker thread so parsing and writing run in parallel. By default it does, unless
+   * the storage's import writer works on a thread of its own (SQLite's): parsing then stays on
+   * this thread, beside the writer's.
+   */
   worker?: boolean
   /**
    * Continue an import that stopped, from the `checkpoint` of its last committed progress: the

@@ -1,6 +1,7 @@
 import { randomFillSync } from 'node:crypto'
 
 const POOL_ROWS = 4096
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
 
 /**
  * Time-ordered ids (RFC 9562 UUID version 7, with a counter that keeps the ids of one
@@ -19,6 +20,7 @@ export function createUuidV7(): (at?: number) => string {
   let used = POOL_ROWS
   let lastAt = -1
   let counter = 0
+  let prefix = '' // the time fields of `lastAt`: the same for every id of a millisecond
   return (at = Date.now()) => {
     if (used === POOL_ROWS) {
       randomFillSync(pool)
@@ -26,12 +28,17 @@ export function createUuidV7(): (at?: number) => string {
     }
     const offset = used++ * 8
     // 26-bit counter: seeded below 2^25 each millisecond, so it cannot overflow within one.
-    counter = at === lastAt ? counter + 1 : pool.readUInt32BE(offset) >>> 7
-    lastAt = at
-    const time = at.toString(16).padStart(12, '0')
+    if (at === lastAt) counter++
+    else {
+      counter = pool.readUInt32BE(offset) >>> 7
+      lastAt = at
+      const time = at.toString(16).padStart(12, '0')
+      prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`
+    }
     const high = (counter >>> 14).toString(16).padStart(3, '0')
     const low = (0x8000 | (counter & 0x3fff)).toString(16)
-    const tail = pool.toString('hex', offset + 2, offset + 8)
-    return `${time.slice(0, 8)}-${time.slice(8)}-7${high}-${low}-${tail}`
+    let tail = ''
+    for (let i = offset + 2; i < offset + 8; i++) tail += HEX[pool[i]!]
+    return `${prefix}${high}-${low}-${tail}`
   }
 }

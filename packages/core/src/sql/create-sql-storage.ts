@@ -200,6 +200,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       definition.openImportWriter(options),
     )
     return {
+      threaded: writer.threaded,
       write: (rows) =>
         call('import batch', () => {
           open()

@@ -6,6 +6,7 @@
  * @module
  */
 
+export { fromColumns, GIVEN, type RowColumns, toColumns } from '../import/row-columns.js'
 export {
   DELIVERY_ID_PREFIX,
   EVENT_ID_PREFIX,

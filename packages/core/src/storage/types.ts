@@ -128,6 +128,12 @@ export interface ImportWriter {
    * events, a batch MUST NOT do more than read that.
    */
   write(rows: ImportRow[]): Promise<BatchResult>
+  /**
+   * True when the writer works on a thread of its own, leaving the caller's event loop free
+   * during a batch: `importProducts` then parses on the caller's thread, while the writer writes
+   * the previous batch, instead of in a parse worker.
+   */
+  readonly threaded?: boolean
   /** Releases what the writer holds (connections, temporary tables). Safe to call twice. */
   close(): Promise<void>
 }
