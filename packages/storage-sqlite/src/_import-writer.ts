@@ -8,6 +8,7 @@ import {
   ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
+import { APPEND_TAIL } from './_product-names.js'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
@@ -26,6 +27,8 @@ export function createImportWriter(
   const begin = database.prepare('BEGIN')
   const commit = database.prepare('COMMIT')
   const rollback = database.prepare('ROLLBACK')
+  // The names of the products the batch created go to product_names in its transaction.
+  const appendNames = dryRun ? undefined : database.prepare(APPEND_TAIL)
   let closed = false
 
   return {
@@ -34,6 +37,7 @@ export function createImportWriter(
       begin.run()
       try {
         const result = applyBatch(tables, newId, rows, rowEvents?.())
+        appendNames?.run()
         commit.run()
         tables.committed()
         return result

@@ -2,6 +2,7 @@ import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
 import { openConnection, type SqliteConnection } from './_connection.js'
 import { createProductCount } from './_count-products.js'
 import { createExclusive } from './_exclusive.js'
+import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createImportWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
@@ -42,6 +43,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     isUniqueViolation: isSkuKeyViolation,
     openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
     countProducts: productCount.count,
+    findProducts: createProductFinder(open, productCount.countOnThreads),
     exclusive: createExclusive(),
     close: async () => {
       await productCount.close()
