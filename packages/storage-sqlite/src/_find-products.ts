@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import type { SqliteConnection } from './_connection.js'
 import { nameAlone } from './_count-products.js'
 import { sqliteFlavor } from './_flavor.js'
-import { nameMatches } from './_product-names.js'
+import { HAS_TAIL, nameMatches } from './_product-names.js'
 
 /**
  * Up to this many matches of a SKU filter, the page is read by their rowids. 10,000 lookups
@@ -28,20 +28,26 @@ const LISTED_NAMES = 200
  *   the total and, up to {@link LISTED_SKUS}, the page is read by them. Matches clustered in
  *   the oldest products cost the same as any others, where walking newest first would pass
  *   most of the table before finding a page.
- * - A name alone: counted over `product_names` on the threads (see _product-names.ts).
+ * - A name alone: counted over `product_names` on the threads (see _product-names.ts), which
+ *   this asks to fold in any products it lacks.
  *
  * Any other filter is left to the shared queries.
  */
 export function createProductFinder(
   connection: () => SqliteConnection,
   countOnThreads: (filter: ProductFilter) => Promise<number | undefined>,
+  foldNames: () => void,
 ) {
   // The same SQL for every SKU (the text is a parameter): prepared once.
   let skuRowids: BetterSqlite3.Statement | undefined
+  let hasTail: BetterSqlite3.Statement | undefined
 
   return async (query: ProductQuery): Promise<FoundProducts | undefined> => {
     const name = nameAlone(query)
     if (name !== undefined) {
+      // Products created outside an import are read from the table until folded in.
+      hasTail ??= connection().database.prepare(HAS_TAIL).pluck()
+      if (hasTail.get()) foldNames()
       const total = await countOnThreads(query)
       if (total === undefined) return undefined
       return total <= LISTED_NAMES ? { total, only: nameMatches(name) } : { total }

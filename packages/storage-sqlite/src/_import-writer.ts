@@ -8,7 +8,6 @@ import {
   ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
-import { APPEND_TAIL } from './_product-names.js'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
@@ -27,8 +26,6 @@ export function createImportWriter(
   const begin = database.prepare('BEGIN')
   const commit = database.prepare('COMMIT')
   const rollback = database.prepare('ROLLBACK')
-  // The names of the products the batch created go to product_names in its transaction.
-  const appendNames = dryRun ? undefined : database.prepare(APPEND_TAIL)
   let closed = false
 
   return {
@@ -37,7 +34,6 @@ export function createImportWriter(
       begin.run()
       try {
         const result = applyBatch(tables, newId, rows, rowEvents?.())
-        appendNames?.run()
         commit.run()
         tables.committed()
         return result

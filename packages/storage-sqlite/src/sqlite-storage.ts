@@ -4,6 +4,7 @@ import { createProductCount } from './_count-products.js'
 import { createExclusive } from './_exclusive.js'
 import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
+import { createNameFolder } from './_fold-names.js'
 import { createImportWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import type { SqliteStorageOptions } from './types.js'
@@ -37,15 +38,20 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     return connection
   }
   const productCount = createProductCount(open)
+  const folder = createNameFolder(open)
   return createSqlStorage({
     flavor: sqliteFlavor,
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
-    openImportWriter: async ({ dryRun }) => createImportWriter(open().database, dryRun),
+    openImportWriter: async ({ dryRun }) => {
+      const writer = createImportWriter(open().database, dryRun)
+      return dryRun ? writer : folder.track(writer)
+    },
     countProducts: productCount.count,
-    findProducts: createProductFinder(open, productCount.countOnThreads),
+    findProducts: createProductFinder(open, productCount.countOnThreads, folder.schedule),
     exclusive: createExclusive(),
     close: async () => {
+      folder.close()
       await productCount.close()
       await connection?.close()
     },
