@@ -3,8 +3,11 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { SqliteConnection } from './_connection.js'
 import { FOLD_TAIL } from './_product-names.js'
 
-/** Products folded per transaction: about 10 ms of the event loop. */
-const CHUNK = 20_000
+/**
+ * Products folded per transaction: 10 to 20 ms of the event loop (500,000 products fold in
+ * 0.3 to 0.4 s in all).
+ */
+const CHUNK = 10_000
 /** Wait before trying again when another connection holds the write lock, or a write is on. */
 const RETRY_MS = 500
 
