@@ -28,8 +28,8 @@ const LISTED_NAMES = 200
  *   the total and, up to {@link LISTED_SKUS}, the page is read by them. Matches clustered in
  *   the oldest products cost the same as any others, where walking newest first would pass
  *   most of the table before finding a page.
- * - A name alone: counted over `product_names` on the threads (see _product-names.ts), which
- *   this asks to fold in any products it lacks.
+ * - A name alone, with its total: counted over `product_names` on the threads (see
+ *   _product-names.ts), which this asks to fold in any products it lacks.
  *
  * Any other filter is left to the shared queries.
  */
@@ -44,7 +44,8 @@ export function createProductFinder(
 
   return async (query: ProductQuery): Promise<FoundProducts | undefined> => {
     const name = nameAlone(query)
-    if (name !== undefined) {
+    // Without a total, the newest-first walk finds a page of a common name at once.
+    if (name !== undefined && query.withTotal !== false) {
       // Products created outside an import are read from the table until folded in.
       hasTail ??= connection().database.prepare(HAS_TAIL).pluck()
       if (hasTail.get()) foldNames()
