@@ -195,6 +195,9 @@ describe('product_names, the narrow table name filters scan', () => {
         expect([round, text, first.total]).toEqual([round, text, expected[i]!.length])
         expect(first.items.map((p) => p.id)).toEqual(expected[i]!.slice(0, 25))
         expect(await s.storage.countProducts({ name: text })).toBe(expected[i]!.length)
+        const untotalled = await s.storage.listProducts({ name: text, withTotal: false })
+        expect(untotalled.total).toBeUndefined()
+        expect(untotalled.items.map((p) => p.id)).toEqual(expected[i]!.slice(0, 20))
       }
     }
     const third = await s.storage.listProducts({ name: 'lamp 29', page: 3, pageSize: 10 })
