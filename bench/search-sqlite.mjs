@@ -55,6 +55,17 @@ const storage = sqliteStorage({ filename })
 await storage.migrate()
 const raw = new Database(filename, { readonly: true })
 const products = raw.prepare('SELECT count(*) FROM products').pluck().get()
+// An import leaves the names of its products to be folded into product_names after it; a name
+// search starts that. The figures are for the state after it, which it reports.
+const unfolded = raw.prepare(
+  'SELECT (SELECT max(rowid) FROM products) > (SELECT coalesce(max(rowid), 0) FROM product_names)',
+)
+let folding = performance.now()
+await storage.listProducts({ name: 'a', pageSize: 1 })
+for (let i = 0; i < 6_000 && unfolded.pluck().get(); i++) {
+  await new Promise((resolve) => setTimeout(resolve, 5))
+}
+folding = performance.now() - folding
 const rows = []
 for (const { label, filter, naive, narrow, target } of CASES) {
   const count = raw.prepare(`SELECT count(*) FROM products WHERE ${naive}`).pluck()
@@ -89,7 +100,7 @@ await storage.close()
 raw.close()
 
 const text = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${products.toLocaleString('en-US')} products; p95 of ${REPS} requests each, alternating with the naive scan.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; ${products.toLocaleString('en-US')} products; p95 of ${REPS} requests each, alternating with the naive scan; names folded in ${Math.round(folding)} ms before.`,
   '',
   '| filter | total | page of 20 with its total (p95) | naive scan (p95) | ratio | target | met | naive scan of the sku_key index (p95) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
