@@ -17,10 +17,9 @@ const RETRY_MS = 500
  * it: searches read the tail from `products` until it is folded.
  *
  * It starts when an import writer closes, and never runs while one is open (its batches come
- * first),
- * inside a transaction of the connection, or while another connection writes: the write lock
- * is tried without waiting, where the connection's busy timeout would block the event loop.
- * A database it cannot write (read-only) ends the folding for good.
+ * first), inside a transaction of the connection, or while another connection writes: the
+ * write lock is tried without waiting, where the connection's busy timeout would block the
+ * event loop. Any other failure (a read-only database) leaves the tail to the next start.
  */
 export function createNameFolder(connection: () => SqliteConnection) {
   let writers = 0
@@ -47,7 +46,6 @@ export function createNameFolder(connection: () => SqliteConnection) {
       if (fold.run(CHUNK).changes === CHUNK) later(0)
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) later(RETRY_MS)
-      else stopped = true
     } finally {
       database.pragma(`busy_timeout = ${timeout}`)
     }

@@ -138,9 +138,8 @@ export function createProductQueries(
       const withTotal = query.withTotal !== false
       // Where the planner needs telling (see SqlFlavor.unindexed), a text filter's total comes
       // first: it says how rare the matches are, and so how to find the page (or that there is
-      // none). Elsewhere the page and the total are asked at once.
-      // An adapter that finds the matches its own way gives the total and maybe the page's rows
-      // in one pass.
+      // none). Elsewhere the page and the total are asked at once. An adapter that finds the
+      // matches its own way gives the total, and maybe the page's rows, in one pass.
       const found = findOwnWay && hasTextFilter(query) ? await findOwnWay(query) : undefined
       let total =
         found?.total ??
