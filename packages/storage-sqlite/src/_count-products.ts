@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import type { SqliteConnection } from './_connection.js'
 import { sqliteFlavor } from './_flavor.js'
+import { countNamesQuery } from './_product-names.js'
 
 /**
  * Below this many products a text filter is counted on the connection itself: the scan is
@@ -86,9 +87,44 @@ export function createProductCount(connection: () => SqliteConnection) {
     return usable && !database.inTransaction
   }
 
+  /**
+   * The count of a text filter on the threads, each reading a slice of rowids: of
+   * `product_names` for a name alone, of `products` otherwise. `undefined` where the threads
+   * cannot help (see {@link createProductCount}).
+   */
+  const countOnThreads = async (filter: ProductFilter): Promise<number | undefined> => {
+    const { database, db } = connection()
+    if (!eligible(database)) return undefined
+    lastRowid ??= database.prepare('SELECT max(rowid) FROM products').pluck()
+    const last = Number(lastRowid.get() ?? 0)
+    if (last < MIN_ROWS) return undefined
+    const threads = workers ?? start(database)
+    const slice = Math.ceil(last / threads.length)
+    const name = nameAlone(filter)
+    try {
+      const counts = await Promise.all(
+        threads.map((worker, i) => {
+          // The last slice is open-ended: rows written since max(rowid) was read count too.
+          const upTo = i < threads.length - 1 ? (i + 1) * slice : undefined
+          if (name !== undefined) return ask(worker, countNamesQuery(db, name, i * slice, upTo))
+          let query = applyProductFilter(db.selectFrom('products'), filter, sqliteFlavor)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where(sql`rowid`, '>', i * slice)
+          if (upTo !== undefined) query = query.where(sql`rowid`, '<=', upTo)
+          return ask(worker, query.compile())
+        }),
+      )
+      return counts.reduce((sum, n) => sum + n, 0)
+    } catch {
+      // A thread that cannot read the file (or died) leaves the count to the connection.
+      await stop()
+      return undefined
+    }
+  }
+
   return {
     async count(filter: ProductFilter, shared: () => Promise<number>): Promise<number> {
-      const { database, db } = connection()
+      const { database } = connection()
       if (filter.active === true && !hasTextFilter(filter)) {
         const all = 'SELECT count(*) FROM products'
         active ??= database.prepare(`SELECT (${all}) - (${all} WHERE active = 0)`).pluck()
@@ -96,30 +132,16 @@ export function createProductCount(connection: () => SqliteConnection) {
       }
       // A SKU alone is counted over the narrow sku_key index, faster than half the table.
       if (!(filter.q?.trim() || filter.name || filter.description)) return shared()
-      if (!eligible(database)) return shared()
-      lastRowid ??= database.prepare('SELECT max(rowid) FROM products').pluck()
-      const last = Number(lastRowid.get() ?? 0)
-      if (last < MIN_ROWS) return shared()
-      const threads = workers ?? start(database)
-      const slice = Math.ceil(last / threads.length)
-      try {
-        const counts = await Promise.all(
-          threads.map((worker, i) => {
-            let query = applyProductFilter(db.selectFrom('products'), filter, sqliteFlavor)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where(sql`rowid`, '>', i * slice)
-            // The last slice is open-ended: rows written since max(rowid) was read count too.
-            if (i < threads.length - 1) query = query.where(sql`rowid`, '<=', (i + 1) * slice)
-            return ask(worker, query.compile())
-          }),
-        )
-        return counts.reduce((sum, n) => sum + n, 0)
-      } catch {
-        // A thread that cannot read the file (or died) leaves the count to the connection.
-        await stop()
-        return shared()
-      }
+      return (await countOnThreads(filter)) ?? shared()
     },
+    countOnThreads,
     close: () => stop(),
   }
+}
+
+/** The text of a filter on `name` and nothing else, which `product_names` answers alone. */
+export function nameAlone(filter: ProductFilter): string | undefined {
+  const { name, sku, description, active } = filter
+  if (!name || sku || description || filter.q?.trim() || active !== undefined) return undefined
+  return name
 }

@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely'
+import { productNamesMigration } from './_product-names.js'
 
 /**
  * The index on `active` becomes one on the inactive products only, in list order. An index on a
@@ -17,5 +18,8 @@ const inactiveIndex: Migration = {
 
 /** SQLite's own migrations, run after the shared ones. */
 export async function sqliteMigrations(): Promise<Record<string, Migration>> {
-  return { sqlite_0001_inactive_index: inactiveIndex }
+  return {
+    sqlite_0001_inactive_index: inactiveIndex,
+    sqlite_0002_product_names: productNamesMigration,
+  }
 }

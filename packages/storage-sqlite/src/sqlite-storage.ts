@@ -3,7 +3,9 @@ import { createSqlStorage, type SqlStorage } from '@product-importer/core/sql'
 import { openConnection, type SqliteConnection } from './_connection.js'
 import { createProductCount } from './_count-products.js'
 import { createExclusive } from './_exclusive.js'
+import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
+import { createNameFolder } from './_fold-names.js'
 import { inThreadWriter } from './_import-writer.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import { canWriteOnThread, openWriterThread } from './_writer-thread.js'
@@ -41,8 +43,9 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     return connection
   }
   const productCount = createProductCount(open)
+  const folder = createNameFolder(open)
   const writers = new Set<ImportWriter>()
-  const openImportWriter = async (dryRun: boolean): Promise<ImportWriter> => {
+  const openWriter = async (dryRun: boolean): Promise<ImportWriter> => {
     const { database } = open()
     if (options.importThread === false || !canWriteOnThread(database)) {
       return inThreadWriter(database, dryRun)
@@ -62,10 +65,15 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     flavor: sqliteFlavor,
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
-    openImportWriter: ({ dryRun }) => openImportWriter(dryRun),
+    openImportWriter: async ({ dryRun }) => {
+      const writer = await openWriter(dryRun)
+      return dryRun ? writer : folder.track(writer)
+    },
     countProducts: productCount.count,
+    findProducts: createProductFinder(open, productCount.countOnThreads, folder.schedule),
     exclusive: createExclusive(),
     close: async () => {
+      folder.close()
       // A writer left open (its import never closed it) stops with the storage.
       await Promise.allSettled([...writers].map((writer) => writer.close()))
       await productCount.close()

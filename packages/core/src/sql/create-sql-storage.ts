@@ -5,6 +5,7 @@ import type {
   ImportWriter,
   ImportWriterOptions,
   ProductFilter,
+  ProductQuery,
   ProductRecord,
   StorageCapabilities,
 } from '../storage/types.js'
@@ -13,7 +14,7 @@ import type { SqlFlavor } from './flavor.js'
 import { createJobQueries } from './jobs.js'
 import { createMappingQueries } from './mappings.js'
 import { migrateToLatest } from './migrations.js'
-import { createProductQueries } from './products.js'
+import { createProductQueries, type FoundProducts } from './products.js'
 import { recordAttempts } from './record-attempts.js'
 import type { ImporterDatabase } from './schema.js'
 import { storageFailed } from './storage-failed.js'
@@ -50,6 +51,15 @@ export interface SqlStorageDefinition {
    * @default the shared query
    */
   countProducts?(filter: ProductFilter, shared: () => Promise<number>): Promise<number>
+  /**
+   * Finds the products matching a text filter its own way, in one pass where the shared
+   * queries would take two (a count, then a walk for the page): their total and, optionally, a
+   * condition naming exactly them for the page query (SQLite: the rowids read from a narrow
+   * index). MUST count what `countProducts` would; returns `undefined` to leave the filter to
+   * the shared queries. Used outside transactions only.
+   * @default the shared count and page queries
+   */
+  findProducts?(query: ProductQuery): Promise<FoundProducts | undefined>
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /**
@@ -113,7 +123,12 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       }
       opened = {
         db,
-        products: createProductQueries(db, flavor, definition.countProducts),
+        products: createProductQueries(
+          db,
+          flavor,
+          definition.countProducts,
+          definition.findProducts,
+        ),
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
         outbox: createOutboxQueries(db, flavor),

@@ -26,7 +26,12 @@ export {
   receivesEvent,
   toPerRowReceivers,
 } from './per-row-receivers.js'
-export { applyProductFilter, hasTextFilter } from './products.js'
+export {
+  applyProductFilter,
+  contains,
+  type FoundProducts,
+  hasTextFilter,
+} from './products.js'
 export { toProductRecord } from './rows.js'
 export type {
   ColumnMappingsTable,

@@ -18,7 +18,8 @@ type ProductsQuery = SelectQueryBuilder<ImporterDatabase, 'products', object>
 
 const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
-function contains(flavor: SqlFlavor, column: string, text: string): Expression<SqlBool> {
+/** `column` contains `text`, case-insensitively (LIKE with `text`'s wildcards escaped). */
+export function contains(flavor: SqlFlavor, column: string, text: string): Expression<SqlBool> {
   return sql<SqlBool>`${sql.ref(column)} ${sql.raw(flavor.ilike)} ${escapeLike(text)} escape '\\'`
 }
 
@@ -77,11 +78,25 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   return { at: new Date(ms), id }
 }
 
-/** Shared product queries of the Kysely adapters; `countOwnWay` is the adapter's count. */
+/**
+ * The products matching a filter as an adapter found them in one pass: their total and, where
+ * it has one, a condition naming exactly those products that is cheap to read as a whole.
+ */
+export interface FoundProducts {
+  total: number
+  /** Replaces the filter in the page query, which then reads these rows and sorts them. */
+  only?: Expression<SqlBool>
+}
+
+/**
+ * Shared product queries of the Kysely adapters; `countOwnWay` is the adapter's count and
+ * `findOwnWay` its search (see `SqlStorageDefinition.findProducts`).
+ */
 export function createProductQueries(
   db: Db,
   flavor: SqlFlavor,
   countOwnWay?: (filter: ProductFilter, shared: () => Promise<number>) => Promise<number>,
+  findOwnWay?: (query: ProductQuery) => Promise<FoundProducts | undefined>,
 ) {
   const filtered = (filter: ProductFilter) =>
     applyProductFilter(db.selectFrom('products'), filter, flavor)
@@ -123,15 +138,23 @@ export function createProductQueries(
       const withTotal = query.withTotal !== false
       // Where the planner needs telling (see SqlFlavor.unindexed), a text filter's total comes
       // first: it says how rare the matches are, and so how to find the page (or that there is
-      // none). Elsewhere the page and the total are asked at once.
+      // none). Elsewhere the page and the total are asked at once. An adapter that finds the
+      // matches its own way gives the total, and maybe the page's rows, in one pass.
+      const found = findOwnWay && hasTextFilter(query) ? await findOwnWay(query) : undefined
       let total =
-        withTotal && flavor.unindexed && hasTextFilter(query) ? await count(query) : undefined
-      if (total === 0) return { items: [], total }
+        found?.total ??
+        (withTotal && flavor.unindexed && hasTextFilter(query) ? await count(query) : undefined)
+      if (total === 0) return { items: [], ...(withTotal ? { total } : {}) }
       // Few matches: walking the ordering index would pass nearly every row to find them, one
       // lookup each; reading the table in its own order and sorting the matches is faster.
-      const few = total !== undefined && total < FEW_MATCHES_FACTOR * (offset + size + 1)
-      const by = (column: string) => (few ? flavor.unindexed!(column) : sql.ref(column))
-      let q = filtered(query).selectAll()
+      const few =
+        found?.only !== undefined ||
+        (total !== undefined && total < FEW_MATCHES_FACTOR * (offset + size + 1))
+      const by = (column: string) =>
+        few && flavor.unindexed ? flavor.unindexed(column) : sql.ref(column)
+      let q = (
+        found?.only ? db.selectFrom('products').where(found.only) : filtered(query)
+      ).selectAll()
       if (query.sort)
         q = q.orderBy(
           by(SORT_COLUMNS[query.sort.replace('-', '') as 'sku']),
@@ -156,7 +179,7 @@ export function createProductQueries(
       const last = items.at(-1)
       return {
         items,
-        ...(total === undefined ? {} : { total }),
+        ...(total === undefined || !withTotal ? {} : { total }),
         ...(rows.length > size && last && !query.sort ? { nextCursor: encodeCursor(last) } : {}),
       }
     },
