@@ -39,13 +39,16 @@ export function createImportWriter(
   const commit = database.prepare('COMMIT')
   const rollback = database.prepare('ROLLBACK')
   let closed = false
+  let expectNew = tables.insertTellsTaken
 
   return {
     write(rows) {
       if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       begin.run()
       try {
-        const result = applyBatch(tables, newId, rows, rowEvents?.())
+        const result = applyBatch(tables, newId, rows, rowEvents?.(), expectNew)
+        // The next batch is likely to be like this one.
+        expectNew = tables.insertTellsTaken && result.created > rows.sku.length / 2
         commit.run()
         tables.committed()
         return result
@@ -77,6 +80,7 @@ function applyBatch(
   newId: (at: number) => string,
   rows: RowColumns,
   emit: RowEventSink | undefined,
+  expectNew: boolean,
 ): BatchResult {
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
@@ -92,9 +96,11 @@ function applyBatch(
       flags & GIVEN.priceNull ? null : flags & GIVEN.price ? prices[index]! : undefined
     const givenQuantity = flags & GIVEN.quantity ? quantities[index]! : undefined
     const givenActive = actives[index]! // -1: not given
-    const stored = tables.find(key)
-    let outcome: 'created' | 'updated' | 'unchanged'
-    let touched: number
+    // While batches mostly create products, a new product is inserted without looking for it
+    // first: a taken SKU key makes the insert do nothing, and the row is then an update.
+    let stored = expectNew && givenName !== undefined ? undefined : tables.find(key)
+    let outcome: 'created' | 'updated' | 'unchanged' = 'created'
+    let touched: number | undefined
     if (stored === undefined) {
       if (givenName === undefined) {
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
@@ -112,9 +118,10 @@ function applyBatch(
         givenActive === -1 ? (NEW_PRODUCT_DEFAULTS.active ? 1 : 0) : givenActive,
         at,
       )
-      emit?.add('product.created', id)
-      outcome = 'created'
-    } else {
+      if (touched === undefined) stored = tables.find(key)!
+      else emit?.add('product.created', id)
+    }
+    if (stored !== undefined) {
       touched = stored[8]
       const name = givenName ?? stored[2]
       const description = givenDescription ?? stored[3]
@@ -137,7 +144,7 @@ function applyBatch(
       }
     }
     // A SKU this writer already wrote counts once, as a duplicate, whatever the row did.
-    if (tables.firstTouch(touched)) result[outcome]++
+    if (tables.firstTouch(touched!)) result[outcome]++
     else result.duplicates++
   }
   emit?.flush(at)

@@ -22,7 +22,10 @@ export type StoredRow = [
 export interface WriterTables {
   /** The product with this SKU key as the import sees it so far. */
   find(key: string): StoredRow | undefined
-  /** Adds a product; returns its number for {@link WriterTables.firstTouch}. */
+  /**
+   * Adds a product; returns its number for {@link WriterTables.firstTouch}, or `undefined` when
+   * a product has this SKU key already (then nothing changed).
+   */
   insert(
     id: string,
     sku: string,
@@ -33,7 +36,12 @@ export interface WriterTables {
     quantity: number,
     active: number,
     at: number,
-  ): number
+  ): number | undefined
+  /**
+   * Whether `insert` tells a taken SKU key (a real run), so that it may be tried before `find`;
+   * a dry run's insert does not look at products.
+   */
+  readonly insertTellsTaken: boolean
   /** Writes the non-key columns of the product `stored` describes. */
   update(
     stored: StoredRow,
@@ -111,6 +119,7 @@ export function createWriterTables(
         save.run(id, sku, key, name, description, price, quantity, active, at, at)
         return -1 // touched for the first time; found in the shadow (as TOUCHED) from now on
       },
+      insertTellsTaken: false,
       update: (stored, key, sku, name, description, price, quantity, active, at) => {
         save.run(stored[0], sku, key, name, description, price, quantity, active, stored[7], at)
       },
@@ -123,7 +132,9 @@ export function createWriterTables(
     }
   }
 
-  const insert = database.prepare(`INSERT INTO main.products (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?)`)
+  const insert = database.prepare(
+    `INSERT INTO main.products (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sku_key) DO NOTHING`,
+  )
   // Indexed columns are set only when they change: rewriting an index entry with the same value
   // costs as much as a real change (sku_key never changes; active rarely does).
   const set = 'sku = ?, name = ?, description = ?, price_cents = ?, quantity = ?'
@@ -135,11 +146,11 @@ export function createWriterTables(
   )
   return {
     find: (key) => fromProducts.get(key) as StoredRow | undefined,
-    insert: (id, sku, key, name, description, price, quantity, active, at) =>
-      Number(
-        insert.run(id, sku, key, name, description, price, quantity, active, at, at)
-          .lastInsertRowid,
-      ),
+    insert: (id, sku, key, name, description, price, quantity, active, at) => {
+      const done = insert.run(id, sku, key, name, description, price, quantity, active, at, at)
+      return done.changes === 0 ? undefined : Number(done.lastInsertRowid)
+    },
+    insertTellsTaken: true,
     update: (stored, _key, sku, name, description, price, quantity, active, at) => {
       if (active === stored[6]) {
         updateKeepActive.run(sku, name, description, price, quantity, at, stored[8])
