@@ -18,7 +18,7 @@ const DROP_LOCK_TIMEOUT = '200ms'
 const TRIGRAM_INDEXES = `select i.indexrelid::regclass::text as name,
     pg_get_indexdef(i.indexrelid) as definition
   from pg_index i
-  where i.indrelid = 'products'::regclass and pg_get_indexdef(i.indexrelid) like '%gin_trgm_ops%'`
+  where i.indrelid = 'products'::regclass and pg_get_indexdef(i.indexrelid) like '%trgm_ops%'`
 
 /**
  * Takes the bulk-load lock for an import about to write through `client`, unless another import

@@ -57,6 +57,27 @@ const searchIndex = (column: SearchColumn): Migration => ({
 })
 
 /**
+ * The name index as GiST holding the names themselves (INCLUDE), in place of the GIN one of
+ * `postgres_0002_search_index_name` under the same name. GIN answers a filter with row
+ * addresses only, so counting a common word visited the table: "steel" matches 40,768 of
+ * 490,207 products on 19,000 of the 21,000 heap pages, 70 to 100 ms at the default
+ * shared_buffers. GiST can return the included name, and an index-only scan counts it from the
+ * index (24 to 35 ms, the table's visibility map permitting). The same name keeps a record that
+ * a crashed bulk load left in the deferred-index table from building the GIN one again.
+ */
+const nameSearchIndex: Migration = {
+  async up(db) {
+    const [index, column] = SEARCH_INDEXES.name
+    await sql`drop index if exists ${sql.id(index)}`.execute(db)
+    await sql`create index ${sql.id(index)} on products
+      using gist (${sql.id(column)} gist_trgm_ops) include (${sql.id(column)})`.execute(db)
+  },
+}
+
+/** The migration that turns the name index into {@link nameSearchIndex}. */
+const NAME_INDEX_GIST = 'postgres_0004_name_trgm_gist'
+
+/**
  * Whether trigram indexes can be built: pg_trgm is installed, or this role may install it (a
  * trusted extension since PostgreSQL 13, so any role that may create objects in the database).
  */
@@ -98,6 +119,9 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
       }
     }
     migrations.postgres_0003_deferred_indexes = deferredIndexes
+    if (executed.has(NAME_INDEX_GIST) || (wanted.has('name') && canIndex)) {
+      migrations[NAME_INDEX_GIST] = nameSearchIndex
+    }
     return migrations
   }
 }
