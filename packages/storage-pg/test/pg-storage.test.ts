@@ -308,6 +308,18 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
       'products_name_trgm_idx',
       'products_sku_key_trgm_idx',
     ])
+    // Every column of the `q` filter: a GIN name index joins the GiST one for its bitmaps.
+    await using all = pgStorage({
+      connectionString: schema.url,
+      searchIndexes: ['description', 'name', 'sku'],
+    })
+    await all.migrate()
+    expect(await trigramIndexes()).toEqual([
+      'products_description_trgm_idx',
+      'products_name_gin_trgm_idx',
+      'products_name_trgm_idx',
+      'products_sku_key_trgm_idx',
+    ])
   })
 })
 
