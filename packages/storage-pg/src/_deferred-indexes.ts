@@ -92,6 +92,16 @@ export async function buildDeferredIndexes(client: pg.Client | pg.PoolClient): P
 }
 
 /**
+ * Marks the pages of a load into an empty table all-visible and gathers its statistics, as
+ * autovacuum would within a minute or so. Until then a name search counts its matches on the
+ * table instead of in the GiST name index alone: p95 116 ms against 38 ms right after a
+ * 490,000-row load here, for a VACUUM (ANALYZE) of 0.8 s.
+ */
+export async function vacuumLoaded(client: pg.Client): Promise<void> {
+  await client.query('vacuum (analyze) products')
+}
+
+/**
  * Builds the indexes a load that crashed left dropped, unless an import is loading now (it
  * builds them itself when it ends). For `migrate()`.
  */
