@@ -26,7 +26,7 @@ const SCANS_ONLY = {
 }
 
 const WORDS = ['Oak', 'lamp', 'Steel', 'MUG', 'wireless', 'Desk', '50%', 'a_b', 'back\\slash']
-const word = (i: number, salt: number) => WORDS[(i * salt + salt) % WORDS.length]
+const word = (i: number, salt: number) => WORDS[(i * salt + salt) % WORDS.length] ?? ''
 
 /** 900 products whose names and descriptions mix the words above in varied letter cases. */
 const ROWS = Array.from({ length: 900 }, (_, i) =>
