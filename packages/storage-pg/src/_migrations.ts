@@ -63,8 +63,8 @@ const searchIndex = (column: SearchColumn): Migration => ({
  * 490,207 products on 16,582 of its 21,000 pages, more than the default shared_buffers hold.
  * GiST can return the included name, and an index-only scan counts from the index alone (a
  * name search with its total, p95 at 500,000 products: 80 to 91 ms with GIN, 27 to 32 ms with
- * this; its build takes 4.7 s where GIN's took 2.0 s). Where the visibility map does not yet
- * cover a page (before autovacuum has passed after a load) the scan reads that page too. The
+ * this; its build takes 4.7 s where GIN's took 2.0 s). Where the visibility map does not mark
+ * a page all-visible (rows written since the last VACUUM) the scan reads that page too. The
  * same name keeps a record that a crashed bulk load left in the deferred-index table from
  * building the GIN one again.
  */
