@@ -17,7 +17,7 @@ import {
 } from './_batch-sql.js'
 import { connectBeside } from './_connect-beside.js'
 import { toCopyText } from './_copy-text.js'
-import { buildDeferredIndexes, deferSearchIndexes } from './_deferred-indexes.js'
+import { buildDeferredIndexes, deferSearchIndexes, vacuumLoaded } from './_deferred-indexes.js'
 import { isSkuKeyViolation, sqlState, storageFailed } from './_errors.js'
 
 interface BatchRow {
@@ -62,7 +62,11 @@ export async function openPgImportWriter(pool: pg.Pool, dryRun: boolean): Promis
     if (closed) return
     closed = true
     // A build that fails leaves the indexes recorded for the next import or migrate().
-    if (deferred && !broken) await buildDeferredIndexes(client).catch(() => {})
+    if (deferred && !broken) {
+      await buildDeferredIndexes(client)
+        .then(() => vacuumLoaded(client))
+        .catch(() => {})
+    }
     // The session tables and the bulk-load lock go with the session.
     await client.end().catch(() => {})
   }

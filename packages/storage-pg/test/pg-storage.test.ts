@@ -287,20 +287,39 @@ describe.skipIf(!PG_URL)('postgres storage', () => {
     await expect(storage.countProducts()).rejects.toThrow()
   })
 
-  it('indexes name substrings with pg_trgm, and the other columns asked for', async () => {
+  it('indexes name and SKU substrings with pg_trgm, and the other columns asked for', async () => {
     const trigramIndexes = async () =>
       (
         await schema.raw(
-          "select indexname from pg_indexes where schemaname = ? and indexdef like '%gin_trgm_ops%' order by 1",
+          "select indexname from pg_indexes where schemaname = ? and indexdef like '%trgm_ops%' order by 1",
           [schema.name],
         )
       ).map((i) => i.indexname)
     await using storage = pgStorage({ connectionString: schema.url })
     await storage.migrate()
-    expect(await trigramIndexes()).toEqual(['products_name_trgm_idx'])
-    await using more = pgStorage({ connectionString: schema.url, searchIndexes: ['sku', 'name'] })
-    await more.migrate()
     expect(await trigramIndexes()).toEqual(['products_name_trgm_idx', 'products_sku_key_trgm_idx'])
+    await using more = pgStorage({
+      connectionString: schema.url,
+      searchIndexes: ['description', 'name'],
+    })
+    await more.migrate()
+    expect(await trigramIndexes()).toEqual([
+      'products_description_trgm_idx',
+      'products_name_trgm_idx',
+      'products_sku_key_trgm_idx',
+    ])
+    // Every column of the `q` filter: a GIN name index joins the GiST one for its bitmaps.
+    await using all = pgStorage({
+      connectionString: schema.url,
+      searchIndexes: ['description', 'name', 'sku'],
+    })
+    await all.migrate()
+    expect(await trigramIndexes()).toEqual([
+      'products_description_trgm_idx',
+      'products_name_gin_trgm_idx',
+      'products_name_trgm_idx',
+      'products_sku_key_trgm_idx',
+    ])
   })
 })
 
