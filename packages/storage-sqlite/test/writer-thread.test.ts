@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { importRow, productRecord } from '@product-importer/adapter-tests'
+import { importProducts } from '@product-importer/core'
+import { sqliteStorage } from '@product-importer/storage-sqlite'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const dirs: string[] = []
+async function tempFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'product-importer-writer-thread-'))
+  dirs.push(dir)
+  return join(dir, 'products.db')
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+const batch = (n: number, prefix = 'T') =>
+  Array.from({ length: n }, (_, i) => importRow(`${prefix}-${i}`, { name: `Item ${i}` }))
+
+/** Whether an immediate callback queued as the write starts runs before the write answers. */
+async function loopFreeDuring(write: Promise<unknown>): Promise<boolean> {
+  let ran = false
+  setImmediate(() => {
+    ran = true
+  })
+  await write
+  return ran
+}
+
+describe('the SQLite import writer thread', () => {
+  it('writes a batch while the event loop goes on, and says it works on a thread', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    expect(writer.threaded).toBe(true)
+    expect(await loopFreeDuring(writer.write(batch(5_000)))).toBe(true)
+    await writer.close()
+    expect(await storage.countProducts()).toBe(5_000)
+  })
+
+  it('stays on the connection with importThread: false, or for a database in memory', async () => {
+    for (const storage of [
+      sqliteStorage({ filename: await tempFile(), importThread: false }),
+      sqliteStorage({ filename: ':memory:' }),
+    ]) {
+      await storage.migrate()
+      const writer = await storage.openImportWriter({ dryRun: false })
+      expect(writer.threaded).toBeFalsy()
+      // The write runs in the call: it has answered before any callback of the loop runs.
+      expect(await loopFreeDuring(writer.write(batch(2_000)))).toBe(false)
+      await writer.close()
+      expect(await storage.countProducts()).toBe(2_000)
+      await storage.close()
+    }
+  })
+
+  it('writes into a database the caller opened, through a connection of its own', async () => {
+    const filename = await tempFile()
+    const database = new Database(filename)
+    database.pragma('journal_mode = WAL')
+    const storage = sqliteStorage({ database })
+    await storage.migrate()
+    const summary = await importProducts(
+      (async function* () {
+        yield 'sku,name\nA-1,First\nA-2,Second\n'
+      })(),
+      { storage },
+    ).result()
+    expect(summary).toMatchObject({ status: 'completed', created: 2 })
+    expect(database.prepare('SELECT count(*) FROM products').pluck().get()).toBe(2)
+    await storage.close()
+    // The caller's connection stays open.
+    expect(database.open).toBe(true)
+    database.close()
+  })
+
+  it("lets the application's connection write between and during batches", async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write(batch(1_000, 'A'))
+    const during = writer.write(batch(5_000, 'B'))
+    const product = productRecord({ sku: 'API-1' })
+    await storage.insertProduct(product)
+    expect(await during).toMatchObject({ created: 5_000 })
+    // The writer sees what the application wrote: the SKU is taken, so the row updates it.
+    expect(await writer.write([importRow('api-1', { name: 'Renamed' })])).toMatchObject({
+      created: 0,
+      updated: 1,
+    })
+    await writer.close()
+    expect((await storage.getProduct(product.id))?.name).toBe('Renamed')
+    expect(await storage.countProducts()).toBe(6_001)
+  })
+
+  it('keeps its batches whole: a failed batch leaves nothing and the writer goes on', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    // NaN is a number to TypeScript, but no database stores it as a quantity.
+    const failing = [...batch(999), importRow('BAD-1', { name: 'Bad', quantity: Number.NaN })]
+    await expect(writer.write(failing)).rejects.toMatchObject({
+      code: 'STORAGE_FAILED',
+      message: expect.stringMatching(/NOT NULL/),
+    })
+    expect(await storage.countProducts()).toBe(0)
+    // The rows of the failed batch count as new when they come again.
+    expect(await writer.write(batch(999))).toMatchObject({ created: 999, duplicates: 0 })
+    await writer.close()
+  })
+
+  it('stops with the storage when its import never closed it', async () => {
+    const storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    await writer.write(batch(10))
+    await storage.close()
+    await expect(writer.write(batch(10, 'U'))).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    await writer.close() // safe after the storage closed it
+  })
+
+  it('imports a file with the parser on the calling thread, to the same result', async () => {
+    const dir = join(await tempFile(), '..')
+    const csv = join(dir, 'products.csv')
+    const lines = Array.from({ length: 25_000 }, (_, i) => `S-${i % 20_000},Item ${i},${i}.50`)
+    await writeFile(csv, `sku,name,price\n${lines.join('\n')}\n`)
+    const run = async (importThread: boolean) => {
+      await using storage = sqliteStorage({
+        filename: join(dir, `${importThread}.db`),
+        importThread,
+      })
+      await storage.migrate()
+      const progress: number[] = []
+      const summary = await importProducts(csv, {
+        storage,
+        batchSize: 5_000,
+        onProgress: (p) => progress.push(p.rows),
+      }).result()
+      const page = await storage.listProducts({ sort: 'sku', pageSize: 3 })
+      return {
+        summary: { ...summary, durationMs: 0 },
+        progress,
+        skus: page.items.map((p) => [p.sku, p.name, p.priceCents]),
+      }
+    }
+    const threaded = await run(true)
+    expect(threaded.summary).toMatchObject({ created: 20_000, duplicatesInFile: 5_000 })
+    // Every batch's progress, in order, then the end.
+    expect(threaded.progress).toEqual([5_000, 10_000, 15_000, 20_000, 25_000, 25_000])
+    expect(threaded).toEqual(await run(false))
+  })
+})
