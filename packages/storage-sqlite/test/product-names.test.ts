@@ -1,21 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { productRecord, importRow as row } from '@product-importer/adapter-tests'
 import type { ProductQuery } from '@product-importer/core'
 import { type SqliteStorage, sqliteStorage } from '@product-importer/storage-sqlite'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const dirs: string[] = []
-async function tempFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'product-importer-names-'))
-  dirs.push(dir)
-  return join(dir, 'products.db')
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
-})
+import { describe, expect, it } from 'vitest'
+import { tempFile } from './temp-file.js'
 
 /** A storage on a fresh file, and a second connection reading the file behind its back. */
 async function setup() {

@@ -1,21 +1,10 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeStorageConformance, importRow } from '@product-importer/adapter-tests'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const dirs: string[] = []
-async function tempFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'product-importer-sqlite-'))
-  dirs.push(dir)
-  return join(dir, 'products.db')
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
-})
+import { describe, expect, it } from 'vitest'
+import { tempFile } from './temp-file.js'
 
 const bindable = (value: unknown) =>
   typeof value === 'boolean' ? Number(value) : value instanceof Date ? value.getTime() : value

@@ -1,21 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { importRow, productRecord } from '@product-importer/adapter-tests'
 import { importProducts } from '@product-importer/core'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import Database from 'better-sqlite3'
-import { afterEach, describe, expect, it } from 'vitest'
-
-const dirs: string[] = []
-async function tempFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'product-importer-writer-thread-'))
-  dirs.push(dir)
-  return join(dir, 'products.db')
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
-})
+import { describe, expect, it } from 'vitest'
+import { tempFile } from './temp-file.js'
 
 const batch = (n: number, prefix = 'T') =>
   Array.from({ length: n }, (_, i) => importRow(`${prefix}-${i}`, { name: `Item ${i}` }))
