@@ -19,6 +19,12 @@ import { sqliteFlavor } from './_flavor.js'
  */
 const TABLE = 'product_names'
 
+/** Takes a deleted product's name out. */
+const DELETE_TRIGGER = sql`create trigger if not exists product_names_delete
+  after delete on products begin
+    delete from ${sql.table(TABLE)} where rowid = old.rowid;
+  end`
+
 /** The products `product_names` does not cover yet. */
 const TAIL = sql`rowid > (select coalesce(max(rowid), 0) from ${sql.table(TABLE)})`
 
@@ -34,11 +40,21 @@ export const productNamesMigration: Migration = {
       after update of name on products when new.name is not old.name begin
         update ${sql.table(TABLE)} set name = new.name where rowid = new.rowid;
       end`.execute(db)
-    await sql`create trigger if not exists product_names_delete
-      after delete on products begin
-        delete from ${sql.table(TABLE)} where rowid = old.rowid;
-      end`.execute(db)
+    await DELETE_TRIGGER.execute(db)
   },
+}
+
+/**
+ * Deletes every product, and every name with them, inside the transaction `trx`. Any trigger on
+ * a table makes SQLite delete its rows one by one (1.6 s for 490,207 products against 0.1 s):
+ * the delete trigger is left out while both tables are emptied, and put back.
+ */
+export async function deleteAllProducts(trx: Kysely<ImporterDatabase>): Promise<number> {
+  await sql`drop trigger if exists product_names_delete`.execute(trx)
+  const { numAffectedRows } = await sql`delete from products`.execute(trx)
+  await sql`delete from ${sql.table(TABLE)}`.execute(trx)
+  await DELETE_TRIGGER.execute(trx)
+  return Number(numAffectedRows ?? 0)
 }
 
 /** Appends up to `limit` products of the tail to `product_names`, in rowid order. */

@@ -7,6 +7,7 @@ import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createNameFolder } from './_fold-names.js'
 import { inThreadWriter } from './_import-writer.js'
+import { deleteAllProducts } from './_product-names.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import { canWriteOnThread, openWriterThread } from './_writer-thread.js'
 import type { SqliteStorageOptions } from './types.js'
@@ -70,6 +71,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       return dryRun ? writer : folder.track(writer)
     },
     countProducts: productCount.count,
+    deleteAllProducts,
     findProducts: createProductFinder(open, productCount.countOnThreads, folder.schedule),
     exclusive: createExclusive(),
     close: async () => {

@@ -119,6 +119,30 @@ describe('product_names, the narrow table name filters scan', () => {
     expect(s.raw.prepare(NAMES).all()).toEqual([])
   })
 
+  it('deletes everything in one go, with its events, and still follows deletes afterwards', async () => {
+    await using s = await setup()
+    const writer = await s.storage.openImportWriter({ dryRun: false })
+    await writer.write(named(0, 50, (i) => `Chair ${i}`))
+    await writer.close()
+    await whenFolded(s.raw)
+    const counts: number[] = []
+    const deleted = await s.storage.deleteAllProducts((count) => {
+      counts.push(count)
+      return []
+    })
+    expect([deleted, ...counts]).toEqual([50, 50])
+    expect(s.raw.prepare(NAMES).all()).toEqual([])
+    // The delete trigger is back: a product deleted later takes its name with it.
+    const writer2 = await s.storage.openImportWriter({ dryRun: false })
+    await writer2.write(named(0, 20, (i) => `Desk ${i}`))
+    await writer2.close()
+    await whenFolded(s.raw)
+    const gone = (await s.storage.getProductBySkuKey('n-3'))!
+    expect(await s.storage.deleteProducts([gone.id])).toBe(1)
+    expect(s.raw.prepare(NAMES).all()).toEqual(s.raw.prepare(PRODUCTS).all())
+    expect(s.raw.prepare(NAMES).all()).toHaveLength(19)
+  })
+
   it('keeps nothing of a batch that was rolled back', async () => {
     await using s = await setup()
     const writer = await s.storage.openImportWriter({ dryRun: false })

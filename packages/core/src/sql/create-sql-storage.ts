@@ -60,6 +60,12 @@ export interface SqlStorageDefinition {
    * @default the shared count and page queries
    */
   findProducts?(query: ProductQuery): Promise<FoundProducts | undefined>
+  /**
+   * Deletes every product its own way, inside the transaction `trx` (SQLite: without the
+   * row-by-row deletes a trigger on products forces); returns how many there were.
+   * @default the shared `DELETE FROM products`
+   */
+  deleteAllProducts?(trx: Kysely<ImporterDatabase>): Promise<number>
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /**
@@ -271,7 +277,15 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         },
         events && (({ deleted }) => events(deleted)),
       ).then(({ count }) => count),
-    deleteAllProducts: (events) => withEvents('delete', (q) => q.deleteAll(), events),
+    deleteAllProducts: (events) => {
+      const deleteAll = definition.deleteAllProducts
+      if (!deleteAll) return withEvents('delete', (q) => q.deleteAll(), events)
+      return transaction('delete', async (trx) => {
+        const count = await deleteAll(trx)
+        if (events) await enqueueEvents(trx, flavor, events(count))
+        return count
+      })
+    },
 
     openImportWriter,
 
