@@ -60,11 +60,15 @@ export function createNameFolder(connection: () => SqliteConnection) {
         threaded: writer.threaded,
         write: (rows) => writer.write(rows),
         async close() {
-          await writer.close()
-          if (!open) return
-          open = false
-          writers--
-          later(0)
+          try {
+            await writer.close()
+          } finally {
+            if (open) {
+              open = false
+              writers--
+              later(0)
+            }
+          }
         },
       }
     },

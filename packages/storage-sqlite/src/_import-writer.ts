@@ -32,10 +32,11 @@ export function createImportWriter(
   // A dry run changes nothing, so it tells nobody.
   const rowEvents = dryRun ? undefined : createRowEvents(database)
   const newId = createUuidV7()
-  // Takes the write lock at once: a batch reads before it writes, and another connection that
-  // committed in between (the application's, beside a writer thread) would make a deferred
-  // transaction fail on its first write instead of waiting.
-  const begin = database.prepare('BEGIN IMMEDIATE')
+  // A real run takes the write lock at once: a batch reads before it writes, and another
+  // connection that committed in between (the application's, beside a writer thread) would
+  // make a deferred transaction fail on its first write instead of waiting. A dry run writes
+  // its temporary tables alone and leaves the lock to others.
+  const begin = database.prepare(dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE')
   const commit = database.prepare('COMMIT')
   const rollback = database.prepare('ROLLBACK')
   let closed = false

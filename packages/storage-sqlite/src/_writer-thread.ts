@@ -38,16 +38,22 @@ const MIN_BUSY_TIMEOUT_MS = 5000
 
 /**
  * Whether the import writer can run on a thread beside `database`: another connection must be
- * able to write the same file while this one reads (a file in WAL mode), and the application's
- * connection must not be inside a transaction, whose view the thread would not share.
+ * able to write the same file while this one reads (a file in WAL mode, not locked to this
+ * connection).
  */
 export function canWriteOnThread(database: BetterSqlite3.Database): boolean {
   return (
     !database.memory &&
     !database.readonly &&
-    !database.inTransaction &&
-    database.pragma('journal_mode', { simple: true }) === 'wal'
+    database.pragma('journal_mode', { simple: true }) === 'wal' &&
+    database.pragma('locking_mode', { simple: true }) !== 'exclusive'
   )
+}
+
+/** The file of `database`'s main schema as an absolute path, whatever it was opened with. */
+function mainFile(database: BetterSqlite3.Database): string {
+  const schemas = database.pragma('database_list') as { name: string; file: string }[]
+  return schemas.find((schema) => schema.name === 'main')?.file || database.name
 }
 
 /**
@@ -56,14 +62,15 @@ export function canWriteOnThread(database: BetterSqlite3.Database): boolean {
  * stays free to answer requests during an import. The writer's work and its semantics are those
  * of the in-thread writer (_import-writer.ts), which the thread runs.
  *
- * Rejects when the thread cannot open the writer (the caller may then write in-thread).
+ * Rejects when the thread cannot open the writer (the caller then writes on its connection).
  */
 export async function openWriterThread(
   database: BetterSqlite3.Database,
   dryRun: boolean,
 ): Promise<ImportWriter> {
   const data: WriterThreadData = {
-    filename: database.name,
+    // The thread resolves no relative path against a working directory changed since.
+    filename: mainFile(database),
     dryRun,
     synchronous: Number(database.pragma('synchronous', { simple: true })),
     busyTimeout: Math.max(
@@ -93,7 +100,6 @@ export async function openWriterThread(
     stopped ??= threadStopped(`it exited with code ${code}`)
     settle((w) => w.reject(stopped!))
   })
-  /** One request at a time: the storage kit runs a writer's batches one after another. */
   const ask = (request?: WriterThreadRequest) =>
     new Promise<WriterThreadReply>((resolve, reject) => {
       if (stopped) return reject(stopped)
@@ -101,9 +107,15 @@ export async function openWriterThread(
       worker.ref()
       if (request) worker.postMessage(request)
     })
-  const answer = async (request?: WriterThreadRequest) => {
-    const reply = await ask(request)
-    if (reply.type === 'failed') throw toError(reply.error)
+  // One request at a time, in call order: a close asked while a batch is written waits for it.
+  let queue: Promise<unknown> = Promise.resolve()
+  const answer = (request?: WriterThreadRequest) => {
+    const reply = queue.then(async () => {
+      const reply = await ask(request)
+      if (reply.type === 'failed') throw toError(reply.error)
+      return reply
+    })
+    queue = reply.catch(() => {})
     return reply
   }
 

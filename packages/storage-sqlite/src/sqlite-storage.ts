@@ -51,7 +51,14 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     if (options.importThread === false || !canWriteOnThread(database)) {
       return inThreadWriter(database, dryRun)
     }
-    const writer = await openWriterThread(database, dryRun)
+    let writer: ImportWriter
+    try {
+      writer = await openWriterThread(database, dryRun)
+    } catch {
+      // A connection the thread cannot have (a lock, a key, a function only the application's
+      // connection knows): the import writes on the application's.
+      return inThreadWriter(database, dryRun)
+    }
     writers.add(writer)
     return {
       threaded: true,

@@ -112,6 +112,51 @@ describe('the SQLite import writer thread', () => {
     await writer.close() // safe after the storage closed it
   })
 
+  it('finishes the batch in hand when the storage closes during it', async () => {
+    const storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const writing = writer.write(batch(5_000))
+    await new Promise((resolve) => setImmediate(resolve)) // the batch is on the thread now
+    await storage.close()
+    expect(await writing).toMatchObject({ created: 5_000 })
+    await expect(writer.write(batch(10, 'U'))).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+  })
+
+  it('writes on the connection when the database is locked to it', async () => {
+    const filename = await tempFile()
+    const database = new Database(filename)
+    database.pragma('journal_mode = WAL')
+    database.pragma('locking_mode = EXCLUSIVE')
+    const storage = sqliteStorage({ database })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    expect(writer.threaded).toBeFalsy()
+    expect(await writer.write(batch(100))).toMatchObject({ created: 100 })
+    await writer.close()
+    await storage.close()
+    database.close()
+  })
+
+  it('runs a dry run while another connection holds the write lock', async () => {
+    const filename = await tempFile()
+    await using storage = sqliteStorage({ filename })
+    await storage.migrate()
+    const other = new Database(filename)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      const writer = await storage.openImportWriter({ dryRun: true })
+      expect(writer.threaded).toBe(true)
+      // A dry run writes its temporary tables only: it needs no lock on the database.
+      expect(await writer.write(batch(500))).toMatchObject({ created: 500 })
+      await writer.close()
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+    expect(await storage.countProducts()).toBe(0)
+  })
+
   it('imports a file with the parser on the calling thread, to the same result', async () => {
     const dir = join(await tempFile(), '..')
     const csv = join(dir, 'products.csv')
