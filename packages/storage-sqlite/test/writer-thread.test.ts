@@ -86,6 +86,20 @@ describe('the SQLite import writer thread', () => {
     expect(await storage.countProducts()).toBe(6_001)
   })
 
+  it('makes a write of the application during a batch wait without holding the event loop', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const writing = writer.write(batch(20_000))
+    await new Promise((resolve) => setImmediate(resolve)) // the batch is on the thread now
+    // Waiting for SQLite's write lock would hold the loop until the batch commits; waiting
+    // for the batch lets the loop run meanwhile.
+    expect(await loopFreeDuring(storage.insertProduct(productRecord({ sku: 'API-2' })))).toBe(true)
+    expect(await writing).toMatchObject({ created: 20_000 })
+    await writer.close()
+    expect(await storage.countProducts()).toBe(20_001)
+  })
+
   it('keeps its batches whole: a failed batch leaves nothing and the writer goes on', async () => {
     await using storage = sqliteStorage({ filename: await tempFile() })
     await storage.migrate()

@@ -69,9 +69,10 @@ export interface SqlStorageDefinition {
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /**
-   * Runs `run` while no import batch of this storage is written, for drivers where a batch and
-   * a transaction of the shared queries would share one connection (SQLite: a batch written in
-   * the middle of the transaction would fail to begin its own).
+   * Runs `run` while no import batch of this storage is written; the kit runs its transactions
+   * and writes through it. For drivers where a batch and the shared queries contend (SQLite: a
+   * batch on the connection would fail to begin in the middle of a transaction, and a write
+   * beside a batch on the writer thread would wait for the lock on the event loop).
    * @default runs `run` at once
    */
   exclusive?<T>(run: () => Promise<T>): Promise<T>
@@ -159,6 +160,12 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
   const outbox = () => open().outbox
   const mappings = () => open().mappings
   const exclusive = definition.exclusive ?? (<T>(run: () => Promise<T>) => run())
+  /**
+   * One write outside a transaction, with the error rule. It waits for `exclusive` too: beside
+   * SQLite's writer thread, a write that came during a batch would otherwise wait for the
+   * database's write lock on the event loop.
+   */
+  const write = <T>(what: string, run: () => Promise<T>) => call(what, () => exclusive(run))
   /** One transaction of shared queries, with the error rule. */
   const transaction = <T>(what: string, run: (trx: Kysely<ImporterDatabase>) => Promise<T>) =>
     call(what, () => exclusive(() => open().db.transaction().execute(run)))
@@ -168,7 +175,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     change: (queries: ReturnType<typeof createProductQueries>) => Promise<T>,
     events: ((result: T) => readonly OutboxEvent[]) | undefined,
   ): Promise<T> => {
-    if (!events) return call(what, () => change(products()))
+    if (!events) return write(what, () => change(products()))
     return transaction(what, async (trx) => {
       const result = await change(createProductQueries(trx, flavor))
       await enqueueEvents(trx, flavor, events(result))
@@ -289,7 +296,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
 
     openImportWriter,
 
-    createJob: (job) => call('job write', () => jobs().create(job)),
+    createJob: (job) => write('job write', () => jobs().create(job)),
     updateJob: (id, patch, events) =>
       events
         ? transaction('job write', async (trx) => {
@@ -297,7 +304,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             if (job) await enqueueEvents(trx, flavor, events)
             return job
           })
-        : call('job write', () => jobs().update(id, patch)),
+        : write('job write', () => jobs().update(id, patch)),
     claimJob: (id, startedAt, ownerId, events) =>
       events
         ? transaction('job write', async (trx) => {
@@ -305,9 +312,9 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             if (job) await enqueueEvents(trx, flavor, events(job))
             return job
           })
-        : call('job write', () => jobs().claim(id, startedAt, ownerId)),
-    reclaimJob: (id, ownerId, at) => call('job write', () => jobs().reclaim(id, ownerId, at)),
-    beatJobs: (ownerId, at) => call('job write', () => jobs().beat(ownerId, at)),
+        : write('job write', () => jobs().claim(id, startedAt, ownerId)),
+    reclaimJob: (id, ownerId, at) => write('job write', () => jobs().reclaim(id, ownerId, at)),
+    beatJobs: (ownerId, at) => write('job write', () => jobs().beat(ownerId, at)),
     interruptStaleJobs: (staleBefore, patch, events) =>
       events
         ? transaction('job write', async (trx) => {
@@ -315,16 +322,16 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
             if (marked.length > 0) await enqueueEvents(trx, flavor, marked.flatMap(events))
             return marked
           })
-        : call('job write', () => jobs().interruptStale(staleBefore, patch)),
+        : write('job write', () => jobs().interruptStale(staleBefore, patch)),
     getJob: (id) => call('job read', () => jobs().get(id)),
     listJobs: (options) => call('job read', () => jobs().list(options)),
     ...(definition.onJobChange ? { onJobChange: definition.onJobChange } : {}),
 
-    createWebhookEndpoint: (record) => call('webhook write', () => endpoints().create(record)),
+    createWebhookEndpoint: (record) => write('webhook write', () => endpoints().create(record)),
     getWebhookEndpoint: (id) => call('webhook read', () => endpoints().get(id)),
     listWebhookEndpoints: () => call('webhook read', () => endpoints().list()),
     updateWebhookEndpoint: (id, patch) =>
-      call('webhook write', () => endpoints().update(id, patch)),
+      write('webhook write', () => endpoints().update(id, patch)),
     deleteWebhookEndpoint: (id) =>
       transaction('webhook write', (trx) => createEndpointQueries(trx, flavor).delete(id)),
     enqueueEvents: (events) =>
@@ -332,7 +339,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     expandRowEvents,
     claimDeliveries: async (options) => {
       if (!options.ids) await expandRowEvents({ atLeast: options.limit })
-      return call('webhook claim', () => outbox().claim(options))
+      return write('webhook claim', () => outbox().claim(options))
     },
     recordAttempt: (result) =>
       transaction('webhook attempt', (trx) => recordAttempt(trx, flavor, result)),
@@ -347,17 +354,17 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       call('webhook read', () => outbox().list(endpointId, options)),
     listAttempts: (endpointId, options) =>
       call('webhook read', () => outbox().attempts(endpointId, options)),
-    requeueDeliveries: (options) => call('webhook write', () => outbox().requeue(options)),
-    pruneWebhooks: (before) => call('webhook prune', () => outbox().prune(before)),
+    requeueDeliveries: (options) => write('webhook write', () => outbox().requeue(options)),
+    pruneWebhooks: (before) => write('webhook prune', () => outbox().prune(before)),
 
     addRowErrors: (jobId, errors) =>
-      call('row error write', () => jobs().addRowErrors(jobId, errors)),
+      write('row error write', () => jobs().addRowErrors(jobId, errors)),
     listRowErrors: (jobId, options) =>
       call('row error read', () => jobs().listRowErrors(jobId, options)),
 
-    saveMapping: (record) => call('mapping write', () => mappings().save(record)),
+    saveMapping: (record) => write('mapping write', () => mappings().save(record)),
     getMapping: (signature) => call('mapping read', () => mappings().get(signature)),
     listMappings: () => call('mapping read', () => mappings().list()),
-    deleteMapping: (signature) => call('mapping write', () => mappings().delete(signature)),
+    deleteMapping: (signature) => write('mapping write', () => mappings().delete(signature)),
   }
 }
