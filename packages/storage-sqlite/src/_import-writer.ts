@@ -13,7 +13,7 @@ import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
 /** An import writer as its thread runs it: batches as columns, written synchronously. */
 export interface ColumnWriter {
-  /** {@link ImportWriter.write}, for rows as columns. */
+  /** {@link ImportWriter.write}, for rows as columns; it empties their text columns as it goes. */
   write(rows: RowColumns): BatchResult
   /** {@link ImportWriter.close}. */
   close(): void
@@ -145,6 +145,8 @@ function applyBatch(
       }
     }
     // A SKU this writer already wrote counts once, as a duplicate, whatever the row did.
+    // Done with this row's text: it can be collected young, not copied with the rest.
+    names[index] = descriptions[index] = skus[index] = undefined!
     if (tables.firstTouch(touched!)) result[outcome]++
     else result.duplicates++
   }
