@@ -1,5 +1,5 @@
 import { productRecord, importRow as row } from '@product-importer/adapter-tests'
-import type { ProductQuery } from '@product-importer/core'
+import type { ImportRow, ProductQuery } from '@product-importer/core'
 import { type SqliteStorage, sqliteStorage } from '@product-importer/storage-sqlite'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -37,6 +37,17 @@ async function whenFolded(raw: Database.Database) {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
   return { names: raw.prepare(NAMES).all(), products: raw.prepare(PRODUCTS).all() }
+}
+
+/** Imports `rows` in one batch and waits until their names are folded in. */
+async function importFolded(
+  s: { storage: SqliteStorage; raw: Database.Database },
+  rows: ImportRow[],
+) {
+  const writer = await s.storage.openImportWriter({ dryRun: false })
+  await writer.write(rows)
+  await writer.close()
+  await whenFolded(s.raw)
 }
 
 /** What a filter should find, read straight from products: the ids newest first. */
@@ -84,10 +95,10 @@ describe('product_names, the narrow table name filters scan', () => {
 
   it('follows products created, renamed and deleted through the API, folded or not', async () => {
     await using s = await setup()
-    const writer = await s.storage.openImportWriter({ dryRun: false })
-    await writer.write(named(0, 100, (i) => `Chair ${i}`))
-    await writer.close()
-    await whenFolded(s.raw)
+    await importFolded(
+      s,
+      named(0, 100, (i) => `Chair ${i}`),
+    )
     const folded = (await s.storage.getProductBySkuKey('n-7'))!
     const gone = (await s.storage.getProductBySkuKey('n-8'))!
     const created = await s.storage.insertProduct(productRecord({ name: 'Desk lamp' }))
@@ -107,10 +118,10 @@ describe('product_names, the narrow table name filters scan', () => {
 
   it('empties with a bulk delete and a delete of everything', async () => {
     await using s = await setup()
-    const writer = await s.storage.openImportWriter({ dryRun: false })
-    await writer.write(named(0, 300, (i) => `Chair ${i}`))
-    await writer.close()
-    await whenFolded(s.raw)
+    await importFolded(
+      s,
+      named(0, 300, (i) => `Chair ${i}`),
+    )
     const ids = scan(s.raw, "sku_key LIKE 'n-1%'")
     expect(await s.storage.deleteProducts(ids)).toBe(ids.length)
     expect(s.raw.prepare(NAMES).all()).toEqual(s.raw.prepare(PRODUCTS).all())
@@ -121,10 +132,10 @@ describe('product_names, the narrow table name filters scan', () => {
 
   it('deletes everything in one go, with its events, and still follows deletes afterwards', async () => {
     await using s = await setup()
-    const writer = await s.storage.openImportWriter({ dryRun: false })
-    await writer.write(named(0, 50, (i) => `Chair ${i}`))
-    await writer.close()
-    await whenFolded(s.raw)
+    await importFolded(
+      s,
+      named(0, 50, (i) => `Chair ${i}`),
+    )
     const counts: number[] = []
     const deleted = await s.storage.deleteAllProducts((count) => {
       counts.push(count)
@@ -133,10 +144,10 @@ describe('product_names, the narrow table name filters scan', () => {
     expect([deleted, ...counts]).toEqual([50, 50])
     expect(s.raw.prepare(NAMES).all()).toEqual([])
     // The delete trigger is back: a product deleted later takes its name with it.
-    const writer2 = await s.storage.openImportWriter({ dryRun: false })
-    await writer2.write(named(0, 20, (i) => `Desk ${i}`))
-    await writer2.close()
-    await whenFolded(s.raw)
+    await importFolded(
+      s,
+      named(0, 20, (i) => `Desk ${i}`),
+    )
     const gone = (await s.storage.getProductBySkuKey('n-3'))!
     expect(await s.storage.deleteProducts([gone.id])).toBe(1)
     expect(s.raw.prepare(NAMES).all()).toEqual(s.raw.prepare(PRODUCTS).all())
