@@ -72,3 +72,12 @@ function openFile(filename: string): BetterSqlite3.Database {
   database.pragma('busy_timeout = 5000')
   return database
 }
+
+/**
+ * The file of `database`'s main schema as an absolute path, whatever it was opened with: what
+ * another connection (a thread's) opens, whatever the working directory has become since.
+ */
+export function mainFile(database: BetterSqlite3.Database): string {
+  const schemas = database.pragma('database_list') as { name: string; file: string }[]
+  return schemas.find((schema) => schema.name === 'main')?.file || database.name
+}

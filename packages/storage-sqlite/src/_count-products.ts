@@ -3,7 +3,7 @@ import type { ProductFilter } from '@product-importer/core'
 import { applyProductFilter, hasTextFilter } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
-import type { SqliteConnection } from './_connection.js'
+import { mainFile, type SqliteConnection } from './_connection.js'
 import { sqliteFlavor } from './_flavor.js'
 import { countNamesQuery } from './_product-names.js'
 
@@ -40,7 +40,7 @@ export function createProductCount(connection: () => SqliteConnection) {
   const start = (database: BetterSqlite3.Database): Worker[] => {
     workers = Array.from({ length: THREADS }, () => {
       const worker = new Worker(new URL('./count-worker.js', import.meta.url), {
-        workerData: database.name,
+        workerData: mainFile(database),
       })
       // Idle threads never keep the process alive; a count in flight does (see ask).
       worker.unref()
@@ -100,7 +100,7 @@ export function createProductCount(connection: () => SqliteConnection) {
     if (last < MIN_ROWS) return undefined
     const threads = workers ?? start(database)
     const slice = Math.ceil(last / threads.length)
-    const name = nameAlone(filter)
+    const name = filterAlone(filter, 'name')
     try {
       const counts = await Promise.all(
         threads.map((worker, i) => {
@@ -139,9 +139,15 @@ export function createProductCount(connection: () => SqliteConnection) {
   }
 }
 
-/** The text of a filter on `name` and nothing else, which `product_names` answers alone. */
-export function nameAlone(filter: ProductFilter): string | undefined {
-  const { name, sku, description, active } = filter
-  if (!name || sku || description || filter.q?.trim() || active !== undefined) return undefined
-  return name
+/**
+ * The text of a filter on `field` and nothing else, which one narrow structure answers alone
+ * (`product_names` for a name, the `sku_key` index for a SKU).
+ */
+export function filterAlone(filter: ProductFilter, field: 'name' | 'sku'): string | undefined {
+  const text = filter[field]
+  const other = field === 'name' ? filter.sku : filter.name
+  if (!text || other || filter.description || filter.q?.trim() || filter.active !== undefined) {
+    return undefined
+  }
+  return text
 }

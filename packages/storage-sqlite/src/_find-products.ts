@@ -3,7 +3,7 @@ import { contains, type FoundProducts } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import type { SqliteConnection } from './_connection.js'
-import { nameAlone } from './_count-products.js'
+import { filterAlone } from './_count-products.js'
 import { sqliteFlavor } from './_flavor.js'
 import { HAS_TAIL, nameMatches } from './_product-names.js'
 
@@ -43,7 +43,7 @@ export function createProductFinder(
   let hasTail: BetterSqlite3.Statement | undefined
 
   return async (query: ProductQuery): Promise<FoundProducts | undefined> => {
-    const name = nameAlone(query)
+    const name = filterAlone(query, 'name')
     // Without a total, the newest-first walk finds a page of a common name at once.
     if (name !== undefined && query.withTotal !== false) {
       // Products created outside an import are read from the table until folded in.
@@ -53,7 +53,7 @@ export function createProductFinder(
       if (total === undefined) return undefined
       return total <= LISTED_NAMES ? { total, only: nameMatches(name) } : { total }
     }
-    const sku = skuAlone(query)
+    const sku = filterAlone(query, 'sku')
     if (sku === undefined) return undefined
     const { database, db } = connection()
     const compiled = db
@@ -67,11 +67,4 @@ export function createProductFinder(
     if (total > LISTED_SKUS) return { total }
     return { total, only: sql`rowid in (select value from json_each(${JSON.stringify(rowids)}))` }
   }
-}
-
-/** The text of a filter on `sku` and nothing else. */
-function skuAlone(filter: ProductFilter): string | undefined {
-  const { name, sku, description, active } = filter
-  if (!sku || name || description || filter.q?.trim() || active !== undefined) return undefined
-  return sku
 }

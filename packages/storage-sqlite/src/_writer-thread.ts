@@ -7,6 +7,7 @@ import {
 } from '@product-importer/core'
 import { type RowColumns, toColumns } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
+import { mainFile } from './_connection.js'
 
 /** What the writer thread is started with. */
 export interface WriterThreadData {
@@ -50,12 +51,6 @@ export function canWriteOnThread(database: BetterSqlite3.Database): boolean {
   )
 }
 
-/** The file of `database`'s main schema as an absolute path, whatever it was opened with. */
-function mainFile(database: BetterSqlite3.Database): string {
-  const schemas = database.pragma('database_list') as { name: string; file: string }[]
-  return schemas.find((schema) => schema.name === 'main')?.file || database.name
-}
-
 /**
  * An import writer on a thread of its own, with a connection of its own to the same file: each
  * batch's transaction (about 100 ms for 10,000 rows) runs there, so the application's event loop
@@ -69,7 +64,6 @@ export async function openWriterThread(
   dryRun: boolean,
 ): Promise<ImportWriter> {
   const data: WriterThreadData = {
-    // The thread resolves no relative path against a working directory changed since.
     filename: mainFile(database),
     dryRun,
     synchronous: Number(database.pragma('synchronous', { simple: true })),
@@ -127,6 +121,7 @@ export async function openWriterThread(
   }
   let closing: Promise<void> | undefined
   return {
+    threaded: true,
     async write(rows) {
       if (closing) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       const reply = await answer({ type: 'write', columns: toColumns(rows) })

@@ -51,18 +51,13 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     if (options.importThread === false || !canWriteOnThread(database)) {
       return inThreadWriter(database, dryRun)
     }
-    let writer: ImportWriter
-    try {
-      writer = await openWriterThread(database, dryRun)
-    } catch {
-      // A connection the thread cannot have (a lock, a key, a function only the application's
-      // connection knows): the import writes on the application's.
-      return inThreadWriter(database, dryRun)
-    }
+    // A connection the thread cannot have (a lock, a key, a function only the application's
+    // connection knows) leaves the import on the application's.
+    const writer = await openWriterThread(database, dryRun).catch(() => undefined)
+    if (!writer) return inThreadWriter(database, dryRun)
     writers.add(writer)
     return {
-      threaded: true,
-      write: (rows) => writer.write(rows),
+      ...writer,
       close: () => {
         writers.delete(writer)
         return writer.close()
