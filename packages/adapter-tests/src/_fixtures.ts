@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  createUuidV7,
   type ImportJobRecord,
   type ImportRow,
   type OutboxEvent,
@@ -12,14 +13,18 @@ import type { ConformanceTarget } from './types.js'
 
 const BASE = Date.UTC(2024, 0, 1)
 let sequence = 0
+const nextProductId = createUuidV7()
 
-/** A product record with distinct SKU and creation time unless given. */
+/**
+ * A product record with distinct SKU and creation time unless given, and an id made from its
+ * creation time as the importer and the API make them (UUIDv7; give an `id` for any other).
+ */
 export function productRecord(overrides: Partial<ProductRecord> = {}): ProductRecord {
   sequence++
   const sku = overrides.sku ?? `SKU-${sequence}`
   const at = overrides.createdAt ?? new Date(BASE + sequence * 1000)
   return {
-    id: randomUUID(),
+    id: nextProductId(at.getTime()),
     sku,
     skuKey: skuKey(sku),
     name: `Product ${sku}`,

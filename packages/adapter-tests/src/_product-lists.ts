@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { ProductFilter, ProductQuery, ProductRecord } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { insertProducts, newestFirst, productRecord } from './_fixtures.js'
@@ -142,6 +143,34 @@ export function describeProductLists(target: CurrentTarget): void {
         all.push(await t.storage.insertProduct(productRecord({ createdAt })))
       }
       expect(await walk(t, {}, 5)).toEqual(all.sort(newestFirst))
+    })
+
+    it('orders products whose ids do not follow their creation time by createdAt all the same', async () => {
+      const t = target()
+      // Ids made from the creation time, then products stored with ids of other kinds: random
+      // ones, and a time-ordered one of another moment, among and around the others.
+      const all = await insertProducts(t, 8, (i) => ({ active: i % 3 !== 0 }))
+      const between = new Date(all[3]!.createdAt.getTime() + 500)
+      const others = [
+        productRecord({ id: randomUUID(), createdAt: between, active: false }),
+        productRecord({ id: randomUUID(), createdAt: all[0]!.createdAt }),
+        productRecord({ id: all[7]!.id.replace(/^.{8}/, 'ffffffff'), createdAt: between }),
+        productRecord({ id: `0${randomUUID().slice(1)}`, createdAt: new Date(Date.UTC(2040, 0)) }),
+      ]
+      for (const record of others) all.push(await t.storage.insertProduct(record))
+      const newest = [...all].sort(newestFirst)
+      expect((await t.storage.listProducts({})).items).toEqual(newest)
+      expect(await walk(t, {}, 3)).toEqual(newest)
+      expect(await walk(t, { active: false }, 2)).toEqual(newest.filter((p) => !p.active))
+      const byName = await t.storage.listProducts({ sort: 'name', pageSize: 100 })
+      expect(byName.items).toEqual(
+        [...newest].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      )
+      const streamed: ProductRecord[] = []
+      for await (const chunk of t.storage.streamProducts({}, { chunkSize: 5 })) {
+        streamed.push(...chunk)
+      }
+      expect(streamed).toEqual([...newest].reverse())
     })
 
     it('keeps the filter while walking with nextCursor', async () => {

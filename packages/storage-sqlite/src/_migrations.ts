@@ -1,4 +1,5 @@
 import { type Migration, sql } from 'kysely'
+import { listByIdMigration } from './_list-order.js'
 import { productNamesMigration } from './_product-names.js'
 
 /**
@@ -21,5 +22,6 @@ export async function sqliteMigrations(): Promise<Record<string, Migration>> {
   return {
     sqlite_0001_inactive_index: inactiveIndex,
     sqlite_0002_product_names: productNamesMigration,
+    sqlite_0003_list_by_id: listByIdMigration,
   }
 }

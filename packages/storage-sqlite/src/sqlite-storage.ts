@@ -7,6 +7,7 @@ import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createNameFolder } from './_fold-names.js'
 import { inThreadWriter } from './_import-writer.js'
+import { createListOrder } from './_list-order.js'
 import { deleteAllProducts } from './_product-names.js'
 import { isSkuKeyViolation } from './_unique-violation.js'
 import { canWriteOnThread, openWriterThread } from './_writer-thread.js'
@@ -74,6 +75,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     },
     countProducts: productCount.count,
     deleteAllProducts,
+    listOrder: createListOrder(open),
     findProducts: createProductFinder(open, productCount.countOnThreads, folder.schedule),
     exclusive: createExclusive(),
     close: async () => {

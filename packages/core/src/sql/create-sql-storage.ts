@@ -14,7 +14,7 @@ import type { SqlFlavor } from './flavor.js'
 import { createJobQueries } from './jobs.js'
 import { createMappingQueries } from './mappings.js'
 import { migrateToLatest } from './migrations.js'
-import { createProductQueries, type FoundProducts } from './products.js'
+import { createProductQueries, type FoundProducts, type ListOrder } from './products.js'
 import { recordAttempts } from './record-attempts.js'
 import type { ImporterDatabase } from './schema.js'
 import { storageFailed } from './storage-failed.js'
@@ -66,6 +66,15 @@ export interface SqlStorageDefinition {
    * @default the shared `DELETE FROM products`
    */
   deleteAllProducts?(trx: Kysely<ImporterDatabase>): Promise<number>
+  /**
+   * Lists products newest first from their ids alone while every stored id embeds its
+   * `createdAt` (the kit's UUIDv7 ids do), so that the adapter need not keep an index on
+   * `(created_at, id)` current on every insert. `byId()` is asked before each list, and
+   * `outOfOrder` is called before a product whose id does not embed its `createdAt` is inserted
+   * (SQLite builds the index then). The order is the same either way.
+   * @default ordered by `(created_at, id)`
+   */
+  listOrder?: ListOrder
   /** See {@link ImporterStorage.onJobChange}. */
   onJobChange?(listener: (jobId: string | undefined) => void): () => void
   /**
@@ -130,12 +139,11 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       }
       opened = {
         db,
-        products: createProductQueries(
-          db,
-          flavor,
-          definition.countProducts,
-          definition.findProducts,
-        ),
+        products: createProductQueries(db, flavor, {
+          count: definition.countProducts,
+          find: definition.findProducts,
+          listOrder: definition.listOrder,
+        }),
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
         outbox: createOutboxQueries(db, flavor),
@@ -177,7 +185,9 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
   ): Promise<T> => {
     if (!events) return write(what, () => change(products()))
     return transaction(what, async (trx) => {
-      const result = await change(createProductQueries(trx, flavor))
+      const result = await change(
+        createProductQueries(trx, flavor, { listOrder: definition.listOrder }),
+      )
       await enqueueEvents(trx, flavor, events(result))
       return result
     })

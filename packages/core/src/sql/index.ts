@@ -31,6 +31,8 @@ export {
   contains,
   type FoundProducts,
   hasTextFilter,
+  idFollowsCreation,
+  type ListOrder,
 } from './products.js'
 export { toProductRecord } from './rows.js'
 export type {

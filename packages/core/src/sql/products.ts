@@ -89,15 +89,43 @@ export interface FoundProducts {
 }
 
 /**
- * Shared product queries of the Kysely adapters; `countOwnWay` is the adapter's count and
- * `findOwnWay` its search (see `SqlStorageDefinition.findProducts`).
+ * How an adapter keeps the newest-first order of products (`createdAt`, then `id`) when its
+ * ids are time-ordered: see `SqlStorageDefinition.listOrder`.
  */
-export function createProductQueries(
-  db: Db,
-  flavor: SqlFlavor,
-  countOwnWay?: (filter: ProductFilter, shared: () => Promise<number>) => Promise<number>,
-  findOwnWay?: (query: ProductQuery) => Promise<FoundProducts | undefined>,
-) {
+export interface ListOrder {
+  /** Whether every stored product's id embeds its `createdAt`, so ids alone give the order. */
+  byId(): boolean
+  /**
+   * Called on `db` before a product whose id does not embed its `createdAt` is inserted: from
+   * then on `byId()` is false (the adapter indexes `(created_at, id)` again).
+   */
+  outOfOrder(db: Db): Promise<void>
+}
+
+/**
+ * Whether `id` starts with `createdAt` as a UUIDv7 writes it (48 bits of milliseconds in
+ * lowercase hex, a dash after the first 8 digits), as the ids of `createUuidV7` do. Between such
+ * ids, the order of the ids is the order of (`createdAt`, `id`).
+ */
+export function idFollowsCreation(id: string, createdAt: Date): boolean {
+  const ms = createdAt.getTime()
+  if (!(ms >= 0 && ms < 2 ** 48) || id.length < 13 || id[8] !== '-') return false
+  return id.slice(0, 8) + id.slice(9, 13) === ms.toString(16).padStart(12, '0')
+}
+
+/** What an adapter does its own way (see `SqlStorageDefinition`). */
+export interface ProductsOwnWay {
+  /** The adapter's count (`SqlStorageDefinition.countProducts`). */
+  count?: (filter: ProductFilter, shared: () => Promise<number>) => Promise<number>
+  /** The adapter's search (`SqlStorageDefinition.findProducts`). */
+  find?: (query: ProductQuery) => Promise<FoundProducts | undefined>
+  /** `SqlStorageDefinition.listOrder`. */
+  listOrder?: ListOrder
+}
+
+/** Shared product queries of the Kysely adapters, with what the adapter does its own way. */
+export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwnWay = {}) {
+  const { count: countOwnWay, find: findOwnWay, listOrder } = own
   const filtered = (filter: ProductFilter) =>
     applyProductFilter(db.selectFrom('products'), filter, flavor)
 
@@ -136,6 +164,7 @@ export function createProductQueries(
       const keyset = query.cursor !== undefined && !query.sort
       const offset = keyset ? 0 : (Math.max(Math.trunc(query.page ?? 1), 1) - 1) * size
       const withTotal = query.withTotal !== false
+      const byId = listOrder?.byId() ?? false
       // Where the planner needs telling (see SqlFlavor.unindexed), a text filter's total comes
       // first: it says how rare the matches are, and so how to find the page (or that there is
       // none). Elsewhere the page and the total are asked at once. An adapter that finds the
@@ -160,13 +189,19 @@ export function createProductQueries(
           by(SORT_COLUMNS[query.sort.replace('-', '') as 'sku']),
           query.sort.startsWith('-') ? 'desc' : 'asc',
         )
-      q = q.orderBy(by('created_at'), 'desc').orderBy(by('id'), 'desc')
+      if (!byId) q = q.orderBy(by('created_at'), 'desc')
+      q = q.orderBy(by('id'), 'desc')
       if (keyset) {
         const { at, id } = decodeCursor(query.cursor!)
         const t = flavor.time(at)
-        q = q.where((eb) =>
-          eb.or([eb('created_at', '<', t), eb.and([eb('created_at', '=', t), eb('id', '<', id)])]),
-        )
+        q = byId
+          ? q.where('id', '<', id)
+          : q.where((eb) =>
+              eb.or([
+                eb('created_at', '<', t),
+                eb.and([eb('created_at', '=', t), eb('id', '<', id)]),
+              ]),
+            )
       } else {
         q = q.offset(offset)
       }
@@ -188,15 +223,20 @@ export function createProductQueries(
     async *stream(filter: ProductFilter = {}, chunkSize = 1000): AsyncIterable<ProductRecord[]> {
       let after: { t: number | Date; id: string } | undefined
       for (;;) {
-        let q = filtered(filter).selectAll().orderBy('created_at').orderBy('id').limit(chunkSize)
+        const byId = listOrder?.byId() ?? false
+        let q = filtered(filter).selectAll()
+        if (!byId) q = q.orderBy('created_at')
+        q = q.orderBy('id').limit(chunkSize)
         if (after) {
           const { t, id } = after
-          q = q.where((eb) =>
-            eb.or([
-              eb('created_at', '>', t),
-              eb.and([eb('created_at', '=', t), eb('id', '>', id)]),
-            ]),
-          )
+          q = byId
+            ? q.where('id', '>', id)
+            : q.where((eb) =>
+                eb.or([
+                  eb('created_at', '>', t),
+                  eb.and([eb('created_at', '=', t), eb('id', '>', id)]),
+                ]),
+              )
         }
         const rows = await q.execute()
         if (rows.length === 0) return
@@ -209,6 +249,10 @@ export function createProductQueries(
     },
 
     async insert(record: ProductRecord): Promise<ProductRecord> {
+      // Giving the order by id up first keeps it true at every moment, whatever the insert does.
+      if (listOrder?.byId() && !idFollowsCreation(record.id, record.createdAt)) {
+        await listOrder.outOfOrder(db)
+      }
       await db.insertInto('products').values(fromProductRecord(record, flavor)).execute()
       return record
     },
