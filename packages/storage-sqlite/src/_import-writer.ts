@@ -6,28 +6,25 @@ import {
   NEW_PRODUCT_DEFAULTS,
   ROW_REJECTIONS,
 } from '@product-importer/core'
-import { GIVEN, type RowColumns, toColumns } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
+import { readRows, type WriterBatch } from './_batch.js'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, type WriterTables } from './_writer-tables.js'
 
-/** An import writer as its thread runs it: batches as columns, written synchronously. */
-export interface ColumnWriter {
-  /** {@link ImportWriter.write}, for rows as columns; it empties their text columns as it goes. */
-  write(rows: RowColumns): BatchResult
+/** An import writer as its thread runs it: batches read by index, written synchronously. */
+export interface BatchWriter {
+  /** {@link ImportWriter.write}. */
+  write(batch: WriterBatch): BatchResult
   /** {@link ImportWriter.close}. */
   close(): void
 }
 
 /**
  * The import hot path: raw prepared statements on the driver, one transaction per batch, and a
- * write only for rows that change something. It reads the batch as columns, the form it crosses
- * to the writer thread in, without an object per row.
+ * write only for rows that change something. It reads a batch by index, as it crossed to the
+ * writer thread (see _batch.ts) or as rows.
  */
-export function createImportWriter(
-  database: BetterSqlite3.Database,
-  dryRun: boolean,
-): ColumnWriter {
+export function createImportWriter(database: BetterSqlite3.Database, dryRun: boolean): BatchWriter {
   const tables = createWriterTables(database, dryRun)
   // A dry run changes nothing, so it tells nobody.
   const rowEvents = dryRun ? undefined : createRowEvents(database)
@@ -43,13 +40,13 @@ export function createImportWriter(
   let expectNew = tables.insertTellsTaken
 
   return {
-    write(rows) {
+    write(batch) {
       if (closed) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       begin.run()
       try {
-        const result = applyBatch(tables, newId, rows, rowEvents?.(), expectNew)
+        const result = applyBatch(tables, newId, batch, rowEvents?.(), expectNew)
         // The next batch is likely to be like this one.
-        expectNew = tables.insertTellsTaken && result.created > rows.sku.length / 2
+        expectNew = tables.insertTellsTaken && result.created > batch.keys.length / 2
         commit.run()
         tables.committed()
         return result
@@ -71,7 +68,7 @@ export function createImportWriter(
 export function inThreadWriter(database: BetterSqlite3.Database, dryRun: boolean): ImportWriter {
   const writer = createImportWriter(database, dryRun)
   return {
-    write: async (rows) => writer.write(toColumns(rows)),
+    write: async (rows) => writer.write(readRows(rows)),
     close: async () => writer.close(),
   }
 }
@@ -79,24 +76,21 @@ export function inThreadWriter(database: BetterSqlite3.Database, dryRun: boolean
 function applyBatch(
   tables: WriterTables,
   newId: (at: number) => string,
-  rows: RowColumns,
+  batch: WriterBatch,
   emit: RowEventSink | undefined,
   expectNew: boolean,
 ): BatchResult {
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
-  const { sku: skus, skuKey: keys, name: names, description: descriptions } = rows
-  const { priceCents: prices, quantity: quantities, active: actives, given } = rows
+  const { keys } = batch
   for (const index of inKeyOrder(keys)) {
-    const sku = skus[index]!
+    const sku = batch.sku(index)
     const key = keys[index]!
-    const givenName = names[index]
-    const givenDescription = descriptions[index]
-    const flags = given[index]!
-    const givenPrice =
-      flags & GIVEN.priceNull ? null : flags & GIVEN.price ? prices[index]! : undefined
-    const givenQuantity = flags & GIVEN.quantity ? quantities[index]! : undefined
-    const givenActive = actives[index]! // -1: not given
+    const givenName = batch.name(index)
+    const givenDescription = batch.description(index)
+    const givenPrice = batch.priceCents(index)
+    const givenQuantity = batch.quantity(index)
+    const givenActive = batch.active(index) // -1: not given
     // While batches mostly create products, a new product is inserted without looking for it
     // first: a taken SKU key makes the insert do nothing, and the row is then an update.
     let stored = expectNew && givenName !== undefined ? undefined : tables.find(key)
@@ -145,8 +139,6 @@ function applyBatch(
       }
     }
     // A SKU this writer already wrote counts once, as a duplicate, whatever the row did.
-    // Done with this row's text: it can be collected young, not copied with the rest.
-    names[index] = descriptions[index] = skus[index] = undefined!
     if (tables.firstTouch(touched!)) result[outcome]++
     else result.duplicates++
   }

@@ -5,8 +5,8 @@ import {
   type ImporterErrorCode,
   type ImportWriter,
 } from '@product-importer/core'
-import { type RowColumns, toColumns } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
+import { type PackedBatch, packBatch } from './_batch.js'
 import { mainFile } from './_connection.js'
 
 /** What the writer thread is started with. */
@@ -17,7 +17,7 @@ export interface WriterThreadData {
   busyTimeout: number
 }
 
-export type WriterThreadRequest = { type: 'write'; columns: RowColumns } | { type: 'close' }
+export type WriterThreadRequest = { type: 'write'; batch: PackedBatch } | { type: 'close' }
 
 export type WriterThreadReply =
   | { type: 'ready' }
@@ -124,7 +124,7 @@ export async function openWriterThread(
     threaded: true,
     async write(rows) {
       if (closing) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
-      const reply = await answer({ type: 'write', columns: toColumns(rows) })
+      const reply = await answer({ type: 'write', batch: packBatch(rows) })
       return (reply as Extract<WriterThreadReply, { type: 'done' }>).result
     },
     close() {

@@ -1,11 +1,12 @@
 // The import writer on a thread of its own (see _writer-thread.ts), with its own connection to
-// the database file. Messages: `{ type: 'write', columns }` and `{ type: 'close' }` in; `ready`
+// the database file. Messages: `{ type: 'write', batch }` and `{ type: 'close' }` in; `ready`
 // once the writer is open, then `{ type: 'done', result }` or `{ type: 'failed', error }` for
 // each request.
 import { parentPort, workerData } from 'node:worker_threads'
 import { isImporterError } from '@product-importer/core'
 import BetterSqlite3 from 'better-sqlite3'
-import { type ColumnWriter, createImportWriter } from './_import-writer.js'
+import { readPackedBatch } from './_batch.js'
+import { type BatchWriter, createImportWriter } from './_import-writer.js'
 import type { WriterThreadData, WriterThreadReply, WriterThreadRequest } from './_writer-thread.js'
 
 const port = parentPort!
@@ -25,7 +26,7 @@ function failed(error: unknown): WriterThreadReply {
 }
 
 let database: BetterSqlite3.Database | undefined
-let writer: ColumnWriter | undefined
+let writer: BatchWriter | undefined
 try {
   database = new BetterSqlite3(filename, { fileMustExist: true })
   // The settings of the application's connection, which are per connection in SQLite.
@@ -43,7 +44,7 @@ port.on('message', (request: WriterThreadRequest) => {
   let reply: WriterThreadReply
   try {
     if (request.type === 'write') {
-      reply = { type: 'done', result: writer!.write(request.columns) }
+      reply = { type: 'done', result: writer!.write(readPackedBatch(request.batch)) }
     } else {
       writer?.close()
       database?.close()

@@ -31,6 +31,47 @@ describe('the SQLite import writer thread', () => {
     expect(await storage.countProducts()).toBe(5_000)
   })
 
+  it('carries every kind of text and every absent value across to the thread as given', async () => {
+    const rows = [
+      importRow('Ünï-1', { name: 'Ströme 🚲 ⁠自転車', description: '', priceCents: null }),
+      importRow('EMOJI-👍', { name: 'e\u0301 combining', description: '"quoted", and\nbroken' }),
+      importRow('PLAIN-1', { name: 'x'.repeat(5_000), quantity: 0, active: false }),
+    ]
+    const later = [
+      importRow('Ünï-1', { priceCents: 1999 }),
+      importRow('EMOJI-👍', { description: 'Ω only' }),
+      importRow('PLAIN-1', { name: 'short' }),
+    ]
+    const stored = []
+    for (const importThread of [true, false]) {
+      await using storage = sqliteStorage({ filename: await tempFile(), importThread })
+      await storage.migrate()
+      const writer = await storage.openImportWriter({ dryRun: false })
+      expect(writer.threaded).toBe(importThread ? true : undefined)
+      expect(await writer.write(rows)).toMatchObject({ created: 3, rejected: [] })
+      // Repeats of SKUs this import wrote: counted as such, and the last row wins.
+      expect(await writer.write(later)).toMatchObject({ duplicates: 3 })
+      await writer.close()
+      const page = await storage.listProducts({ sort: 'sku' })
+      stored.push(page.items.map(({ id, createdAt, updatedAt, ...values }) => values))
+    }
+    expect(stored[0]).toEqual(stored[1])
+    expect(stored[0]).toEqual([
+      expect.objectContaining({
+        sku: 'EMOJI-👍',
+        name: 'e\u0301 combining',
+        description: 'Ω only',
+      }),
+      expect.objectContaining({ sku: 'PLAIN-1', name: 'short', quantity: 0, active: false }),
+      expect.objectContaining({
+        sku: 'Ünï-1',
+        name: 'Ströme 🚲 ⁠自転車',
+        description: '',
+        priceCents: 1999,
+      }),
+    ])
+  })
+
   it('stays on the connection with importThread: false, or for a database in memory', async () => {
     for (const storage of [
       sqliteStorage({ filename: await tempFile(), importThread: false }),

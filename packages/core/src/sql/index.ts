@@ -6,7 +6,6 @@
  * @module
  */
 
-export { fromColumns, GIVEN, type RowColumns, toColumns } from '../import/row-columns.js'
 export {
   DELIVERY_ID_PREFIX,
   EVENT_ID_PREFIX,
