@@ -58,6 +58,7 @@ export function createNameFolder(connection: () => SqliteConnection) {
       let open = true
       return {
         threaded: writer.threaded,
+        batchSize: writer.batchSize,
         write: (rows) => writer.write(rows),
         async close() {
           try {

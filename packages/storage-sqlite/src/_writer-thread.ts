@@ -34,6 +34,13 @@ export type WriterThreadReply =
  */
 const THREAD_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 }
 
+/**
+ * Rows per batch beside the thread. The calling thread parses the next batch while this one is
+ * written; at 10,000 rows, more of each batch lives through the collections of its parse, and a
+ * first import of 500k rows took 6% longer (7 of 8 alternating rounds).
+ */
+const THREAD_BATCH_SIZE = 5_000
+
 /** Waits for a writer thread to stop busy-waiting on a lock before giving up on it. */
 const MIN_BUSY_TIMEOUT_MS = 5000
 
@@ -122,6 +129,7 @@ export async function openWriterThread(
   let closing: Promise<void> | undefined
   return {
     threaded: true,
+    batchSize: THREAD_BATCH_SIZE,
     async write(rows) {
       if (closing) throw new ImporterError('STORAGE_FAILED', 'the import writer is closed')
       const reply = await answer({ type: 'write', batch: packBatch(rows) })

@@ -242,4 +242,28 @@ describe('the SQLite import writer thread', () => {
     expect(threaded.progress).toEqual([5_000, 10_000, 15_000, 20_000, 25_000, 25_000])
     expect(threaded).toEqual(await run(false))
   })
+
+  it('asks for batches of 5,000 rows when the import sets no size, 10,000 on the connection', async () => {
+    const dir = join(await tempFile(), '..')
+    const csv = join(dir, 'products.csv')
+    const lines = Array.from({ length: 12_000 }, (_, i) => `B-${i},Item ${i}`)
+    await writeFile(csv, `sku,name\n${lines.join('\n')}\n`)
+    const progress = async (importThread: boolean, batchSize?: number) => {
+      await using storage = sqliteStorage({
+        filename: join(dir, `${importThread}.db`),
+        importThread,
+      })
+      await storage.migrate()
+      const rows: number[] = []
+      await importProducts(csv, {
+        storage,
+        batchSize,
+        onProgress: (p) => rows.push(p.rows),
+      }).result()
+      return rows
+    }
+    expect(await progress(true)).toEqual([5_000, 10_000, 12_000, 12_000])
+    expect(await progress(true, 8_000)).toEqual([8_000, 12_000, 12_000])
+    expect(await progress(false)).toEqual([10_000, 12_000, 12_000])
+  })
 })

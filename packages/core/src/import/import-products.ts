@@ -62,7 +62,6 @@ async function* runImport(
 ): AsyncGenerator<ImportEvent> {
   const started = performance.now()
   const dryRun = options.dryRun ?? false
-  const batchSize = Math.max(1, Math.trunc(options.batchSize ?? DEFAULT_BATCH_SIZE))
   const counts = emptyCounts()
   let bytesRead = 0
   let bytesTotal: number | null = null
@@ -125,6 +124,10 @@ async function* runImport(
   const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
     throw fail(error)
   })
+  const batchSize = Math.max(
+    1,
+    Math.trunc(options.batchSize ?? writer.batchSize ?? DEFAULT_BATCH_SIZE),
+  )
   // Stops a read of the input that is still waiting when the import ends early.
   const stopReading = new AbortController()
   const parsed = parseProducts(

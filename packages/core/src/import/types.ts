@@ -109,7 +109,7 @@ export interface ImportOptions {
   storage: ImporterStorage
   /** Report exactly what would be created, updated, unchanged and invalid; write nothing. */
   dryRun?: boolean
-  /** Rows per transaction. @default 10000 */
+  /** Rows per transaction. @default the storage writer's `batchSize`, else 10000 */
   batchSize?: number
   /** Stops the import between batches; the summary says `cancelled`. */
   signal?: AbortSignal

@@ -239,6 +239,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     )
     return {
       threaded: writer.threaded,
+      batchSize: writer.batchSize,
       write: (rows) =>
         call('import batch', () => {
           open()

@@ -134,6 +134,13 @@ export interface ImportWriter {
    * the previous batch, instead of in a parse worker.
    */
   readonly threaded?: boolean
+  /**
+   * Rows per batch this writer works best with, used by `importProducts` when its caller sets
+   * no `batchSize` (SQLite's writer thread: 5,000, where 10,000 rows a batch keeps more of each
+   * batch alive across collections while it is parsed).
+   * @default 10000
+   */
+  readonly batchSize?: number
   /** Releases what the writer holds (connections, temporary tables). Safe to call twice. */
   close(): Promise<void>
 }
