@@ -40,6 +40,7 @@ export default defineConfig([
     index: 'index.ts',
     'count-worker': 'count-worker.ts',
     'write-worker': 'write-worker.ts',
+    'checkpoint-worker': 'checkpoint-worker.ts',
   }),
   pkg('storage-pg', { index: 'index.ts' }),
   {

@@ -10,7 +10,8 @@ import { type BatchWriter, createImportWriter } from './_import-writer.js'
 import type { WriterThreadData, WriterThreadReply, WriterThreadRequest } from './_writer-thread.js'
 
 const port = parentPort!
-const { filename, dryRun, synchronous, busyTimeout } = workerData as WriterThreadData
+const { filename, dryRun, synchronous, busyTimeout, walAutocheckpoint } =
+  workerData as WriterThreadData
 
 function failed(error: unknown): WriterThreadReply {
   const e = error as Error & { code?: unknown; details?: unknown }
@@ -33,6 +34,8 @@ try {
   database.pragma('foreign_keys = ON')
   database.pragma(`synchronous = ${synchronous}`)
   database.pragma(`busy_timeout = ${busyTimeout}`)
+  // Beside a checkpoint thread, this connection's own checkpoints are only a backstop.
+  if (walAutocheckpoint !== undefined) database.pragma(`wal_autocheckpoint = ${walAutocheckpoint}`)
   writer = createImportWriter(database, dryRun)
   port.postMessage({ type: 'ready' } satisfies WriterThreadReply)
 } catch (error) {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { importRow, productRecord } from '@product-importer/adapter-tests'
@@ -70,6 +71,31 @@ describe('the SQLite import writer thread', () => {
         priceCents: 1999,
       }),
     ])
+  })
+
+  it('checkpoints the WAL beside the writer, so the file holds the batches as they commit', async () => {
+    const filename = await tempFile()
+    await using storage = sqliteStorage({ filename })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    const text = 'A description long enough to fill pages quickly. '.repeat(8)
+    for (let b = 0; b < 4; b++) {
+      await writer.write(
+        Array.from({ length: 5_000 }, (_, i) =>
+          importRow(`WAL-${b}-${i}`, { name: `Item ${i}`, description: text }),
+        ),
+      )
+    }
+    // 20,000 rows of about 450 bytes: 11 MB of pages, far under the 40 MB at which the writer
+    // checkpoints by itself. The database file takes them in while the writer is still open.
+    let size = 0
+    for (let turn = 0; turn < 100 && size < 8 * 2 ** 20; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      size = statSync(filename).size
+    }
+    expect(size).toBeGreaterThan(8 * 2 ** 20)
+    await writer.close()
+    expect(await storage.countProducts()).toBe(20_000)
   })
 
   it('stays on the connection with importThread: false, or for a database in memory', async () => {
