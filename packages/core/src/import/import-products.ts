@@ -184,7 +184,7 @@ async function* runImport(
     for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
     let samples: ChangeSample[] = []
     try {
-      samples = (await sampler?.sample(out.rows)) ?? []
+      samples = (await batch.samples) ?? []
     } catch (error) {
       throw fail(error)
     }
@@ -252,7 +252,10 @@ async function* runImport(
       }
       const result = writer.write(out.rows)
       result.catch(() => {}) // awaited by written(), unless the import stops first
-      writing = { out, result }
+      // A dry run changes nothing, so its samples are read while the batch is evaluated.
+      const samples = sampler?.sample(out.rows)
+      samples?.catch(() => {})
+      writing = { out, result, samples }
     }
   } finally {
     // A writer is never closed with a batch in hand, and a read still waiting for input is
@@ -282,4 +285,6 @@ function mergeErrors(parse: RowError[], rejected: RowError[]): RowError[] {
 interface Writing {
   out: Extract<ParseOutput, { type: 'batch' }>
   result: Promise<BatchResult>
+  /** A dry run's change samples among the batch's rows. */
+  samples?: Promise<ChangeSample[]>
 }
