@@ -1,4 +1,11 @@
-import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely'
 import { ImporterError } from '../errors.js'
 import { skuKey } from '../product/sku-key.js'
 import { pageSizeOf } from '../storage/paging.js'
@@ -76,6 +83,17 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
     throw new ImporterError('VALIDATION_FAILED', 'cursor is not one this API returned')
   }
   return { at: new Date(ms), id }
+}
+
+/**
+ * The products past `(t, id)` in list order: before it (`<`) or after it (`>`), by the id alone
+ * where ids give the order (see {@link ListOrder}).
+ */
+function pastKey(byId: boolean, op: '<' | '>', t: number | Date, id: string) {
+  return (eb: ExpressionBuilder<ImporterDatabase, 'products'>) =>
+    byId
+      ? eb('id', op, id)
+      : eb.or([eb('created_at', op, t), eb.and([eb('created_at', '=', t), eb('id', op, id)])])
 }
 
 /**
@@ -194,14 +212,7 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       if (keyset) {
         const { at, id } = decodeCursor(query.cursor!)
         const t = flavor.time(at)
-        q = byId
-          ? q.where('id', '<', id)
-          : q.where((eb) =>
-              eb.or([
-                eb('created_at', '<', t),
-                eb.and([eb('created_at', '=', t), eb('id', '<', id)]),
-              ]),
-            )
+        q = q.where(pastKey(byId, '<', t, id))
       } else {
         q = q.offset(offset)
       }
@@ -229,14 +240,7 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         q = q.orderBy('id').limit(chunkSize)
         if (after) {
           const { t, id } = after
-          q = byId
-            ? q.where('id', '>', id)
-            : q.where((eb) =>
-                eb.or([
-                  eb('created_at', '>', t),
-                  eb.and([eb('created_at', '=', t), eb('id', '>', id)]),
-                ]),
-              )
+          q = q.where(pastKey(byId, '>', t, id))
         }
         const rows = await q.execute()
         if (rows.length === 0) return
