@@ -57,9 +57,7 @@ export function createNameFolder(connection: () => SqliteConnection) {
       writers++
       let open = true
       return {
-        threaded: writer.threaded,
-        batchSize: writer.batchSize,
-        write: (rows) => writer.write(rows),
+        ...writer,
         async close() {
           try {
             await writer.close()

@@ -1,11 +1,9 @@
 import type { ImportRow } from '../storage/types.js'
 
 /**
- * Import rows as columns, the form they cross a thread boundary in (from the parse worker, and
- * to SQLite's writer thread): the structured clone of a few arrays costs a quarter of that of ten
- * thousand objects. "Not given" is `undefined` in text columns and -1 in `active`; the number
- * columns carry any number (NaN too), so which were given, and a `null` (cleared) price, are
- * flags in `given`.
+ * Import rows as columns, the form they cross from the parse worker in: the structured clone
+ * of a few arrays costs a quarter of that of ten thousand objects. "Not given" is `undefined`
+ * in text columns, NaN in number columns and -1 in `active`.
  */
 export interface RowColumns {
   line: Int32Array
@@ -16,14 +14,9 @@ export interface RowColumns {
   priceCents: Float64Array
   quantity: Float64Array
   active: Int8Array
-  /** Per row: {@link GIVEN}'s flags. */
-  given: Uint8Array
 }
 
-/** Flags of {@link RowColumns.given}. */
-export const GIVEN = { price: 1, priceNull: 2, quantity: 4 } as const
-
-/** Rows to columns. */
+/** Rows to columns. A `null` price (never produced by CSV) does not survive; callers don't send one. */
 export function toColumns(rows: readonly ImportRow[]): RowColumns {
   const n = rows.length
   const columns: RowColumns = {
@@ -35,7 +28,6 @@ export function toColumns(rows: readonly ImportRow[]): RowColumns {
     priceCents: new Float64Array(n),
     quantity: new Float64Array(n),
     active: new Int8Array(n),
-    given: new Uint8Array(n),
   }
   for (let i = 0; i < n; i++) {
     const row = rows[i]!
@@ -44,17 +36,8 @@ export function toColumns(rows: readonly ImportRow[]): RowColumns {
     columns.skuKey[i] = row.skuKey
     columns.name[i] = row.name
     columns.description[i] = row.description
-    let given = 0
-    if (row.priceCents === null) given |= GIVEN.price | GIVEN.priceNull
-    else if (row.priceCents !== undefined) {
-      given |= GIVEN.price
-      columns.priceCents[i] = row.priceCents
-    }
-    if (row.quantity !== undefined) {
-      given |= GIVEN.quantity
-      columns.quantity[i] = row.quantity
-    }
-    columns.given[i] = given
+    columns.priceCents[i] = row.priceCents ?? Number.NaN
+    columns.quantity[i] = row.quantity ?? Number.NaN
     columns.active[i] = row.active === undefined ? -1 : row.active ? 1 : 0
   }
   return columns
@@ -74,10 +57,10 @@ export function fromColumns(columns: RowColumns): ImportRow[] {
     if (name !== undefined) row.name = name
     const description = columns.description[i]
     if (description !== undefined) row.description = description
-    const given = columns.given[i]!
-    if (given & GIVEN.priceNull) row.priceCents = null
-    else if (given & GIVEN.price) row.priceCents = columns.priceCents[i]!
-    if (given & GIVEN.quantity) row.quantity = columns.quantity[i]!
+    const price = columns.priceCents[i]!
+    if (!Number.isNaN(price)) row.priceCents = price
+    const quantity = columns.quantity[i]!
+    if (!Number.isNaN(quantity)) row.quantity = quantity
     const active = columns.active[i]!
     if (active !== -1) row.active = active === 1
     rows[i] = row

@@ -237,9 +237,9 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     const writer = await call('opening the import writer', () =>
       definition.openImportWriter(options),
     )
+    // The writer's own hints (`threaded`, `batchSize`) pass as they are.
     return {
-      threaded: writer.threaded,
-      batchSize: writer.batchSize,
+      ...writer,
       write: (rows) =>
         call('import batch', () => {
           open()

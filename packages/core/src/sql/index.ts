@@ -30,7 +30,6 @@ export {
   contains,
   type FoundProducts,
   hasTextFilter,
-  idFollowsCreation,
   type ListOrder,
 } from './products.js'
 export { toProductRecord } from './rows.js'
