@@ -15,6 +15,8 @@
  * - `JOB_FINISHED`: the job has already ended.
  * - `NOT_RESUMABLE`: the job cannot be resumed (it was not interrupted, or its file or its
  *   place in the file is unknown).
+ * - `SELECTION_CHANGED`: a bulk change's selection no longer matches the count its caller
+ *   confirmed (`expect`); nothing was changed.
  * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait.
  * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
  *   loopback address that is not allowed).
@@ -36,6 +38,7 @@ export type ImporterErrorCode =
   | 'STORAGE_FAILED'
   | 'JOB_FINISHED'
   | 'NOT_RESUMABLE'
+  | 'SELECTION_CHANGED'
   | 'BUSY'
   | 'WEBHOOK_URL_FORBIDDEN'
   | 'INTERNAL'

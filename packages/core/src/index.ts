@@ -24,6 +24,7 @@ export {
   parsePrice,
   parseQuantity,
 } from './product/values.js'
+export { strictObject } from './strict-object.js'
 
 // Import engine: stream a CSV into a storage, read shops' exports, inspect a file first
 
@@ -66,6 +67,7 @@ export {
   rememberMapping,
 } from './importer/remembered-mapping.js'
 export type {
+  BulkChange,
   ExportCsvOptions,
   ImportJob,
   ImportsApi,
@@ -75,6 +77,7 @@ export type {
   ProductPage,
   ProductSelection,
   ProductsApi,
+  SelectionBounds,
   StartImportOptions,
 } from './importer/types.js'
 export type {

@@ -57,6 +57,7 @@ describe('@product-importer/core package', () => {
       'rememberMapping',
       'signWebhook',
       'skuKey',
+      'strictObject',
       'toOutboxEvent',
       'toWebhookBody',
       'toWebhookEventType',

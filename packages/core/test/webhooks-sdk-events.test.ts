@@ -88,7 +88,7 @@ onBothStorages((kind) => {
       const { events } = await withEndpoint(importer, ['product.updated'])
 
       await importer.products.replace(a.id, { sku: 'A', name: 'A again' })
-      expect(await importer.products.setActive({ filter: {} }, false)).toBe(1)
+      expect((await importer.products.setActive({ all: true }, false)).count).toBe(1)
       await importer.webhooks.drain()
 
       expect(events().map((event) => [event.type, event.data.name, event.data.active])).toEqual(

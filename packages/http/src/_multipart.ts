@@ -4,6 +4,7 @@ import { type ImportSummary, isImporterError } from '@product-importer/core'
 import Busboy from 'busboy'
 import type { H3Event } from 'h3'
 import { looksLikeCsv, mediaType, notCsv } from './_content-type.js'
+import { formFlag } from './_flag.js'
 import { ApiError } from './errors.js'
 
 /** An upload on its way into a job. */
@@ -53,16 +54,32 @@ export function startMultipart<T>(
     let file: Readable | undefined
     let refused: unknown
     const fields: Record<string, string> = {}
-    let secondFile!: (error: ApiError) => void
-    const noSecondFile = new Promise<never>((_, reject) => (secondFile = reject))
-    noSecondFile.catch(() => {}) // observed by the import only while it reads
+    let latePart!: (error: ApiError) => void
+    const noLatePart = new Promise<never>((_, reject) => (latePart = reject))
+    noLatePart.catch(() => {}) // observed by the import only while it reads
     busboy.on('field', (name, value) => {
-      if (name === 'dry_run') dryRun = value === 'true' || value === '1' || value === 'on'
-      else fields[name] = value
+      if (file) {
+        // The import started with the fields before the file: one after it would change
+        // nothing in silence (a dry run that writes), so it fails the import instead.
+        latePart(
+          new ApiError(
+            'VALIDATION_FAILED',
+            `The field "${name.slice(0, 100)}" came after the file: send every field before the "file" part`,
+          ),
+        )
+        return
+      }
+      try {
+        if (name === 'dry_run') dryRun = formFlag(name, value)
+        else fields[name] = value
+      } catch (error) {
+        refused ??= error
+        reject(error)
+      }
     })
     busboy.on('file', (name, stream, info) => {
       if (name === 'file' && file) {
-        secondFile(
+        latePart(
           new ApiError(
             'VALIDATION_FAILED',
             'The upload has more than one "file" part: send one CSV file per request',
@@ -81,7 +98,7 @@ export function startMultipart<T>(
         return
       }
       file = stream
-      const bodyRead = Promise.race([feeding.done, noSecondFile])
+      const bodyRead = Promise.race([feeding.done, noLatePart])
       // Awaited only if the import reads its file to the end; one that stops early must not
       // leave the body's failure unhandled.
       bodyRead.catch(() => {})
@@ -89,7 +106,7 @@ export function startMultipart<T>(
       try {
         resolve({
           ...start(source, info.filename || undefined, dryRun, fields),
-          bodyDone: feeding.done,
+          bodyDone: bodyRead,
         })
       } catch (error) {
         refused = error

@@ -3,6 +3,7 @@ import {
   PLATFORMS,
   type Platform,
   PRODUCT_FIELDS,
+  strictObject,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { parseWith } from './_body.js'
@@ -21,7 +22,7 @@ export const mappingSchema = z.partialRecord(
  * How the columns of an uploaded file are read: query parameters of a raw upload, or
  * multipart fields sent before the `file` part. `mapping` is JSON text.
  */
-export const readingFieldsSchema = z.object({
+export const readingFieldsSchema = strictObject({
   mapping: z.string().max(20_000).optional(),
   platform: z.enum(PLATFORMS as [Platform, ...Platform[]]).optional(),
   decimal: z.enum(['.', ',', 'auto']).optional(),
@@ -29,16 +30,19 @@ export const readingFieldsSchema = z.object({
   locale: z.string().trim().min(1).max(40).optional(),
 })
 
-/** Import options the request's reading fields give; 400 VALIDATION_FAILED for bad ones. */
+/**
+ * Import options the request's reading fields give; 400 VALIDATION_FAILED for bad ones, and for
+ * a field it does not know (a misspelled `mappng` must not import without its mapping). `own`
+ * names the fields the caller reads itself (`dry_run`, `filename`, `rows`).
+ */
 export function readingOptionsOf(
   fields: Record<string, string | undefined>,
+  own: readonly string[] = [],
 ): Pick<ImportOptions, 'columns' | 'platform' | 'decimal' | 'currency' | 'locale'> {
-  const picked = Object.fromEntries(
-    Object.keys(readingFieldsSchema.shape).flatMap((key) =>
-      fields[key] === undefined ? [] : [[key, fields[key]]],
-    ),
+  const given = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => value !== undefined && !own.includes(key)),
   )
-  const { mapping, ...rest } = parseWith(readingFieldsSchema, picked, 'import options')
+  const { mapping, ...rest } = parseWith(readingFieldsSchema, given, 'import options')
   if (mapping === undefined) return rest
   let parsed: unknown
   try {

@@ -44,7 +44,9 @@ export function createRouter(
         })
       }
       const parsed: EventHandler = async (event) => {
-        const query = spec.query && parseWith(spec.query, queryOf(event), 'query')
+        const query = spec.query
+          ? parseWith(spec.query, queryOf(event), 'query')
+          : assertNoQuery(spec, event)
         let body: unknown
         const skipped =
           (spec.upload && !isJsonRequest(event)) || (spec.optionalBody && hasNoBody(event))
@@ -62,6 +64,20 @@ export function createRouter(
       }
     },
   }
+}
+
+/**
+ * An API route without a query schema takes no parameters: one sent anyway is a mistake to say,
+ * not to ignore (`DELETE /api/products/delete_all/?sku=x` must not look like a filter that held).
+ */
+function assertNoQuery(spec: RouteSpec, event: H3Event): undefined {
+  const keys = [...new Set(event.url.searchParams.keys())]
+  if (keys.length === 0 || !spec.path.startsWith('/api/')) return undefined
+  throw new ApiError(
+    'VALIDATION_FAILED',
+    `Invalid query: unknown parameter${keys.length > 1 ? 's' : ''} ${keys.map((key) => JSON.stringify(key)).join(', ')} (this route takes none)`,
+    { details: { unknown: keys } },
+  )
 }
 
 function hasNoBody(event: H3Event): boolean {

@@ -25,7 +25,11 @@ export async function inspectUpload(
   const inspect = (
     source: AsyncIterable<Uint8Array> | Readable,
     fields: Record<string, string | undefined>,
-  ) => inspectProducts(source, { ...readingOptionsOf(fields), ...rowsOf(fields.rows) })
+  ) =>
+    inspectProducts(source, {
+      ...readingOptionsOf(fields, ['rows', 'filename']),
+      ...rowsOf(fields.rows),
+    })
 
   let seen: ImportInspection
   if (type === 'multipart/form-data') {

@@ -4,8 +4,10 @@ import {
   productInputSchema,
   productPatchSchema,
   productSchema,
+  strictObject,
 } from '@product-importer/core'
 import { z } from 'zod'
+import { FLAG_SPELLINGS, flagSchema } from './_flag.js'
 import { mappingSchema } from './_reading-options.js'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
@@ -29,50 +31,101 @@ const PRODUCT_SORTS = ['sku', 'name', 'price', 'quantity', 'updated_at'].flatMap
 const textFilter = z.string().max(200).optional()
 
 /** Filters of the product list and the CSV export. */
-export const productFilterQuerySchema = z.object({
+export const productFilterQuerySchema = strictObject({
   sku: textFilter.describe('Case-insensitive substring of the SKU'),
   name: textFilter.describe('Case-insensitive substring of the name'),
   description: textFilter.describe('Case-insensitive substring of the description'),
   q: textFilter.describe('Matches sku, name or description'),
-  active: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
 })
 
 /** Query of `GET /api/products/`. */
-export const productListQuerySchema = productFilterQuerySchema.extend({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  page_size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(20)
-    .transform((n) => Math.min(n, 100))
-    .describe('Items per page, 20 by default; values above 100 count as 100'),
-  cursor: z
-    .string()
-    .max(500)
-    .optional()
-    .describe('`next_cursor` of a previous page (keyset; only without `sort`)'),
-  sort: z
-    .enum(PRODUCT_SORTS)
-    .optional()
-    .describe('Order by a field, descending with a leading `-`; newest first when absent'),
+export const productListQuerySchema = productFilterQuerySchema
+  .extend({
+    page: z.coerce.number().int().min(1).max(1_000_000).optional().describe('1 by default'),
+    page_size: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .transform((n) => Math.min(n, 100))
+      .describe('Items per page, 20 by default; values above 100 count as 100'),
+    cursor: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('`next_cursor` of a previous page (keyset; not with `sort` or `page`)'),
+    sort: z
+      .enum(PRODUCT_SORTS)
+      .optional()
+      .describe('Order by a field, descending with a leading `-`; newest first when absent'),
+  })
+  .superRefine((query, ctx) => {
+    // A cursor continues the newest-first walk it came from: beside a sort or a page number it
+    // would answer another page than asked for.
+    for (const key of ['sort', 'page'] as const) {
+      if (query.cursor !== undefined && query[key] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `cursor cannot be combined with ${key}`,
+        })
+      }
+    }
+  })
+
+const bulkFilterText = z
+  .string()
+  .max(200)
+  .refine((text) => text.trim() !== '', 'must not be blank: leave it out instead')
+  .optional()
+
+/** A bulk change's filter: the list's filters, each given a value (none may be blank). */
+export const productBulkFilterSchema = strictObject({
+  sku: bulkFilterText.describe('Case-insensitive substring of the SKU'),
+  name: bulkFilterText.describe('Case-insensitive substring of the name'),
+  description: bulkFilterText.describe('Case-insensitive substring of the description'),
+  q: bulkFilterText.describe('Matches sku, name or description'),
+  active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
 })
 
-/** Body of `POST /api/products/bulk/`: one change to products picked by ids or by filter. */
-export const productBulkBodySchema = z
-  .object({
-    action: z.enum(['delete', 'activate', 'deactivate']),
-    ids: z.array(z.uuid()).max(1000).optional().describe('The products to change'),
-    filter: productFilterQuerySchema
-      .optional()
-      .describe('Instead of ids: every product matching these filters ({} matches all)'),
-  })
-  .refine((body) => (body.ids === undefined) !== (body.filter === undefined), {
-    message: 'Give either ids or filter',
-  })
+/**
+ * Body of `POST /api/products/bulk/`: one change to products picked by ids, by a filter that
+ * narrows something, or all of them (`"all": true`, said on purpose).
+ */
+export const productBulkBodySchema = strictObject({
+  action: z.enum(['delete', 'activate', 'deactivate']),
+  ids: z.array(z.uuid()).min(1).max(1000).optional().describe('The products to change'),
+  filter: productBulkFilterSchema
+    .optional()
+    .describe('Instead of ids: every product matching these filters; at least one must be set'),
+  all: z.literal(true).optional().describe('Instead of ids or filter: every product'),
+  expect: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'With filter or all: how many products the user confirmed; 409 SELECTION_CHANGED (nothing changed) unless exactly that many match, and never more are changed',
+    ),
+  as_of: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe(
+      'With filter or all: leave out products created after this time (the `as_of` of the list page the count came from)',
+    ),
+}).superRefine((body, ctx) => {
+  const given = [body.ids, body.filter, body.all].filter((value) => value !== undefined).length
+  if (given !== 1) {
+    ctx.addIssue({ code: 'custom', message: 'Give exactly one of ids, filter or all: true' })
+  }
+  if (body.ids && (body.expect !== undefined || body.as_of !== undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'expect and as_of go with filter or all, not ids' })
+  }
+})
 
 /** Body of `POST /api/session/`: the token, exchanged for an HttpOnly cookie. */
-export const sessionBodySchema = z.object({ token: z.string().min(1).max(1000) })
+export const sessionBodySchema = strictObject({ token: z.string().min(1).max(1000) })
 
 /** A page of products. */
 export const productPageSchema = z.object({
@@ -82,6 +135,11 @@ export const productPageSchema = z.object({
   page_size: z.number().int(),
   pages: z.number().int(),
   next_cursor: z.string().nullable(),
+  as_of: z.iso
+    .datetime()
+    .describe(
+      'When the page was read: a bulk change by the same filter with this as_of and expect = total changes exactly what this page counted',
+    ),
 })
 
 const counts = {
@@ -155,7 +213,7 @@ export const importJobJsonSchema = z.object({
 })
 
 /** Body of `POST /api/import/` as JSON: a pending job awaiting its file, or an import of a staged upload. */
-export const importCreateBodySchema = z.object({
+export const importCreateBodySchema = strictObject({
   filename: z.string().max(255).optional(),
   size: z.number().int().min(0).optional().describe('File size in bytes, for progress and ETA'),
   dry_run: z.boolean().optional(),
@@ -181,16 +239,15 @@ export const uploadJsonSchema = z.object({
 })
 
 /** Query of the upload routes. */
-export const importUploadQuerySchema = z.object({
-  dry_run: z
-    .string()
+export const importUploadQuerySchema = strictObject({
+  dry_run: flagSchema
     .optional()
-    .describe('`true`, `1` or `yes`: report what would change, writing nothing'),
+    .describe(`Report what would change, writing nothing: ${FLAG_SPELLINGS}`),
   filename: z.string().optional().describe('The file name to show on the job'),
 })
 
 /** Query of `GET /api/import/jobs/`. */
-export const jobListQuerySchema = z.object({
+export const jobListQuerySchema = strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 })
@@ -264,7 +321,7 @@ export const webhookDeliveryJsonSchema = z.object({
 })
 
 /** Query of the webhook log routes: newest first, `limit` at a time. */
-export const webhookPageQuerySchema = z.object({
+export const webhookPageQuerySchema = strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 })
@@ -298,14 +355,14 @@ export const webhookTestJsonSchema = z.object({
 })
 
 /** Body of `POST /api/webhooks/{id}/recover`. */
-export const webhookRecoverBodySchema = z.object({
+export const webhookRecoverBodySchema = strictObject({
   since: z.iso
     .datetime({ offset: true })
     .describe('Every failed delivery created at or after this time is queued again'),
 })
 
 /** Body of `POST /api/webhooks/{id}/rotate-secret` (optional). */
-export const webhookRotateBodySchema = z.object({
+export const webhookRotateBodySchema = strictObject({
   grace_period_ms: z
     .number()
     .int()

@@ -20,6 +20,8 @@ export interface UploadTarget {
 
 /** How long to let a finished upload's import settle, so small files answer with their outcome. */
 const SETTLE_MS = 1000
+/** How long a refused body's answer waits for its import to fail, so the job it shows has. */
+const REFUSED_SETTLE_MS = 10_000
 
 /**
  * Streams the request body (raw CSV or multipart field `file`) into an import job and answers
@@ -46,7 +48,7 @@ export async function receiveUpload(
     fields: Record<string, string | undefined>,
   ) => {
     // Before the job exists, so a bad mapping or option leaves no job behind.
-    const reading = readingOptionsOf(fields)
+    const reading = readingOptionsOf(fields, ['dry_run', 'filename'])
     const name = filename ?? target.filename ?? undefined
     const jobId = target.jobId
       ? Promise.resolve(target.jobId)
@@ -95,9 +97,15 @@ async function answer(
   meter: BodyMeter,
 ): Promise<HTTPResponse> {
   let bodyEnded = false
+  let bodyRefused: ApiError | undefined
   started.bodyDone.then(
     () => (bodyEnded = true),
-    () => (bodyEnded = true),
+    (error: unknown) => {
+      bodyEnded = true
+      // The body broke a rule of the request (a field after the file): said as it is, whatever
+      // the import has done by then; the import fails on the same error.
+      if (error instanceof ApiError) bodyRefused = error
+    },
   )
   started.run.catch(() => {})
   const jobId = await started.jobId
@@ -116,6 +124,13 @@ async function answer(
     // the closing multipart boundary left.
     if (summary.status === 'completed')
       await Promise.race([started.bodyDone.catch(() => {}), delay(SETTLE_MS)])
+  } else if (bodyRefused && !meter.exceeded) {
+    // The import fails on the same error as soon as it reads to the end of its file.
+    await Promise.race([started.run.catch(() => {}), delay(REFUSED_SETTLE_MS)])
+    const job = await importer.imports.get(jobId)
+    throw new ApiError(bodyRefused.code, bodyRefused.message, {
+      details: { job_id: jobId, ...(job ? { job: toJobJson(job, options.basePath) } : {}) },
+    })
   } else if (!meter.exceeded) {
     summary = await Promise.race([started.run, delay(SETTLE_MS)])
   }

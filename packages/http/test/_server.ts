@@ -34,16 +34,17 @@ export interface TestServer {
 }
 
 /**
- * The importer app on a real node:http server on 127.0.0.1 over a fresh SQLite file;
- * `importerOptions` go to `createProductImporter` (webhook options, for one).
+ * The importer app on a real node:http server on 127.0.0.1 over a fresh SQLite file, or over
+ * `importerOptions.storage` when given; `importerOptions` go to `createProductImporter`
+ * (webhook options, for one).
  */
 export async function startServer(
   options: ImporterAppOptions = {},
-  importerOptions: Omit<ProductImporterOptions, 'storage'> = {},
+  importerOptions: Partial<ProductImporterOptions> = {},
 ): Promise<TestServer> {
   const importer = createProductImporter({
     ...importerOptions,
-    storage: sqliteStorage({ filename: join(tempDir(), 'products.db') }),
+    storage: importerOptions.storage ?? sqliteStorage({ filename: join(tempDir(), 'products.db') }),
   })
   const app = createImporterApp(importer, { progressIntervalMs: 50, ...options })
   const server = createServer(toNodeHandler(app))

@@ -64,7 +64,7 @@ describe('bulk changes', () => {
       '/api/products/bulk/',
       jsonInit('POST', { action: 'delete', ids: [a?.id, b?.id] }),
     )
-    expect(await res.json()).toEqual({ deleted: 2 })
+    expect(await res.json()).toEqual({ deleted: 2, not_found: [] })
     expect(await skus(t, 'sort=sku')).toEqual(['C-3', 'D-4'])
   })
 
@@ -76,13 +76,13 @@ describe('bulk changes', () => {
       jsonInit('POST', { action: 'activate', filter: { q: 'a' } }),
     )
     // a-1 (Apple), B-2 (banana) and D-4 (Date) match "a"; a-1 and D-4 were inactive.
-    expect(await on.json()).toEqual({ changed: 2 })
+    expect(await on.json()).toEqual({ changed: 2, not_found: [] })
     expect(await t.importer.products.count({ active: false })).toBe(0)
     const off = await t.api(
       '/api/products/bulk/',
-      jsonInit('POST', { action: 'deactivate', filter: {} }),
+      jsonInit('POST', { action: 'deactivate', all: true }),
     )
-    expect(await off.json()).toEqual({ changed: 4 })
+    expect(await off.json()).toEqual({ changed: 4, not_found: [] })
     expect(await t.importer.products.count({ active: true })).toBe(0)
   })
 
@@ -93,7 +93,7 @@ describe('bulk changes', () => {
       '/api/products/bulk/',
       jsonInit('POST', { action: 'delete', filter: { active: 'false' } }),
     )
-    expect(await res.json()).toEqual({ deleted: 2 })
+    expect(await res.json()).toEqual({ deleted: 2, not_found: [] })
     expect(await skus(t, 'sort=sku')).toEqual(['B-2', 'C-3'])
   })
 
@@ -102,6 +102,9 @@ describe('bulk changes', () => {
     await seed(t)
     for (const body of [
       { action: 'delete', ids: [], filter: {} },
+      { action: 'delete', ids: [], filter: { q: 'a' } },
+      { action: 'delete', filter: { q: 'a' }, all: true },
+      { action: 'delete', ids: [] },
       { action: 'delete' },
       { action: 'archive', filter: {} },
       { action: 'delete', ids: ['not-a-uuid'] },

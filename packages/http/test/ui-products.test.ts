@@ -130,6 +130,11 @@ describe('web UI: products page', () => {
     await page.getByRole('button', { name: 'Select all 31 matching' }).click()
     await page.getByText('All 31 matching products selected').waitFor()
     await page.getByRole('button', { name: 'Set inactive' }).click()
+    // Above 20 products a change of status asks first, as a deletion does.
+    await page
+      .getByRole('dialog', { name: 'Change selected products' })
+      .getByRole('button', { name: 'Set 31 products inactive' })
+      .click()
     await page.getByText('products set inactive').waitFor()
     expect(await t.importer.products.count({ q: 'lamp', active: true })).toBe(0)
     await page.getByLabel('Select all on this page').check()

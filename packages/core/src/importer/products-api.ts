@@ -1,65 +1,21 @@
-import type { z } from 'zod'
+import { parseInput } from '../_parse-input.js'
 import { ImporterError } from '../errors.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
-import { formatPrice, isStorableText } from '../product/values.js'
+import { formatPrice } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
-import type {
-  ImporterStorage,
-  ProductFilter,
-  ProductRecord,
-  ProductRecordPage,
-} from '../storage/types.js'
+import type { ImporterStorage, ProductRecord, ProductRecordPage } from '../storage/types.js'
 import { productEventData } from '../webhooks/outbox-event.js'
 import type { EventBatch, EventSink } from './_webhook-events.js'
 import { exportCsv } from './export-csv.js'
+import { checkSelection, idsOf, matchesNothing } from './selection.js'
 import { toProduct } from './to-product.js'
-import type { ProductSelection, ProductsApi } from './types.js'
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input)
-  if (result.success) return result.data
-  const first = result.error.issues[0]
-  const where = first?.path.length ? `${first.path.join('.')}: ` : ''
-  throw new ImporterError('VALIDATION_FAILED', `${where}${first?.message ?? 'invalid input'}`, {
-    details: result.error.issues,
-  })
-}
-
-/**
- * Whether a filter asks for text no product can hold (a NUL, another control character, half
- * of a surrogate pair). It then matches nothing, decided here: databases disagree on such
- * text, SQLite's LIKE stops reading a pattern at a NUL and so matched everything.
- */
-function matchesNothing(filter: ProductFilter): boolean {
-  for (const text of [filter.sku, filter.name, filter.description, filter.q]) {
-    if (text !== undefined && !isStorableText(text)) return true
-  }
-  return false
-}
+import type { ProductsApi } from './types.js'
 
 const NOTHING: ProductRecordPage = { items: [], total: 0 }
 const NO_PRODUCTS = { async *streamProducts() {} }
-
-/**
- * The ids a selection names, in chunks: the given ids, or those of every product matching the
- * filter, read a chunk at a time so a selection of the whole catalog never sits in memory.
- */
-async function* idsOf(
-  storage: ImporterStorage,
-  selection: ProductSelection,
-): AsyncGenerator<readonly string[]> {
-  if ('ids' in selection) {
-    for (let i = 0; i < selection.ids.length; i += 1000) yield selection.ids.slice(i, i + 1000)
-    return
-  }
-  if (matchesNothing(selection.filter)) return
-  for await (const chunk of storage.streamProducts(selection.filter)) {
-    yield chunk.map((record) => record.id)
-  }
-}
 
 const deletedEvents = (batch: EventBatch | undefined) =>
   batch &&
@@ -85,7 +41,7 @@ export function createProductsApi(
   return {
     async create(input) {
       await ready()
-      const values = parse(productInputSchema, input)
+      const values = parseInput(productInputSchema, input)
       const now = new Date()
       const product = {
         id: nextId(now.getTime()),
@@ -121,7 +77,7 @@ export function createProductsApi(
     },
 
     async replace(id, input) {
-      const values = parse(productInputSchema, input)
+      const values = parseInput(productInputSchema, input)
       return this.update(id, {
         description: NEW_PRODUCT_DEFAULTS.description,
         price:
@@ -138,7 +94,7 @@ export function createProductsApi(
 
     async update(id, patch) {
       await ready()
-      const values = parse(productPatchSchema, patch)
+      const values = parseInput(productPatchSchema, patch)
       const batch = await begin()
       const record = await storage.updateProduct(
         id,
@@ -176,21 +132,33 @@ export function createProductsApi(
 
     async deleteMatching(selection) {
       await ready()
-      let deleted = 0
-      for await (const ids of idsOf(storage, selection)) {
+      const checked = checkSelection(selection)
+      let count = 0
+      const notFound: string[] = []
+      for await (const ids of idsOf(storage, checked)) {
         const batch = await begin()
-        deleted += await storage.deleteProducts(ids, deletedEvents(batch))
+        const deleted = new Set<string>()
+        count += await storage.deleteProducts(ids, (records) => {
+          for (const record of records) deleted.add(record.id)
+          return batch
+            ? records.map((record) => batch.add('product.deleted', productEventData(record)))
+            : []
+        })
         batch?.commit()
+        if ('ids' in checked) notFound.push(...ids.filter((id) => !deleted.has(id)))
       }
-      return deleted
+      return { count, notFound }
     },
 
     async setActive(selection, active) {
       await ready()
-      let changed = 0
-      for await (const ids of idsOf(storage, selection)) {
+      const checked = checkSelection(selection)
+      let count = 0
+      const notFound: string[] = []
+      for await (const ids of idsOf(storage, checked)) {
         for (const id of ids) {
           const record = await storage.getProduct(id)
+          if (!record) notFound.push(id)
           if (!record || record.active === active) continue
           const batch = await begin()
           const updated = await storage.updateProduct(
@@ -199,10 +167,10 @@ export function createProductsApi(
             updatedEvents(batch),
           )
           batch?.commit()
-          if (updated) changed++
+          if (updated) count++
         }
       }
-      return changed
+      return { count, notFound: 'ids' in checked ? notFound : [] }
     },
 
     async deleteAll() {

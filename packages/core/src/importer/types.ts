@@ -105,13 +105,24 @@ export interface ProductsApi {
   delete(id: string): Promise<boolean>
   /** Deletes the products with these ids; returns how many existed. */
   deleteMany(ids: readonly string[]): Promise<number>
-  /** Deletes the selected products (by ids or by filter); returns how many existed. */
-  deleteMatching(selection: ProductSelection): Promise<number>
   /**
-   * Sets `active` on the selected products; returns how many changed (those already in that
-   * state are left alone, their `updatedAt` too).
+   * Deletes the selected products: how many were deleted, and the given ids that named no
+   * product. Throws `VALIDATION_FAILED` for a filter that narrows nothing (pass `{ all: true }`
+   * to mean every product) and `SELECTION_CHANGED` when `expect` no longer holds.
+   *
+   * @example
+   * ```ts
+   * // Delete what the user saw counted: 300 products named "lamp" that existed at `shownAt`
+   * await importer.products.deleteMatching({ filter: { name: 'lamp' }, expect: 300, asOf: shownAt })
+   * ```
    */
-  setActive(selection: ProductSelection, active: boolean): Promise<number>
+  deleteMatching(selection: ProductSelection): Promise<BulkChange>
+  /**
+   * Sets `active` on the selected products: `count` is how many changed (those already in that
+   * state are left alone, their `updatedAt` too). Refuses as {@link ProductsApi.deleteMatching}
+   * does.
+   */
+  setActive(selection: ProductSelection, active: boolean): Promise<BulkChange>
   /** Deletes every product; returns how many there were. */
   deleteAll(): Promise<number>
   /** A page of products, newest first. */
@@ -127,10 +138,34 @@ export interface ProductsApi {
 }
 
 /**
- * Products picked for a bulk change: these ids, or every product matching a filter (an empty
- * filter matches all).
+ * Products picked for a bulk change: these ids, every product matching a filter that narrows
+ * something, or `{ all: true }`. A filter with no value set, or a blank one (`{ q: '' }`), is
+ * refused rather than read as "everything": a typo must not select the whole catalog.
  */
-export type ProductSelection = { ids: readonly string[] } | { filter: ProductFilter }
+export type ProductSelection =
+  | { ids: readonly string[] }
+  | ({ filter: ProductFilter } & SelectionBounds)
+  | ({ all: true } & SelectionBounds)
+
+/**
+ * What the caller confirmed of a selection by filter, so that the change never reaches more
+ * than was shown: products created after `asOf` are left out, and when `expect` is given the
+ * change is refused with `SELECTION_CHANGED` (nothing changed) unless exactly that many match.
+ */
+export interface SelectionBounds {
+  /** How many products the caller was shown and confirmed; the change touches at most these. */
+  expect?: number
+  /** Leave out products created after this time (the moment the count was shown). */
+  asOf?: Date
+}
+
+/** The outcome of a bulk change. */
+export interface BulkChange {
+  /** Products deleted, or changed by `setActive`. */
+  count: number
+  /** The selection's ids that named no product (empty for a filter). */
+  notFound: string[]
+}
 
 /** Options of {@link ProductsApi.exportCsv}. */
 export interface ExportCsvOptions {

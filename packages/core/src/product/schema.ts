@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { strictObject } from '../strict-object.js'
 import {
   MAX_DESCRIPTION_LENGTH,
   MAX_NAME_LENGTH,
@@ -56,7 +57,7 @@ const quantity = z
 const active = z.union([z.boolean(), z.string()]).transform(refineWith(parseActive))
 
 /** A product to create. `price` arrives as a decimal string or number and leaves as cents. */
-export const productInputSchema = z.object({
+export const productInputSchema = strictObject({
   sku,
   name,
   description: description.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { strictObject } from '../strict-object.js'
 import { toWebhookEventType, type WebhookEventType } from './event-types.js'
 
 /** Longest endpoint URL accepted, in characters. */
@@ -101,8 +102,7 @@ function toSettings(input: Fields, ctx: z.RefinementCtx): Partial<WebhookEndpoin
  * // { url: 'https://example.com/hook', eventTypes: ['product.created'], active: true, description: '', rateLimit: null, perRowEvents: false }
  * ```
  */
-export const webhookEndpointInputSchema = z
-  .object({ ...fields, url })
+export const webhookEndpointInputSchema = strictObject({ ...fields, url })
   .partial({
     event_types: true,
     event_type: true,
@@ -127,8 +127,7 @@ export const webhookEndpointInputSchema = z
  * Changes to an endpoint (PUT and PATCH bodies): the fields of
  * {@link webhookEndpointInputSchema}, each optional; absent fields stay as they are.
  */
-export const webhookEndpointPatchSchema = z
-  .object(fields)
+export const webhookEndpointPatchSchema = strictObject(fields)
   .partial()
   .transform((input, ctx) => toSettings(input, ctx))
 

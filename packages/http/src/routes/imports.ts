@@ -2,7 +2,9 @@ import type { ProductImporter, RowError } from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
+import { mediaType } from '../_content-type.js'
 import { readingFieldsSchema } from '../_reading-options.js'
+import { contentLength } from '../_request-body.js'
 import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import type { Staging } from '../_staging.js'
@@ -59,6 +61,7 @@ export const importRouteSpecs = {
       'How a CSV will import, reading only its head: platform, encoding, delimiter, the field of each column with samples, and the first rows; writes nothing',
     query: readingFieldsSchema.extend({
       rows: z.string().optional().describe('How many rows to show (1 to 100, 10 by default)'),
+      filename: z.string().max(255).optional().describe('The file name'),
     }),
     upload: true,
     responses: {
@@ -166,10 +169,9 @@ export function importRoutes(
     if (!job) throw new ApiError('NOT_FOUND', `No import job with id ${id}`)
     return job
   }
-  const isYes = (value: string | undefined) => ['true', '1', 'yes'].includes(value ?? '')
 
   router.on(specs.upload, async (event, { query, body }) => {
-    if (!body) return receiveUpload(event, importer, options, { dryRun: isYes(query.dry_run) })
+    if (!body) return receiveUpload(event, importer, options, { dryRun: query.dry_run ?? false })
     // With JSON: an import of a staged upload, or step one of the two-step flow, a pending job
     // that waits for PUT /api/import/{id}/file.
     const { filename, size, dry_run, upload_id, mapping, ...unhandled } = body
@@ -177,7 +179,7 @@ export function importRoutes(
     const _none: Record<string, never> = unhandled
     if (upload_id) {
       // A file staged with POST /api/uploads/: imported (or previewed) without a new upload.
-      const dryRun = dry_run ?? isYes(query.dry_run)
+      const dryRun = dry_run ?? query.dry_run ?? false
       return importStaged(importer, staging, options, upload_id, dryRun, mapping)
     }
     if (mapping) {
@@ -192,7 +194,7 @@ export function importRoutes(
     const job = await imports.create({
       ...(filename ? { filename } : {}),
       ...(size === undefined ? {} : { bytesTotal: size }),
-      dryRun: dry_run ?? isYes(query.dry_run),
+      dryRun: dry_run ?? query.dry_run ?? false,
     })
     const jobJson = toJobJson(job, options.basePath)
     return json(jobJson, 201, { location: jobJson.progress_url })
@@ -210,6 +212,17 @@ export function importRoutes(
       throw new ApiError(
         'JOB_FINISHED',
         `Import job ${job.id} is ${receiving.has(job.id) ? 'receiving its file' : job.status}; it takes one file while pending`,
+      )
+    }
+    // A raw body's length is the file's; a multipart body's also counts its boundaries.
+    const raw = mediaType(event.req.headers.get('content-type')) !== 'multipart/form-data'
+    const length = raw ? contentLength(event) : undefined
+    if (job.bytesTotal !== null && length !== undefined && length !== job.bytesTotal) {
+      // The job was created for a file of that size: another file would import in its place.
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `The body is ${length} bytes, but job ${job.id} was created for a file of ${job.bytesTotal} bytes: send that file, or create a new job`,
+        { details: { size: job.bytesTotal, content_length: length } },
       )
     }
     receiving.add(job.id)

@@ -2,7 +2,7 @@ import {
   EXPORT_COLUMNS,
   type ProductFilter,
   type ProductImporter,
-  parseActive,
+  type ProductSelection,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
@@ -53,10 +53,15 @@ export const productRouteSpecs = {
     bodyName: 'bulk change',
     responses: {
       200: jsonResponse(
-        'How many products were deleted or changed',
-        z.object({ deleted: z.number().int().optional(), changed: z.number().int().optional() }),
+        'How many products were deleted or changed, and the ids that named no product',
+        z.object({
+          deleted: z.number().int().optional(),
+          changed: z.number().int().optional(),
+          not_found: z.array(z.string()).describe('Ids of the request that named no product'),
+        }),
       ),
-      400: 'Invalid change',
+      400: 'Invalid change, or a filter that narrows nothing without "all": true',
+      409: 'SELECTION_CHANGED: the selection no longer matches `expect`; nothing was changed',
     },
   }),
   deleteAll: defineRoute({
@@ -124,9 +129,10 @@ export function productRoutes(
   const specs = productRouteSpecs
 
   router.on(specs.list, async (_event, { query }) => {
+    const asOf = new Date()
     const page = await products.list({
       ...toFilter(query),
-      page: query.page,
+      page: query.page ?? 1,
       pageSize: query.page_size,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.sort ? { sort: query.sort } : {}),
@@ -138,6 +144,7 @@ export function productRoutes(
       page_size: page.pageSize,
       pages: Math.ceil(page.total / page.pageSize),
       next_cursor: page.nextCursor ?? null,
+      as_of: asOf.toISOString(),
     })
   })
 
@@ -149,9 +156,24 @@ export function productRoutes(
   })
 
   router.on(specs.bulk, async (_event, { body }) => {
-    const selection = body.ids ? { ids: body.ids } : { filter: toFilter(body.filter ?? {}) }
-    if (body.action === 'delete') return json({ deleted: await products.deleteMatching(selection) })
-    return json({ changed: await products.setActive(selection, body.action === 'activate') })
+    // The schema checked it; parsed here for its transforms (flags, dates).
+    const { action, ids, filter, expect, as_of } = productBulkBodySchema.parse(body)
+    const bounds = {
+      ...(expect === undefined ? {} : { expect }),
+      ...(as_of === undefined ? {} : { asOf: new Date(as_of) }),
+    }
+    // Exactly one of ids, filter and all was given.
+    const selection: ProductSelection = ids
+      ? { ids }
+      : filter
+        ? { filter: toFilter(filter), ...bounds }
+        : { all: true, ...bounds }
+    if (action === 'delete') {
+      const { count, notFound } = await products.deleteMatching(selection)
+      return json({ deleted: count, not_found: notFound })
+    }
+    const { count, notFound } = await products.setActive(selection, action === 'activate')
+    return json({ changed: count, not_found: notFound })
   })
 
   router.on(specs.deleteAll, async () => json({ deleted: await products.deleteAll() }))
@@ -212,9 +234,6 @@ function toFilter({
   if (name) filter.name = name
   if (description) filter.description = description
   if (q) filter.q = q
-  if (active !== undefined) {
-    const parsed = parseActive(active)
-    if (parsed.ok) filter.active = parsed.value
-  }
+  if (active !== undefined) filter.active = active
   return filter
 }

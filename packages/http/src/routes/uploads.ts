@@ -3,6 +3,7 @@ import {
   type ImportJob,
   inspectProducts,
   type ProductImporter,
+  strictObject,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
@@ -42,7 +43,7 @@ export const uploadRouteSpecs = {
     path: '/api/uploads/',
     summary:
       'Stage a CSV (the raw body) on the server for a time; import or preview it later with POST /api/import/ {"upload_id"}',
-    query: z.object({ filename: z.string().max(255).optional().describe('The file name') }),
+    query: strictObject({ filename: z.string().max(255).optional().describe('The file name') }),
     upload: true,
     responses: {
       201: uploadResponse,

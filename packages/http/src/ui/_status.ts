@@ -22,3 +22,37 @@ export async function attempt(action: () => Promise<unknown>): Promise<void> {
     announce(failure instanceof Error ? failure.message : String(failure))
   }
 }
+
+/**
+ * Runs an action started by a button, with the buttons it names disabled (and marked busy) until
+ * it ends, so a double click or an impatient second press never starts the work twice. A press
+ * while the action runs does nothing. Failures are announced as {@link attempt} does.
+ */
+export async function whileBusy(
+  buttons: readonly HTMLButtonElement[],
+  action: () => Promise<unknown>,
+): Promise<void> {
+  if (buttons.some((button) => button.disabled)) return
+  const pressed = document.activeElement
+  for (const button of buttons) {
+    button.disabled = true
+    button.setAttribute('aria-busy', 'true')
+  }
+  try {
+    await attempt(action)
+  } finally {
+    for (const button of buttons) {
+      button.disabled = false
+      button.removeAttribute('aria-busy')
+    }
+    // A dialog the action opened hands focus back while the button is still disabled, which
+    // drops it to the page: give it back to the button once it can take it.
+    if (
+      document.activeElement === document.body &&
+      pressed instanceof HTMLElement &&
+      pressed.isConnected
+    ) {
+      pressed.focus()
+    }
+  }
+}

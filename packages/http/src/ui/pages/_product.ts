@@ -18,4 +18,6 @@ export interface ProductPageJson {
   page: number
   page_size: number
   pages: number
+  /** When the server read the page: bounds a bulk change to the products it counted. */
+  as_of: string
 }

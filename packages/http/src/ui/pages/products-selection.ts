@@ -1,10 +1,13 @@
-import { api } from '../_api.js'
+import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
-import { announce, attempt } from '../_status.js'
+import { announce, whileBusy } from '../_status.js'
 import type { ProductPageJson } from './_product.js'
 import { filterOf, type ProductsView } from './_products-view.js'
+
+/** Above this many products, setting active or inactive asks first, as deleting always does. */
+const CONFIRM_ABOVE = 20
 
 /** Rows picked on a page, or every product matching the view's filter. */
 export interface Selection {
@@ -30,26 +33,66 @@ export function selectionBar(
     return
   }
   const allOnPage = selection.ids.size === page.items.length
-  const target = selection.allMatching ? { filter: filterOf(view) } : { ids: [...selection.ids] }
+  const filter = filterOf(view)
+  // A selection by filter carries what the user was shown: the count and when it was read, so
+  // the server changes exactly those products or answers SELECTION_CHANGED.
+  const bounds = { expect: page.total, as_of: page.as_of }
+  const target = !selection.allMatching
+    ? { ids: [...selection.ids] }
+    : Object.keys(filter).length > 0
+      ? { filter, ...bounds }
+      : { all: true, ...bounds }
   const run = async (action: 'delete' | 'activate' | 'deactivate') => {
-    if (action === 'delete') {
-      const sure = await confirmAction(
-        'Delete selected products',
-        `This deletes ${count(size)} products. It cannot be undone.`,
-        `Delete ${count(size)} products`,
-      )
+    const state = action === 'activate' ? 'active' : 'inactive'
+    if (action === 'delete' || size > CONFIRM_ABOVE) {
+      const sure =
+        action === 'delete'
+          ? await confirmAction(
+              'Delete selected products',
+              `This deletes ${count(size)} products. It cannot be undone.`,
+              `Delete ${count(size)} products`,
+            )
+          : await confirmAction(
+              'Change selected products',
+              `This sets ${count(size)} products ${state}.`,
+              `Set ${count(size)} products ${state}`,
+            )
       if (!sure) return
     }
-    const result = await api<{ deleted?: number; changed?: number }>('api/products/bulk/', {
-      method: 'POST',
-      body: { action, ...target },
-    })
+    let result: { deleted?: number; changed?: number; not_found?: string[] }
+    try {
+      result = await api('api/products/bulk/', { method: 'POST', body: { action, ...target } })
+    } catch (failure) {
+      if (!isFailure(failure) || failure.code !== 'SELECTION_CHANGED') throw failure
+      const { matching } = failure.details as { matching: number }
+      announce(
+        `Nothing was changed: ${count(matching)} products match now, not the ${count(size)} shown. Check the list and try again.`,
+      )
+      reload()
+      return
+    }
+    const missing = result.not_found?.length ?? 0
     announce(
-      action === 'delete'
+      (action === 'delete'
         ? `Deleted ${count(result.deleted ?? 0)} products`
-        : `${count(result.changed ?? 0)} products set ${action === 'activate' ? 'active' : 'inactive'}`,
+        : `${count(result.changed ?? 0)} products set ${state}`) +
+        (missing > 0 ? ` (${count(missing)} had been deleted elsewhere)` : ''),
     )
     reload()
+  }
+  const buttons: HTMLButtonElement[] = []
+  const actionButton = (label: string, action: Parameters<typeof run>[0], danger = false) => {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        ...(danger ? { class: 'danger' } : {}),
+        onclick: () => void whileBusy(buttons, () => run(action)),
+      },
+      label,
+    )
+    buttons.push(button)
+    return button
   }
   replace(
     bar,
@@ -75,20 +118,8 @@ export function selectionBar(
           `Select all ${count(page.total)} matching`,
         )
       : null,
-    h(
-      'button',
-      { type: 'button', onclick: () => void attempt(() => run('activate')) },
-      'Set active',
-    ),
-    h(
-      'button',
-      { type: 'button', onclick: () => void attempt(() => run('deactivate')) },
-      'Set inactive',
-    ),
-    h(
-      'button',
-      { type: 'button', class: 'danger', onclick: () => void attempt(() => run('delete')) },
-      'Delete selected',
-    ),
+    actionButton('Set active', 'activate'),
+    actionButton('Set inactive', 'deactivate'),
+    actionButton('Delete selected', 'delete', true),
   )
 }

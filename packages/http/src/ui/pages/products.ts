@@ -3,7 +3,7 @@ import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
 import { navigate, type Route } from '../_route.js'
-import { announce, attempt } from '../_status.js'
+import { announce, attempt, whileBusy } from '../_status.js'
 import { pagination } from './_pagination.js'
 import type { ProductJson, ProductPageJson } from './_product.js'
 import { filterOf, linkOf, type ProductsView, SORTS, viewOf } from './_products-view.js'
@@ -34,15 +34,22 @@ export function productsPage(root: HTMLElement, route: Route): undefined {
 }
 
 function headActions(): HTMLElement {
+  // Disabled from the press until the dialog is answered and the deletion done: one dialog at
+  // a time, however often it is clicked.
+  const deleteAllButton: HTMLButtonElement = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      onclick: () => void whileBusy([deleteAllButton], deleteAll),
+    },
+    'Delete all products',
+  )
   return h(
     'div',
     { class: 'actions' },
     h('button', { type: 'button', class: 'primary', onclick: () => void create() }, 'New product'),
-    h(
-      'button',
-      { type: 'button', class: 'danger', onclick: () => void attempt(deleteAll) },
-      'Delete all products',
-    ),
+    deleteAllButton,
   )
 }
 
@@ -55,7 +62,7 @@ async function create(): Promise<void> {
 }
 
 async function deleteAll(): Promise<void> {
-  const { total } = await api<ProductPageJson>('api/products/?page_size=1')
+  const { total, as_of } = await api<ProductPageJson>('api/products/?page_size=1')
   if (total === 0) return announce('There are no products to delete')
   const sure = await confirmAction(
     'Delete all products',
@@ -63,10 +70,21 @@ async function deleteAll(): Promise<void> {
     `Delete ${count(total)} products`,
   )
   if (!sure) return
-  const { deleted } = await api<{ deleted: number }>('api/products/delete_all/', {
-    method: 'DELETE',
-  })
-  announce(`Deleted ${count(deleted)} products`)
+  // Exactly the products counted in the dialog: none created since, and none at all if the
+  // count moved (SELECTION_CHANGED says so instead).
+  try {
+    const { deleted } = await api<{ deleted: number }>('api/products/bulk/', {
+      method: 'POST',
+      body: { action: 'delete', all: true, expect: total, as_of },
+    })
+    announce(`Deleted ${count(deleted)} products`)
+  } catch (failure) {
+    if (!isFailure(failure) || failure.code !== 'SELECTION_CHANGED') throw failure
+    const { matching } = failure.details as { matching: number }
+    announce(
+      `Nothing was deleted: there are ${count(matching)} products now, not the ${count(total)} shown. Try again.`,
+    )
+  }
   navigate('#/products')
 }
 

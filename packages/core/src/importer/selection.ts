@@ -1,0 +1,130 @@
+import { z } from 'zod'
+import { parseInput } from '../_parse-input.js'
+import { ImporterError } from '../errors.js'
+import { isStorableText } from '../product/values.js'
+import type { ImporterStorage, ProductFilter } from '../storage/types.js'
+import { strictObject } from '../strict-object.js'
+import type { ProductSelection } from './types.js'
+
+const filterText = z
+  .string()
+  .max(200)
+  .refine((text) => text.trim() !== '', 'must not be blank: leave it out instead')
+  .optional()
+
+/** A bulk change's filter: known keys only, no blank values. */
+const bulkFilterSchema = strictObject({
+  sku: filterText,
+  name: filterText,
+  description: filterText,
+  q: filterText,
+  active: z.boolean().optional(),
+})
+
+/**
+ * Whether a filter asks for text no product can hold (a NUL, another control character, half
+ * of a surrogate pair). It then matches nothing, decided here: databases disagree on such
+ * text, SQLite's LIKE stops reading a pattern at a NUL and so matched everything.
+ */
+export function matchesNothing(filter: ProductFilter): boolean {
+  for (const text of [filter.sku, filter.name, filter.description, filter.q]) {
+    if (text !== undefined && !isStorableText(text)) return true
+  }
+  return false
+}
+
+/** A selection as it was checked: the filter to stream (none for ids) and its bounds. */
+export type CheckedSelection =
+  | { ids: readonly string[] }
+  | { filter: ProductFilter; expect?: number; asOf?: Date }
+
+/**
+ * Checks a selection before anything changes: a filter must name known keys with values and
+ * narrow something (`{ all: true }` says "every product" on purpose); `expect` is a whole
+ * number and `asOf` a valid date.
+ */
+export function checkSelection(selection: ProductSelection): CheckedSelection {
+  if ('ids' in selection) return { ids: selection.ids }
+  const given = 'filter' in selection ? selection.filter : undefined
+  const filter = given === undefined ? {} : parseInput(bulkFilterSchema, given)
+  const narrows = Object.values(filter).some((value) => value !== undefined)
+  if ('all' in selection && selection.all === true) {
+    if (narrows) {
+      throw new ImporterError('VALIDATION_FAILED', 'Give a filter or all: true, not both')
+    }
+  } else if (!narrows) {
+    throw new ImporterError(
+      'VALIDATION_FAILED',
+      'The filter narrows nothing, so it would select every product: give a filter value, or all: true to mean every product',
+    )
+  }
+  const { expect, asOf } = selection as { expect?: number; asOf?: Date }
+  if (expect !== undefined && !(Number.isInteger(expect) && expect >= 0)) {
+    throw new ImporterError('VALIDATION_FAILED', 'expect must be a whole number >= 0')
+  }
+  if (asOf !== undefined && !(asOf instanceof Date && Number.isFinite(asOf.getTime()))) {
+    throw new ImporterError('VALIDATION_FAILED', 'asOf must be a valid Date')
+  }
+  return {
+    filter,
+    ...(expect === undefined ? {} : { expect }),
+    ...(asOf === undefined ? {} : { asOf }),
+  }
+}
+
+/**
+ * The ids a selection names, in chunks: the given ids, or those of the products matching the
+ * filter that existed at `asOf`, read a chunk at a time so a selection of the whole catalog
+ * never sits in memory. With `expect`, the selection is counted first and refused with
+ * `SELECTION_CHANGED` unless exactly that many match, and never more than that many are
+ * yielded, whatever changes between the count and the change.
+ */
+export async function* idsOf(
+  storage: ImporterStorage,
+  selection: CheckedSelection,
+): AsyncGenerator<readonly string[]> {
+  if ('ids' in selection) {
+    for (let i = 0; i < selection.ids.length; i += 1000) yield selection.ids.slice(i, i + 1000)
+    return
+  }
+  const { expect } = selection
+  if (expect !== undefined) {
+    const matching = await countOf(storage, selection)
+    if (matching !== expect) {
+      throw new ImporterError(
+        'SELECTION_CHANGED',
+        `The selection now matches ${matching} products, not the ${expect} confirmed; nothing was changed`,
+        { details: { expected: expect, matching } },
+      )
+    }
+  }
+  let left = expect ?? Number.POSITIVE_INFINITY
+  for await (const ids of matchingIds(storage, selection)) {
+    if (left <= 0) return
+    const picked = ids.length > left ? ids.slice(0, left) : ids
+    left -= picked.length
+    yield picked
+  }
+}
+
+async function countOf(
+  storage: ImporterStorage,
+  selection: { filter: ProductFilter; asOf?: Date },
+): Promise<number> {
+  if (matchesNothing(selection.filter)) return 0
+  if (!selection.asOf) return storage.countProducts(selection.filter)
+  let count = 0
+  for await (const ids of matchingIds(storage, selection)) count += ids.length
+  return count
+}
+
+async function* matchingIds(
+  storage: ImporterStorage,
+  { filter, asOf }: { filter: ProductFilter; asOf?: Date },
+): AsyncGenerator<string[]> {
+  if (matchesNothing(filter)) return
+  for await (const chunk of storage.streamProducts(filter)) {
+    const existed = asOf ? chunk.filter((record) => record.createdAt <= asOf) : chunk
+    if (existed.length > 0) yield existed.map((record) => record.id)
+  }
+}
