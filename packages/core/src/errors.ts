@@ -15,6 +15,9 @@
  * - `JOB_FINISHED`: the job has already ended.
  * - `NOT_RESUMABLE`: the job cannot be resumed (it was not interrupted, or its file or its
  *   place in the file is unknown).
+ * - `RESUME_FILE_MISMATCH`: a resume was given another file than the one the job read (its
+ *   size, header or bytes before the checkpoint differ); the job stays resumable with the right
+ *   one.
  * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait.
  * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
  *   loopback address that is not allowed).
@@ -36,6 +39,7 @@ export type ImporterErrorCode =
   | 'STORAGE_FAILED'
   | 'JOB_FINISHED'
   | 'NOT_RESUMABLE'
+  | 'RESUME_FILE_MISMATCH'
   | 'BUSY'
   | 'WEBHOOK_URL_FORBIDDEN'
   | 'INTERNAL'

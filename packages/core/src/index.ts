@@ -107,6 +107,7 @@ export type {
   ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
+  ImportFileFingerprint,
   ImportJobPatch,
   ImportJobRecord,
   ImportJobStatus,
