@@ -17,6 +17,9 @@
  *   place in the file is unknown).
  * - `SELECTION_CHANGED`: a bulk change's selection no longer matches the count its caller
  *   confirmed (`expect`); nothing was changed.
+ * - `RESUME_FILE_MISMATCH`: a resume was given another file than the one the job read (its
+ *   size, header or bytes before the checkpoint differ); the job stays resumable with the right
+ *   one.
  * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait.
  * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
  *   loopback address that is not allowed).
@@ -39,6 +42,7 @@ export type ImporterErrorCode =
   | 'JOB_FINISHED'
   | 'NOT_RESUMABLE'
   | 'SELECTION_CHANGED'
+  | 'RESUME_FILE_MISMATCH'
   | 'BUSY'
   | 'WEBHOOK_URL_FORBIDDEN'
   | 'INTERNAL'

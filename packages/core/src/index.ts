@@ -110,6 +110,7 @@ export type {
   ImportCheckpoint,
   ImportCounts,
   ImporterStorage,
+  ImportFileFingerprint,
   ImportJobPatch,
   ImportJobRecord,
   ImportJobStatus,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
@@ -174,5 +174,49 @@ describe('staged uploads', () => {
       204,
     )
     expect(readdirSync(dir)).toEqual([])
+  })
+})
+
+describe('resuming an import of a staged upload', () => {
+  const rows = Array.from({ length: 1000 }, (_, i) => `S-${i % 700},Item ${i},${(i % 97) + 0.5}`)
+  const file = `sku,name,price\n${rows.join('\n')}\n`
+
+  it('answers 409 RESUME_FILE_MISMATCH when the staged file is no longer the one the job read, and resumes once it is', async () => {
+    const dir = tempDir()
+    const t = await startServer({ staging: { dir } })
+    const upload = (await (await t.api('/api/uploads/', csv(file))).json()) as Json
+    const staged = join(dir, `${upload.upload_id}.csv`)
+    // A job that read the staged upload, committed two batches of 100 rows and stopped: the
+    // state a process that died mid-import leaves.
+    const job = await t.importer.imports.create({ filename: 'catalog.csv' })
+    async function* cutOff() {
+      yield file.slice(0, file.indexOf('S-250,'))
+      throw new Error('connection lost')
+    }
+    await t.importer.imports.run(job.id, cutOff(), {
+      batchSize: 100,
+      resumeSource: `upload:${upload.upload_id}`,
+    })
+    await t.importer.storage.updateJob(job.id, { status: 'interrupted' })
+    expect(await t.importer.products.count()).toBe(200)
+
+    writeFileSync(staged, file.replaceAll('Item', 'Thing'))
+    const refused = await t.api(`/api/import/${job.id}/resume`, { method: 'POST' })
+    expect(refused.status).toBe(409)
+    expect(((await refused.json()) as Json).error).toMatchObject({
+      code: 'RESUME_FILE_MISMATCH',
+      message: expect.stringMatching(
+        /the part already imported\) differ\. Resume with the original file/,
+      ),
+    })
+    expect(await t.importer.imports.get(job.id)).toMatchObject({ status: 'interrupted', rows: 200 })
+    expect(await t.importer.products.count()).toBe(200)
+
+    writeFileSync(staged, file)
+    const resumed = await t.api(`/api/import/${job.id}/resume`, { method: 'POST' })
+    expect(resumed.status).toBe(202)
+    expect(await waitForJob(t, job.id)).toMatchObject({ status: 'completed', rows: 1000 })
+    expect(await t.importer.products.count()).toBe(700)
+    expect((await t.importer.products.getBySku('S-0'))?.name).toBe('Item 700')
   })
 })

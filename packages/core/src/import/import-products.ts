@@ -1,7 +1,8 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { BatchResult, ChangeSample, RowError } from '../storage/types.js'
+import type { BatchResult, ChangeSample, ImportCheckpoint, RowError } from '../storage/types.js'
 import { createChangeSampler } from './change-samples.js'
+import { createPrefixHasher, type PrefixHasher } from './file-fingerprint.js'
 import type { ParseOutput } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { readerOptions } from './record-reader.js'
@@ -113,14 +114,26 @@ async function* runImport(
   }
 
   let opened: Awaited<ReturnType<typeof openSource>>
+  // Fingerprints each checkpoint, so that a resume can refuse another file. A dry run and a
+  // file decoded from a single-byte encoding record no checkpoints.
+  let hasher: PrefixHasher | undefined
   try {
-    opened = options.resumeFrom
-      ? await openResumedSource(source, options.resumeFrom, options.bytesTotal)
-      : await openSource(source, options.bytesTotal)
+    if (options.resumeFrom) {
+      const resumed = await openResumedSource(source, options.resumeFrom, options.bytesTotal)
+      opened = resumed
+      hasher = resumed.hasher
+    } else {
+      opened = await openSource(source, options.bytesTotal)
+      if (!dryRun && (options.encoding ?? 'utf-8') === 'utf-8') {
+        hasher = createPrefixHasher()
+        opened = { ...opened, chunks: hasher.track(opened.chunks) }
+      }
+    }
   } catch (error) {
     throw fail(error)
   }
   bytesTotal = opened.bytesTotal
+  const fileSize = opened.size
   const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
     throw fail(error)
   })
@@ -180,7 +193,7 @@ async function* runImport(
     counts.duplicatesInFile += out.duplicates + result.duplicates
     counts.invalid += invalidRows
     bytesRead = out.bytesRead
-    if (out.checkpoint && !dryRun) checkpoint = out.checkpoint
+    if (batch.checkpoint) checkpoint = batch.checkpoint
     for (const error of mergeErrors(errors, rejected)) yield { type: 'row-error', error }
     let samples: ChangeSample[] = []
     try {
@@ -255,7 +268,16 @@ async function* runImport(
       // A dry run changes nothing, so its samples are read while the batch is evaluated.
       const samples = sampler?.sample(out.rows)
       samples?.catch(() => {})
-      writing = { out, result, samples }
+      // Taken as the batch arrives, not once written: the chunks the hasher holds until then
+      // are fewer.
+      const taken =
+        out.checkpoint && !dryRun
+          ? {
+              ...out.checkpoint,
+              ...(hasher ? { fingerprint: hasher.fingerprintAt(out.checkpoint, fileSize) } : {}),
+            }
+          : undefined
+      writing = { out, result, samples, ...(taken ? { checkpoint: taken } : {}) }
     }
   } finally {
     // A writer is never closed with a batch in hand, and a read still waiting for input is
@@ -287,4 +309,6 @@ interface Writing {
   result: Promise<BatchResult>
   /** A dry run's change samples among the batch's rows. */
   samples?: Promise<ChangeSample[]>
+  /** Where a resume starts once the batch is written, with the file's fingerprint there. */
+  checkpoint?: ImportCheckpoint
 }

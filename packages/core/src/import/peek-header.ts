@@ -1,6 +1,6 @@
 import { headerSignature } from './header-signature.js'
 import { type InspectOptions, inspectProducts } from './inspect.js'
-import { openSource } from './source.js'
+import { openSource, withFileSize } from './source.js'
 import type { ImportSource } from './types.js'
 
 /** What {@link peekHeader} read, and the whole source to import from. */
@@ -81,7 +81,7 @@ export async function peekHeader(
   return {
     headers,
     signature: headers ? headerSignature(headers) : null,
-    source: { [Symbol.asyncIterator]: () => replay },
+    source: withFileSize({ [Symbol.asyncIterator]: () => replay }, opened.size),
     bytesTotal: opened.bytesTotal,
   }
 }

@@ -10,7 +10,19 @@ const FILE_CHUNK = 256 * 1024
 /** An import source as byte chunks, with its size when known. */
 export interface ByteSource {
   chunks: AsyncIterable<Uint8Array>
+  /** The size for progress: the caller's, else the file's. */
   bytesTotal: number | null
+  /** The size measured on disk, never one a caller declared (an upload's may count more). */
+  size: number | null
+}
+
+/** Sizes of files read through a stream of their own bytes (a peeked header's replay). */
+const fileSizes = new WeakMap<object, number>()
+
+/** Marks `chunks` as every byte of a file of `size` bytes, so an import can fingerprint it. */
+export function withFileSize<T extends object>(chunks: T, size: number | null): T {
+  if (size !== null) fileSizes.set(chunks, size)
+  return chunks
 }
 
 async function* encodeStrings(source: AsyncIterable<Uint8Array | string>) {
@@ -54,12 +66,14 @@ export async function openSource(source: ImportSource, bytesTotal?: number): Pro
     return {
       chunks: wrapFailures(createReadStream(path, { highWaterMark: FILE_CHUNK })),
       bytesTotal: bytesTotal ?? info.size,
+      size: info.size,
     }
   }
   if (Symbol.asyncIterator in source) {
     return {
       chunks: wrapFailures(encodeStrings(source as AsyncIterable<Uint8Array | string>)),
       bytesTotal: bytesTotal ?? null,
+      size: fileSizes.get(source) ?? null,
     }
   }
   throw new ImporterError(

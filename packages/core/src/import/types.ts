@@ -152,9 +152,11 @@ export interface ImportOptions {
   worker?: boolean
   /**
    * Continue an import that stopped, from the `checkpoint` of its last committed progress: the
-   * header record is read again, then the file from the checkpoint's offset (a file on disk is
-   * not read before it). Counts and `bytesRead` then cover the rest of the file only; line
-   * numbers stay those of the file. The source MUST be the same file.
+   * header record is read again, then the file from the checkpoint's offset. The bytes before
+   * it are hashed first (streaming, not parsed) and compared with the checkpoint's
+   * `fingerprint`: another file fails with `RESUME_FILE_MISMATCH` before anything is written. A
+   * checkpoint without one (from an earlier version) is taken on trust. Counts and `bytesRead`
+   * then cover the rest of the file only; line numbers stay those of the file.
    */
   resumeFrom?: ImportCheckpoint
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
+import { checkResumedFile } from '../import/resume-source.js'
 import type { ImportHeader, ImportSource, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
@@ -16,7 +17,7 @@ import {
 import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
 import type { EventSink } from './_webhook-events.js'
 import { createImportQueue, type ImportQueue } from './import-queue.js'
-import { addCounts, lostSummary, pickJobCounts, resumeInfo } from './job-resume.js'
+import { addCounts, lostSummary, pickJobCounts, refuseResume, resumeInfo } from './job-resume.js'
 import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
 import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
@@ -224,6 +225,11 @@ export function createImportsApi(
         : new ImporterError('INTERNAL', (error as Error).message, { cause: error })
       summary = (failure.details as { summary?: ImportSummary } | undefined)?.summary
       if (await lostJob(jobId)) return lostSummary(summary, job, failure)
+      if (failure.code === 'RESUME_FILE_MISMATCH') {
+        // Refused before anything was written: the job waits for the right file.
+        await refuseResume(storage, jobId, failure)
+        throw failure
+      }
       const jobError = { code: failure.code, message: failure.message }
       const counts = summary ? addCounts(pickCounts(summary), base) : undefined
       const failed = await endEvents('failed', counts ?? base, jobError).catch(() => ({
@@ -340,7 +346,7 @@ export function createImportsApi(
       }
     },
 
-    async reopen(jobId) {
+    async reopen(jobId, options = {}) {
       await ready()
       let job = await mustGet(jobId)
       if (isStale(job)) {
@@ -363,6 +369,10 @@ export function createImportsApi(
           `import job ${jobId} committed ${job.rows} rows but its place in the file is unknown (only UTF-8 files can be resumed); import the file again instead`,
         )
       }
+      // Before the job changes: a file that is not the one it read leaves it as it is.
+      if (options.source !== undefined && job.checkpoint) {
+        await checkResumedFile(options.source, job.checkpoint)
+      }
       const reopened = await storage.reclaimJob(jobId, instanceId, new Date())
       if (!reopened) {
         throw new ImporterError(
@@ -374,7 +384,8 @@ export function createImportsApi(
     },
 
     async resume(jobId, source, options = {}) {
-      await api.reopen(jobId)
+      // A file on disk is checked before the job is reopened; a stream, as the run reads it.
+      await api.reopen(jobId, typeof source === 'string' || source instanceof URL ? { source } : {})
       return api.run(jobId, source, options)
     },
 

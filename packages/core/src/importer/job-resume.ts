@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url'
 import type { ImporterError } from '../errors.js'
 import type { ImportSource, ImportSummary } from '../import/types.js'
 import { emptyCounts } from '../storage/counts.js'
-import type { ImportCounts, ImportJobRecord, ImportResumeInfo } from '../storage/types.js'
+import type {
+  ImportCounts,
+  ImporterStorage,
+  ImportJobRecord,
+  ImportResumeInfo,
+} from '../storage/types.js'
 import type { StartImportOptions } from './types.js'
 
 /** The options a resumed job reads its file with again: how the file was read, nothing else. */
@@ -51,6 +56,23 @@ export function resumeInfo(
   const kept: Record<string, unknown> = {}
   for (const key of RESUMED_OPTIONS) if (options[key] !== undefined) kept[key] = options[key]
   return { source: where, options: kept }
+}
+
+/**
+ * Puts back a reopened job whose run was given another file: interrupted as it was, with its
+ * checkpoint and counts, saying why it did not continue. No end event: it did not end.
+ */
+export async function refuseResume(
+  storage: ImporterStorage,
+  jobId: string,
+  failure: ImporterError,
+): Promise<void> {
+  await storage.updateJob(jobId, {
+    status: 'interrupted',
+    phase: 'done',
+    finishedAt: new Date(),
+    error: { code: failure.code, message: failure.message },
+  })
 }
 
 /** The summary of an import that failed or was lost before it had one. */

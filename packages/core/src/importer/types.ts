@@ -184,7 +184,9 @@ export interface ImportsApi {
   create(meta?: { filename?: string; bytesTotal?: number; dryRun?: boolean }): Promise<ImportJob>
   /**
    * Streams `source` into a pending job and resolves with the summary when it ends. A failed
-   * import resolves with `status: 'failed'`; the job holds the error.
+   * import resolves with `status: 'failed'`; the job holds the error. A reopened job given
+   * another file than the one it read rejects with `RESUME_FILE_MISMATCH` before anything is
+   * written, and is interrupted again, resumable with the right file.
    */
   run(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
   /** Creates a job and runs it in the background; resolves with the job at once. */
@@ -197,13 +199,19 @@ export interface ImportsApi {
    * Makes an `interrupted` job `pending` again, for this instance, so that
    * {@link ImportsApi.run} continues it from its last committed batch with the options it ran
    * with, adding to its counts. Throws `NOT_RESUMABLE` when the job is not interrupted (or
-   * another instance reopened it first), or when its place in the file is unknown.
+   * another instance reopened it first), or when its place in the file is unknown. With
+   * `source` (the file on disk the run will read), first hashes its bytes before the checkpoint
+   * and throws `RESUME_FILE_MISMATCH`, leaving the job as it is, when they are not those of the
+   * file the job read (the checkpoint's `fingerprint`).
    */
-  reopen(jobId: string): Promise<ImportJob>
+  reopen(jobId: string, options?: { source?: string | URL }): Promise<ImportJob>
   /**
    * {@link ImportsApi.reopen} then {@link ImportsApi.run}: continues an `interrupted` import,
-   * reading `source` (the same file) from its checkpoint; resolves with the summary of the rest
-   * of the file, the job holding the counts of the whole.
+   * reading `source` from its checkpoint; resolves with the summary of the rest of the file, the
+   * job holding the counts of the whole. `source` must be the file the job read: another one
+   * (its size, header or bytes before the checkpoint differ) is refused with
+   * `RESUME_FILE_MISMATCH` before anything is written, and the job stays interrupted. A job
+   * checkpointed by a version without fingerprints resumes unchecked.
    */
   resume(jobId: string, source: ImportSource, options?: StartImportOptions): Promise<ImportSummary>
   /** Asks a job to stop between batches (from any instance); a pending job is cancelled at once. */

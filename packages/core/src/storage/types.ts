@@ -184,6 +184,24 @@ export interface ImportCheckpoint {
   line: number
   /** Bytes of the file up to the end of the header record (its line end included). */
   headerBytes: number
+  /**
+   * What the file looked like up to `offset`, so that a resume can tell the same file from
+   * another; absent on checkpoints of jobs from before fingerprints, which resume unchecked.
+   */
+  fingerprint?: ImportFileFingerprint
+}
+
+/**
+ * The file an import read, as far as its checkpoint: a resume with a file that differs in any
+ * of these is refused with `RESUME_FILE_MISMATCH`. Bytes past the checkpoint are not covered.
+ */
+export interface ImportFileFingerprint {
+  /** The file's size in bytes, when the import measured it (a file on disk); else null. */
+  size: number | null
+  /** SHA-256 (hex) of the header record's bytes, `[0, headerBytes)`. */
+  headerSha256: string
+  /** SHA-256 (hex) of every byte before the checkpoint, `[0, offset)`. */
+  sha256: string
 }
 
 /** What a job needs to be resumed: where its file is and how it was read. */

@@ -118,7 +118,7 @@ export const importRouteSpecs = {
     responses: {
       202: jsonResponse('The import continues', importJobJsonSchema),
       404: 'No such job',
-      409: 'The job is not interrupted, did not read a staged upload, or the upload is gone',
+      409: 'The job is not interrupted, did not read a staged upload, the upload is gone, or it is no longer the file the job read (RESUME_FILE_MISMATCH)',
     },
   }),
   errorList: defineRoute({

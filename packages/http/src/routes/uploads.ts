@@ -193,7 +193,7 @@ const STAGED = 'upload:'
 /**
  * Resumes an interrupted import of a staged upload in the background, from its last committed
  * batch, and answers with its job. Refused when the job is not interrupted or did not read a
- * staged upload, and when the upload is gone.
+ * staged upload, when the upload is gone, and when it is no longer the file the job read.
  */
 export async function resumeStaged(
   importer: ProductImporter,
@@ -221,8 +221,9 @@ export async function resumeStaged(
       `The staged upload of import job ${job.id} is gone (expired or removed); import the file again`,
     )
   }
-  // Refusals (another instance reopened it first) answer here; the import then runs as the job.
-  const reopened = await importer.imports.reopen(job.id)
+  // Refusals (another instance reopened it first, or the staged file is not the one the job
+  // read) answer here; the import then runs as the job.
+  const reopened = await importer.imports.reopen(job.id, { source: staging.pathOf(upload.id) })
   void importer.imports.run(job.id, staging.pathOf(upload.id), { ...options.importOptions }).then(
     (summary) => {
       if (!job.dryRun && summary.status === 'completed') return staging.remove(upload.id)
