@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest'
+import { describeConditionalUpdates } from './_conditional-updates.js'
 import { describeImportBatches } from './_import-batches.js'
 import { describeImportWriter } from './_import-writer.js'
 import { describeJobHeartbeat } from './_job-heartbeat.js'
@@ -56,6 +57,7 @@ export function describeStorageConformance(
     })
 
     describeProducts(target)
+    describeConditionalUpdates(target)
     describeProductLists(target)
     describeImportWriter(target)
     describeImportBatches(target)

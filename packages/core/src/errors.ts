@@ -5,6 +5,8 @@
  * - `VALIDATION_FAILED`: an argument or a product's values are invalid.
  * - `NOT_FOUND`: no product or job with that id.
  * - `SKU_TAKEN`: another product has that SKU.
+ * - `PRECONDITION_FAILED`: the product changed since the version the caller named (`ifMatch`);
+ *   nothing was written, and `details.current` is the product as it is now.
  * - `MISSING_SKU_COLUMN`, `INVALID_ENCODING`, `MALFORMED_CSV`, `EMPTY_FILE`: the file cannot be
  *   imported as a whole.
  * - `ROW_INVALID`: an import asked to stop at the first invalid row did.
@@ -29,6 +31,7 @@ export type ImporterErrorCode =
   | 'VALIDATION_FAILED'
   | 'NOT_FOUND'
   | 'SKU_TAKEN'
+  | 'PRECONDITION_FAILED'
   | 'MISSING_SKU_COLUMN'
   | 'MAPPING_INVALID'
   | 'INVALID_ENCODING'

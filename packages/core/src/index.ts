@@ -3,6 +3,7 @@
 
 // Product model: schemas, SKU identity, value parsing and its limits, new-product defaults
 
+export { matchesETag, productETag } from './product/etag.js'
 export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
   type Product,
@@ -77,6 +78,7 @@ export type {
   ProductPage,
   ProductSelection,
   ProductsApi,
+  ProductWriteOptions,
   SelectionBounds,
   StartImportOptions,
 } from './importer/types.js'
@@ -127,6 +129,7 @@ export type {
   ProductValues,
   RowError,
   StorageCapabilities,
+  UpdateProductOptions,
 } from './storage/types.js'
 export { FINISHED_JOB_STATUSES, IMPORT_JOB_STATUSES } from './storage/types.js'
 export type {

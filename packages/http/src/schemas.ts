@@ -18,8 +18,29 @@ export const productJsonSchema = productSchema
   .omit({ createdAt: true, updatedAt: true })
   .extend({ created_at: z.iso.datetime(), updated_at: z.iso.datetime() })
 
-/** Body of `POST /api/products/` and `PUT /api/products/{id}/`. */
+/** Body of `POST /api/products/`. */
 export const productCreateBodySchema = productInputSchema
+
+const PRODUCT_INPUT_FIELDS = Object.keys(productInputSchema.shape)
+
+/**
+ * Body of `PUT /api/products/{id}/`: the whole product, every field present (`price` may be
+ * null). A field left out would otherwise be reset to a default the client never saw, so each
+ * missing one is named instead.
+ */
+export const productReplaceBodySchema = z.preprocess((input, ctx) => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+  for (const field of PRODUCT_INPUT_FIELDS) {
+    if (field in input) continue
+    const hint = field === 'price' ? '; send null for no price' : ''
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message: `${field} is missing (PUT replaces the whole product${hint})`,
+    })
+  }
+  return input
+}, productInputSchema.required())
 /** Body of `PATCH /api/products/{id}/`. */
 export const productPatchBodySchema = productPatchSchema
 

@@ -41,7 +41,14 @@ describe('products REST API', () => {
 
     const replaced = await t.api(
       `/api/products/${product.id}`,
-      jsonInit('PUT', { sku: 'A-1', name: 'Desk lamp' }),
+      jsonInit('PUT', {
+        sku: 'A-1',
+        name: 'Desk lamp',
+        description: '',
+        price: null,
+        quantity: 0,
+        active: true,
+      }),
     )
     expect(replaced.status).toBe(200)
     expect(await replaced.json()).toMatchObject({

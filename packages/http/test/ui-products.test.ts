@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, openPage, screenshots, useBrowser } from './_browser.js'
-import { jsonInit, startServer } from './_server.js'
+import { type Json, jsonInit, startServer } from './_server.js'
 
 const browser = useBrowser()
 
@@ -167,6 +167,60 @@ describe('web UI: products page', () => {
     await confirmAll.getByRole('button', { name: 'Delete 15 products' }).click()
     await page.getByRole('heading', { name: 'No products yet' }).waitFor()
     expect(await t.importer.products.count()).toBe(0)
+    expect(problems).toEqual([])
+  })
+
+  it('saves only the fields changed in the edit dialog, and shows a change of the same field made elsewhere instead of overwriting it', async () => {
+    const t = await startServer()
+    const lamp = await t.importer.products.create({
+      sku: 'LAMP-1',
+      name: 'Desk lamp',
+      price: '100.00',
+      quantity: 5,
+    })
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/products`)
+
+    // An import-like change of price and stock while the dialog is open survives a rename.
+    await page.getByRole('button', { name: 'Edit LAMP-1' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit product' })
+    await edit.getByLabel('Name').waitFor()
+    const meanwhile = await t.api(
+      `/api/products/${lamp.id}/`,
+      jsonInit('PATCH', { price: '120.00', quantity: 50 }),
+    )
+    expect(meanwhile.status).toBe(200)
+    await edit.getByLabel('Name').fill('Desk lamp, brass')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('cell', { name: 'Desk lamp, brass', exact: true }).waitFor()
+    const renamed = (await (await t.api(`/api/products/${lamp.id}/`)).json()) as Json
+    expect(renamed).toMatchObject({ name: 'Desk lamp, brass', price: '120.00', quantity: 50 })
+
+    // The same field changed elsewhere: the dialog says so and nothing is overwritten.
+    await page.getByRole('button', { name: 'Edit LAMP-1' }).click()
+    await edit.getByLabel('Name').waitFor()
+    await t.api(`/api/products/${lamp.id}/`, jsonInit('PATCH', { name: 'Reading lamp' }))
+    await edit.getByLabel('Name').fill('Floor lamp')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    const notice = edit.getByRole('alert').filter({ hasText: 'changed elsewhere' })
+    await notice.waitFor()
+    expect(await notice.textContent()).toContain(
+      'This product was changed elsewhere since you opened it',
+    )
+    expect(await notice.textContent()).toContain('Name: now Reading lamp, you entered Floor lamp')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'product-form-conflict')
+    const kept = (await (await t.api(`/api/products/${lamp.id}/`)).json()) as Json
+    expect(kept).toMatchObject({ name: 'Reading lamp', price: '120.00', quantity: 50 })
+
+    // Loading the current values lets the user decide, and save from the current version.
+    await notice.getByRole('button', { name: 'Load the current values' }).click()
+    expect(await edit.getByLabel('Name').inputValue()).toBe('Reading lamp')
+    expect(await edit.getByLabel('Quantity').inputValue()).toBe('50')
+    await edit.getByLabel('Quantity').fill('49')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('cell', { name: 'Reading lamp', exact: true }).waitFor()
+    expect((await t.importer.products.get(lamp.id))?.quantity).toBe(49)
     expect(problems).toEqual([])
   })
 

@@ -1,12 +1,19 @@
+import type { z } from 'zod'
 import { parseInput } from '../_parse-input.js'
-import { ImporterError } from '../errors.js'
+import { ImporterError, isImporterError } from '../errors.js'
+import { matchesETag } from '../product/etag.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { formatPrice } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
-import type { ImporterStorage, ProductRecord, ProductRecordPage } from '../storage/types.js'
+import type {
+  ImporterStorage,
+  ProductRecord,
+  ProductRecordPage,
+  ProductValues,
+} from '../storage/types.js'
 import { productEventData } from '../webhooks/outbox-event.js'
 import type { EventBatch, EventSink } from './_webhook-events.js'
 import { exportCsv } from './export-csv.js'
@@ -16,6 +23,48 @@ import type { ProductsApi } from './types.js'
 
 const NOTHING: ProductRecordPage = { items: [], total: 0 }
 const NO_PRODUCTS = { async *streamProducts() {} }
+
+const matchesAny = (ifMatch: string | readonly string[]) =>
+  (typeof ifMatch === 'string' ? [ifMatch] : ifMatch).some((tag) => tag.trim() === '*')
+
+/** `PRECONDITION_FAILED`, with the product as it is now for the caller to show or merge. */
+function changedMeanwhile(current: ProductRecord, cause?: unknown): ImporterError {
+  return new ImporterError(
+    'PRECONDITION_FAILED',
+    `product ${current.id} was changed since the version given in ifMatch`,
+    { details: { current: toProduct(current) }, ...(cause === undefined ? {} : { cause }) },
+  )
+}
+
+/**
+ * The values of a parsed patch that differ from the stored product, ready for
+ * `updateProduct`, or `undefined` when every given field already has its value.
+ */
+function changedValues(
+  current: ProductRecord,
+  values: z.output<typeof productPatchSchema>,
+): (Partial<ProductValues> & { skuKey?: string }) | undefined {
+  const changes: Partial<ProductValues> & { skuKey?: string } = {}
+  // A SKU written in other case keeps its key but is still a change of the stored text.
+  if (values.sku !== undefined && values.sku !== current.sku) {
+    changes.sku = values.sku
+    changes.skuKey = skuKey(values.sku)
+  }
+  if (values.name !== undefined && values.name !== current.name) changes.name = values.name
+  if (values.description !== undefined && values.description !== current.description) {
+    changes.description = values.description
+  }
+  if (values.price !== undefined && values.price !== current.priceCents) {
+    changes.priceCents = values.price
+  }
+  if (values.quantity !== undefined && values.quantity !== current.quantity) {
+    changes.quantity = values.quantity
+  }
+  if (values.active !== undefined && values.active !== current.active) {
+    changes.active = values.active
+  }
+  return Object.keys(changes).length > 0 ? changes : undefined
+}
 
 const deletedEvents = (batch: EventBatch | undefined) =>
   batch &&
@@ -76,40 +125,55 @@ export function createProductsApi(
       return record && toProduct(record)
     },
 
-    async replace(id, input) {
+    async replace(id, input, options) {
       const values = parseInput(productInputSchema, input)
-      return this.update(id, {
-        description: NEW_PRODUCT_DEFAULTS.description,
-        price:
-          NEW_PRODUCT_DEFAULTS.priceCents === null
-            ? null
-            : formatPrice(NEW_PRODUCT_DEFAULTS.priceCents),
-        quantity: NEW_PRODUCT_DEFAULTS.quantity,
-        active: NEW_PRODUCT_DEFAULTS.active,
-        ...input,
-        sku: values.sku,
-        name: values.name,
-      })
-    },
-
-    async update(id, patch) {
-      await ready()
-      const values = parseInput(productPatchSchema, patch)
-      const batch = await begin()
-      const record = await storage.updateProduct(
+      return this.update(
         id,
         {
-          ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
-          ...(values.name === undefined ? {} : { name: values.name }),
-          ...(values.description === undefined ? {} : { description: values.description }),
-          ...(values.price === undefined ? {} : { priceCents: values.price }),
-          ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
-          ...(values.active === undefined ? {} : { active: values.active }),
-          updatedAt: new Date(),
+          description: NEW_PRODUCT_DEFAULTS.description,
+          price:
+            NEW_PRODUCT_DEFAULTS.priceCents === null
+              ? null
+              : formatPrice(NEW_PRODUCT_DEFAULTS.priceCents),
+          quantity: NEW_PRODUCT_DEFAULTS.quantity,
+          active: NEW_PRODUCT_DEFAULTS.active,
+          ...input,
+          sku: values.sku,
+          name: values.name,
         },
-        updatedEvents(batch),
+        options,
       )
-      if (!record) throw new ImporterError('NOT_FOUND', `no product with id ${id}`)
+    },
+
+    async update(id, patch, options = {}) {
+      await ready()
+      const values = parseInput(productPatchSchema, patch)
+      const notFound = () => new ImporterError('NOT_FOUND', `no product with id ${id}`)
+      const current = await storage.getProduct(id)
+      if (!current) throw notFound()
+      const { ifMatch } = options
+      if (ifMatch !== undefined && !matchesETag(ifMatch, toProduct(current))) {
+        throw changedMeanwhile(current)
+      }
+      // The import's rule: no change, no write, no event.
+      const changes = changedValues(current, values)
+      if (!changes) return toProduct(current)
+      // `*` asks only that the product exists, which the update itself tells.
+      const expected = ifMatch === undefined || matchesAny(ifMatch) ? undefined : current
+      const batch = await begin()
+      let record: ProductRecord | undefined
+      try {
+        record = await storage.updateProduct(
+          id,
+          { ...changes, updatedAt: new Date() },
+          updatedEvents(batch),
+          expected && { expected },
+        )
+      } catch (error) {
+        if (!isImporterError(error, 'PRECONDITION_FAILED')) throw error
+        throw changedMeanwhile((error.details as { current: ProductRecord }).current, error)
+      }
+      if (!record) throw notFound()
       batch?.commit()
       return toProduct(record)
     },

@@ -96,11 +96,29 @@ export interface ProductsApi {
   getBySku(sku: string): Promise<Product | undefined>
   /**
    * Replaces a product: `sku` and `name` are required, and fields left out go back to the
-   * defaults of a new product. Throws `NOT_FOUND`, `VALIDATION_FAILED` or `SKU_TAKEN`.
+   * defaults of a new product. Throws `NOT_FOUND`, `VALIDATION_FAILED`, `SKU_TAKEN` or
+   * `PRECONDITION_FAILED` (see {@link ProductWriteOptions.ifMatch}).
    */
-  replace(id: string, input: ProductInput): Promise<Product>
-  /** Changes the given fields. Throws `NOT_FOUND`, `VALIDATION_FAILED` or `SKU_TAKEN`. */
-  update(id: string, patch: ProductPatch): Promise<Product>
+  replace(id: string, input: ProductInput, options?: ProductWriteOptions): Promise<Product>
+  /**
+   * Changes the given fields. A patch whose every field already has its value writes nothing:
+   * `updatedAt` stays and no `product.updated` event is sent. Throws `NOT_FOUND`,
+   * `VALIDATION_FAILED`, `SKU_TAKEN` or `PRECONDITION_FAILED` (see
+   * {@link ProductWriteOptions.ifMatch}).
+   *
+   * @example
+   * ```ts
+   * const loaded = await importer.products.get(id)
+   * try {
+   *   await importer.products.update(id, { name: 'Desk lamp' }, { ifMatch: productETag(loaded!) })
+   * } catch (error) {
+   *   if (isImporterError(error, 'PRECONDITION_FAILED')) {
+   *     const { current } = error.details as { current: Product } // changed meanwhile
+   *   }
+   * }
+   * ```
+   */
+  update(id: string, patch: ProductPatch, options?: ProductWriteOptions): Promise<Product>
   /** Deletes a product; false when it did not exist. */
   delete(id: string): Promise<boolean>
   /** Deletes the products with these ids; returns how many existed. */
@@ -165,6 +183,18 @@ export interface BulkChange {
   count: number
   /** The selection's ids that named no product (empty for a filter). */
   notFound: string[]
+}
+
+/** Options of {@link ProductsApi.update} and {@link ProductsApi.replace}. */
+export interface ProductWriteOptions {
+  /**
+   * Write only if the product is still this version: its `productETag(product)` (or several, or
+   * `*` for any existing product). When it changed meanwhile, nothing is written and the call
+   * throws `PRECONDITION_FAILED` with the product as it is now in `details.current`. The
+   * comparison happens in the database's write itself, so no other change can slip between.
+   * @default unconditional
+   */
+  ifMatch?: string | readonly string[]
 }
 
 /** Options of {@link ProductsApi.exportCsv}. */

@@ -274,12 +274,12 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         },
         events && (() => events),
       ),
-    updateProduct: (id, values, events) =>
+    updateProduct: (id, values, events, options) =>
       withEvents(
         'update',
         async (q) => {
           try {
-            return await q.update(id, values)
+            return await q.update(id, values, options?.expected)
           } catch (error) {
             throw definition.isUniqueViolation(error) ? skuTaken(values.sku ?? '', error) : error
           }

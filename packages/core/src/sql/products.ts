@@ -96,6 +96,25 @@ function pastKey(byId: boolean, op: '<' | '>', t: number | Date, id: string) {
       : eb.or([eb('created_at', op, t), eb.and([eb('created_at', '=', t), eb('id', op, id)])])
 }
 
+/** The conditions under which a `products` row still holds exactly the values of `record`. */
+function sameAs(
+  eb: ExpressionBuilder<ImporterDatabase, 'products'>,
+  record: ProductRecord,
+  flavor: SqlFlavor,
+): Expression<SqlBool>[] {
+  return [
+    eb('sku', '=', record.sku),
+    eb('name', '=', record.name),
+    eb('description', '=', record.description),
+    record.priceCents === null
+      ? eb('price_cents', 'is', null)
+      : eb('price_cents', '=', record.priceCents),
+    eb('quantity', '=', record.quantity),
+    eb('active', '=', flavor.bool(record.active)),
+    eb('updated_at', '=', flavor.time(record.updatedAt)),
+  ]
+}
+
 /**
  * The products matching a filter as an adapter found them in one pass: their total and, where
  * it has one, a condition naming exactly those products that is cheap to read as a whole.
@@ -264,6 +283,7 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
     async update(
       id: string,
       values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
+      expected?: ProductRecord,
     ): Promise<ProductRecord | undefined> {
       const {
         sku,
@@ -285,18 +305,24 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         ...(active === undefined ? {} : { active: flavor.bool(active) }),
         updated_at: flavor.time(updatedAt),
       }
-      const result = await db
-        .updateTable('products')
-        .set(set)
-        .where('id', '=', id)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) === 0) return undefined
+      let update = db.updateTable('products').set(set).where('id', '=', id)
+      // The precondition is part of the write itself: nothing can commit between the check
+      // and the change, whatever the isolation level.
+      if (expected) update = update.where((eb) => eb.and(sameAs(eb, expected, flavor)))
+      const result = await update.executeTakeFirst()
+      const updated = Number(result.numUpdatedRows) > 0
       const row = await db
         .selectFrom('products')
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirst()
-      return row && toProductRecord(row)
+      if (!row) return undefined
+      if (!updated) {
+        throw new ImporterError('PRECONDITION_FAILED', `product ${id} changed since it was read`, {
+          details: { current: toProductRecord(row) },
+        })
+      }
+      return toProductRecord(row)
     },
 
     /** The products with these ids that exist, in no particular order. */

@@ -24,6 +24,17 @@ export interface ProductRecord {
   updatedAt: Date
 }
 
+/** Options of {@link ImporterStorage.updateProduct}. */
+export interface UpdateProductOptions {
+  /**
+   * The product as the caller last read it: the update applies only while the stored product
+   * still equals it (`sku`, `name`, `description`, `priceCents`, `quantity`, `active` and
+   * `updatedAt`).
+   * @default unconditional
+   */
+  expected?: ProductRecord
+}
+
 /** The fields of a product that callers write. */
 export type ProductValues = Pick<
   ProductRecord,
@@ -351,11 +362,18 @@ export interface ImporterStorage extends WebhookStorage {
   /**
    * Writes the given fields (and `updatedAt`) of one product, returning it after the change, or
    * `undefined` when it does not exist. Throws `SKU_TAKEN` when a changed SKU belongs to another.
+   *
+   * With `options.expected`, the write is conditional: it MUST happen only if the stored product
+   * still has every value of `expected`, compared in the statement that writes (never a read
+   * before it, which an import batch could pass between). Otherwise it MUST change nothing,
+   * write no events, and throw `PRECONDITION_FAILED` with the stored record as
+   * `details.current`; a product that no longer exists still gives `undefined`.
    */
   updateProduct(
     id: string,
     values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
     events?: (product: ProductRecord) => readonly OutboxEvent[],
+    options?: UpdateProductOptions,
   ): Promise<ProductRecord | undefined>
   /**
    * Deletes the products with these ids; returns how many existed. `events` gets the products

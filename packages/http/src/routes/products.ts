@@ -2,11 +2,19 @@ import {
   EXPORT_COLUMNS,
   type ProductFilter,
   type ProductImporter,
+  type ProductInput,
   type ProductSelection,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
+import {
+  ifMatchOf,
+  notModified,
+  notModifiedResponse,
+  productResponse,
+  withPrecondition,
+} from '../_product-versions.js'
 import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
@@ -18,6 +26,7 @@ import {
   productListQuerySchema,
   productPageSchema,
   productPatchBodySchema,
+  productReplaceBodySchema,
 } from '../schemas.js'
 import { json, toProductJson } from '../serialize.js'
 import type { ResolvedOptions } from '../types.js'
@@ -82,33 +91,41 @@ export const productRouteSpecs = {
   get: defineRoute({
     method: 'GET',
     path: '/api/products/:id/',
-    summary: 'Get a product',
-    responses: { 200: jsonResponse('The product', productJsonSchema), 404: 'No such product' },
+    summary: 'Get a product, with its version in the ETag header',
+    responses: {
+      200: jsonResponse('The product (ETag: its version)', productJsonSchema),
+      304: 'Unchanged since the version in If-None-Match',
+      404: 'No such product',
+    },
   }),
   replace: defineRoute({
     method: 'PUT',
     path: '/api/products/:id/',
-    summary: 'Replace a product (fields left out take their defaults)',
-    body: productCreateBodySchema,
+    summary:
+      'Replace a product: every field is required (price may be null); with If-Match, only if unchanged',
+    body: productReplaceBodySchema,
     bodyName: 'product',
     responses: {
-      200: jsonResponse('Replaced', productJsonSchema),
-      400: 'Invalid product',
+      200: jsonResponse('Replaced (ETag: the new version)', productJsonSchema),
+      400: 'Invalid product, or a field missing',
       404: 'No such product',
       409: 'SKU already taken',
+      412: 'Changed since the version in If-Match: nothing written, the current product in details',
     },
   }),
   change: defineRoute({
     method: 'PATCH',
     path: '/api/products/:id/',
-    summary: 'Change some fields of a product',
+    summary:
+      'Change some fields of a product (no write when nothing differs); with If-Match, only if unchanged',
     body: productPatchBodySchema,
     bodyName: 'product',
     responses: {
-      200: jsonResponse('Changed', productJsonSchema),
+      200: jsonResponse('Changed (ETag: the new version)', productJsonSchema),
       400: 'Invalid fields',
       404: 'No such product',
       409: 'SKU already taken',
+      412: 'Changed since the version in If-Match: nothing written, the current product in details',
     },
   }),
   delete: defineRoute({
@@ -150,7 +167,7 @@ export function productRoutes(
 
   router.on(specs.create, async (_event, { body }) => {
     const product = await products.create(body)
-    return json(toProductJson(product), 201, {
+    return productResponse(product, 201, {
       location: `${options.basePath}/api/products/${product.id}/`,
     })
   })
@@ -190,16 +207,19 @@ export function productRoutes(
   })
 
   router.on(specs.get, async (event) => {
-    return json(toProductJson(await mustGet(importer, param(event, 'id'))))
+    const product = await mustGet(importer, param(event, 'id'))
+    return notModified(event, product) ? notModifiedResponse(product) : productResponse(product)
   })
 
   router.on(specs.replace, async (event, { body }) => {
-    // PUT replaces the product: fields left out go back to a new product's defaults.
-    return json(toProductJson(await products.replace(param(event, 'id'), body)))
+    // The schema made sure every field is present, so nothing is reset behind the client's back.
+    const id = param(event, 'id')
+    return withPrecondition(() => products.replace(id, body as ProductInput, ifMatchOf(event)))
   })
 
   router.on(specs.change, async (event, { body }) => {
-    return json(toProductJson(await products.update(param(event, 'id'), body)))
+    const id = param(event, 'id')
+    return withPrecondition(() => products.update(id, body, ifMatchOf(event)))
   })
 
   router.on(specs.delete, async (event) => {

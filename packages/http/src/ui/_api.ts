@@ -18,27 +18,41 @@ export const AUTH_REQUIRED = 'auth-required'
  * Calls the API. Paths are relative (`api/products/`), so the UI works under any mount prefix;
  * the token travels in its HttpOnly cookie, never in a URL.
  */
-export async function api<T>(
+export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
+  return (await versioned<T>(path, init)).body
+}
+
+/** What {@link api} sends: a method, a JSON body, and extra headers (`if-match`). */
+export interface ApiInit {
+  method?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** Like {@link api}, with the answer's `ETag`: the version a later write names in `If-Match`. */
+export async function versioned<T>(
   path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<T> {
+  init: ApiInit = {},
+): Promise<{ body: T; etag: string | null }> {
   const response = await fetch(path, {
     method: init.method ?? 'GET',
     headers: {
       accept: 'application/json',
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...init.headers,
     },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     credentials: 'same-origin',
   })
-  if (response.status === 204) return undefined as T
+  const etag = response.headers.get('etag')
+  if (response.status === 204) return { body: undefined as T, etag }
   const body = await response.json().catch(() => null)
   if (!response.ok) {
     const error = toFailure(response.status, body)
     if (response.status === 401) window.dispatchEvent(new CustomEvent(AUTH_REQUIRED))
     throw error
   }
-  return body as T
+  return { body: body as T, etag }
 }
 
 /** The failure an error answer describes. */

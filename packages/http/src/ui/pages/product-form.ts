@@ -3,6 +3,15 @@ import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
 import { createFormErrors, fieldRow, formActions } from '../_form.js'
 import type { ProductJson } from './_product.js'
+import { createConflictNotice } from './_product-conflict.js'
+import {
+  changedFields,
+  type EditableField,
+  type FormValues,
+  type LoadedProduct,
+  loadProduct,
+  saveChanges,
+} from './_product-save.js'
 
 const FIELDS = [
   { name: 'sku', label: 'SKU', type: 'text', required: true },
@@ -18,11 +27,24 @@ const FIELDS = [
   { name: 'quantity', label: 'Quantity', type: 'text', required: false },
 ] as const
 
+const LABELS: Record<EditableField, string> = {
+  ...(Object.fromEntries(FIELDS.map((field) => [field.name, field.label])) as Record<
+    Exclude<EditableField, 'active'>,
+    string
+  >),
+  active: 'Active',
+}
+
 /**
  * The create / edit form in a dialog. The API validates: its messages show beside the fields
- * they concern. Resolves with the saved product, or undefined when cancelled.
+ * they concern. An edit starts from the product's current version and sends only the fields
+ * the user changed, so a change made elsewhere meanwhile (an import) is kept; one that touched
+ * the same fields is shown instead of overwritten. Resolves with the saved product, or
+ * undefined when cancelled.
  */
-export function editProduct(product?: ProductJson): Promise<ProductJson | undefined> {
+export async function editProduct(listed?: ProductJson): Promise<ProductJson | undefined> {
+  let loaded: LoadedProduct | undefined = listed && (await loadProduct(listed))
+  const product = loaded?.product
   const title = product ? 'Edit product' : 'New product'
   return openDialog<ProductJson | undefined>(
     title,
@@ -55,21 +77,31 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
       })
       const active = h('input', { id: 'field-active', type: 'checkbox', name: 'active' })
       active.checked = product?.active ?? true
+      const conflict = createConflictNotice(LABELS)
+      const fill = (from: ProductJson) => {
+        for (const [name, input] of inputs) {
+          const value = from[name as EditableField]
+          input.value = value === null ? '' : String(value)
+        }
+        active.checked = from.active
+      }
       const form = h(
         'form',
         { method: 'post', action: '#', novalidate: true },
         h('h2', {}, title),
         rows,
         h('div', { class: 'field inline' }, active, h('label', { for: 'field-active' }, 'Active')),
+        conflict.element,
         formError,
         formActions(() => close(undefined), product !== undefined),
       )
       form.addEventListener('submit', async (event) => {
         event.preventDefault()
         errors.clear()
+        conflict.hide()
         const text = (name: string) => inputs.get(name)?.value ?? ''
         const quantity = text('quantity').trim()
-        const body = {
+        const body: FormValues = {
           sku: text('sku'),
           name: text('name'),
           description: text('description'),
@@ -79,10 +111,27 @@ export function editProduct(product?: ProductJson): Promise<ProductJson | undefi
           active: active.checked,
         }
         try {
-          const saved = product
-            ? await api<ProductJson>(`api/products/${product.id}/`, { method: 'PATCH', body })
-            : await api<ProductJson>('api/products/', { method: 'POST', body })
-          close(saved)
+          if (!loaded) {
+            close(await api<ProductJson>('api/products/', { method: 'POST', body }))
+            return
+          }
+          const changes = changedFields(loaded.product, body)
+          if (Object.keys(changes).length === 0) {
+            close(loaded.product)
+            return
+          }
+          const outcome = await saveChanges(loaded, changes)
+          if ('saved' in outcome) {
+            close(outcome.saved.product)
+            return
+          }
+          const { current, fields } = outcome.conflict
+          conflict.show(current.product, fields, changes, () => {
+            loaded = current
+            fill(current.product)
+            conflict.hide()
+            inputs.get('name')?.focus()
+          })
         } catch (failure) {
           errors.show(failure)
         }
