@@ -165,11 +165,25 @@ describe('the formula guard of the safe export', () => {
     // No cell starts with a character a spreadsheet would run.
     expect(safe).not.toMatch(/(^|,)"?[=+\-@]/m)
     expect(lines).toContain("S-2,'''twice,'''twice,,0,true")
-    for (const csv of [safe, await csvExport(source)]) {
-      const target = await tempImporter()
-      const { summary } = await runImport(target, bytes(csv))
-      expect(summary).toMatchObject({ created: texts.length, invalid: 0 })
-      expect(await allProducts(target)).toEqual(await allProducts(source))
+    const target = await tempImporter()
+    const { summary } = await runImport(target, bytes(safe))
+    expect(summary).toMatchObject({ created: texts.length, invalid: 0 })
+    expect(await allProducts(target)).toEqual(await allProducts(source))
+  })
+
+  it('refuses text in the guarded form in a plain export, which could be a safe one cut short', async () => {
+    const source = await tempImporter()
+    for (const [i, text] of ["'=typed", "''twice", "'plain", '=1+1'].entries()) {
+      await source.products.create({ sku: `S-${i}`, name: text })
     }
+    const target = await tempImporter()
+    const { summary, errors, warnings } = await runImport(target, bytes(await csvExport(source)))
+    expect(summary).toMatchObject({ created: 2, invalid: 2 })
+    expect(errors.map((e) => [e.sku, e.column, e.value])).toEqual([
+      ['S-0', 'name', "'=typed"],
+      ['S-1', 'name', "''twice"],
+    ])
+    expect(warnings.map((w) => w.code)).toEqual(['FORMULA_GUARD_MISSING'])
+    expect((await allProducts(target)).map((p) => p.name)).toEqual(["'plain", '=1+1'])
   })
 })

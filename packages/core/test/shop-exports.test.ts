@@ -318,7 +318,7 @@ onBothStorages((kind) => {
       'sku;name;price;quantity',
       'P-1;Euro;12,50 €;1',
       'P-2;Dollar;$1,234.50;1',
-      'P-3;Zeros;10.0000;2.000',
+      'P-3;Zeros;10.0000;2.0000',
       'P-4;Grouped;1.234,5;-7',
       'P-5;Too fine;10.125;1',
       'P-6;Ambiguous;1,000;1',

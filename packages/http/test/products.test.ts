@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Json } from './_server.js'
-import { jsonInit, startServer } from './_server.js'
+import { jsonInit, startServer, waitForJob } from './_server.js'
 
 describe('products REST API', () => {
   it('creates, reads, replaces, changes and deletes a product, with and without trailing slashes', async () => {
@@ -239,6 +239,51 @@ describe('products REST API', () => {
     expect(after.map(strip).sort((a: Json, b: Json) => a.sku.localeCompare(b.sku))).toEqual(
       before.map(strip).sort((a: Json, b: Json) => a.sku.localeCompare(b.sku)),
     )
+  })
+
+  it("applies the import's value rules: lengths in characters, 0/1 for active, leading spaces kept", async () => {
+    const t = await startServer()
+    const emoji = '\u{1F600}'
+    const created = await t.api(
+      '/api/products/',
+      jsonInit('POST', {
+        sku: emoji.repeat(100),
+        name: 'Lamp',
+        description: '  indented\n',
+        active: 0,
+      }),
+    )
+    expect(created.status).toBe(201)
+    expect(await created.json()).toMatchObject({ description: '  indented', active: false })
+    const bad = await t.api(
+      '/api/products/',
+      jsonInit('POST', {
+        sku: emoji.repeat(101),
+        name: 'Lamp',
+        price: '1234567890123',
+        quantity: 2 ** 53 - 1,
+        active: null,
+      }),
+    )
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as Json).error.details.issues.map((i: Json) => i.message)).toEqual([
+      'sku must be at most 100 characters',
+      'price is too large: at most 999999999999.99',
+      'quantity must be between -2147483647 and 2147483647',
+      'active must be true or false (also yes/no, 1/0 or active/inactive)',
+    ])
+
+    const csv = await (await t.api('/api/products/export.csv')).text()
+    await t.api('/api/products/delete_all/', { method: 'DELETE' })
+    const up = await t.api('/api/import/', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    })
+    const job = await waitForJob(t, ((await up.json()) as Json).job_id)
+    expect(job).toMatchObject({ status: 'completed', created: 1, invalid: 0 })
+    const items = ((await (await t.api('/api/products/')).json()) as Json).items
+    expect(items).toMatchObject([{ sku: emoji.repeat(100), description: '  indented' }])
   })
 
   it('answers /healthz and serves an OpenAPI 3.1 document covering every route', async () => {

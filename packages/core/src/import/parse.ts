@@ -2,7 +2,7 @@ import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import { createFastRecords, HANDOVER } from './fast-records.js'
-import { hasFormulaGuard } from './formula-guard.js'
+import { type FormulaGuard, formulaGuardOf } from './formula-guard.js'
 import { mergeBatch } from './merge-batch.js'
 import { createRecordReader, type ReaderOptions, type RecordReader } from './record-reader.js'
 import { createRecordSkipper, type RecordSkipper } from './skip-record.js'
@@ -131,7 +131,6 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   let skipLine = 0
   let reader: RecordReader | undefined
   let mayHoldNul = false // set once a chunk had a NUL byte: only then are cells searched
-  let guarded = false
   let skippedRecords = 0 // records that are no products by the platform's rules
   let bytesRead = 0
   let nextLine = 1 // line where the next record starts
@@ -190,11 +189,11 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     if (isBlank(record)) return // blank lines, and the ",,,," rows spreadsheets leave
     if (!reader) {
       // A safe export marks itself with a last header column (see formula-guard.ts).
-      guarded = hasFormulaGuard(record)
-      reader = createRecordReader(guarded ? record.slice(0, -1) : record, {
+      const guard: FormulaGuard = formulaGuardOf(record)
+      reader = createRecordReader(guard === 'undo' ? record.slice(0, -1) : record, {
         ...options,
         delimiter,
-        guarded,
+        guard,
       })
       emit({ type: 'header', header: reader.header })
       for (const warning of reader.warnings) emit({ type: 'warning', warning })

@@ -1,10 +1,11 @@
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { type FormulaGuard, isMissingGuard, missingGuardWarning } from './formula-guard.js'
 import { normalizeHeader, PRODUCT_FIELDS, resolveHeader } from './header.js'
 import { headerSignature } from './header-signature.js'
 import { generic, type Platform, PROFILES, type ProfileHeader } from './profiles/index.js'
 import { type FieldCells, toImportRow, widthProblem } from './row.js'
-import type { DecimalSeparator } from './shop-numbers.js'
+import { createDecimalReading, type DecimalSeparator } from './shop-numbers.js'
 import type { ColumnMapping, ImportHeader, ImportWarning, ProductField } from './types.js'
 
 /** How records become rows: plain data, so it crosses into the parse worker. */
@@ -49,8 +50,8 @@ export function createRecordReader(
   cells: readonly string[],
   options: ReaderOptions & {
     delimiter: string
-    /** The file is a safe export: undo its formula guard (see formula-guard.ts). */
-    guarded?: boolean
+    /** How a leading `'` reads in this file (see formula-guard.ts). @default 'keep' */
+    guard?: FormulaGuard
     /** Read a file without a sku column too, its rows invalid (an inspection before mapping). */
     skuOptional?: boolean
   },
@@ -76,6 +77,9 @@ export function createRecordReader(
   const hook = profile.open?.(header, columns)
   // A comma-separated file has no decimal commas to read: there `1,50` stays an error.
   const decimal = options.decimal ?? (options.delimiter === ',' ? '.' : 'auto')
+  const reading = createDecimalReading(decimal, options.delimiter)
+  const guard = options.guard ?? 'keep'
+  let refusedGuards = 0
   const at = PRODUCT_FIELDS.map((field) => columns.columnOf[field])
   const width = cells.length
   const cellsOf = (record: readonly string[]): FieldCells =>
@@ -108,8 +112,14 @@ export function createRecordReader(
       }
       const fieldCells = cellsOf(record)
       if (hook && !hook.row(record, fieldCells)) return null
-      return toImportRow(fieldCells, line, decimal, widthProblem(record, width), options.guarded)
+      const row = toImportRow(fieldCells, line, reading, widthProblem(record, width), guard)
+      if (guard === 'refuse' && Array.isArray(row) && row.some(isMissingGuard)) refusedGuards++
+      return row
     },
-    finish: () => hook?.finish() ?? [],
+    finish: () => {
+      const warnings = hook?.finish() ?? []
+      if (refusedGuards > 0) warnings.push(missingGuardWarning(refusedGuards))
+      return warnings
+    },
   }
 }

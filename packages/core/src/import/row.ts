@@ -1,24 +1,14 @@
 import { skuKey } from '../product/sku-key.js'
-import {
-  MAX_DESCRIPTION_LENGTH,
-  MAX_NAME_LENGTH,
-  MAX_SKU_LENGTH,
-  parseActive,
-  textProblem,
-} from '../product/values.js'
+import { parseActive, parseProductText, type TextField } from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
-import { unguardFormula } from './formula-guard.js'
+import {
+  type FormulaGuard,
+  looksGuarded,
+  missingGuardMessage,
+  unguardFormula,
+} from './formula-guard.js'
 import { PRODUCT_FIELDS } from './header.js'
-import { type DecimalSeparator, parseShopPrice, parseShopQuantity } from './shop-numbers.js'
-
-/**
- * A text cell as imported: trimmed and, in a file the safe export marked, without the `'` it put
- * before formula-like text, so export then import gives back the same text.
- */
-function textCell(raw: string, guarded: boolean): string {
-  const text = raw.trim()
-  return guarded ? unguardFormula(text) : text
-}
+import { type DecimalReading, parseShopPrice, parseShopQuantity } from './shop-numbers.js'
 
 /**
  * A record's cells in {@link PRODUCT_FIELDS} order (`sku`, `name`, `description`, `price`,
@@ -45,9 +35,9 @@ export function widthProblem(record: readonly string[], width: number): string |
 export function toImportRow(
   cells: FieldCells,
   line: number,
-  decimal: DecimalSeparator,
+  decimal: DecimalReading,
   problem?: string,
-  guarded = false,
+  guard: FormulaGuard = 'keep',
 ): ImportRow | RowError[] {
   const row: Partial<ImportRow> & { line: number } = { line }
   let errors: RowError[] | undefined
@@ -56,6 +46,22 @@ export function toImportRow(
     errors.push({ line, sku: null, column, value, message })
   }
   if (problem !== undefined) fail('', '', problem)
+  // A text cell by the API's rule (parseProductText), once the safe export's guard is undone:
+  // the guard is the first character of the text as stored, which for a description is the
+  // cell's first character (its leading whitespace is text).
+  const text = (field: TextField, raw: string): string | undefined => {
+    let cell = raw
+    if (guard !== 'keep' && field !== 'description') cell = raw.trim()
+    if (guard === 'undo') cell = unguardFormula(cell)
+    else if (guard === 'refuse' && looksGuarded(cell)) {
+      fail(field, raw, missingGuardMessage(field, cell.trimEnd()))
+      return undefined
+    }
+    const parsed = parseProductText(field, cell)
+    if (parsed.ok) return parsed.value
+    fail(field, raw, parsed.message)
+    return undefined
+  }
 
   for (let i = 0; i < PRODUCT_FIELDS.length; i++) {
     const field = PRODUCT_FIELDS[i]!
@@ -63,39 +69,21 @@ export function toImportRow(
     if (raw === undefined || raw === '' || raw.trim() === '') continue
     switch (field) {
       case 'sku': {
-        const sku = textCell(raw, guarded)
-        const problem = textProblem('sku', sku)
-        if (sku.length > MAX_SKU_LENGTH)
-          fail('sku', raw, `sku must be at most ${MAX_SKU_LENGTH} characters`)
-        else if (problem) fail('sku', raw, problem)
-        else {
+        const sku = text('sku', raw)
+        if (sku !== undefined) {
           row.sku = sku
           row.skuKey = skuKey(sku)
         }
         break
       }
       case 'name': {
-        const name = textCell(raw, guarded)
-        const problem = textProblem('name', name)
-        if (name.length > MAX_NAME_LENGTH)
-          fail('name', raw, `name must be at most ${MAX_NAME_LENGTH} characters`)
-        else if (problem) fail('name', raw, problem)
-        else row.name = name
+        const name = text('name', raw)
+        if (name !== undefined) row.name = name
         break
       }
       case 'description': {
-        const description = textCell(raw, guarded)
-        if (description.length > MAX_DESCRIPTION_LENGTH) {
-          fail(
-            'description',
-            raw,
-            `description must be at most ${MAX_DESCRIPTION_LENGTH} characters`,
-          )
-        } else {
-          const problem = textProblem('description', description)
-          if (problem) fail('description', raw, problem)
-          else row.description = description
-        }
+        const description = text('description', raw)
+        if (description !== undefined) row.description = description
         break
       }
       case 'price': {

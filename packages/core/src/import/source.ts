@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { ImporterError } from '../errors.js'
+import { ImporterError, isImporterError } from '../errors.js'
 import type { ImportSource } from './types.js'
 
 /** Chunk size for files read from disk. */
@@ -37,6 +37,9 @@ function wrapFailures(source: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Arr
       try {
         yield* source
       } catch (error) {
+        // An importer error already says what failed (a source opened here before and read
+        // again, as a remembered mapping's header peek does; an upload's limit): keep it as is.
+        if (isImporterError(error)) throw error
         throw new ImporterError(
           'SOURCE_FAILED',
           `reading the input failed: ${(error as Error).message}`,

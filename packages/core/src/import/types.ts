@@ -74,7 +74,13 @@ export interface ImportSummary extends ImportCounts {
 
 /** A problem with the file as a whole that did not stop the import. */
 export interface ImportWarning {
-  code: 'UNKNOWN_COLUMNS' | 'DUPLICATE_COLUMN' | 'NO_ROWS' | 'ROWS_SKIPPED' | 'SKUS_DERIVED'
+  code:
+    | 'UNKNOWN_COLUMNS'
+    | 'DUPLICATE_COLUMN'
+    | 'NO_ROWS'
+    | 'ROWS_SKIPPED'
+    | 'SKUS_DERIVED'
+    | 'FORMULA_GUARD_MISSING'
   message: string
   columns?: string[]
 }

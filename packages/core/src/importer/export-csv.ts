@@ -1,10 +1,9 @@
-import { FORMULA_GUARD_COLUMN, guardFormula } from '../import/formula-guard.js'
+import { EXPORT_COLUMNS, FORMULA_GUARD_COLUMN, guardFormula } from '../import/formula-guard.js'
 import { formatPrice } from '../product/values.js'
 import type { ImporterStorage, ProductFilter, ProductRecord } from '../storage/types.js'
 import type { ExportCsvOptions } from './types.js'
 
-/** The export header; import maps each of these names back to its field. */
-export const EXPORT_COLUMNS = ['sku', 'name', 'description', 'price', 'quantity', 'active'] as const
+export { EXPORT_COLUMNS }
 
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
 

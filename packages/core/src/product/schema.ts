@@ -7,9 +7,10 @@ import {
   type Parsed,
   parseActive,
   parsePrice,
+  parseProductText,
   parseQuantity,
   type TextField,
-  textProblem,
+  WRONG_TYPE,
 } from './values.js'
 
 function refineWith<I, T>(parse: (input: I) => Parsed<T>) {
@@ -21,40 +22,30 @@ function refineWith<I, T>(parse: (input: I) => Parsed<T>) {
   }
 }
 
-function refineText(field: TextField) {
-  return (input: string, ctx: z.RefinementCtx): void => {
-    const problem = textProblem(field, input)
-    if (problem) ctx.addIssue({ code: 'custom', message: problem })
-  }
+// The import reads its cells with the same parseProductText, so both accept the same texts.
+function text(field: TextField, maxLength: number) {
+  return z
+    .string({ error: `${field} must be text` })
+    .transform(refineWith((input: string) => parseProductText(field, input)))
+    .meta({ maxLength })
 }
 
-const sku = z
-  .string()
-  .trim()
-  .min(1, 'sku is required')
-  .max(MAX_SKU_LENGTH)
-  .superRefine(refineText('sku'))
-const name = z
-  .string()
-  .trim()
-  .min(1, 'name is required')
-  .max(MAX_NAME_LENGTH)
-  .superRefine(refineText('name'))
-const description = z
-  .string()
-  .trim()
-  .max(MAX_DESCRIPTION_LENGTH)
-  .superRefine(refineText('description'))
+const sku = text('sku', MAX_SKU_LENGTH)
+const name = text('name', MAX_NAME_LENGTH)
+const description = text('description', MAX_DESCRIPTION_LENGTH)
 const price = z
-  .union([z.string(), z.number()])
+  .union([z.string(), z.number()], { error: WRONG_TYPE.price })
   .transform(refineWith(parsePrice))
   .nullable()
   .meta({ description: 'Decimal with at most 2 places, >= 0, as a string ("79.99") or number' })
 const quantity = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: WRONG_TYPE.quantity })
   .transform(refineWith(parseQuantity))
   .meta({ description: 'Whole number, negative for oversold stock' })
-const active = z.union([z.boolean(), z.string()]).transform(refineWith(parseActive))
+const active = z
+  .union([z.boolean(), z.number(), z.string()], { error: WRONG_TYPE.active })
+  .transform(refineWith(parseActive))
+  .meta({ description: 'true or false; also 1 or 0, and words such as "yes" or "inactive"' })
 
 /** A product to create. `price` arrives as a decimal string or number and leaves as cents. */
 export const productInputSchema = strictObject({

@@ -14,26 +14,31 @@ export const MAX_DESCRIPTION_LENGTH = 20_000
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string }
 
-const PRICE = /^(\d{1,12})(?:\.(\d{1,2}))?$/
-const INTEGER = /^[+-]?\d{1,10}$/
+const PRICE = /^(\d+)(?:\.(\d{1,2}))?$/
+const INTEGER = /^[+-]?\d+$/
+
+const PRICE_FORM = 'price must be a number >= 0 with at most 2 decimal places, like 12 or 12.50'
+const PRICE_TOO_LARGE = `price is too large: at most ${formatPrice(MAX_PRICE_CENTS)}`
+const QUANTITY_RANGE = `quantity must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}`
 
 /** Parses `12`, `12.5` or `12.50` (or a JSON number) into integer cents. */
 export function parsePrice(input: string | number): Parsed<number> {
+  // 1e21 prints as "1e+21": a number that large is too large, not malformed.
+  if (typeof input === 'number' && input > MAX_PRICE_CENTS / 100) {
+    return { ok: false, message: PRICE_TOO_LARGE }
+  }
   const text = typeof input === 'number' ? numberToPlain(input) : input.trim()
   const match = PRICE.exec(text)
-  if (!match) {
-    return {
-      ok: false,
-      message: 'price must be a number >= 0 with at most 2 decimal places, like 12 or 12.50',
-    }
-  }
+  if (!match) return { ok: false, message: PRICE_FORM }
+  // Digits beyond the maximum are too large however they continue; Number() of them is not exact.
+  if (match[1]!.replace(/^0+(?=\d)/, '').length > 12) return { ok: false, message: PRICE_TOO_LARGE }
   const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-  if (cents > MAX_PRICE_CENTS) return { ok: false, message: 'price is too large' }
+  if (cents > MAX_PRICE_CENTS) return { ok: false, message: PRICE_TOO_LARGE }
   return { ok: true, value: cents }
 }
 
 function numberToPlain(value: number): string {
-  // 79.99 prints as "79.99"; 1e21 or NaN print in forms the pattern rejects, as they should be.
+  // 79.99 prints as "79.99"; NaN or Infinity print in forms the pattern rejects, as they should be.
   return Number.isFinite(value) ? String(value) : 'NaN'
 }
 
@@ -49,34 +54,48 @@ export function formatPrice(cents: number): string {
  * negative stock (oversold), so a quantity below zero is data, not an error.
  */
 export function parseQuantity(input: string | number): Parsed<number> {
-  const text = typeof input === 'number' ? String(input) : input.trim()
-  if (!INTEGER.test(text)) return { ok: false, message: 'quantity must be a whole number' }
-  const value = Number(text)
-  if (Math.abs(value) > MAX_QUANTITY) {
-    return { ok: false, message: `quantity must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}` }
+  if (typeof input === 'number') {
+    if (!Number.isInteger(input)) return { ok: false, message: 'quantity must be a whole number' }
+    if (Math.abs(input) > MAX_QUANTITY) return { ok: false, message: QUANTITY_RANGE }
+    return { ok: true, value: input === 0 ? 0 : input }
   }
-  return { ok: true, value }
+  const text = input.trim()
+  if (!INTEGER.test(text)) return { ok: false, message: 'quantity must be a whole number' }
+  // Checked on the digits: past 2^53 Number() rounds, and no rounding makes it fit.
+  const digits = text.replace(/^[+-]?0*(?=\d)/, '')
+  const value = Number(text)
+  if (digits.length > 10 || Math.abs(value) > MAX_QUANTITY) {
+    return { ok: false, message: QUANTITY_RANGE }
+  }
+  return { ok: true, value: value === 0 ? 0 : value }
 }
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'y', 't', 'on', 'active', 'enabled'])
 const FALSE_WORDS = new Set(['false', '0', 'no', 'n', 'f', 'off', 'inactive', 'disabled'])
 
-/** Parses `true/false`, `1/0`, `yes/no`, `on/off`, `active/inactive`, `enabled/disabled`. */
-export function parseActive(input: string | boolean): Parsed<boolean> {
+const ACTIVE_FORM = 'active must be true or false (also yes/no, 1/0 or active/inactive)'
+
+/**
+ * Parses `true/false`, `1/0`, `yes/no`, `on/off`, `active/inactive`, `enabled/disabled`, and
+ * the JSON numbers 1 and 0, which systems that store booleans as integers send.
+ */
+export function parseActive(input: string | boolean | number): Parsed<boolean> {
   if (typeof input === 'boolean') return { ok: true, value: input }
+  if (typeof input === 'number') {
+    if (input === 1 || input === 0) return { ok: true, value: input === 1 }
+    return { ok: false, message: ACTIVE_FORM }
+  }
   const word = input.trim().toLowerCase()
   if (TRUE_WORDS.has(word)) return { ok: true, value: true }
   if (FALSE_WORDS.has(word)) return { ok: true, value: false }
-  return { ok: false, message: 'active must be true/false, yes/no, 1/0 or active/inactive' }
+  return { ok: false, message: ACTIVE_FORM }
 }
 
-/** Checks a trimmed text against a length range. */
-export function parseText(input: string, field: string, min: number, max: number): Parsed<string> {
-  const value = input.trim()
-  if (value.length < min) return { ok: false, message: `${field} is required` }
-  if (value.length > max)
-    return { ok: false, message: `${field} must be at most ${max} characters` }
-  return { ok: true, value }
+/** The message when a value has a JSON type the field never takes (an object, null, ...). */
+export const WRONG_TYPE: Record<'price' | 'quantity' | 'active', string> = {
+  price: PRICE_FORM,
+  quantity: 'quantity must be a whole number',
+  active: ACTIVE_FORM,
 }
 
 /** The text fields of a product. */
@@ -109,6 +128,51 @@ export function textProblem(field: TextField, text: string): string | undefined 
           : 'a line separator'
   const hex = code.toString(16).toUpperCase().padStart(4, '0')
   return `${field} must not contain ${what} (U+${hex}, character ${match.index + 1})`
+}
+
+const MAX_LENGTH: Record<TextField, number> = {
+  sku: MAX_SKU_LENGTH,
+  name: MAX_NAME_LENGTH,
+  description: MAX_DESCRIPTION_LENGTH,
+}
+
+/**
+ * Whether `text` has more than `max` characters, counted as code points (an emoji is one, as a
+ * user counts it, not the two UTF-16 units of JavaScript's `length`). A text of n UTF-16 units
+ * has at most n code points, so only a text longer than `max` units is counted at all.
+ */
+export function isLongerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    if (++count > max) return true
+  }
+  return false
+}
+
+/**
+ * The one rule for a product's text, on every path (API, SDK, import): SKUs and names are
+ * trimmed, descriptions lose trailing whitespace only (leading spaces are Markdown indentation);
+ * SKUs and names are required; each field has a length in characters (code points) and
+ * characters it refuses.
+ */
+export function parseProductText(field: TextField, input: string): Parsed<string> {
+  const value = field === 'description' ? input.trimEnd() : input.trim()
+  if (value.length === 0 && field !== 'description') {
+    return { ok: false, message: `${field} is required` }
+  }
+  const max = MAX_LENGTH[field]
+  if (isLongerThan(value, max)) {
+    return { ok: false, message: `${field} must be at most ${max} characters` }
+  }
+  const problem = textProblem(field, value)
+  return problem ? { ok: false, message: problem } : { ok: true, value }
 }
 
 /**
