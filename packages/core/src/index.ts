@@ -42,6 +42,7 @@ export { PLATFORMS } from './import/profiles/index.js'
 export type {
   ColumnMapping,
   DecimalSeparator,
+  FieldMapping,
   ImportEncoding,
   ImportEvent,
   ImportHeader,
@@ -100,6 +101,7 @@ export {
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
+  AppliedMapping,
   BatchResult,
   ChangeSample,
   ColumnMappingRecord,

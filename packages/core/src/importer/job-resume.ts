@@ -67,6 +67,7 @@ export function lostSummary(
       skipped: 0,
       bytesRead: 0,
       durationMs: 0,
+      warnings: [],
       error: { code: failure.code, message: failure.message },
     }
   )
