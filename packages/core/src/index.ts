@@ -56,6 +56,7 @@ export type {
   Platform,
   ProductField,
 } from './import/types.js'
+export { IMPORT_WARNING_CODES } from './import/types.js'
 
 // Facade: products, import jobs and export over one storage
 

@@ -1,4 +1,5 @@
 import {
+  type ColumnMapping,
   type ImportOptions,
   PLATFORMS,
   type Platform,
@@ -28,6 +29,42 @@ export const readingFieldsSchema = z.object({
   currency: z.string().trim().min(1).max(20).optional(),
   locale: z.string().trim().min(1).max(40).optional(),
 })
+
+/**
+ * `remember` of an import request (query parameter, multipart field): `true` remembers the
+ * request's mapping for files with the same header, `false` also leaves a remembered one
+ * unapplied.
+ */
+export const rememberFieldSchema = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .describe(
+    '`true`: remember the `mapping` for files with the same header (a mapping given with a request is not remembered otherwise); `false`: apply no remembered mapping either',
+  )
+
+/**
+ * The core's `remember` option for an API import. A mapping sent with one request is for that
+ * file: remembered only when the request asks, or every later file with those columns would
+ * silently read them that way. Without a mapping the remembered one applies unless `false`.
+ */
+export function rememberOption(
+  columns: ColumnMapping | undefined,
+  remember: boolean | undefined,
+): { remember?: boolean } {
+  if (columns) return { remember: remember === true }
+  return remember === false ? { remember: false } : {}
+}
+
+/** An import request's reading fields and `remember`; 400 VALIDATION_FAILED for bad ones. */
+export function importOptionsOf(
+  fields: Record<string, string | undefined>,
+): ReturnType<typeof readingOptionsOf> & { remember?: boolean } {
+  const reading = readingOptionsOf(fields)
+  const flag = parseWith(z.object({ remember: rememberFieldSchema }), fields, 'import options')
+  const remember =
+    flag.remember === undefined ? undefined : ['true', '1', 'yes'].includes(flag.remember)
+  return { ...reading, ...rememberOption(reading.columns, remember) }
+}
 
 /** Import options the request's reading fields give; 400 VALIDATION_FAILED for bad ones. */
 export function readingOptionsOf(

@@ -82,9 +82,18 @@ export interface ImportSummary extends ImportCounts {
   error?: { code: string; message: string }
 }
 
+/** The codes of {@link ImportWarning}. */
+export const IMPORT_WARNING_CODES = [
+  'UNKNOWN_COLUMNS',
+  'DUPLICATE_COLUMN',
+  'NO_ROWS',
+  'ROWS_SKIPPED',
+  'SKUS_DERIVED',
+] as const
+
 /** A problem with the file as a whole that did not stop the import. */
 export interface ImportWarning {
-  code: 'UNKNOWN_COLUMNS' | 'DUPLICATE_COLUMN' | 'NO_ROWS' | 'ROWS_SKIPPED' | 'SKUS_DERIVED'
+  code: (typeof IMPORT_WARNING_CODES)[number]
   message: string
   columns?: string[]
 }
