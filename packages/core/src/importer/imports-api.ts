@@ -184,7 +184,13 @@ export function createImportsApi(
       }
       if (fresh) {
         // After the remembered mapping: a resume must map the rest of the file the same way.
-        const resume = resumeInfo(source, importOptions)
+        // Whether the job saves its own explicit mapping goes with it: a resume must neither
+        // remember a mapping its start was told not to, nor bring back a remembered one that
+        // mapped the file and was forgotten since.
+        const resume = resumeInfo(source, {
+          ...importOptions,
+          remember: remember && options.columns !== undefined,
+        })
         if (resume) await storage.updateJob(jobId, { resume })
       }
       const stream = importProducts(input, {
@@ -343,7 +349,13 @@ export function createImportsApi(
           return await execute(
             job,
             source,
-            { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
+            {
+              ...stored,
+              ...options,
+              // Saved at the end only when both the start and the resume allow it.
+              remember: stored.remember !== false && options.remember !== false,
+              ...(checkpoint ? { resumeFrom: checkpoint } : {}),
+            },
             checkpoint ? pickJobCounts(job) : emptyCounts(),
             false,
           )

@@ -6,7 +6,10 @@ import { emptyCounts } from '../storage/counts.js'
 import type { ImportCounts, ImportJobRecord, ImportResumeInfo } from '../storage/types.js'
 import type { StartImportOptions } from './types.js'
 
-/** The options a resumed job reads its file with again: how the file was read, nothing else. */
+/**
+ * The options a resumed job reads its file with again: how the file was read, and whether it
+ * saves its mapping at the end; nothing else.
+ */
 const RESUMED_OPTIONS = [
   'batchSize',
   'onRowError',
@@ -18,6 +21,7 @@ const RESUMED_OPTIONS = [
   'locale',
   'encoding',
   'delimiter',
+  'remember',
 ] as const satisfies readonly (keyof StartImportOptions)[]
 
 /** Counts of batches committed before a resume, added to the counts of the rest of the file. */
