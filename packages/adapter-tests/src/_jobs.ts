@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { RowError } from '@product-importer/core'
+import type { ImportJobPatch, RowError } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { jobRecord } from './_fixtures.js'
 import type { CurrentTarget } from './types.js'
@@ -53,6 +53,34 @@ export function describeJobs(target: CurrentTarget): void {
       expect(updated).toEqual({ ...job, ...patch, updatedAt: expect.any(Date) })
       expect(updated!.updatedAt.getTime()).toBeGreaterThan(job.updatedAt.getTime())
       expect(await storage.getJob(job.id)).toEqual(updated)
+    })
+
+    it('keeps how a job read its file: platform, mapping, warnings and the remembered mapping applied', async () => {
+      const { storage } = target()
+      const job = jobRecord()
+      await storage.createJob(job)
+      const reading = {
+        platform: 'magento' as const,
+        mapping: { sku: 'sku', name: 'Name (de)', price: 'Price [EUR]' },
+        warnings: [
+          {
+            code: 'DUPLICATE_COLUMN' as const,
+            message: 'sku is read from "SKU" (column 2); column "Reference" (column 1) is ignored',
+            columns: ['SKU', 'Reference'],
+          },
+          { code: 'ROWS_SKIPPED' as const, message: 'skipped 3 store-view rows' },
+        ],
+        rememberedMapping: { signature: 'name|price|sku', columns: { sku: 'sku', quantity: null } },
+      } satisfies ImportJobPatch
+      await storage.updateJob(job.id, reading)
+      expect(await storage.getJob(job.id)).toEqual({
+        ...job,
+        ...reading,
+        updatedAt: expect.any(Date),
+      })
+      // A later progress write leaves them alone.
+      await storage.updateJob(job.id, { rows: 5 })
+      expect(await storage.getJob(job.id)).toMatchObject(reading)
     })
 
     it('records a cancel request, a finish and an error, and clears the error', async () => {

@@ -44,6 +44,7 @@ export { PLATFORMS } from './import/profiles/index.js'
 export type {
   ColumnMapping,
   DecimalSeparator,
+  FieldMapping,
   ImportEncoding,
   ImportEvent,
   ImportHeader,
@@ -57,6 +58,7 @@ export type {
   Platform,
   ProductField,
 } from './import/types.js'
+export { IMPORT_WARNING_CODES } from './import/types.js'
 
 // Facade: products, import jobs and export over one storage
 
@@ -105,6 +107,7 @@ export {
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
+  AppliedMapping,
   BatchResult,
   ChangeSample,
   ColumnMappingRecord,

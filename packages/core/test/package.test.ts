@@ -11,6 +11,7 @@ describe('@product-importer/core package', () => {
       'FINISHED_JOB_STATUSES',
       'HEADER_ALIASES',
       'IMPORT_JOB_STATUSES',
+      'IMPORT_WARNING_CODES',
       'ImporterError',
       'LEGACY_WEBHOOK_EVENT_TYPES',
       'MAX_DESCRIPTION_LENGTH',

@@ -46,6 +46,33 @@ onBothStorages((kind) => {
       name: `Item ${ROWS - 1}`,
       price: `${ROWS - 1}.25`,
     })
+    // The resume read with the forgotten mapping; it did not remember it again.
+    expect(await restarted.mappings.list()).toEqual([])
+    await dead.close()
+    await restarted.close()
+  })
+
+  it('does not remember, on resume, an explicit mapping its start was told not to remember', async () => {
+    const open = await databaseOn(kind)
+    const path = join(tempDir(), 'items.csv')
+    writeFileSync(path, csv)
+
+    const dead = createProductImporter({ storage: open(), heartbeatIntervalMs: 3_600_000 })
+    const job = await dead.imports.create({ filename: 'items.csv' })
+    void dead.imports.run(job.id, stalledSource(`${HEADER}${lines.slice(0, 250).join('\n')}\n`), {
+      batchSize: 100,
+      resumeSource: path,
+      columns: MAPPING,
+      remember: false,
+    })
+    await until(dead, job.id, (state) => state.rows === 200)
+
+    const restarted = createProductImporter({ storage: open(), heartbeatTimeoutMs: 1 })
+    expect((await restarted.imports.get(job.id))?.status).toBe('interrupted')
+    const summary = await restarted.imports.resume(job.id, path)
+    expect(summary).toMatchObject({ status: 'completed', invalid: 0 })
+    expect(await restarted.products.count()).toBe(ROWS)
+    expect(await restarted.mappings.list()).toEqual([])
     await dead.close()
     await restarted.close()
   })

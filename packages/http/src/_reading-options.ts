@@ -1,4 +1,5 @@
 import {
+  type ColumnMapping,
   type ImportOptions,
   PLATFORMS,
   type Platform,
@@ -7,6 +8,7 @@ import {
 } from '@product-importer/core'
 import { z } from 'zod'
 import { parseWith } from './_body.js'
+import { flagSchema, formFlag } from './_flag.js'
 import { ApiError } from './errors.js'
 
 /**
@@ -29,6 +31,40 @@ export const readingFieldsSchema = strictObject({
   currency: z.string().trim().min(1).max(20).optional(),
   locale: z.string().trim().min(1).max(40).optional(),
 })
+
+/**
+ * `remember` of an import request (query parameter, multipart field): `true` remembers the
+ * request's mapping for files with the same header, `false` also leaves a remembered one
+ * unapplied.
+ */
+export const rememberFieldSchema = flagSchema
+  .optional()
+  .describe(
+    '`true`: remember the `mapping` for files with the same header (a mapping given with a request is not remembered otherwise); `false`: apply no remembered mapping either',
+  )
+
+/**
+ * The core's `remember` option for an API import. A mapping sent with one request is for that
+ * file: remembered only when the request asks, or every later file with those columns would
+ * silently read them that way. Without a mapping the remembered one applies unless `false`.
+ */
+export function rememberOption(
+  columns: ColumnMapping | undefined,
+  remember: boolean | undefined,
+): { remember?: boolean } {
+  if (columns) return { remember: remember === true }
+  return remember === false ? { remember: false } : {}
+}
+
+/** An import request's reading fields and `remember`; 400 VALIDATION_FAILED for bad ones. */
+export function importOptionsOf(
+  fields: Record<string, string | undefined>,
+  own: readonly string[] = [],
+): ReturnType<typeof readingOptionsOf> & { remember?: boolean } {
+  const reading = readingOptionsOf(fields, [...own, 'remember'])
+  const remember = fields.remember === undefined ? undefined : formFlag('remember', fields.remember)
+  return { ...reading, ...rememberOption(reading.columns, remember) }
+}
 
 /**
  * Import options the request's reading fields give; 400 VALIDATION_FAILED for bad ones, and for

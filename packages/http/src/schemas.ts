@@ -1,5 +1,9 @@
 import {
   IMPORT_JOB_STATUSES,
+  IMPORT_WARNING_CODES,
+  PLATFORMS,
+  type Platform,
+  PRODUCT_FIELDS,
   type ProductSort,
   productInputSchema,
   productPatchSchema,
@@ -217,6 +221,36 @@ export const importJobJsonSchema = z.object({
       'Place among the imports waiting for a free slot of this server; null when not waiting',
     ),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  platform: z
+    .enum(PLATFORMS as [Platform, ...Platform[]])
+    .nullable()
+    .describe('The platform the header was read as; null until the header is read'),
+  mapping: z
+    .partialRecord(z.enum(PRODUCT_FIELDS), z.string())
+    .nullable()
+    .describe(
+      'The header each field is read from (fields without a column are absent); null until the header is read',
+    ),
+  warnings: z
+    .array(
+      z.object({
+        code: z.enum(IMPORT_WARNING_CODES),
+        message: z.string(),
+        columns: z.array(z.string()).optional().describe('The columns the warning is about'),
+      }),
+    )
+    .describe(
+      'What the import noticed about the file as a whole: ignored columns (`UNKNOWN_COLUMNS`), several columns for one field and the one read (`DUPLICATE_COLUMN`), rows a platform skips (`ROWS_SKIPPED`), made-up SKUs (`SKUS_DERIVED`), no rows (`NO_ROWS`)',
+    ),
+  remembered_mapping: z
+    .object({
+      header_signature: z.string(),
+      mapping: mappingSchema,
+    })
+    .nullable()
+    .describe(
+      'The mapping remembered for the header that this import applied because it was given none; null when none was applied',
+    ),
   change_samples: z
     .array(changeSampleSchema)
     .nullable()
@@ -245,7 +279,13 @@ export const importCreateBodySchema = strictObject({
   mapping: mappingSchema
     .optional()
     .describe(
-      'With `upload_id`: the header name of each field (null: not imported); a real import remembers it for files with the same header',
+      'With `upload_id`: the header name of each field (null: not imported), for this import only unless `remember` is true',
+    ),
+  remember: z
+    .boolean()
+    .optional()
+    .describe(
+      'With `upload_id`: `true` remembers `mapping` for files with the same header once the import completes; `false` applies no remembered mapping either',
     ),
 })
 

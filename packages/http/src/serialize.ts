@@ -56,6 +56,15 @@ export function toJobJson(job: ImportJob, basePath: string): ImportJobJson {
     cancel_requested: job.cancelRequested,
     queue_position: job.queuePosition ?? null,
     error: job.error,
+    platform: job.platform ?? null,
+    mapping: job.mapping ?? null,
+    warnings: job.warnings ?? [],
+    remembered_mapping: job.rememberedMapping
+      ? {
+          header_signature: job.rememberedMapping.signature,
+          mapping: job.rememberedMapping.columns,
+        }
+      : null,
     change_samples: job.changeSamples ?? null,
     created_at: job.createdAt.toISOString(),
     started_at: job.startedAt?.toISOString() ?? null,

@@ -5,7 +5,7 @@ import type { H3Event, HTTPResponse } from 'h3'
 import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from './_content-type.js'
 import { type Started, startMultipart } from './_multipart.js'
-import { readingOptionsOf } from './_reading-options.js'
+import { importOptionsOf } from './_reading-options.js'
 import { type BodyMeter, bodyChunks, contentLength } from './_request-body.js'
 import { ApiError, type ApiErrorCode, uploadTooLarge } from './errors.js'
 import { json, toJobJson } from './serialize.js'
@@ -48,7 +48,7 @@ export async function receiveUpload(
     fields: Record<string, string | undefined>,
   ) => {
     // Before the job exists, so a bad mapping or option leaves no job behind.
-    const reading = readingOptionsOf(fields, ['dry_run', 'filename'])
+    const reading = importOptionsOf(fields, ['dry_run', 'filename'])
     const name = filename ?? target.filename ?? undefined
     const jobId = target.jobId
       ? Promise.resolve(target.jobId)

@@ -30,7 +30,7 @@ describe('remembered mappings over HTTP', () => {
     const mapping = { sku: 'Item No', name: 'Title', price: 'Unit Price', quantity: null }
     const started = await t.api(
       '/api/import/',
-      jsonInit('POST', { upload_id: first.upload_id, mapping }),
+      jsonInit('POST', { upload_id: first.upload_id, mapping, remember: true }),
     )
     expect(started.status).toBe(202)
     const job = await waitForJob(t, ((await started.json()) as Json).job_id)
@@ -120,7 +120,7 @@ describe('remembered mappings over HTTP', () => {
 })
 
 describe('remembered mappings of raw uploads', () => {
-  it('remembers the mapping query parameter of an upload and applies it to the next one', async () => {
+  it('remembers the mapping query parameter of an upload asked to, and applies it to the next one', async () => {
     const t = await startServer()
     const raw = (text: string, query = '') =>
       t.api(`/api/import/${query}`, {
@@ -129,7 +129,7 @@ describe('remembered mappings of raw uploads', () => {
         body: text,
       })
     const mapping = encodeURIComponent(JSON.stringify({ sku: 'Item No', price: 'Unit Price' }))
-    const first = await raw(`${HEADER}\nA-1,Anchor,1.00,1\n`, `?mapping=${mapping}`)
+    const first = await raw(`${HEADER}\nA-1,Anchor,1.00,1\n`, `?mapping=${mapping}&remember=true`)
     expect(await waitForJob(t, ((await first.json()) as Json).job_id)).toMatchObject({
       status: 'completed',
       created: 1,

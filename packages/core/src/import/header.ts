@@ -106,23 +106,31 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
   const used = new Set(rules.used)
   const unknown: string[] = []
   const warnings: ImportWarning[] = []
-  cells.forEach((cell, column) => {
-    if (fields[column] !== null || used.has(normalized[column]!)) return
-    const field = aliases.get(normalized[column]!)
+  // The field each remaining column would give, by alias or by its name without a unit.
+  const candidates = cells.map((cell, column): ProductField | undefined => {
+    if (fields[column] !== null || used.has(normalized[column]!)) return undefined
+    const field = aliases.get(normalized[column]!) ?? aliases.get(withoutUnit(cell))
     if (field === undefined || off.has(field)) {
       if (cell.trim() !== '') unknown.push(cell.trim())
-      return
+      return undefined
     }
-    if (columnOf[field] !== -1) {
-      warnings.push({
-        code: 'DUPLICATE_COLUMN',
-        message: `column "${cell.trim()}" is ignored: an earlier column already gives ${field}`,
-        columns: [cell.trim()],
-      })
-      return
-    }
-    assign(field, column)
+    return field
   })
+  // A column named exactly as its field beats any alias, wherever it stands: `SKU` is the SKU
+  // of a file with `Reference,SKU`; among the others the first column wins.
+  const exact = (column: number) => withoutUnit(cells[column]!) === candidates[column]
+  const order = cells.map((_, column) => column)
+  order.sort((a, b) => Number(exact(b)) - Number(exact(a)) || a - b)
+  for (const column of order) {
+    const field = candidates[column]
+    if (field !== undefined) assign(field, column)
+  }
+  for (const field of PRODUCT_FIELDS) {
+    const losers = candidates.flatMap((f, column) =>
+      f === field && columnOf[field] !== column ? [column] : [],
+    )
+    if (losers.length > 0) warnings.push(duplicateWarning(field, columnOf[field], losers, cells))
+  }
   if (unknown.length > 0) {
     warnings.unshift({
       code: 'UNKNOWN_COLUMNS',
@@ -131,6 +139,27 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
     })
   }
   return { fields, columnOf, warnings }
+}
+
+/** A header cell normalized without a trailing unit: `Price (EUR)` and `Price [EUR]` are `price`. */
+function withoutUnit(cell: string): string {
+  return normalizeHeader(cell.replace(/\s*(\([^()]*\)|\[[^[\]]*\])\s*$/, ''))
+}
+
+/** Says which of several columns for one field is read, and which are ignored. */
+function duplicateWarning(
+  field: ProductField,
+  read: number,
+  ignored: number[],
+  cells: readonly string[],
+): ImportWarning {
+  const name = (column: number) => `"${cells[column]!.trim()}" (column ${column + 1})`
+  const others = ignored.map(name).join(', ')
+  return {
+    code: 'DUPLICATE_COLUMN',
+    message: `${field} is read from ${name(read)}; ${ignored.length === 1 ? 'column' : 'columns'} ${others} ${ignored.length === 1 ? 'is' : 'are'} ignored`,
+    columns: [read, ...ignored].map((column) => cells[column]!.trim()),
+  }
 }
 
 function unknownMappedColumn(field: string, header: string, cells: readonly string[]) {

@@ -9,12 +9,15 @@ import { readerOptions } from './record-reader.js'
 import { openResumedSource } from './resume-source.js'
 import { abortable, openSource } from './source.js'
 import type {
+  FieldMapping,
   ImportEvent,
+  ImportHeader,
   ImportOptions,
   ImportProgress,
   ImportRun,
   ImportSource,
   ImportSummary,
+  ImportWarning,
 } from './types.js'
 
 /** Rows per transaction unless the caller says otherwise. */
@@ -68,6 +71,8 @@ async function* runImport(
   let bytesTotal: number | null = null
   let platform: ImportSummary['platform']
   let skipped = 0
+  let mapping: ImportSummary['mapping']
+  const warnings: ImportWarning[] = []
   let checkpoint: ImportProgress['checkpoint']
 
   const summarize = (status: ImportSummary['status'], error?: ImporterError): ImportSummary => ({
@@ -78,6 +83,8 @@ async function* runImport(
     bytesRead,
     durationMs: Math.round(performance.now() - started),
     ...(platform ? { platform } : {}),
+    ...(mapping ? { mapping } : {}),
+    warnings: [...warnings],
     ...(error ? { error: { code: error.code, message: error.message } } : {}),
   })
   const progress = (phase: ImportProgress['phase']): ImportProgress => {
@@ -250,11 +257,13 @@ async function* runImport(
       if (next.done) break
       const out = next.value
       if (out.type === 'warning') {
+        warnings.push(out.warning)
         yield { type: 'warning', warning: out.warning }
         continue
       }
       if (out.type === 'header') {
         platform = out.header.platform
+        mapping = toFieldMapping(out.header)
         yield { type: 'header', header: out.header }
         continue
       }
@@ -295,6 +304,13 @@ async function* runImport(
   options.onProgress?.(last)
   yield { type: 'progress', progress: last }
   yield { type: 'done', summary }
+}
+
+/** The header each field of a file is read from, by the `header` event of its import. */
+export function toFieldMapping(header: ImportHeader): FieldMapping {
+  const mapping: FieldMapping = {}
+  for (const column of header.columns) if (column.field) mapping[column.field] = column.header
+  return mapping
 }
 
 /** Parse errors and storage rejections of one batch, in line order. */

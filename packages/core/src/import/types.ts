@@ -22,6 +22,12 @@ export type ProductField = 'sku' | 'name' | 'description' | 'price' | 'quantity'
  */
 export type ColumnMapping = Partial<Record<ProductField, string | null>>
 
+/**
+ * How an import read its file: the header each field was read from (as the file spells it);
+ * a field without a column is absent. Passed as `columns`, it reads the same file the same way.
+ */
+export type FieldMapping = Partial<Record<ProductField, string>>
+
 /** What `importProducts()` reads: a file path, a Node Readable, a web ReadableStream, or any
  * async iterable of byte or string chunks. */
 export type ImportSource =
@@ -68,19 +74,27 @@ export interface ImportSummary extends ImportCounts {
    * store-view rows): neither imported nor invalid, and not counted in `rows`.
    */
   skipped: number
+  /** The header each field was read from; absent when the file had no header. */
+  mapping?: FieldMapping
+  /** What the import noticed about the file as a whole (ignored columns, skipped rows), in order. */
+  warnings: ImportWarning[]
   /** Why the import failed, when it did. */
   error?: { code: string; message: string }
 }
 
+/** The codes of {@link ImportWarning}. */
+export const IMPORT_WARNING_CODES = [
+  'UNKNOWN_COLUMNS',
+  'DUPLICATE_COLUMN',
+  'NO_ROWS',
+  'ROWS_SKIPPED',
+  'SKUS_DERIVED',
+  'FORMULA_GUARD_MISSING',
+] as const
+
 /** A problem with the file as a whole that did not stop the import. */
 export interface ImportWarning {
-  code:
-    | 'UNKNOWN_COLUMNS'
-    | 'DUPLICATE_COLUMN'
-    | 'NO_ROWS'
-    | 'ROWS_SKIPPED'
-    | 'SKUS_DERIVED'
-    | 'FORMULA_GUARD_MISSING'
+  code: (typeof IMPORT_WARNING_CODES)[number]
   message: string
   columns?: string[]
 }

@@ -18,6 +18,7 @@ import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
 import type { EventSink } from './_webhook-events.js'
 import { createImportQueue, type ImportQueue } from './import-queue.js'
 import { addCounts, lostSummary, pickJobCounts, refuseResume, resumeInfo } from './job-resume.js'
+import { createReadingReport } from './reading-report.js'
 import { applyRememberedMapping, rememberMapping } from './remembered-mapping.js'
 import { toImportJob } from './to-product.js'
 import type { ImportJob, ImportsApi, ProductImporterOptions, StartImportOptions } from './types.js'
@@ -165,6 +166,7 @@ export function createImportsApi(
     const samples: ChangeSample[] = []
     let samplesSaved = 0
     let summary: ImportSummary | undefined
+    const reading = createReadingReport()
     try {
       let input = source
       // A resumed job reads its file as it did before, with the mapping it had then.
@@ -176,11 +178,20 @@ export function createImportsApi(
         })
         input = found.source
         bytesTotal ??= found.bytesTotal
-        if (found.remembered) importOptions.columns = found.remembered.columns
+        if (found.remembered) {
+          importOptions.columns = found.remembered.columns
+          reading.applied(found.remembered)
+        }
       }
       if (fresh) {
         // After the remembered mapping: a resume must map the rest of the file the same way.
-        const resume = resumeInfo(source, importOptions)
+        // Whether the job saves its own explicit mapping goes with it: a resume must neither
+        // remember a mapping its start was told not to, nor bring back a remembered one that
+        // mapped the file and was forgotten since.
+        const resume = resumeInfo(source, {
+          ...importOptions,
+          remember: remember && options.columns !== undefined,
+        })
         if (resume) await storage.updateJob(jobId, { resume })
       }
       const stream = importProducts(input, {
@@ -195,7 +206,10 @@ export function createImportsApi(
         if (event.type === 'row-error') errors.push(event.error)
         else if (event.type === 'change-sample') samples.push(event.sample)
         else if (event.type === 'done') summary = event.summary
-        else if (event.type === 'header') header = event.header
+        else if (event.type === 'header') {
+          header = event.header
+          reading.header(event.header)
+        } else if (event.type === 'warning') reading.warning(event.warning)
         else if (event.type === 'progress') {
           if (errors.length > 0) {
             await storage.addRowErrors(jobId, errors)
@@ -210,7 +224,11 @@ export function createImportsApi(
           } = event.progress
           const found = samples.length > samplesSaved ? { changeSamples: [...samples] } : {}
           samplesSaved = samples.length
-          const now = await storage.updateJob(jobId, { ...addCounts(fields, base), ...found })
+          const now = await storage.updateJob(jobId, {
+            ...addCounts(fields, base),
+            ...found,
+            ...reading.changes(),
+          })
           // Marked interrupted meanwhile (this process looked dead): stop writing to the job.
           const lost =
             now && (now.status !== 'running' || (now.ownerId ?? instanceId) !== instanceId)
@@ -245,6 +263,7 @@ export function createImportsApi(
             finishedAt: new Date(),
             error: jobError,
             ...counts,
+            ...reading.all(),
           },
           failed.list,
         )
@@ -266,6 +285,7 @@ export function createImportsApi(
         phase: 'done',
         finishedAt: new Date(),
         ...addCounts(pickCounts(final), base),
+        ...reading.all(),
         // A finished dry run always says what it found, even that no update changes anything.
         ...(dryRun ? { changeSamples: samples } : {}),
       },
@@ -335,7 +355,13 @@ export function createImportsApi(
           return await execute(
             job,
             source,
-            { ...stored, ...options, ...(checkpoint ? { resumeFrom: checkpoint } : {}) },
+            {
+              ...stored,
+              ...options,
+              // Saved at the end only when both the start and the resume allow it.
+              remember: stored.remember !== false && options.remember !== false,
+              ...(checkpoint ? { resumeFrom: checkpoint } : {}),
+            },
             checkpoint ? pickJobCounts(job) : emptyCounts(),
             false,
           )

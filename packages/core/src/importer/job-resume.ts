@@ -11,7 +11,10 @@ import type {
 } from '../storage/types.js'
 import type { StartImportOptions } from './types.js'
 
-/** The options a resumed job reads its file with again: how the file was read, nothing else. */
+/**
+ * The options a resumed job reads its file with again: how the file was read, and whether it
+ * saves its mapping at the end; nothing else.
+ */
 const RESUMED_OPTIONS = [
   'batchSize',
   'onRowError',
@@ -23,6 +26,7 @@ const RESUMED_OPTIONS = [
   'locale',
   'encoding',
   'delimiter',
+  'remember',
 ] as const satisfies readonly (keyof StartImportOptions)[]
 
 /** Counts of batches committed before a resume, added to the counts of the rest of the file. */
@@ -89,6 +93,7 @@ export function lostSummary(
       skipped: 0,
       bytesRead: 0,
       durationMs: 0,
+      warnings: [],
       error: { code: failure.code, message: failure.message },
     }
   )

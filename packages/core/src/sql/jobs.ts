@@ -26,6 +26,11 @@ function jobColumns(patch: ImportJobPatch, flavor: SqlFlavor): Partial<ImportJob
     checkpoint: patch.checkpoint === undefined ? undefined : json(patch.checkpoint),
     resume: patch.resume === undefined ? undefined : json(patch.resume),
     change_samples: patch.changeSamples === undefined ? undefined : json(patch.changeSamples),
+    platform: patch.platform,
+    mapping: patch.mapping === undefined ? undefined : json(patch.mapping),
+    warnings: patch.warnings === undefined ? undefined : json(patch.warnings),
+    remembered_mapping:
+      patch.rememberedMapping === undefined ? undefined : json(patch.rememberedMapping),
   }
   if (patch.error !== undefined) {
     columns.error_code = patch.error?.code ?? null

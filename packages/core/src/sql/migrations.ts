@@ -221,6 +221,15 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .execute()
       },
     },
+    // How a job read its file (platform, field to header, warnings, the remembered mapping it
+    // applied), so a job read later still says it.
+    '0007_job_reading': {
+      async up(db: Kysely<unknown>) {
+        for (const column of ['platform', 'mapping', 'warnings', 'remembered_mapping']) {
+          await db.schema.alterTable('import_jobs').addColumn(column, 'text').execute()
+        }
+      },
+    },
   }
 }
 

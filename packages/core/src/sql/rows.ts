@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import type { Platform } from '../import/types.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
   WebhookAttemptRecord,
@@ -82,6 +83,12 @@ export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
     ...(row.checkpoint == null ? {} : { checkpoint: JSON.parse(row.checkpoint) }),
     ...(row.resume == null ? {} : { resume: JSON.parse(row.resume) }),
     ...(row.change_samples == null ? {} : { changeSamples: JSON.parse(row.change_samples) }),
+    ...(row.platform == null ? {} : { platform: row.platform as Platform }),
+    ...(row.mapping == null ? {} : { mapping: JSON.parse(row.mapping) }),
+    ...(row.warnings == null ? {} : { warnings: JSON.parse(row.warnings) }),
+    ...(row.remembered_mapping == null
+      ? {}
+      : { rememberedMapping: JSON.parse(row.remembered_mapping) }),
   }
 }
 

@@ -52,6 +52,12 @@ export interface ImportJobsTable {
   resume: string | null
   /** Added by `0005_job_preview`: JSON of a dry run's `ChangeSample[]`. */
   change_samples: string | null
+  /** Added by `0007_job_reading`: the platform, and JSON of the job's mapping, warnings and
+   * applied remembered mapping. */
+  platform: string | null
+  mapping: string | null
+  warnings: string | null
+  remembered_mapping: string | null
 }
 
 /** The `import_row_errors` table: the rows an import could not apply. */

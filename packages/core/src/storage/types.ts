@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ColumnMapping } from '../import/types.js'
+import type { ColumnMapping, FieldMapping, ImportWarning, Platform } from '../import/types.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
 /** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
@@ -263,6 +263,24 @@ export interface ImportJobRecord extends ImportCounts {
   resume?: ImportResumeInfo | null
   /** A dry run's sample of the updates the file would make; absent on real imports. */
   changeSamples?: ChangeSample[] | null
+  /** The platform the header was read as; absent until the header is read. */
+  platform?: Platform | null
+  /** The header each field was read from; absent until the header is read. */
+  mapping?: FieldMapping | null
+  /** What the import noticed about the file as a whole, as in its summary. */
+  warnings?: ImportWarning[] | null
+  /**
+   * The remembered mapping the import applied because it was given none: the header signature
+   * it is stored under and its columns. Absent when none was applied.
+   */
+  rememberedMapping?: AppliedMapping | null
+}
+
+/** A remembered mapping as an import applied it. */
+export interface AppliedMapping {
+  /** {@link headerSignature} of the file's header, the key the mapping is stored under. */
+  signature: string
+  columns: ColumnMapping
 }
 
 /**

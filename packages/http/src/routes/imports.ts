@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { param } from '../_body.js'
 import { toByteStream } from '../_byte-stream.js'
 import { mediaType } from '../_content-type.js'
-import { readingFieldsSchema } from '../_reading-options.js'
+import { readingFieldsSchema, rememberFieldSchema } from '../_reading-options.js'
 import { contentLength } from '../_request-body.js'
 import { csvResponse, defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
@@ -37,7 +37,9 @@ export const importRouteSpecs = {
     path: '/api/import/',
     summary:
       'Upload a CSV and import it; or, with a JSON body, import a staged upload (`upload_id`) or create a pending job for PUT /api/import/{id}/file',
-    query: importUploadQuerySchema.extend(readingFieldsSchema.shape),
+    query: importUploadQuerySchema
+      .extend(readingFieldsSchema.shape)
+      .extend({ remember: rememberFieldSchema }),
     upload: true,
     body: importCreateBodySchema,
     bodyName: 'import',
@@ -50,7 +52,10 @@ export const importRouteSpecs = {
     method: 'PUT',
     path: '/api/import/:id/file',
     summary: 'Stream the file of a pending job',
-    query: importUploadQuerySchema.pick({ filename: true }).extend(readingFieldsSchema.shape),
+    query: importUploadQuerySchema
+      .pick({ filename: true })
+      .extend(readingFieldsSchema.shape)
+      .extend({ remember: rememberFieldSchema }),
     upload: true,
     responses: { ...uploadResponses, 404: 'No such job', 409: 'The job is not pending' },
   }),
@@ -174,18 +179,18 @@ export function importRoutes(
     if (!body) return receiveUpload(event, importer, options, { dryRun: query.dry_run ?? false })
     // With JSON: an import of a staged upload, or step one of the two-step flow, a pending job
     // that waits for PUT /api/import/{id}/file.
-    const { filename, size, dry_run, upload_id, mapping, ...unhandled } = body
+    const { filename, size, dry_run, upload_id, mapping, remember, ...unhandled } = body
     // A field added to the schema is a type error here until it is handled.
     const _none: Record<string, never> = unhandled
     if (upload_id) {
       // A file staged with POST /api/uploads/: imported (or previewed) without a new upload.
       const dryRun = dry_run ?? query.dry_run ?? false
-      return importStaged(importer, staging, options, upload_id, dryRun, mapping)
+      return importStaged(importer, staging, options, upload_id, dryRun, mapping, remember)
     }
-    if (mapping) {
+    if (mapping || remember !== undefined) {
       throw new ApiError(
         'VALIDATION_FAILED',
-        'A mapping in the JSON body goes with an upload_id; for a file sent later, pass it as the mapping query parameter of PUT /api/import/{id}/file',
+        'A mapping or remember in the JSON body goes with an upload_id; for a file sent later, pass them as query parameters of PUT /api/import/{id}/file',
       )
     }
     if (size !== undefined && size > options.maxUploadBytes) {

@@ -8,7 +8,7 @@ import {
 import { z } from 'zod'
 import { param } from '../_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from '../_content-type.js'
-import { readingFieldsSchema, readingOptionsOf } from '../_reading-options.js'
+import { readingFieldsSchema, readingOptionsOf, rememberOption } from '../_reading-options.js'
 import { type BodyMeter, bodyChunks, contentLength } from '../_request-body.js'
 import { defineRoute, jsonResponse } from '../_route.js'
 import type { Router } from '../_router.js'
@@ -158,6 +158,7 @@ export async function importStaged(
   uploadId: string,
   dryRun: boolean,
   columns?: ColumnMapping,
+  remember?: boolean,
 ) {
   const upload = await mustGetUpload(staging, uploadId)
   if (columns) {
@@ -176,6 +177,7 @@ export async function importStaged(
       ...meta,
       resumeSource: `${STAGED}${upload.id}`,
       ...(columns ? { columns } : {}),
+      ...rememberOption(columns, remember),
     })
     .then(
       (summary) => {

@@ -1,9 +1,10 @@
 import { h } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
 import type { ChangeSampleJson } from './_change-samples.js'
+import type { ReadingJson } from './_reading.js'
 
 /** An import job as the API returns it. */
-export interface JobJson {
+export interface JobJson extends ReadingJson {
   job_id: string
   status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted'
   phase: string

@@ -1,3 +1,13 @@
+/** The product fields a column maps to, with their labels, in the order the UI lists them. */
+export const FIELDS: [string, string][] = [
+  ['sku', 'SKU'],
+  ['name', 'Name'],
+  ['description', 'Description'],
+  ['price', 'Price'],
+  ['quantity', 'Quantity'],
+  ['active', 'Active'],
+]
+
 /** A column mapping as the API takes it: field to header name, `null` for "do not import". */
 export type MappingJson = Record<string, string | null>
 
@@ -19,11 +29,30 @@ export function mappingParam(params: URLSearchParams): MappingJson | undefined {
   }
 }
 
-/** The body of an import of a staged upload, with its mapping when it has one. */
-export function stagedImport(uploadId: string, mapping: MappingJson | undefined, dryRun = false) {
+/**
+ * The body of an import of a staged upload, with its mapping when it has one. `remember` asks
+ * the server to remember the mapping for files with the same header (a mapping the user chose).
+ */
+export function stagedImport(
+  uploadId: string,
+  mapping: MappingJson | undefined,
+  options: { dryRun?: boolean; remember?: boolean } = {},
+) {
   return {
     upload_id: uploadId,
-    ...(dryRun ? { dry_run: true } : {}),
+    ...(options.dryRun ? { dry_run: true } : {}),
     ...(mapping ? { mapping } : {}),
+    ...(mapping && options.remember ? { remember: true } : {}),
   }
+}
+
+/**
+ * Exactly the mapping a job read its file with (field to header, as its `mapping` says), every
+ * other field turned off: an import sent with it reads the columns the job did, whatever
+ * mapping is remembered for the header by then.
+ */
+export function mappingOf(read: Record<string, string | undefined>): MappingJson {
+  const mapping: MappingJson = {}
+  for (const [field] of FIELDS) mapping[field] = read[field] ?? null
+  return mapping
 }

@@ -5,7 +5,8 @@ import { href, navigate, type Route } from '../_route.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import { type JobJson, outcome } from './_jobs.js'
-import { type MappingJson, mappingParam, stagedImport } from './_mapping.js'
+import { type MappingJson, mappingOf, mappingParam, stagedImport } from './_mapping.js'
+import { readingSection } from './_reading.js'
 
 /**
  * One import, live, at its own URL (`#/imports/<id>`): a reload or another tab reattaches to the
@@ -100,7 +101,10 @@ function showResult(
     try {
       const next = await api<JobJson>('api/import/', {
         method: 'POST',
-        body: stagedImport(uploadId!, mapping),
+        // The mapping the user chose (remembered once it completes), else the one this job read.
+        body: mapping
+          ? stagedImport(uploadId!, mapping, { remember: true })
+          : stagedImport(uploadId!, job.mapping ? mappingOf(job.mapping) : undefined),
       })
       navigate(
         href(`/imports/${next.job_id}`, {
@@ -152,5 +156,6 @@ function showResult(
         h('a', { href: '#/products' }, 'See the products'),
       ),
     ),
+    readingSection(job),
   )
 }

@@ -1,7 +1,7 @@
 import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { href, navigate } from '../_route.js'
-import type { MappingJson } from './_mapping.js'
+import { FIELDS, type MappingJson } from './_mapping.js'
 import { steps } from './_steps.js'
 
 interface InspectionJson {
@@ -12,14 +12,6 @@ interface InspectionJson {
   remembered_mapping: { mapping: MappingJson } | null
 }
 
-const FIELDS: [string, string][] = [
-  ['sku', 'SKU'],
-  ['name', 'Name'],
-  ['description', 'Description'],
-  ['price', 'Price'],
-  ['quantity', 'Quantity'],
-  ['active', 'Active'],
-]
 const DELIMITERS: Record<string, string> = {
   ',': 'comma',
   ';': 'semicolon',

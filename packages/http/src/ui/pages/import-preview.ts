@@ -6,7 +6,8 @@ import { changeSamples } from './_change-samples.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import type { JobJson } from './_jobs.js'
-import { mappingParam, stagedImport } from './_mapping.js'
+import { mappingOf, mappingParam, stagedImport } from './_mapping.js'
+import { readingSection } from './_reading.js'
 import type { UploadJson } from './_stage.js'
 import { steps } from './_steps.js'
 
@@ -67,7 +68,7 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
   else {
     api<JobJson>('api/import/', {
       method: 'POST',
-      body: stagedImport(uploadId, mapping, true),
+      body: stagedImport(uploadId, mapping, { dryRun: true }),
     }).then((job) => {
       const map = route.params.get('map') ?? undefined
       history.replaceState(
@@ -109,10 +110,12 @@ async function showPreview(
   start.addEventListener('click', async () => {
     start.disabled = true
     try {
-      const mapping = mappingParam(new URLSearchParams(map ? { map } : {}))
+      // Exactly what the preview read: with no mapping of its own, the import would apply
+      // whatever mapping is remembered for the header by now, which may not be the previewed
+      // one. A mapping the user chose is remembered; a detected or remembered one stays as is.
       const next = await api<JobJson>('api/import/', {
         method: 'POST',
-        body: stagedImport(uploadId, mapping),
+        body: stagedImport(uploadId, mappingOf(job.mapping ?? {}), { remember: map !== undefined }),
       })
       navigate(href(`/imports/${next.job_id}`, { upload: uploadId, map }))
     } catch (failure) {
@@ -136,6 +139,7 @@ async function showPreview(
         stat('Unchanged', job.unchanged),
         stat('Rejected', job.invalid),
       ),
+      readingSection(job),
       job.change_samples?.length ? changeSamples(job.change_samples, job.updated) : null,
       errors.items.length > 0 ? rejectedRows(errors.items, job) : null,
       upload ? null : h('p', { class: 'error' }, 'The staged file has expired: upload it again.'),
