@@ -130,6 +130,7 @@ export type {
   ClaimedDelivery,
   ClaimOptions,
   OutboxEvent,
+  PreviousWebhookSecret,
   RequeueOptions,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
@@ -200,6 +201,7 @@ export {
   type WebhookRetryPolicy,
 } from './webhooks/retry-policy.js'
 export { createWebhookSecret, webhookSecretKey } from './webhooks/secret.js'
+export { MAX_PREVIOUS_WEBHOOK_SECRETS } from './webhooks/secret-rotation.js'
 export {
   createWebhookSender,
   WEBHOOK_SEND_DEFAULTS,

@@ -16,6 +16,7 @@ describe('@product-importer/core package', () => {
       'MAX_DESCRIPTION_LENGTH',
       'MAX_NAME_LENGTH',
       'MAX_PAGE_SIZE',
+      'MAX_PREVIOUS_WEBHOOK_SECRETS',
       'MAX_PRICE_CENTS',
       'MAX_QUANTITY',
       'MAX_SKU_LENGTH',

@@ -1,5 +1,6 @@
 import {
   IMPORT_JOB_STATUSES,
+  MAX_PREVIOUS_WEBHOOK_SECRETS,
   type ProductSort,
   productInputSchema,
   productPatchSchema,
@@ -229,6 +230,11 @@ export const webhookJsonSchema = z.object({
   disabled_reason: z.string().nullable().describe('Why it was turned off automatically'),
   failure_count: z.number().int().describe('Attempts failed in a row since the last success'),
   failing_since: z.iso.datetime().nullable(),
+  previous_secrets_expire_at: z
+    .array(z.iso.datetime())
+    .describe(
+      `When each rotated-out secret still signing beside the current one stops, newest first (${MAX_PREVIOUS_WEBHOOK_SECRETS} at most)`,
+    ),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 })

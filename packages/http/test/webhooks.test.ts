@@ -41,6 +41,7 @@ const ENDPOINT_FIELDS = [
   'failure_count',
   'id',
   'per_row_events',
+  'previous_secrets_expire_at',
   'rate_limit',
   'updated_at',
   'url',

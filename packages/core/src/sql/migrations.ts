@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { ImporterError } from '../errors.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import type { SqlFlavor } from './flavor.js'
+import { toPreviousSecretsJson } from './rows.js'
 
 const MIGRATION_TABLE = 'product_importer_migrations'
 
@@ -219,6 +220,38 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
           .addColumn('product_ids', 'text', (c) => c.notNull())
           .addColumn('created_at', time, (c) => c.notNull())
           .execute()
+      },
+    },
+    // Every secret rotated out within its grace period keeps signing, not only the last one: a
+    // second rotation within the grace period used to drop the secret receivers still held.
+    '0007_webhook_previous_secrets': {
+      // biome-ignore lint/suspicious/noExplicitAny: the schema of this migration's time
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable('webhook_endpoints')
+          .addColumn('previous_secrets', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute()
+        const now = new Date()
+        const rows = await db
+          .selectFrom('webhook_endpoints')
+          .select(['id', 'previous_secret', 'previous_secret_expires_at'])
+          .where('previous_secret', 'is not', null)
+          .where('previous_secret_expires_at', 'is not', null)
+          .execute()
+        for (const row of rows) {
+          const expiresAt = new Date(row.previous_secret_expires_at as number | Date | string)
+          if (expiresAt <= now) continue
+          await db
+            .updateTable('webhook_endpoints')
+            .set({
+              previous_secrets: toPreviousSecretsJson([{ secret: row.previous_secret, expiresAt }]),
+            })
+            .where('id', '=', row.id)
+            .execute()
+        }
+        for (const column of ['previous_secret', 'previous_secret_expires_at']) {
+          await db.schema.alterTable('webhook_endpoints').dropColumn(column).execute()
+        }
       },
     },
   }

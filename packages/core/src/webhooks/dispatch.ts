@@ -1,6 +1,7 @@
 import type { AttemptResult, ClaimedDelivery } from '../storage/webhook-types.js'
 import type { DeliveryLimiter } from './limiter.js'
 import { decideWebhookRetry, type WebhookRetryPolicy } from './retry-policy.js'
+import { activeWebhookSecrets } from './secret-rotation.js'
 import type { WebhookSender } from './send.js'
 import { signWebhook } from './sign.js'
 import type { WebhookAttemptOutcome } from './types.js'
@@ -28,14 +29,6 @@ export interface DispatchResult extends Omit<AttemptResult, 'owner'> {
   reason?: string
 }
 
-/** The secrets that sign now: the current one, and the previous one during its grace period. */
-export function activeSecrets(endpoint: ClaimedDelivery['endpoint'], at: Date): readonly string[] {
-  const { secret, previousSecret, previousSecretExpiresAt } = endpoint
-  const previousHolds =
-    previousSecret !== null && previousSecretExpiresAt !== null && previousSecretExpiresAt > at
-  return previousHolds ? [secret, previousSecret] : [secret]
-}
-
 /**
  * One attempt of a claimed delivery: sign (with every active secret), guard, send, decide. The
  * body is the payload stored with the delivery, sent byte for byte; `webhook-id` is the
@@ -60,7 +53,7 @@ export async function dispatchWebhookDelivery(
     const headers = signWebhook({
       id: delivery.id,
       body: delivery.payload,
-      secrets: activeSecrets(endpoint, startedAt),
+      secrets: activeWebhookSecrets(endpoint, startedAt),
       at: startedAt,
     })
     const outcome = await options.sender.send({
