@@ -160,9 +160,11 @@ export {
   MAX_WEBHOOK_URL_LENGTH,
   type WebhookEndpointInput,
   type WebhookEndpointPatchInput,
+  type WebhookEndpointReplaceInput,
   type WebhookEndpointSettings,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
+  webhookEndpointReplaceSchema,
 } from './webhooks/endpoint-schema.js'
 export {
   createWebhookEventBus,

@@ -65,6 +65,7 @@ describe('@product-importer/core package', () => {
       'validateWebhookEndpointPatch',
       'webhookEndpointInputSchema',
       'webhookEndpointPatchSchema',
+      'webhookEndpointReplaceSchema',
       'webhookSecretKey',
       'webhookSubscribes',
     ])
