@@ -1,10 +1,13 @@
 import type { AttemptResult, ClaimedDelivery } from '../storage/webhook-types.js'
+import type { WebhookEventType } from './event-types.js'
 import type { DeliveryLimiter } from './limiter.js'
 import { decideWebhookRetry, type WebhookRetryPolicy } from './retry-policy.js'
 import { activeWebhookSecrets } from './secret-rotation.js'
 import type { WebhookSender } from './send.js'
 import { signWebhook } from './sign.js'
 import type { WebhookAttemptOutcome } from './types.js'
+
+const TEST_EVENT: WebhookEventType = 'webhook.test'
 
 /** What {@link dispatchWebhookDelivery} needs besides the delivery. */
 export interface DispatchOptions {
@@ -100,6 +103,17 @@ export async function dispatchWebhookDelivery(
         endpoint: { succeeded: true },
       }
     case 'retry':
+      // A test is sent once: its caller already has the answer, and retries in the background
+      // would count the same failure against the endpoint again and again.
+      if (delivery.eventType === TEST_EVENT) {
+        return {
+          ...record,
+          status: 'failed',
+          nextAttemptAt: decidedAt,
+          endpoint: { succeeded: false },
+          reason: 'a test event is sent once, without retries',
+        }
+      }
       return {
         ...record,
         status: 'pending',
