@@ -10,6 +10,7 @@ import { describeProductLists } from './_product-lists.js'
 import { describeProducts } from './_products.js'
 import { describeRowEventExpansion } from './_row-event-expansion.js'
 import { describeStorageErrors } from './_storage-errors.js'
+import { describeWebhookSecrets } from './_webhook-secrets.js'
 import { describeWebhooks } from './_webhooks.js'
 import type { ConformanceTarget } from './types.js'
 
@@ -65,6 +66,7 @@ export function describeStorageConformance(
     describeJobHeartbeat(target)
     describeStorageErrors(target)
     describeWebhooks(target)
+    describeWebhookSecrets(target)
     describeMappings(target)
     describePerRowEvents(target)
     describeRowEventExpansion(target)

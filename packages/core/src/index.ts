@@ -140,6 +140,7 @@ export type {
   ClaimedDelivery,
   ClaimOptions,
   OutboxEvent,
+  PreviousWebhookSecret,
   RequeueOptions,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
@@ -169,9 +170,11 @@ export {
   MAX_WEBHOOK_URL_LENGTH,
   type WebhookEndpointInput,
   type WebhookEndpointPatchInput,
+  type WebhookEndpointReplaceInput,
   type WebhookEndpointSettings,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
+  webhookEndpointReplaceSchema,
 } from './webhooks/endpoint-schema.js'
 export {
   createWebhookEventBus,
@@ -210,6 +213,7 @@ export {
   type WebhookRetryPolicy,
 } from './webhooks/retry-policy.js'
 export { createWebhookSecret, webhookSecretKey } from './webhooks/secret.js'
+export { MAX_PREVIOUS_WEBHOOK_SECRETS } from './webhooks/secret-rotation.js'
 export {
   createWebhookSender,
   WEBHOOK_SEND_DEFAULTS,

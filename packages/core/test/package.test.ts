@@ -17,6 +17,7 @@ describe('@product-importer/core package', () => {
       'MAX_DESCRIPTION_LENGTH',
       'MAX_NAME_LENGTH',
       'MAX_PAGE_SIZE',
+      'MAX_PREVIOUS_WEBHOOK_SECRETS',
       'MAX_PRICE_CENTS',
       'MAX_QUANTITY',
       'MAX_SKU_LENGTH',
@@ -68,6 +69,7 @@ describe('@product-importer/core package', () => {
       'validateWebhookEndpointPatch',
       'webhookEndpointInputSchema',
       'webhookEndpointPatchSchema',
+      'webhookEndpointReplaceSchema',
       'webhookSecretKey',
       'webhookSubscribes',
     ])

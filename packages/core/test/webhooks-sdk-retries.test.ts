@@ -248,6 +248,21 @@ onBothStorages((kind) => {
       expect(receiver.ok).toHaveLength(1)
       expect(other.received).toEqual([])
     })
+
+    it('sends a test once: a failing one is not retried, and counts one failure', async () => {
+      const { clock, importer, endpoint, receiver } = await setUp(kind, () => ({ status: 500 }))
+      const result = await importer.webhooks.test(endpoint.id)
+      expect(result).toMatchObject({ ok: false, statusCode: 500 })
+      expect(await importer.webhooks.deliveries(endpoint.id)).toEqual([
+        expect.objectContaining({ id: result.deliveryId, status: 'failed', attempts: 1 }),
+      ])
+      expect((await importer.webhooks.get(endpoint.id))?.failureCount).toBe(1)
+
+      clock.advance(HOUR)
+      expect(await importer.webhooks.drain()).toBe(0)
+      expect(receiver.received).toHaveLength(1)
+      expect((await importer.webhooks.get(endpoint.id))?.failureCount).toBe(1)
+    })
   })
 
   describe('rotateSecret()', () => {

@@ -1,6 +1,7 @@
 import {
   IMPORT_JOB_STATUSES,
   IMPORT_WARNING_CODES,
+  MAX_PREVIOUS_WEBHOOK_SECRETS,
   PLATFORMS,
   type Platform,
   PRODUCT_FIELDS,
@@ -347,6 +348,11 @@ export const webhookJsonSchema = z.object({
   disabled_reason: z.string().nullable().describe('Why it was turned off automatically'),
   failure_count: z.number().int().describe('Attempts failed in a row since the last success'),
   failing_since: z.iso.datetime().nullable(),
+  previous_secrets_expire_at: z
+    .array(z.iso.datetime())
+    .describe(
+      `When each rotated-out secret still signing beside the current one stops, newest first (${MAX_PREVIOUS_WEBHOOK_SECRETS} at most)`,
+    ),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 })

@@ -1,18 +1,12 @@
 import type {
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
-  WebhookEndpointRecord,
+  WebhookEndpoint,
 } from '@product-importer/core'
 import type { WebhookDeliveryJson, WebhookJson, WebhookLogJson } from './schemas.js'
 
-/** The fields of an endpoint the API shows: everything but its secrets. */
-type ShownEndpoint = Omit<
-  WebhookEndpointRecord,
-  'secret' | 'previousSecret' | 'previousSecretExpiresAt'
->
-
 /** A webhook endpoint as the API returns it, never with its secret. */
-export function toWebhookJson(endpoint: ShownEndpoint): WebhookJson {
+export function toWebhookJson(endpoint: WebhookEndpoint): WebhookJson {
   return {
     id: endpoint.id,
     url: endpoint.url,
@@ -24,6 +18,7 @@ export function toWebhookJson(endpoint: ShownEndpoint): WebhookJson {
     disabled_reason: endpoint.disabledReason,
     failure_count: endpoint.failureCount,
     failing_since: endpoint.failingSince?.toISOString() ?? null,
+    previous_secrets_expire_at: endpoint.previousSecretsExpireAt.map((at) => at.toISOString()),
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),
   }
@@ -31,7 +26,7 @@ export function toWebhookJson(endpoint: ShownEndpoint): WebhookJson {
 
 /** An endpoint with its signing secret, for the routes that show it. */
 export function toWebhookWithSecretJson(
-  endpoint: ShownEndpoint & { secret: string },
+  endpoint: WebhookEndpoint & { secret: string },
 ): WebhookJson & { secret: string } {
   return { ...toWebhookJson(endpoint), secret: endpoint.secret }
 }

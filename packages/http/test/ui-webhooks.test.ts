@@ -182,6 +182,10 @@ describe('web UI: webhooks page', () => {
     const shown = page.getByRole('dialog', { name: 'Signing secret' })
     await shown.getByText(secret).waitFor()
     await shown.getByRole('button', { name: 'Rotate secret' }).click()
+    await page
+      .getByRole('dialog', { name: 'Rotate secret' })
+      .getByRole('button', { name: 'Rotate' })
+      .click()
     await shown
       .getByText(/old one keeps signing beside it for the grace period \(24 hours\)/)
       .waitFor()

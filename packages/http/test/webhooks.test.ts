@@ -41,6 +41,7 @@ const ENDPOINT_FIELDS = [
   'failure_count',
   'id',
   'per_row_events',
+  'previous_secrets_expire_at',
   'rate_limit',
   'updated_at',
   'url',
@@ -89,11 +90,18 @@ describe('the webhooks REST API', () => {
       rate_limit: 50,
     })
 
-    // PUT replaces: what the body leaves out takes a new endpoint's defaults.
-    const replaced = await t.api(
-      `/api/webhooks/${created.id}`,
-      jsonInit('PUT', { url: 'http://127.0.0.1:9/other' }),
-    )
+    // PUT replaces every setting, from a whole endpoint (the one read back will do).
+    const whole = {
+      ...got,
+      url: 'http://127.0.0.1:9/other',
+      event_types: [],
+      active: true,
+      description: '',
+      rate_limit: null,
+      per_row_events: false,
+    }
+    const replaced = await t.api(`/api/webhooks/${created.id}`, jsonInit('PUT', whole))
+    expect(replaced.status).toBe(200)
     expect(await replaced.json()).toMatchObject({
       url: 'http://127.0.0.1:9/other',
       event_types: [],
@@ -121,9 +129,51 @@ describe('the webhooks REST API', () => {
     const changed = await call(
       t,
       `/api/webhooks/${created.id}/`,
-      jsonInit('PUT', { url: 'http://127.0.0.1:9/legacy', event_type: 'import_completed' }),
+      jsonInit('PATCH', { url: 'http://127.0.0.1:9/legacy', event_type: 'import_completed' }),
     )
     expect(changed.event_types).toEqual(['import.completed'])
+  })
+
+  it('refuses a PUT that leaves fields out, naming each, and changes nothing', async () => {
+    const t = await startServer({}, LOCAL)
+    const created = await createEndpoint(t, {
+      url: 'http://127.0.0.1:9/kept',
+      event_types: ['product.created'],
+      description: 'shop',
+      rate_limit: 5,
+      per_row_events: true,
+    })
+    await call(t, `/api/webhooks/${created.id}/`, jsonInit('PATCH', { active: false }))
+    const before = await call(t, `/api/webhooks/${created.id}/`)
+
+    const partial = await t.api(
+      `/api/webhooks/${created.id}/`,
+      jsonInit('PUT', { url: 'http://127.0.0.1:9/other' }),
+    )
+    expect(partial.status).toBe(400)
+    const error = ((await partial.json()) as Json).error
+    expect(error.code).toBe('VALIDATION_FAILED')
+    const missing = ['event_types', 'active', 'description', 'rate_limit', 'per_row_events']
+    for (const field of missing) expect(error.message).toContain(`${field}:`)
+    expect(error.details.issues.map((issue: Json) => issue.path[0]).sort()).toEqual(
+      [...missing].sort(),
+    )
+    // The older one-event shape is for creation only: PUT still wants event_types.
+    const legacy = await t.api(
+      `/api/webhooks/${created.id}/`,
+      jsonInit('PUT', {
+        url: 'http://127.0.0.1:9/kept',
+        event_type: 'product_created',
+        active: true,
+        description: '',
+        rate_limit: null,
+        per_row_events: false,
+      }),
+    )
+    expect(legacy.status).toBe(400)
+    expect(((await legacy.json()) as Json).error.message).toContain('event_types:')
+    expect(await call(t, `/api/webhooks/${created.id}/`)).toEqual(before)
+    expect(before).toMatchObject({ active: false, rate_limit: 5, per_row_events: true })
   })
 
   it('refuses bad endpoints with a clear error and stores nothing', async () => {

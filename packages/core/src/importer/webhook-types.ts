@@ -77,6 +77,11 @@ export interface WebhookEndpoint {
   failingSince: Date | null
   /** Why it was turned off automatically (a 410, or failing too long); `null` otherwise. */
   disabledReason: string | null
+  /**
+   * When each rotated-out secret that still signs beside the current one stops signing, newest
+   * first (at most `MAX_PREVIOUS_WEBHOOK_SECRETS`); empty when only the current secret signs.
+   */
+  previousSecretsExpireAt: Date[]
   createdAt: Date
   updatedAt: Date
 }
@@ -140,8 +145,10 @@ export interface WebhooksApi {
   /** Queues again every failed delivery of the endpoint created since `since`; returns how many. */
   recover(id: string, since: Date): Promise<number>
   /**
-   * A new secret; the old one keeps signing beside it (two signatures per delivery) for the
-   * grace period, so receivers can switch without losing a delivery. Throws `NOT_FOUND`.
+   * A new secret; the old one keeps signing beside it (one more signature per delivery) for the
+   * grace period, so receivers can switch without losing a delivery. Secrets rotated out before
+   * keep signing until their own grace periods end, the `MAX_PREVIOUS_WEBHOOK_SECRETS` newest
+   * at most. Throws `NOT_FOUND`.
    */
   rotateSecret(
     id: string,

@@ -6,6 +6,7 @@ import type { WebhookEventBus } from '../webhooks/event-bus.js'
 import type { WebhookEventType } from '../webhooks/event-types.js'
 import { toOutboxEvent } from '../webhooks/outbox-event.js'
 import { createWebhookSecret } from '../webhooks/secret.js'
+import { rotateWebhookSecrets } from '../webhooks/secret-rotation.js'
 import type { WebhookUrlGuard } from '../webhooks/url-guard.js'
 import {
   validateWebhookEndpoint,
@@ -29,8 +30,9 @@ export interface WebhooksApiContext {
   now: () => Date
 }
 
-/** The endpoint as the SDK shows it, without its secrets. */
-function toWebhookEndpoint(record: WebhookEndpointRecord): WebhookEndpoint {
+/** The endpoint as the SDK shows it at `at`, without its secrets. */
+function toWebhookEndpoint(record: WebhookEndpointRecord, at: Date): WebhookEndpoint {
+  const signing = record.previousSecrets.filter((previous) => previous.expiresAt > at)
   return {
     id: record.id,
     url: record.url,
@@ -42,19 +44,20 @@ function toWebhookEndpoint(record: WebhookEndpointRecord): WebhookEndpoint {
     failureCount: record.failureCount,
     failingSince: record.failingSince,
     disabledReason: record.disabledReason,
+    previousSecretsExpireAt: signing.map((previous) => previous.expiresAt),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   }
 }
 
-const withSecret = (record: WebhookEndpointRecord): WebhookEndpointWithSecret => ({
-  ...toWebhookEndpoint(record),
-  secret: record.secret,
-})
-
 /** Webhook endpoints, their logs and the in-process subscription, over a storage. */
 export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
   const { storage, guard, bus, events, now } = context
+  const shown = (record: WebhookEndpointRecord) => toWebhookEndpoint(record, now())
+  const withSecret = (record: WebhookEndpointRecord): WebhookEndpointWithSecret => ({
+    ...shown(record),
+    secret: record.secret,
+  })
   const nextId = createUuidV7()
   const ready = async () => {
     await context.ready()
@@ -84,8 +87,7 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
         id: nextId(at.getTime()),
         ...settings,
         secret: createWebhookSecret(),
-        previousSecret: null,
-        previousSecretExpiresAt: null,
+        previousSecrets: [],
         failureCount: 0,
         failingSince: null,
         disabledReason: null,
@@ -98,13 +100,13 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
 
     async list() {
       await ready()
-      return (await storage.listWebhookEndpoints()).map(toWebhookEndpoint)
+      return (await storage.listWebhookEndpoints()).map(shown)
     },
 
     async get(id) {
       await ready()
       const record = await storage.getWebhookEndpoint(id)
-      return record && toWebhookEndpoint(record)
+      return record && shown(record)
     },
 
     async secret(id) {
@@ -117,7 +119,7 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
       // Turning an endpoint back on starts it afresh: its old failures say nothing any more.
       const revived =
         patch.active === true ? { disabledReason: null, failureCount: 0, failingSince: null } : {}
-      return toWebhookEndpoint(await mustUpdate(id, { ...patch, ...revived }))
+      return shown(await mustUpdate(id, { ...patch, ...revived }))
     },
 
     async delete(id) {
@@ -189,14 +191,19 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
     },
 
     async rotateSecret(id, options = {}) {
-      const current = await mustGet(id)
-      const grace = options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS
-      const record = await mustUpdate(id, {
-        secret: createWebhookSecret(),
-        previousSecret: current.secret,
-        previousSecretExpiresAt: new Date(now().getTime() + grace),
-      })
-      return withSecret(record)
+      const gracePeriodMs = options.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS
+      const secret = createWebhookSecret()
+      // Rotations at once (a double click, two instances) each start from the secret they read,
+      // and only while it is still the current one: none drops the secret another handed out.
+      for (;;) {
+        const current = await mustGet(id)
+        const rotated = rotateWebhookSecrets(current, { secret, at: now(), gracePeriodMs })
+        const record = await storage.updateWebhookEndpoint(id, rotated, {
+          ifSecret: current.secret,
+        })
+        // The secret this rotation wrote: one right after it may already show in the record.
+        if (record) return withSecret({ ...record, ...rotated })
+      }
     },
 
     subscribe(options) {

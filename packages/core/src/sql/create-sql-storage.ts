@@ -341,8 +341,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     createWebhookEndpoint: (record) => write('webhook write', () => endpoints().create(record)),
     getWebhookEndpoint: (id) => call('webhook read', () => endpoints().get(id)),
     listWebhookEndpoints: () => call('webhook read', () => endpoints().list()),
-    updateWebhookEndpoint: (id, patch) =>
-      write('webhook write', () => endpoints().update(id, patch)),
+    updateWebhookEndpoint: (id, patch, options) =>
+      write('webhook write', () => endpoints().update(id, patch, options)),
     deleteWebhookEndpoint: (id) =>
       transaction('webhook write', (trx) => createEndpointQueries(trx, flavor).delete(id)),
     enqueueEvents: (events) =>

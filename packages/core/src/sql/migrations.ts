@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { ImporterError } from '../errors.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import type { SqlFlavor } from './flavor.js'
+import { toPreviousSecretsJson } from './rows.js'
 
 const MIGRATION_TABLE = 'product_importer_migrations'
 
@@ -227,6 +228,38 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         for (const column of ['platform', 'mapping', 'warnings', 'remembered_mapping']) {
           await db.schema.alterTable('import_jobs').addColumn(column, 'text').execute()
+        }
+      },
+    },
+    // Every secret rotated out within its grace period keeps signing, not only the last one: a
+    // second rotation within the grace period used to drop the secret receivers still held.
+    '0008_webhook_previous_secrets': {
+      // biome-ignore lint/suspicious/noExplicitAny: the schema of this migration's time
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable('webhook_endpoints')
+          .addColumn('previous_secrets', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute()
+        const now = new Date()
+        const rows = await db
+          .selectFrom('webhook_endpoints')
+          .select(['id', 'previous_secret', 'previous_secret_expires_at'])
+          .where('previous_secret', 'is not', null)
+          .where('previous_secret_expires_at', 'is not', null)
+          .execute()
+        for (const row of rows) {
+          const expiresAt = new Date(row.previous_secret_expires_at as number | Date | string)
+          if (expiresAt <= now) continue
+          await db
+            .updateTable('webhook_endpoints')
+            .set({
+              previous_secrets: toPreviousSecretsJson([{ secret: row.previous_secret, expiresAt }]),
+            })
+            .where('id', '=', row.id)
+            .execute()
+        }
+        for (const column of ['previous_secret', 'previous_secret_expires_at']) {
+          await db.schema.alterTable('webhook_endpoints').dropColumn(column).execute()
         }
       },
     },

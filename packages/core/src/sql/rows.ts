@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely'
 import type { Platform } from '../import/types.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
+  PreviousWebhookSecret,
   WebhookAttemptRecord,
   WebhookDeliveryRecord,
   WebhookDeliveryStatus,
@@ -103,6 +104,18 @@ export function toRowError(row: Selectable<ImportRowErrorsTable>): RowError {
   }
 }
 
+/** Previous secrets as the `previous_secrets` column holds them: JSON, times in ISO 8601. */
+export function toPreviousSecretsJson(secrets: readonly PreviousWebhookSecret[]): string {
+  return JSON.stringify(
+    secrets.map(({ secret, expiresAt }) => ({ secret, expires_at: expiresAt.toISOString() })),
+  )
+}
+
+function fromPreviousSecretsJson(json: string): PreviousWebhookSecret[] {
+  const stored = JSON.parse(json) as { secret: string; expires_at: string }[]
+  return stored.map(({ secret, expires_at }) => ({ secret, expiresAt: new Date(expires_at) }))
+}
+
 /** A `webhook_endpoints` row as a {@link WebhookEndpointRecord}. */
 export function toEndpointRecord(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
   return {
@@ -112,8 +125,7 @@ export function toEndpointRecord(row: Selectable<WebhookEndpointsTable>): Webhoo
     active: Boolean(row.active),
     description: row.description,
     secret: row.secret,
-    previousSecret: row.previous_secret,
-    previousSecretExpiresAt: toDateOrNull(row.previous_secret_expires_at),
+    previousSecrets: fromPreviousSecretsJson(row.previous_secrets),
     rateLimit: row.rate_limit,
     perRowEvents: Boolean(row.per_row_events),
     failureCount: row.failure_count,

@@ -80,8 +80,8 @@ export interface WebhookEndpointsTable {
   active: Bool
   description: string
   secret: string
-  previous_secret: string | null
-  previous_secret_expires_at: Time | null
+  /** JSON array of `{"secret", "expires_at"}` (ISO 8601), newest first. */
+  previous_secrets: string
   rate_limit: number | null
   per_row_events: Bool
   failure_count: number

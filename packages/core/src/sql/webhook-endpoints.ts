@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { WebhookEndpointPatch, WebhookEndpointRecord } from '../storage/webhook-types.js'
 import type { SqlFlavor } from './flavor.js'
-import { toEndpointRecord } from './rows.js'
+import { toEndpointRecord, toPreviousSecretsJson } from './rows.js'
 import type { ImporterDatabase, WebhookEndpointsTable } from './schema.js'
 
 function endpointColumns(
@@ -16,8 +16,7 @@ function endpointColumns(
     active: b(patch.active),
     description: patch.description,
     secret: patch.secret,
-    previous_secret: patch.previousSecret,
-    previous_secret_expires_at: t(patch.previousSecretExpiresAt),
+    previous_secrets: patch.previousSecrets && toPreviousSecretsJson(patch.previousSecrets),
     rate_limit: patch.rateLimit,
     per_row_events: b(patch.perRowEvents),
     failure_count: patch.failureCount,
@@ -69,11 +68,14 @@ export function createEndpointQueries(db: Kysely<ImporterDatabase>, flavor: SqlF
     async update(
       id: string,
       patch: WebhookEndpointPatch,
+      options: { ifSecret?: string } = {},
     ): Promise<WebhookEndpointRecord | undefined> {
+      const { ifSecret } = options
       const result = await db
         .updateTable('webhook_endpoints')
         .set({ ...endpointColumns(patch, flavor), updated_at: flavor.time(new Date()) })
         .where('id', '=', id)
+        .$if(ifSecret !== undefined, (query) => query.where('secret', '=', ifSecret ?? ''))
         .executeTakeFirst()
       return Number(result.numUpdatedRows) === 0 ? undefined : get(id)
     },

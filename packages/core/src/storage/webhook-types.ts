@@ -6,6 +6,13 @@
  * @module
  */
 
+/** A secret rotated out of an endpoint that still signs, beside the current one, until it expires. */
+export interface PreviousWebhookSecret {
+  secret: string
+  /** When its grace period ends: from then on it signs nothing. */
+  expiresAt: Date
+}
+
 /** A webhook endpoint as storage holds it. */
 export interface WebhookEndpointRecord {
   id: string
@@ -16,9 +23,11 @@ export interface WebhookEndpointRecord {
   description: string
   /** The signing secret, `whsec_` + base64. */
   secret: string
-  /** The secret before the last rotation: it still signs until `previousSecretExpiresAt`. */
-  previousSecret: string | null
-  previousSecretExpiresAt: Date | null
+  /**
+   * The secrets rotated out within their grace period, newest first: each still signs until
+   * it expires. Storage keeps the list as given (rotation bounds and prunes it).
+   */
+  previousSecrets: PreviousWebhookSecret[]
   /** Deliveries per second at most; `null` for no limit. */
   rateLimit: number | null
   /**
@@ -161,10 +170,16 @@ export interface WebhookStorage {
   getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | undefined>
   /** Every endpoint, oldest first. */
   listWebhookEndpoints(): Promise<WebhookEndpointRecord[]>
-  /** Changes the given fields and `updatedAt`; `undefined` when the endpoint does not exist. */
+  /**
+   * Changes the given fields and `updatedAt`; `undefined` when the endpoint does not exist.
+   * With `ifSecret`, it MUST change the endpoint only while its stored secret is that one, in
+   * the same statement, and answer `undefined` otherwise: two rotations at once then never
+   * both start from the same secret, losing the one the first of them handed out.
+   */
   updateWebhookEndpoint(
     id: string,
     patch: WebhookEndpointPatch,
+    options?: { ifSecret?: string },
   ): Promise<WebhookEndpointRecord | undefined>
   /** Deletes an endpoint with its deliveries and attempts; false when it did not exist. */
   deleteWebhookEndpoint(id: string): Promise<boolean>

@@ -1,9 +1,13 @@
 import type { AttemptResult, ClaimedDelivery } from '../storage/webhook-types.js'
+import type { WebhookEventType } from './event-types.js'
 import type { DeliveryLimiter } from './limiter.js'
 import { decideWebhookRetry, type WebhookRetryPolicy } from './retry-policy.js'
+import { activeWebhookSecrets } from './secret-rotation.js'
 import type { WebhookSender } from './send.js'
 import { signWebhook } from './sign.js'
 import type { WebhookAttemptOutcome } from './types.js'
+
+const TEST_EVENT: WebhookEventType = 'webhook.test'
 
 /** What {@link dispatchWebhookDelivery} needs besides the delivery. */
 export interface DispatchOptions {
@@ -26,14 +30,6 @@ export interface DispatchResult extends Omit<AttemptResult, 'owner'> {
   /** Set when the attempt was cancelled: it says nothing about the receiver, so record nothing. */
   cancelled: boolean
   reason?: string
-}
-
-/** The secrets that sign now: the current one, and the previous one during its grace period. */
-export function activeSecrets(endpoint: ClaimedDelivery['endpoint'], at: Date): readonly string[] {
-  const { secret, previousSecret, previousSecretExpiresAt } = endpoint
-  const previousHolds =
-    previousSecret !== null && previousSecretExpiresAt !== null && previousSecretExpiresAt > at
-  return previousHolds ? [secret, previousSecret] : [secret]
 }
 
 /**
@@ -60,7 +56,7 @@ export async function dispatchWebhookDelivery(
     const headers = signWebhook({
       id: delivery.id,
       body: delivery.payload,
-      secrets: activeSecrets(endpoint, startedAt),
+      secrets: activeWebhookSecrets(endpoint, startedAt),
       at: startedAt,
     })
     const outcome = await options.sender.send({
@@ -107,6 +103,17 @@ export async function dispatchWebhookDelivery(
         endpoint: { succeeded: true },
       }
     case 'retry':
+      // A test is sent once: its caller already has the answer, and retries in the background
+      // would count the same failure against the endpoint again and again.
+      if (delivery.eventType === TEST_EVENT) {
+        return {
+          ...record,
+          status: 'failed',
+          nextAttemptAt: decidedAt,
+          endpoint: { succeeded: false },
+          reason: 'a test event is sent once, without retries',
+        }
+      }
       return {
         ...record,
         status: 'pending',

@@ -124,8 +124,40 @@ export const webhookEndpointInputSchema = strictObject({ ...fields, url })
   })
 
 /**
- * Changes to an endpoint (PUT and PATCH bodies): the fields of
- * {@link webhookEndpointInputSchema}, each optional; absent fields stay as they are.
+ * The whole settings of an endpoint, replacing what it had (a PUT body): `url`, `event_types`,
+ * `active`, `description`, `rate_limit` and `per_row_events`, every one required, so a field
+ * left out is an error naming it instead of a silent reset to a new endpoint's default. The
+ * older one-event shape is for creation only. Other fields (an endpoint as read back, with its
+ * `id` and counters) are ignored.
+ *
+ * @example
+ * ```ts
+ * webhookEndpointReplaceSchema.safeParse({ url: 'https://example.com/hook' }).success // false
+ * ```
+ */
+export const webhookEndpointReplaceSchema = z
+  .object({
+    url,
+    event_types: eventTypes,
+    active: fields.active,
+    description: fields.description,
+    rate_limit: rateLimit,
+    per_row_events: fields.per_row_events,
+  })
+  .transform(
+    (input): WebhookEndpointSettings => ({
+      url: input.url,
+      eventTypes: input.event_types,
+      active: input.active,
+      description: input.description,
+      rateLimit: input.rate_limit,
+      perRowEvents: input.per_row_events,
+    }),
+  )
+
+/**
+ * Changes to an endpoint (a PATCH body): the fields of {@link webhookEndpointInputSchema}, each
+ * optional; absent fields stay as they are.
  */
 export const webhookEndpointPatchSchema = strictObject(fields)
   .partial()
@@ -133,5 +165,7 @@ export const webhookEndpointPatchSchema = strictObject(fields)
 
 /** Input accepted when creating an endpoint. */
 export type WebhookEndpointInput = z.input<typeof webhookEndpointInputSchema>
+/** Input accepted when replacing an endpoint's settings. */
+export type WebhookEndpointReplaceInput = z.input<typeof webhookEndpointReplaceSchema>
 /** Input accepted when changing an endpoint. */
 export type WebhookEndpointPatchInput = z.input<typeof webhookEndpointPatchSchema>

@@ -27,8 +27,8 @@ export interface SignWebhookInput {
   /** The exact bytes that will be sent. */
   body: string
   /**
-   * Every active secret: one normally, two while a rotation's grace period runs, each adding a
-   * signature so receivers holding either secret accept the delivery.
+   * Every active secret: one normally, more while rotated-out ones are within their grace
+   * period, each adding a signature so receivers holding any of them accept the delivery.
    */
   secrets: readonly string[]
   /** The attempt's time; fresh on each attempt so receivers can reject replays. */

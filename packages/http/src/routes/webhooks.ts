@@ -2,6 +2,7 @@ import {
   type ProductImporter,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
+  webhookEndpointReplaceSchema,
 } from '@product-importer/core'
 import type { H3Event } from 'h3'
 import { z } from 'zod'
@@ -62,8 +63,9 @@ export const webhookRouteSpecs = {
   replace: defineRoute({
     method: 'PUT',
     path: '/api/webhooks/:id/',
-    summary: 'Replace the settings of a webhook endpoint (fields left out take their defaults)',
-    body: webhookEndpointInputSchema,
+    summary:
+      'Replace the settings of a webhook endpoint: every field is required (400 names each one missing); PATCH changes some',
+    body: webhookEndpointReplaceSchema,
     bodyName: 'endpoint',
     responses: {
       200: jsonResponse('Replaced', webhookJsonSchema),
@@ -170,17 +172,6 @@ export const webhookRouteSpecs = {
   }),
 }
 
-// What PUT sets for the fields a body leaves out: a new endpoint's defaults, read from the schema
-// that sets them.
-const NEW_ENDPOINT = webhookEndpointInputSchema.parse({ url: 'https://example.com/' })
-const REPLACED_DEFAULTS = {
-  event_types: NEW_ENDPOINT.eventTypes,
-  active: NEW_ENDPOINT.active,
-  description: NEW_ENDPOINT.description,
-  rate_limit: NEW_ENDPOINT.rateLimit,
-  per_row_events: NEW_ENDPOINT.perRowEvents,
-}
-
 /** Registers the handlers of {@link webhookRouteSpecs}. */
 export function webhookRoutes(
   router: Router,
@@ -207,13 +198,10 @@ export function webhookRoutes(
   })
 
   router.on(specs.replace, async (event, { body }) => {
-    // The older shape's `event_type` stands for `event_types`, so the default must not join it.
-    const { event_types, ...defaults } = REPLACED_DEFAULTS
-    const replaced = {
-      ...defaults,
-      ...(body.event_type === undefined ? { event_types } : {}),
-      ...body,
-    }
+    // Every field, as the spec's schema checked; nothing else the body holds (an endpoint read
+    // back has its id and counters, and the older one-event shape is for creation only).
+    const { url, event_types, active, description, rate_limit, per_row_events } = body
+    const replaced = { url, event_types, active, description, rate_limit, per_row_events }
     return json(toWebhookJson(await webhooks.update(param(event, 'id'), replaced)))
   })
 

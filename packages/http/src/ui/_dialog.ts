@@ -28,20 +28,28 @@ export function openDialog<T>(
   })
 }
 
-/** Asks to confirm something; true when confirmed. */
+/**
+ * Asks to confirm something; true when confirmed. The second click of a double click answers
+ * nothing: it lands wherever the dialog opened under the pointer, often on one of its buttons.
+ */
 export function confirmAction(title: string, message: string, action: string): Promise<boolean> {
   return openDialog(
     title,
-    (close) => [
-      h('h2', {}, title),
-      h('p', {}, message),
-      h(
-        'div',
-        { class: 'actions' },
-        h('button', { type: 'button', onclick: () => close(false) }, 'Cancel'),
-        h('button', { type: 'button', class: 'danger', onclick: () => close(true) }, action),
-      ),
-    ],
+    (close) => {
+      const answer = (value: boolean) => (event: Event) => {
+        if ((event as MouseEvent).detail <= 1) close(value)
+      }
+      return [
+        h('h2', {}, title),
+        h('p', {}, message),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: answer(false) }, 'Cancel'),
+          h('button', { type: 'button', class: 'danger', onclick: answer(true) }, action),
+        ),
+      ]
+    },
     false,
   )
 }

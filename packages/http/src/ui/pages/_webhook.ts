@@ -17,6 +17,8 @@ export interface WebhookJson {
   disabled_reason: string | null
   failure_count: number
   failing_since: string | null
+  /** When each rotated-out secret still signing stops, newest first. */
+  previous_secrets_expire_at: string[]
   created_at: string
   updated_at: string
 }

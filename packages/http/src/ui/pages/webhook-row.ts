@@ -50,6 +50,13 @@ export function webhookRow(endpoint: WebhookJson, load: Reload): HTMLElement {
     },
     endpoint.active ? 'On' : 'Off',
   )
+  /** The endpoint's switch and health as `current` has them. */
+  const showState = (current: WebhookJson) => {
+    Object.assign(endpoint, current)
+    toggle.setAttribute('aria-checked', String(current.active))
+    toggle.textContent = current.active ? 'On' : 'Off'
+    replace(health, healthBadge(current))
+  }
   toggle.addEventListener(
     'click',
     () =>
@@ -58,10 +65,7 @@ export function webhookRow(endpoint: WebhookJson, load: Reload): HTMLElement {
           method: 'PATCH',
           body: { active: !endpoint.active },
         })
-        Object.assign(endpoint, saved)
-        toggle.setAttribute('aria-checked', String(saved.active))
-        toggle.textContent = saved.active ? 'On' : 'Off'
-        replace(health, healthBadge(saved))
+        showState(saved)
         announce(`${saved.url} is now ${saved.active ? 'enabled' : 'turned off'}`)
       }),
   )
@@ -102,7 +106,10 @@ export function webhookRow(endpoint: WebhookJson, load: Reload): HTMLElement {
         await load('')
       }),
   )
-  const test = testButton(endpoint, () => void showLast())
+  // A test's answer changes the endpoint's health (a failure, a 410 turning it off): show it.
+  const showEndpoint = () =>
+    attempt(async () => showState(await api<WebhookJson>(`api/webhooks/${endpoint.id}/`)))
+  const test = testButton(endpoint, () => void Promise.all([showLast(), showEndpoint()]))
   return h(
     'tr',
     {},

@@ -1,8 +1,11 @@
 import { api } from '../_api.js'
-import { openDialog } from '../_dialog.js'
+import { confirmAction, openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
 import { attempt } from '../_status.js'
 import type { WebhookJson } from './_webhook.js'
+
+/** What a rotation answers: the endpoint with its new secret. */
+type RotatedWebhook = WebhookJson & { secret: string }
 
 // Sent with every rotation, so the page states the period the server applies.
 const GRACE_HOURS = 24
@@ -29,14 +32,31 @@ export function showSecret(endpoint: WebhookJson, secret?: string): Promise<void
         'click',
         () =>
           void attempt(async () => {
-            const rotated = await api<{ secret: string }>(
-              `api/webhooks/${endpoint.id}/rotate-secret`,
-              { method: 'POST', body: { grace_period_ms: GRACE_HOURS * 3_600_000 } },
+            const sure = await confirmAction(
+              'Rotate secret',
+              `Sign deliveries to ${endpoint.url} with a new secret? The old one keeps signing ` +
+                `beside it for the grace period (${GRACE_HOURS} hours), so receivers can switch ` +
+                'without missing an event.',
+              'Rotate',
             )
-            value.textContent = rotated.secret
-            note.textContent =
-              `New secret in use. The old one keeps signing beside it for the grace period ` +
-              `(${GRACE_HOURS} hours), so receivers can switch without missing an event.`
+            // A click while the confirmation was open, or while a rotation runs, starts none.
+            if (!sure || rotate.disabled) return
+            rotate.disabled = true
+            try {
+              const rotated = await api<RotatedWebhook>(
+                `api/webhooks/${endpoint.id}/rotate-secret`,
+                { method: 'POST', body: { grace_period_ms: GRACE_HOURS * 3_600_000 } },
+              )
+              value.textContent = rotated.secret
+              const signing = 1 + rotated.previous_secrets_expire_at.length
+              note.textContent =
+                `New secret in use. The old one keeps signing beside it for the grace period ` +
+                `(${GRACE_HOURS} hours), so receivers can switch without missing an event. ` +
+                `Secrets signing now: ${signing}.`
+            } finally {
+              rotate.disabled = false
+              rotate.focus()
+            }
           }),
       )
       return [
