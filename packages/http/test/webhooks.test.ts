@@ -90,9 +90,14 @@ describe('the webhooks REST API', () => {
       rate_limit: 50,
     })
 
-    // PUT replaces every setting, from a whole endpoint (the one read back will do).
+    // PUT replaces every setting; fields it does not take (an endpoint as read back) are refused.
+    const readBack = await t.api(
+      `/api/webhooks/${created.id}`,
+      jsonInit('PUT', { ...got, url: 'http://127.0.0.1:9/other' }),
+    )
+    expect(readBack.status).toBe(400)
+    expect(((await readBack.json()) as Json).error.message).toContain('Unknown key')
     const whole = {
-      ...got,
       url: 'http://127.0.0.1:9/other',
       event_types: [],
       active: true,

@@ -127,24 +127,22 @@ export const webhookEndpointInputSchema = strictObject({ ...fields, url })
  * The whole settings of an endpoint, replacing what it had (a PUT body): `url`, `event_types`,
  * `active`, `description`, `rate_limit` and `per_row_events`, every one required, so a field
  * left out is an error naming it instead of a silent reset to a new endpoint's default. The
- * older one-event shape is for creation only. Other fields (an endpoint as read back, with its
- * `id` and counters) are ignored.
+ * older one-event shape is for creation only. Any other key (an endpoint as read back, with its
+ * `id` and counters) is refused, as everywhere.
  *
  * @example
  * ```ts
  * webhookEndpointReplaceSchema.safeParse({ url: 'https://example.com/hook' }).success // false
  * ```
  */
-export const webhookEndpointReplaceSchema = z
-  .object({
-    url,
-    event_types: eventTypes,
-    active: fields.active,
-    description: fields.description,
-    rate_limit: rateLimit,
-    per_row_events: fields.per_row_events,
-  })
-  .transform(
+export const webhookEndpointReplaceSchema = strictObject({
+  url,
+  event_types: eventTypes,
+  active: fields.active,
+  description: fields.description,
+  rate_limit: rateLimit,
+  per_row_events: fields.per_row_events,
+}).transform(
     (input): WebhookEndpointSettings => ({
       url: input.url,
       eventTypes: input.event_types,
