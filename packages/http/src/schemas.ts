@@ -54,16 +54,18 @@ const PRODUCT_SORTS = ['sku', 'name', 'price', 'quantity', 'updated_at'].flatMap
   `-${field}`,
 ]) as [ProductSort, ...ProductSort[]]
 
-const textFilter = z.string().max(200).optional()
+/** The product filters, their text values read by `text`. */
+const productFilters = (text: z.ZodString) =>
+  strictObject({
+    sku: text.optional().describe('Case-insensitive substring of the SKU'),
+    name: text.optional().describe('Case-insensitive substring of the name'),
+    description: text.optional().describe('Case-insensitive substring of the description'),
+    q: text.optional().describe('Matches sku, name or description'),
+    active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
+  })
 
-/** Filters of the product list and the CSV export. */
-export const productFilterQuerySchema = strictObject({
-  sku: textFilter.describe('Case-insensitive substring of the SKU'),
-  name: textFilter.describe('Case-insensitive substring of the name'),
-  description: textFilter.describe('Case-insensitive substring of the description'),
-  q: textFilter.describe('Matches sku, name or description'),
-  active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
-})
+/** Filters of the product list and the CSV export (a blank value filters nothing there). */
+export const productFilterQuerySchema = productFilters(z.string().max(200))
 
 /** Query of `GET /api/products/`. */
 export const productListQuerySchema = productFilterQuerySchema
@@ -100,20 +102,13 @@ export const productListQuerySchema = productFilterQuerySchema
     }
   })
 
-const bulkFilterText = z
-  .string()
-  .max(200)
-  .refine((text) => text.trim() !== '', 'must not be blank: leave it out instead')
-  .optional()
-
-/** A bulk change's filter: the list's filters, each given a value (none may be blank). */
-export const productBulkFilterSchema = strictObject({
-  sku: bulkFilterText.describe('Case-insensitive substring of the SKU'),
-  name: bulkFilterText.describe('Case-insensitive substring of the name'),
-  description: bulkFilterText.describe('Case-insensitive substring of the description'),
-  q: bulkFilterText.describe('Matches sku, name or description'),
-  active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
-})
+/** A bulk change's filter: the list's filters, none of them blank. */
+export const productBulkFilterSchema = productFilters(
+  z
+    .string()
+    .max(200)
+    .refine((text) => text.trim() !== '', 'must not be blank: leave it out instead'),
+)
 
 /**
  * Body of `POST /api/products/bulk/`: one change to products picked by ids, by a filter that

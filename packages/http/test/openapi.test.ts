@@ -29,6 +29,22 @@ describe('the OpenAPI document', () => {
     await importer.close()
   })
 
+  it('closes every JSON request body to keys it does not declare, as the server does', () => {
+    const doc = createOpenApiDocument()
+    const open: string[] = []
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+      for (const method of METHODS) {
+        const schema = item[method]?.requestBody?.content?.['application/json']?.schema
+        if (!schema) continue
+        const resolved = schema.$ref
+          ? (doc.components as Json).schemas[schema.$ref.split('/').pop()]
+          : schema
+        if (resolved.additionalProperties !== false) open.push(`${method} ${path}`)
+      }
+    }
+    expect(open).toEqual([])
+  })
+
   it('lists only paths that answer, each with a method the server accepts', async () => {
     const t = await startServer({}, { webhooks: { allowHosts: ['127.0.0.1'] } })
     const doc = (await (await t.api('/api/openapi.json')).json()) as Json

@@ -143,15 +143,15 @@ export const webhookEndpointReplaceSchema = strictObject({
   rate_limit: rateLimit,
   per_row_events: fields.per_row_events,
 }).transform(
-    (input): WebhookEndpointSettings => ({
-      url: input.url,
-      eventTypes: input.event_types,
-      active: input.active,
-      description: input.description,
-      rateLimit: input.rate_limit,
-      perRowEvents: input.per_row_events,
-    }),
-  )
+  (input): WebhookEndpointSettings => ({
+    url: input.url,
+    eventTypes: input.event_types,
+    active: input.active,
+    description: input.description,
+    rateLimit: input.rate_limit,
+    perRowEvents: input.per_row_events,
+  }),
+)
 
 /**
  * Changes to an endpoint (a PATCH body): the fields of {@link webhookEndpointInputSchema}, each
