@@ -56,6 +56,8 @@ describe('web UI: bulk changes as confirmed', () => {
     // Above 20 products a change of status asks first, as a deletion does.
     const dialog = page.getByRole('dialog', { name: 'Change selected products' })
     expect(await dialog.textContent()).toContain('This sets 22 products inactive.')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'products-bulk-confirm-status')
     const lamp = await t.importer.products.getBySku('LAMP-3')
     await t.importer.products.delete(lamp!.id)
     await dialog.getByRole('button', { name: 'Set 22 products inactive' }).click()
