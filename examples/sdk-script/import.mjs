@@ -1,5 +1,5 @@
 // Imports a product CSV with the SDK, following the job live, then prints a page and the errors.
-//   npm run build && node examples/sdk-script/import.mjs products.csv [products.db]
+//   npm run build && node examples/sdk-script/import.mjs examples/sample_products.csv [products.db]
 import { createProductImporter } from '@product-importer/core'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 
@@ -18,10 +18,12 @@ try {
 
   const done = await importer.imports.get(job.id)
   console.log(
-    `created ${done.created}, updated ${done.updated}, unchanged ${done.unchanged}, invalid ${done.invalid}`,
+    `created ${done.created}, updated ${done.updated}, unchanged ${done.unchanged}, invalid ${done.invalid}, repeated in the file ${done.duplicatesInFile}`,
   )
+  // A file that could not be imported at all (no sku column, not found, not UTF-8) says why here.
+  if (done.error) console.error(`${done.status}: ${done.error.code}: ${done.error.message}`)
   for (const error of await importer.imports.errors(job.id, { limit: 10 })) {
-    console.log(`  line ${error.line}: ${error.column ?? ''} ${error.message}`)
+    console.log(`  line ${error.line}: ${error.message}`)
   }
 
   const page = await importer.products.list({ pageSize: 5 })

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -14,31 +14,41 @@ afterEach(() => {
 })
 
 describe('examples/sdk-script', () => {
-  it('imports the file, reports progress and row errors, and stores the products', async () => {
+  it('imports the shipped sample with the documented command, reporting the bad row and the repeated SKU', async () => {
     dir = mkdtempSync(join(tmpdir(), 'example-sdk-'))
-    const csv = join(dir, 'sample_products.csv')
-    writeFileSync(
-      csv,
-      'sku,name,description,price,quantity\nSKU001,Wireless Headphones,High-quality Bluetooth,79.99,150\nSKU002,USB-C Cable,Durable 2-meter cable,12.99,500\nSKU003,Broken,,cheap,1\n',
-    )
     const db = join(dir, 'shop.db')
+    // As the README says: from the repository's root.
     const { stdout } = await run(
       process.execPath,
-      [join(import.meta.dirname, 'import.mjs'), csv, db],
-      {
-        timeout: 30_000,
-      },
+      ['examples/sdk-script/import.mjs', 'examples/sample_products.csv', db],
+      { cwd: join(import.meta.dirname, '..', '..'), timeout: 30_000 },
     )
-    expect(stdout).toMatch(/^completed\s+3 rows/m)
-    expect(stdout).toContain('created 2, updated 0, unchanged 0, invalid 1')
-    expect(stdout).toMatch(/line 4: price /)
-    expect(stdout).toContain('2 products; newest:')
+    expect(stdout).toMatch(/^completed\s+14 rows/m)
+    expect(stdout).toContain(
+      'created 12, updated 0, unchanged 0, invalid 1, repeated in the file 1',
+    )
+    expect(stdout).toMatch(/line 16: price must be a number/)
+    expect(stdout).toContain('12 products; newest:')
 
     const importer = createProductImporter({ storage: sqliteStorage({ filename: db }) })
     try {
-      expect((await importer.products.getBySku('sku001'))?.price).toBe('79.99')
+      const lamp = await importer.products.getBySku('SKU-0000003-757')
+      expect(lamp).toMatchObject({ name: 'Modern Cotton Desk Lamp (restocked)', quantity: 300 })
     } finally {
       await importer.close()
     }
+  })
+
+  it('says why a file could not be imported, and exits 1', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'example-sdk-'))
+    const failed = await run(
+      process.execPath,
+      [join(import.meta.dirname, 'import.mjs'), join(dir, 'missing.csv'), join(dir, 'shop.db')],
+      { timeout: 30_000 },
+    ).catch((error: { code: number; stderr: string }) => error)
+    expect(failed).toMatchObject({ code: 1 })
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /failed: SOURCE_FAILED: cannot read .*missing\.csv/,
+    )
   })
 })
