@@ -3,6 +3,7 @@
 
 // Product model: schemas, SKU identity, value parsing and its limits, new-product defaults
 
+export { nameKey } from './product/name-key.js'
 export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
   type Product,

@@ -46,6 +46,7 @@ describe('@product-importer/core package', () => {
       'importProducts',
       'inspectProducts',
       'isImporterError',
+      'nameKey',
       'parseActive',
       'parsePrice',
       'parseQuantity',

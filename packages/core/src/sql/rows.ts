@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { nameKey } from '../product/name-key.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
   WebhookAttemptRecord,
@@ -44,6 +45,7 @@ export function fromProductRecord(record: ProductRecord, flavor: SqlFlavor): Pro
     sku: record.sku,
     sku_key: record.skuKey,
     name: record.name,
+    name_key: nameKey(record.name),
     description: record.description,
     price_cents: record.priceCents,
     quantity: record.quantity,
