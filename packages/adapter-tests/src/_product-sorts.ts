@@ -51,6 +51,22 @@ export function describeProductSorts(target: CurrentTarget): void {
       expect(await namesBy(t, 'name')).toEqual(['Ändern', 'über', 'Zulu'])
     })
 
+    it('fills in the name keys of a database from before them when it migrates', async () => {
+      const t = target()
+      for (const name of ['Zebra', 'éclair', 'apple', 'Banana']) {
+        await t.storage.insertProduct(productRecord({ name }))
+      }
+      // The schema as it was before `0007_product_name_key` and the adapter's sort indexes.
+      await t.raw('drop index if exists products_name_key_idx')
+      await t.raw('alter table products drop column name_key')
+      await t.raw(`delete from product_importer_migrations
+        where name = '0007_product_name_key' or name like '%sort_indexes'`)
+      await t.storage.migrate()
+      expect(await namesBy(t, 'name')).toEqual(['apple', 'Banana', 'éclair', 'Zebra'])
+      const keys = await t.raw('select name_key from products order by name_key')
+      expect(keys.map((row) => row.name_key)).toEqual(['apple', 'banana', 'eclair', 'zebra'])
+    })
+
     it('puts products without a price last, sorting by price either way', async () => {
       const t = target()
       for (const priceCents of [300, null, 100, null, 200]) {

@@ -55,7 +55,9 @@ export const productListQuerySchema = productFilterQuerySchema.extend({
   sort: z
     .enum(PRODUCT_SORTS)
     .optional()
-    .describe('Order by a field, descending with a leading `-`; newest first when absent'),
+    .describe(
+      'Order by a field, descending with a leading `-`; newest first when absent. SKUs and names ignore letter case, names accents too; products without a price come last either way; ties go by id',
+    ),
 })
 
 /** Body of `POST /api/products/bulk/`: one change to products picked by ids or by filter. */
