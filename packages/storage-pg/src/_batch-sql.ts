@@ -18,15 +18,14 @@ const DEFAULT = {
 
 /**
  * Session tables of one writer: the batch being applied, and every SKU key applied so far. The
- * writer's connection is its own, so they go when it closes. SKU keys compare as in `products`
- * (COLLATE "C"): keys of two collations cannot be compared at all.
+ * writer's connection is its own, so they go when it closes.
  */
 export const CREATE_WRITER_TABLES = `
   create temp table pi_stage (
     idx integer not null,
     id text not null,
     sku text not null,
-    sku_key text collate "C" not null,
+    sku_key text not null,
     name text,
     name_key text,
     description text,
@@ -35,7 +34,7 @@ export const CREATE_WRITER_TABLES = `
     quantity integer,
     active boolean
   ) on commit delete rows;
-  create temp table pi_seen (sku_key text collate "C" primary key);`
+  create temp table pi_seen (sku_key text primary key);`
 
 export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, name_key, description,
   price_cents, has_price, quantity, active) from stdin`

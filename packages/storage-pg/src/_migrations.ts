@@ -102,19 +102,13 @@ const nameBitmapIndex: Migration = {
 const NAME_INDEX_FOR_Q = 'postgres_0005_name_trgm_gin_for_q'
 
 /**
- * Sorted pages in index order, ties by id. `name_key` and `sku_key` compare by code point
- * (COLLATE "C"), as SQLite compares them, whatever the database's collation: under `en_US`,
- * say, punctuation would count only where letters tie. Changing the collation of `sku_key`
- * rebuilds its indexes (seconds at 500,000 products), not the table. Prices need an index per
- * direction: ascending, NULLs come last of a plain index; descending, only of one declared so.
+ * Sorted pages in index order, ties by id. `name_key` compares by code point (COLLATE "C"), as
+ * SQLite compares it, whatever the database's collation. Prices need an index per direction:
+ * ascending, NULLs come last of a plain index; descending, only of one declared so.
  */
 const sortIndexes: Migration = {
   async up(db) {
-    for (const column of ['name_key', 'sku_key']) {
-      await sql`alter table products alter column ${sql.id(column)} type text collate "C"`.execute(
-        db,
-      )
-    }
+    await sql`alter table products alter column name_key type text collate "C"`.execute(db)
     for (const [index, columns] of Object.entries(SORT_INDEXES)) {
       await sql`create index if not exists ${sql.id(index)} on products (${sql.raw(columns)})`.execute(
         db,
