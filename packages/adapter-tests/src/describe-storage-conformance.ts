@@ -7,6 +7,7 @@ import { describeJobs } from './_jobs.js'
 import { describeMappings } from './_mappings.js'
 import { describePerRowEvents } from './_per-row-events.js'
 import { describeProductLists } from './_product-lists.js'
+import { describeProductSorts } from './_product-sorts.js'
 import { describeProducts } from './_products.js'
 import { describeRowEventExpansion } from './_row-event-expansion.js'
 import { describeStorageErrors } from './_storage-errors.js'
@@ -60,6 +61,7 @@ export function describeStorageConformance(
     describeProducts(target)
     describeConditionalUpdates(target)
     describeProductLists(target)
+    describeProductSorts(target)
     describeImportWriter(target)
     describeImportBatches(target)
     describeJobs(target)

@@ -4,6 +4,7 @@
 // Product model: schemas, SKU identity, value parsing and its limits, new-product defaults
 
 export { matchesETag, productETag } from './product/etag.js'
+export { nameKey } from './product/name-key.js'
 export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
   type Product,

@@ -49,6 +49,7 @@ describe('@product-importer/core package', () => {
       'inspectProducts',
       'isImporterError',
       'matchesETag',
+      'nameKey',
       'parseActive',
       'parsePrice',
       'parseQuantity',

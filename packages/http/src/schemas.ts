@@ -86,7 +86,9 @@ export const productListQuerySchema = productFilterQuerySchema
     sort: z
       .enum(PRODUCT_SORTS)
       .optional()
-      .describe('Order by a field, descending with a leading `-`; newest first when absent'),
+      .describe(
+        'Order by a field, descending with a leading `-`; newest first when absent. SKUs and names ignore letter case, names accents too; products without a price come last either way; ties go by id',
+      ),
   })
   .superRefine((query, ctx) => {
     // A cursor continues the newest-first walk it came from: beside a sort or a page number it

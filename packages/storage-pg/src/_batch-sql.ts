@@ -27,6 +27,7 @@ export const CREATE_WRITER_TABLES = `
     sku text not null,
     sku_key text not null,
     name text,
+    name_key text,
     description text,
     price_cents bigint,
     has_price boolean not null,
@@ -35,8 +36,8 @@ export const CREATE_WRITER_TABLES = `
   ) on commit delete rows;
   create temp table pi_seen (sku_key text primary key);`
 
-export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, description, price_cents,
-  has_price, quantity, active) from stdin`
+export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, name_key, description,
+  price_cents, has_price, quantity, active) from stdin`
 
 // `s` classifies every staged row against the products as this statement sees them. A field a
 // row does not give is NULL (or has_price false) and keeps the stored value, or takes the
@@ -77,6 +78,7 @@ const apply = (returnIds: boolean) => `
     update products p set
       sku = c.sku,
       name = coalesce(c.name, p.name),
+      name_key = coalesce(c.name_key, p.name_key),
       description = coalesce(c.description, p.description),
       price_cents = case when c.has_price then c.price_cents else p.price_cents end,
       quantity = coalesce(c.quantity, p.quantity),
@@ -91,9 +93,9 @@ const apply = (returnIds: boolean) => `
     returning c.dup${returnIds ? ', p.id' : ''}
   ),
   i as (
-    insert into products (id, sku, sku_key, name, description, price_cents, quantity, active,
-      created_at, updated_at)
-    select id, sku, sku_key, name, coalesce(description, ${DEFAULT.description}),
+    insert into products (id, sku, sku_key, name, name_key, description, price_cents, quantity,
+      active, created_at, updated_at)
+    select id, sku, sku_key, name, name_key, coalesce(description, ${DEFAULT.description}),
       case when has_price then price_cents else ${DEFAULT.priceCents} end,
       coalesce(quantity, ${DEFAULT.quantity}), coalesce(active, ${DEFAULT.active}),
       $1, $1

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely'
 import { DEFERRED_TABLE } from './_deferred-indexes.js'
+import { SORT_INDEXES } from './_sort-indexes.js'
 import type { SearchColumn } from './types.js'
 
 /** The channel on which every write of an import job announces the job's id. */
@@ -101,6 +102,22 @@ const nameBitmapIndex: Migration = {
 const NAME_INDEX_FOR_Q = 'postgres_0005_name_trgm_gin_for_q'
 
 /**
+ * Sorted pages in index order, ties by id. `name_key` compares by code point (COLLATE "C"), as
+ * SQLite compares it, whatever the database's collation. Prices need an index per direction:
+ * ascending, NULLs come last of a plain index; descending, only of one declared so.
+ */
+const sortIndexes: Migration = {
+  async up(db) {
+    await sql`alter table products alter column name_key type text collate "C"`.execute(db)
+    for (const [index, columns] of Object.entries(SORT_INDEXES)) {
+      await sql`create index if not exists ${sql.id(index)} on products (${sql.raw(columns)})`.execute(
+        db,
+      )
+    }
+  },
+}
+
+/**
  * Whether trigram indexes can be built: pg_trgm is installed, or this role may install it (a
  * trusted extension since PostgreSQL 13, so any role that may create objects in the database).
  */
@@ -142,6 +159,7 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
       }
     }
     migrations.postgres_0003_deferred_indexes = deferredIndexes
+    migrations.postgres_0006_sort_indexes = sortIndexes
     if (executed.has(NAME_INDEX_GIST) || (wanted.has('name') && canIndex)) {
       migrations[NAME_INDEX_GIST] = nameSearchIndex
     }

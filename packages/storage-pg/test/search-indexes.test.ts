@@ -79,11 +79,15 @@ describe.skipIf(!PG_URL)('search indexes', () => {
   })
 
   /** The plan of a count, a scan of the table priced out, and bitmap scans too if `bitmaps` is false. */
-  const plan = async (where: string, { bitmaps = false, analyze = false } = {}) => {
+  const plan = async (
+    where: string,
+    { bitmaps = false, analyze = false, indexOnly = true } = {},
+  ) => {
     await schema.raw('begin')
     try {
       await schema.raw('set local enable_seqscan = off')
       if (!bitmaps) await schema.raw('set local enable_bitmapscan = off')
+      if (!indexOnly) await schema.raw('set local enable_indexonlyscan = off')
       const explain = analyze ? 'explain analyze' : 'explain'
       const rows = await schema.raw(`${explain} select count(*) from products where ${where}`)
       return rows.map((r) => r['QUERY PLAN']).join('\n')
@@ -104,7 +108,10 @@ describe.skipIf(!PG_URL)('search indexes', () => {
   })
 
   it('finds SKU substrings through a trigram index by default', async () => {
-    expect(await plan("sku_key ilike '%sku-00%'", { bitmaps: true })).toMatch(
+    // On these 900 products (18 pages) reading all of the sku_key B-tree costs the planner
+    // exactly what the trigram index and the table do (40.02 either way), so that scan, which
+    // grows with the table, is left out.
+    expect(await plan("sku_key ilike '%sku-00%'", { bitmaps: true, indexOnly: false })).toMatch(
       /products_sku_key_trgm_idx/,
     )
   })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { nameKey } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
 
 /**
@@ -133,30 +134,45 @@ export function createWriterTables(
   }
 
   const insert = database.prepare(
-    `INSERT INTO main.products (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (sku_key) DO NOTHING`,
+    `INSERT INTO main.products (${ALL}, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+      ON CONFLICT (sku_key) DO NOTHING`,
   )
   // Indexed columns are set only when they change: rewriting an index entry with the same value
-  // costs as much as a real change (sku_key never changes; active rarely does).
+  // costs as much as a real change (sku_key never changes; active and name_key rarely do).
   const set = 'sku = ?, name = ?, description = ?, price_cents = ?, quantity = ?'
-  const update = database.prepare(
-    `UPDATE main.products SET ${set}, active = ?, updated_at = ? WHERE rowid = ?`,
-  )
-  const updateKeepActive = database.prepare(
-    `UPDATE main.products SET ${set}, updated_at = ? WHERE rowid = ?`,
-  )
+  const updates = [
+    `${set}, updated_at = ?`,
+    `${set}, active = ?, updated_at = ?`,
+    `${set}, name_key = ?, updated_at = ?`,
+    `${set}, active = ?, name_key = ?, updated_at = ?`,
+  ].map((columns) => database.prepare(`UPDATE main.products SET ${columns} WHERE rowid = ?`))
   return {
     find: (key) => fromProducts.get(key) as StoredRow | undefined,
     insert: (id, sku, key, name, description, price, quantity, active, at) => {
-      const done = insert.run(id, sku, key, name, description, price, quantity, active, at, at)
+      const done = insert.run(
+        id,
+        sku,
+        key,
+        name,
+        description,
+        price,
+        quantity,
+        active,
+        at,
+        at,
+        nameKey(name),
+      )
       return done.changes === 0 ? undefined : Number(done.lastInsertRowid)
     },
     insertTellsTaken: true,
     update: (stored, _key, sku, name, description, price, quantity, active, at) => {
-      if (active === stored[6]) {
-        updateKeepActive.run(sku, name, description, price, quantity, at, stored[8])
-      } else {
-        update.run(sku, name, description, price, quantity, active, at, stored[8])
-      }
+      const values: (string | number | null)[] = [sku, name, description, price, quantity]
+      const setsActive = active !== stored[6]
+      if (setsActive) values.push(active)
+      // The key follows the name; comparing the names is cheaper than folding again.
+      const renamed = name !== stored[2]
+      if (renamed) values.push(nameKey(name))
+      updates[(setsActive ? 1 : 0) + (renamed ? 2 : 0)]!.run(...values, at, stored[8])
     },
     firstTouch: (rowid) => touched.add(rowid),
     committed: touched.keep,

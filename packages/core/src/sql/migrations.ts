@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
+import { nameKey } from '../product/name-key.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import type { SqlFlavor } from './flavor.js'
 import { toPreviousSecretsJson } from './rows.js'
@@ -263,6 +264,36 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
         }
       },
     },
+    // What products sort by name on (see nameKey): the same order on every database.
+    '0009_product_name_key': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('products')
+          .addColumn('name_key', 'text', (c) => c.notNull().defaultTo(''))
+          .execute()
+        await fillNameKeys(db)
+      },
+    },
+  }
+}
+
+/** Products whose `name_key` is filled in one statement. */
+const NAME_KEY_CHUNK = 500
+
+/** Sets `name_key` of every product stored before the column existed, a chunk at a time. */
+async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
+  let after = ''
+  for (;;) {
+    const { rows } = await sql<{ id: string; name: string }>`select id, name from products
+      where id > ${after} order by id limit ${NAME_KEY_CHUNK}`.execute(db)
+    if (rows.length === 0) return
+    const keys = sql.join(
+      rows.map((row) => sql`when ${row.id} then ${nameKey(row.name)}`),
+      sql` `,
+    )
+    const ids = sql.join(rows.map((row) => row.id))
+    await sql`update products set name_key = case id ${keys} end where id in (${ids})`.execute(db)
+    after = rows.at(-1)!.id
   }
 }
 

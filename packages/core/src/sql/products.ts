@@ -7,6 +7,7 @@ import {
   sql,
 } from 'kysely'
 import { ImporterError } from '../errors.js'
+import { nameKey } from '../product/name-key.js'
 import { skuKey } from '../product/sku-key.js'
 import { pageSizeOf } from '../storage/paging.js'
 import type {
@@ -64,9 +65,13 @@ export const hasTextFilter = (filter: ProductFilter): boolean =>
  */
 const FEW_MATCHES_FACTOR = 8
 
+/**
+ * The column each sort orders by: the folded keys for SKUs and names, so that letter case (and,
+ * for names, accents) never splits the order (see `nameKey`).
+ */
 const SORT_COLUMNS = {
   sku: 'sku_key',
-  name: 'name',
+  name: 'name_key',
   price: 'price_cents',
   quantity: 'quantity',
   updated_at: 'updated_at',
@@ -221,13 +226,23 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       let q = (
         found?.only ? db.selectFrom('products').where(found.only) : filtered(query)
       ).selectAll()
-      if (query.sort)
-        q = q.orderBy(
-          by(SORT_COLUMNS[query.sort.replace('-', '') as 'sku']),
-          query.sort.startsWith('-') ? 'desc' : 'asc',
-        )
-      if (!byId) q = q.orderBy(by('created_at'), 'desc')
-      q = q.orderBy(by('id'), 'desc')
+      if (query.sort) {
+        const field = query.sort.replace('-', '') as keyof typeof SORT_COLUMNS
+        const desc = query.sort.startsWith('-')
+        // NULL prices last either way: SQLite puts NULLs first by default, PostgreSQL last. Said
+        // of prices alone, the only nullable column: on another, PostgreSQL would not read an
+        // index backwards for it.
+        q = q.orderBy(by(SORT_COLUMNS[field]), (o) => {
+          const direction = desc ? o.desc() : o.asc()
+          return field === 'price' ? direction.nullsLast() : direction
+        })
+        // Ties by id in the sort's direction, so one index on (column, id) serves both; SKU keys
+        // are unique and have none.
+        if (field !== 'sku') q = q.orderBy(by('id'), desc ? 'desc' : 'asc')
+      } else {
+        if (!byId) q = q.orderBy(by('created_at'), 'desc')
+        q = q.orderBy(by('id'), 'desc')
+      }
       if (keyset) {
         const { at, id } = decodeCursor(query.cursor!)
         const t = flavor.time(at)
@@ -298,7 +313,7 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       const set = {
         ...(sku === undefined ? {} : { sku }),
         ...(key === undefined ? {} : { sku_key: key }),
-        ...(name === undefined ? {} : { name }),
+        ...(name === undefined ? {} : { name, name_key: nameKey(name) }),
         ...(description === undefined ? {} : { description }),
         ...(priceCents === undefined ? {} : { price_cents: priceCents }),
         ...(quantity === undefined ? {} : { quantity }),

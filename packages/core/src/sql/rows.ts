@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { Platform } from '../import/types.js'
+import { nameKey } from '../product/name-key.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
   PreviousWebhookSecret,
@@ -46,6 +47,7 @@ export function fromProductRecord(record: ProductRecord, flavor: SqlFlavor): Pro
     sku: record.sku,
     sku_key: record.skuKey,
     name: record.name,
+    name_key: nameKey(record.name),
     description: record.description,
     price_cents: record.priceCents,
     quantity: record.quantity,

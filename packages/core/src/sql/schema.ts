@@ -13,6 +13,8 @@ export interface ProductsTable {
   sku: string
   sku_key: string
   name: string
+  /** Added by `0009_product_name_key`: `nameKey(name)`, what products sort by name on. */
+  name_key: string
   description: string
   price_cents: BigInt | null
   quantity: number
