@@ -150,5 +150,28 @@ export function describeProducts(target: CurrentTarget): void {
       expect(await storedProducts(t)).toEqual([])
       expect(await t.storage.deleteAllProducts()).toBe(0)
     })
+
+    it('deletes every product only while its guard holds: the count and no product created since', async () => {
+      const t = target()
+      const records = await insertProducts(t, 3)
+      const counted = records.at(-1)!.createdAt
+      await expect(
+        t.storage.deleteAllProducts(undefined, { expect: 2, createdAtMost: counted }),
+      ).rejects.toMatchObject({
+        code: 'SELECTION_CHANGED',
+        details: { reason: 'count', expected: 2, matching: 3 },
+      })
+      const late = await t.storage.insertProduct(
+        productRecord({ createdAt: new Date(counted.getTime() + 60_000) }),
+      )
+      await expect(
+        t.storage.deleteAllProducts(undefined, { expect: 3, createdAtMost: counted }),
+      ).rejects.toMatchObject({ code: 'SELECTION_CHANGED', details: { reason: 'created_since' } })
+      expect(await storedProducts(t)).toHaveLength(4)
+      expect(
+        await t.storage.deleteAllProducts(undefined, { expect: 4, createdAtMost: late.createdAt }),
+      ).toBe(4)
+      expect(await storedProducts(t)).toEqual([])
+    })
   })
 }

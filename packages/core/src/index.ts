@@ -112,6 +112,7 @@ export type {
   BatchResult,
   ChangeSample,
   ColumnMappingRecord,
+  DeleteAllGuard,
   FieldChange,
   ImportCheckpoint,
   ImportCounts,

@@ -115,7 +115,7 @@ onBothStorages((kind) => {
         409,
       )
       expect(moved.code).toBe('SELECTION_CHANGED')
-      expect(moved.details).toEqual({ expected: 3, matching: 5 })
+      expect(moved.details).toEqual({ reason: 'count', expected: 3, matching: 5 })
       expect(await t.importer.products.count({ q: 'lamp' })).toBe(5)
 
       const off = await bulk(t, {

@@ -11,6 +11,7 @@ export function postgresFlavor(searchIndexes: readonly SearchColumn[]): SqlFlavo
     bool: (value) => value,
     ilike: 'ilike',
     skipLocked: true,
+    lockTable: (table) => `lock table ${table} in share row exclusive mode`,
     types: {
       time: 'timestamptz',
       bool: 'boolean',

@@ -87,6 +87,37 @@ export function createProductsApi(
   // Time-ordered, like the ids imports give: products created in the same millisecond still
   // list newest first (the list orders by created_at, then id).
   const nextId = createUuidV7()
+
+  /**
+   * Every product at once, as `deleteAll` does (one statement, 0.1 s for 490,000 on SQLite where
+   * deleting by ids takes seconds), with the caller's count and moment checked in the same
+   * transaction. `undefined` when products were created since the count: those must stay, so the
+   * caller deletes by ids instead.
+   */
+  async function deleteEverything(bounds: {
+    expect?: number
+    asOf?: Date
+  }): Promise<number | undefined> {
+    const batch = await begin()
+    try {
+      const count = await storage.deleteAllProducts(
+        batch && ((deleted) => [batch.add('products.deleted_all', { count: deleted })]),
+        {
+          ...(bounds.expect === undefined ? {} : { expect: bounds.expect }),
+          ...(bounds.asOf === undefined ? {} : { createdAtMost: bounds.asOf }),
+        },
+      )
+      batch?.commit()
+      return count
+    } catch (error) {
+      const reason = isImporterError(error, 'SELECTION_CHANGED')
+        ? (error.details as { reason?: string } | undefined)?.reason
+        : undefined
+      if (reason === 'created_since') return undefined
+      throw error
+    }
+  }
+
   return {
     async create(input) {
       await ready()
@@ -197,6 +228,10 @@ export function createProductsApi(
     async deleteMatching(selection) {
       await ready()
       const checked = checkSelection(selection)
+      if ('all' in checked) {
+        const count = await deleteEverything(checked)
+        if (count !== undefined) return { count, notFound: [] }
+      }
       let count = 0
       const notFound: string[] = []
       for await (const ids of idsOf(storage, checked)) {

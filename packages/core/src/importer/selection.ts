@@ -36,7 +36,7 @@ export function matchesNothing(filter: ProductFilter): boolean {
 /** A selection as it was checked: the filter to stream (none for ids) and its bounds. */
 export type CheckedSelection =
   | { ids: readonly string[] }
-  | { filter: ProductFilter; expect?: number; asOf?: Date }
+  | { filter: ProductFilter; all?: true; expect?: number; asOf?: Date }
 
 /**
  * Checks a selection before anything changes: a filter must name known keys with values and
@@ -67,6 +67,7 @@ export function checkSelection(selection: ProductSelection): CheckedSelection {
   }
   return {
     filter,
+    ...(narrows ? {} : { all: true as const }),
     ...(expect === undefined ? {} : { expect }),
     ...(asOf === undefined ? {} : { asOf }),
   }
@@ -94,7 +95,7 @@ export async function* idsOf(
       throw new ImporterError(
         'SELECTION_CHANGED',
         `The selection now matches ${matching} products, not the ${expect} confirmed; nothing was changed`,
-        { details: { expected: expect, matching } },
+        { details: { reason: 'count', expected: expect, matching } },
       )
     }
   }

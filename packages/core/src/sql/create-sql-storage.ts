@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
 import type {
+  DeleteAllGuard,
   ImporterStorage,
   ImportWriter,
   ImportWriterOptions,
@@ -88,6 +89,38 @@ export interface SqlStorageDefinition {
   capabilities?: StorageCapabilities
   /** Releases what the adapter opened itself. Called once, by the storage's `close()`. */
   close(): Promise<void>
+}
+
+/**
+ * Refuses, inside the deletion's transaction, a delete-all whose caller counted another set: a
+ * product created since the count, or another number of products.
+ */
+async function checkDeleteAll(
+  trx: Kysely<ImporterDatabase>,
+  flavor: SqlFlavor,
+  { expect, createdAtMost }: DeleteAllGuard,
+): Promise<void> {
+  if (flavor.lockTable) await sql.raw(flavor.lockTable('products')).execute(trx)
+  const newer = createdAtMost
+    ? sql`sum(case when created_at > ${flavor.time(createdAtMost)} then 1 else 0 end)`
+    : sql`0`
+  const { rows } = await sql<{ matching: number | string; newer: number | string | null }>`
+    select count(*) as matching, ${newer} as newer from products`.execute(trx)
+  const matching = Number(rows[0]?.matching ?? 0)
+  if (Number(rows[0]?.newer ?? 0) > 0) {
+    throw new ImporterError(
+      'SELECTION_CHANGED',
+      'Products were created after the count was taken; nothing was deleted',
+      { details: { reason: 'created_since', matching } },
+    )
+  }
+  if (expect !== undefined && matching !== expect) {
+    throw new ImporterError(
+      'SELECTION_CHANGED',
+      `There are ${matching} products now, not the ${expect} confirmed; nothing was deleted`,
+      { details: { reason: 'count', expected: expect, matching } },
+    )
+  }
 }
 
 /** A storage made by {@link createSqlStorage}: the contract, releasable with `await using`. */
@@ -295,11 +328,14 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         },
         events && (({ deleted }) => events(deleted)),
       ).then(({ count }) => count),
-    deleteAllProducts: (events) => {
+    deleteAllProducts: (events, guard) => {
       const deleteAll = definition.deleteAllProducts
-      if (!deleteAll) return withEvents('delete', (q) => q.deleteAll(), events)
+      if (!deleteAll && !guard) return withEvents('delete', (q) => q.deleteAll(), events)
       return transaction('delete', async (trx) => {
-        const count = await deleteAll(trx)
+        if (guard) await checkDeleteAll(trx, flavor, guard)
+        const count = deleteAll
+          ? await deleteAll(trx)
+          : await createProductQueries(trx, flavor, { listOrder: definition.listOrder }).deleteAll()
         if (events) await enqueueEvents(trx, flavor, events(count))
         return count
       })

@@ -22,6 +22,12 @@ export interface SqlFlavor {
    */
   skipLocked?: boolean
   /**
+   * A statement that keeps other transactions from writing `table` until this one ends, for a
+   * check and a change that must be one (PostgreSQL: `lock table ... in share row exclusive
+   * mode`). @default none: the database runs one writer at a time (SQLite)
+   */
+  lockTable?(table: string): string
+  /**
    * `column` as an ORDER BY term no index can serve. A filter that matches few rows is then
    * answered by reading the table and sorting its matches, where the planner would walk the
    * ordering index and look up nearly every row (SQLite: `+column`).

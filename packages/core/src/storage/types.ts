@@ -72,6 +72,14 @@ export interface ProductFilter {
   q?: string
 }
 
+/** What a deletion of every product checks first: see {@link ImporterStorage.deleteAllProducts}. */
+export interface DeleteAllGuard {
+  /** The number of products the caller counted. */
+  expect?: number
+  /** The moment of that count: a product created after it stops the deletion. */
+  createdAtMost?: Date
+}
+
 /** A page request: `cursor` (keyset, from a previous page) wins over `page`. */
 export interface ProductQuery extends ProductFilter {
   /** 1-based page number. @default 1 */
@@ -401,8 +409,17 @@ export interface ImporterStorage extends WebhookStorage {
     ids: readonly string[],
     events?: (deleted: readonly ProductRecord[]) => readonly OutboxEvent[],
   ): Promise<number>
-  /** Deletes every product; returns how many there were. `events` gets that count. */
-  deleteAllProducts(events?: (count: number) => readonly OutboxEvent[]): Promise<number>
+  /**
+   * Deletes every product; returns how many there were. `events` gets that count. With `guard`
+   * the check and the deletion are one (no product can be written between them), and it MUST
+   * throw `SELECTION_CHANGED`, deleting nothing, when a product was created after
+   * `guard.createdAtMost` (`details.reason` `'created_since'`) or when there are not exactly
+   * `guard.expect` products (`details` `{ reason: 'count', expected, matching }`).
+   */
+  deleteAllProducts(
+    events?: (count: number) => readonly OutboxEvent[],
+    guard?: DeleteAllGuard,
+  ): Promise<number>
 
   /** Starts applying an import's batches. See {@link ImportWriter}. */
   openImportWriter(options: ImportWriterOptions): Promise<ImportWriter>
