@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -78,4 +79,30 @@ export async function serve(args: string[], env: Record<string, string> = {}): P
     })
   })
   return { child, origin, output: () => output }
+}
+
+/**
+ * Starts `product-importer import` with `args` (no DATABASE_URL from the environment); resolves
+ * once it has named its job, with the job id, for a test that kills it mid-import.
+ */
+export async function startImport(
+  args: string[],
+  options: { cwd?: string } = {},
+): Promise<{ child: ChildProcess; jobId: string; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [...IN_PLACE, CLI, 'import', ...args], {
+    ...options,
+    env: { ...process.env, DATABASE_URL: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const exited = once(child, 'exit')
+  let output = ''
+  const jobId = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk) => {
+      output += chunk
+      const found = /import job ([0-9a-f-]{36})/.exec(output)
+      if (found) resolve(found[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`the CLI exited (${code}) first:\n${output}`)))
+  })
+  return { child, jobId, exited }
 }

@@ -1,19 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  createProductImporter,
-  type ImporterStorage,
-  type ProductImporter,
-} from '@product-importer/core'
+import { createProductImporter, type ImporterStorage } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import pg from 'pg'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { CLI, IN_PLACE } from './_cli.js'
+import { exportOf } from '../../core/test/helpers.js'
+import { startImport } from './_cli.js'
 
 const PG_URL = inject('pgTestUrl') || process.env.PG_TEST_URL || ''
 /** Kills a database: with both, the suite kills at least 10 imports. */
@@ -90,38 +86,9 @@ async function targetOf(kind: 'sqlite' | 'postgresql'): Promise<Target> {
   }
 }
 
-/** Starts the CLI; resolves once it has named its job, with the job id. */
-async function startImport(args: string[]): Promise<{ child: ChildProcess; jobId: string }> {
-  const child = spawn(
-    process.execPath,
-    [...IN_PLACE, CLI, 'import', file, '--batch-size', String(BATCH), ...args],
-    {
-      env: { ...process.env, DATABASE_URL: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  )
-  let output = ''
-  const jobId = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk) => {
-      output += chunk
-      const found = /import job ([0-9a-f-]{36})/.exec(output)
-      if (found) resolve(found[1]!)
-    })
-    child.once('exit', (code) => reject(new Error(`the CLI exited (${code}) first:\n${output}`)))
-  })
-  return { child, jobId }
-}
-
-/** The products' own fields, sorted: what two databases holding the same catalog share. */
-async function exportOf(importer: ProductImporter): Promise<string> {
-  let text = ''
-  for await (const chunk of importer.products.exportCsv()) text += chunk
-  return text
-    .split('\n')
-    .map((line) => line.split(',').slice(0, 6).join(','))
-    .sort()
-    .join('\n')
-}
+/** Starts the CLI on the file; resolves once it has named its job, with the job id. */
+const startFileImport = (args: string[]) =>
+  startImport([file, '--batch-size', String(BATCH), ...args])
 
 async function cleanExport(): Promise<string> {
   const db = join(dir, `clean-${randomBytes(4).toString('hex')}.db`)
@@ -150,7 +117,10 @@ describe.each(KINDS)('a CLI import killed with SIGKILL on %s', (_label, kind) =>
       while (kills < KILLS) {
         if (Date.now() > deadline)
           throw new Error(`too slow to kill ${KILLS} times:\n${story.join('\n')}`)
-        const started = await startImport([...target.args, ...(jobId ? ['--resume', jobId] : [])])
+        const started = await startFileImport([
+          ...target.args,
+          ...(jobId ? ['--resume', jobId] : []),
+        ])
         jobId = started.jobId
         // Anywhere from before the first batch to well into the file.
         const delay = Math.round(next() * 500)
@@ -177,7 +147,7 @@ describe.each(KINDS)('a CLI import killed with SIGKILL on %s', (_label, kind) =>
         expect(WHOLE_BATCHES.has(products), story.join('\n')).toBe(true)
       }
       // The last resume runs to the end.
-      const last = await startImport([...target.args, '--resume', jobId!])
+      const last = await startFileImport([...target.args, '--resume', jobId!])
       const [code] = await once(last.child, 'exit')
       expect(code, story.join('\n')).toBe(0)
       const importer = createProductImporter({ storage: target.open() })

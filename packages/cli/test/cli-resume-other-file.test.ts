@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createProductImporter, type ProductImporter } from '@product-importer/core'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import { expect, it } from 'vitest'
-import { CLI, cli, IN_PLACE, workdir } from './_cli.js'
+import { cli, startImport, workdir } from './_cli.js'
 
 /** 60,000 rows of distinct SKUs; `word` names them, so two files share the header only. */
 const ROWS = 60_000
@@ -28,21 +26,10 @@ async function catalogOf(importer: ProductImporter): Promise<string> {
 /** Starts `import` and kills it with SIGKILL once a few batches are committed, as a crash would. */
 async function killedImport(dir: string, db: string): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [...IN_PLACE, CLI, 'import', 'big.csv', '--db', db, '--batch-size', '200'],
-      { cwd: dir, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    const { child, jobId, exited } = await startImport(
+      ['big.csv', '--db', db, '--batch-size', '200'],
+      { cwd: dir },
     )
-    const exited = once(child, 'exit')
-    let output = ''
-    const jobId = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (chunk) => {
-        output += chunk
-        const found = /import job ([0-9a-f-]{36})/.exec(output)
-        if (found) resolve(found[1]!)
-      })
-      child.once('exit', () => reject(new Error(`the CLI exited first:\n${output}`)))
-    })
     const watcher = createProductImporter({ storage: sqliteStorage({ filename: db }) })
     try {
       for (;;) {

@@ -90,3 +90,21 @@ export async function allProducts(importer: ProductImporter) {
     }))
     .sort((a, b) => a.sku.toLowerCase().localeCompare(b.sku.toLowerCase()))
 }
+
+/** The products' own fields, sorted: ids and times differ between databases, products must not. */
+export async function exportOf(importer: ProductImporter): Promise<string> {
+  let text = ''
+  for await (const chunk of importer.products.exportCsv()) text += chunk
+  return text
+    .split('\n')
+    .map((line) => line.split(',').slice(0, 6).join(','))
+    .sort()
+    .join('\n')
+}
+
+/** {@link exportOf} the file imported once, without interruption, into a database of its own. */
+export async function cleanExport(path: string): Promise<string> {
+  const clean = await tempImporter()
+  await clean.imports.run((await clean.imports.create()).id, path)
+  return exportOf(clean)
+}

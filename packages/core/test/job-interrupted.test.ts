@@ -8,7 +8,7 @@ import {
 } from '@product-importer/core'
 import { afterEach, expect, it } from 'vitest'
 import { databaseOn, onBothStorages } from './both-storages.js'
-import { tempDir, tempImporter } from './helpers.js'
+import { cleanExport, exportOf, tempDir } from './helpers.js'
 
 /**
  * 1,000 rows of 700 SKUs: rows 701 to 1,000 update SKUs of the first 300 rows, so an import that
@@ -41,24 +41,6 @@ afterEach(() => {
 async function until(importer: ProductImporter, id: string, done: (job: ImportJob) => boolean) {
   for await (const job of importer.imports.watch(id, { intervalMs: 20 })) if (done(job)) return job
   throw new Error(`job ${id} ended without reaching the state`)
-}
-
-async function exportOf(importer: ProductImporter): Promise<string> {
-  let text = ''
-  for await (const chunk of importer.products.exportCsv()) text += chunk
-  // Ids and times differ between two databases; the products must not.
-  return text
-    .split('\n')
-    .map((line) => line.split(',').slice(0, 6).join(','))
-    .sort()
-    .join('\n')
-}
-
-/** The export of the file imported once, without interruption. */
-async function cleanExport(path: string): Promise<string> {
-  const clean = await tempImporter()
-  await clean.imports.run((await clean.imports.create()).id, path)
-  return exportOf(clean)
 }
 
 async function* once(text: string) {

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createProductImporter, type ProductImporter } from '@product-importer/core'
+import { createProductImporter } from '@product-importer/core'
 import { afterEach, expect, it } from 'vitest'
 import { databaseOn, onBothStorages, type StorageKind } from './both-storages.js'
-import { tempDir, tempImporter } from './helpers.js'
+import { cleanExport, exportOf, tempDir } from './helpers.js'
 
 /** 1,000 rows of 700 SKUs named `<word> <i>`: files that differ in their rows, not their header. */
 const ROWS = 1000
@@ -19,23 +19,6 @@ afterEach(() => {
 
 async function* once(text: string) {
   yield text
-}
-
-/** The products' own fields, sorted: ids and times differ between databases, products must not. */
-async function exportOf(importer: ProductImporter): Promise<string> {
-  let text = ''
-  for await (const chunk of importer.products.exportCsv()) text += chunk
-  return text
-    .split('\n')
-    .map((line) => line.split(',').slice(0, 6).join(','))
-    .sort()
-    .join('\n')
-}
-
-async function cleanExport(path: string): Promise<string> {
-  const clean = await tempImporter()
-  await clean.imports.run((await clean.imports.create()).id, path)
-  return exportOf(clean)
 }
 
 function write(name: string, text: string): string {
