@@ -300,6 +300,9 @@ export const uploadJsonSchema = z.object({
   url: z.string(),
 })
 
+/** The staged uploads not imported nor expired, newest first. */
+export const uploadListSchema = z.object({ items: z.array(uploadJsonSchema) })
+
 /** Query of the upload routes. */
 export const importUploadQuerySchema = strictObject({
   dry_run: flagSchema

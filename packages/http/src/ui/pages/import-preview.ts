@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
 import { href, navigate, type Route } from '../_route.js'
+import { whileBusy } from '../_status.js'
 import { changeSamples } from './_change-samples.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
@@ -107,8 +108,8 @@ async function showPreview(
   ])
   const start = h('button', { type: 'button', class: 'primary', id: 'start-import' }, 'Import')
   const error = h('p', { class: 'error', role: 'alert' })
-  start.addEventListener('click', async () => {
-    start.disabled = true
+  start.addEventListener('click', () => void whileBusy([start], startImport))
+  const startImport = async () => {
     try {
       // Exactly what the preview read: with no mapping of its own, the import would apply
       // whatever mapping is remembered for the header by now, which may not be the previewed
@@ -120,9 +121,8 @@ async function showPreview(
       navigate(href(`/imports/${next.job_id}`, { upload: uploadId, map }))
     } catch (failure) {
       error.textContent = isFailure(failure) ? failure.message : String(failure)
-      start.disabled = false
     }
-  })
+  }
   const stat = (label: string, value: number) =>
     h('div', {}, h('dt', {}, label), h('dd', {}, count(value)))
   replace(
