@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { headerSignature } from '@product-importer/core'
-import { expect, it } from 'vitest'
+import { headerSignature, inspectProducts } from '@product-importer/core'
+import { describe, expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
 import { allProducts, bytes } from './helpers.js'
 
@@ -91,5 +91,33 @@ onBothStorages((kind) => {
       mapping: { sku: 'Item No', name: 'Title' },
     })
     expect(saved.signature).toBe(headerSignature(headers))
+  })
+})
+
+describe('a file without a header row', () => {
+  const codes = (warnings: { code: string }[]) => warnings.map((warning) => warning.code)
+
+  it('says its first row looks like data, not a header, when numbers sit where column names would', async () => {
+    const file = 'SKU-001,Desk lamp,12.50,3\nSKU-002,Chair,40.00,1\n'
+    const seen = await inspectProducts(bytes(file), { skuOptional: true })
+    expect(seen.warnings.find((w) => w.code === 'HEADER_LOOKS_LIKE_DATA')?.message).toBe(
+      'the first row looks like data, not a header ("12.50", "3" are numbers); if it is a product, add a header row (such as sku,name,price) above it',
+    )
+    // Mapped by hand (as the web UI's mapping step does), the first product is still the header.
+    const mapped = await inspectProducts(bytes(file), {
+      columns: { sku: 'SKU-001', name: 'Desk lamp', price: '12.50' },
+    })
+    expect(codes(mapped.warnings)).toContain('HEADER_LOOKS_LIKE_DATA')
+  })
+
+  it('says so when no cell of the first row is a known column name, and not for a real header', async () => {
+    const unknown = await inspectProducts(bytes('ABC-1,Desk lamp\nABC-2,Chair\n'), {
+      skuOptional: true,
+    })
+    expect(unknown.warnings.find((w) => w.code === 'HEADER_LOOKS_LIKE_DATA')?.message).toMatch(
+      /^the first row looks like data, not a header \(no cell is a known column name\)/,
+    )
+    const real = await inspectProducts(bytes('sku,name,price,quantity\nA-1,Lamp,12.50,3\n'))
+    expect(codes(real.warnings)).toEqual([])
   })
 })

@@ -24,6 +24,8 @@ export interface Staging {
   pathOf(id: string): string
   /** Removes the upload (no error when it is gone). */
   remove(id: string): Promise<void>
+  /** Every upload not expired (nor imported), newest first. */
+  list(): Promise<StagedUpload[]>
   /** Removes every expired upload. */
   sweep(): Promise<void>
 }
@@ -55,6 +57,12 @@ export function createStaging(dir: string, ttlMs: number): Staging {
       return undefined
     }
   }
+  // An upload is its metadata file: the data file alone is one still being written.
+  const ids = async () =>
+    (await readdir(dir).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter((id) => UUID.test(id))
   const staging: Staging = {
     async save(chunks, filename) {
       await mkdir(dir, { recursive: true })
@@ -95,12 +103,18 @@ export function createStaging(dir: string, ttlMs: number): Staging {
     },
     pathOf,
     remove,
+    async list() {
+      await staging.sweep()
+      const uploads: StagedUpload[] = []
+      for (const id of await ids()) {
+        const upload = await read(id)
+        if (upload) uploads.push(upload)
+      }
+      return uploads.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    },
     async sweep() {
-      const names = await readdir(dir).catch(() => [] as string[])
       const now = Date.now()
-      for (const name of names) {
-        const id = name.replace(/\.(csv|json)$/, '')
-        if (!name.endsWith('.json') || !UUID.test(id)) continue
+      for (const id of await ids()) {
         const upload = await read(id)
         if (!upload || upload.expiresAt.getTime() <= now) await remove(id)
       }

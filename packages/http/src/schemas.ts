@@ -238,7 +238,7 @@ export const importJobJsonSchema = z.object({
       }),
     )
     .describe(
-      'What the import noticed about the file as a whole: ignored columns (`UNKNOWN_COLUMNS`), several columns for one field and the one read (`DUPLICATE_COLUMN`), rows a platform skips (`ROWS_SKIPPED`), made-up SKUs (`SKUS_DERIVED`), no rows (`NO_ROWS`)',
+      'What the import noticed about the file as a whole: ignored columns (`UNKNOWN_COLUMNS`), several columns for one field and the one read (`DUPLICATE_COLUMN`), rows a platform skips (`ROWS_SKIPPED`), made-up SKUs (`SKUS_DERIVED`), no rows (`NO_ROWS`), a first row that looks like a product rather than a header (`HEADER_LOOKS_LIKE_DATA`)',
     ),
   remembered_mapping: z
     .object({
@@ -296,6 +296,9 @@ export const uploadJsonSchema = z.object({
   expires_at: z.iso.datetime(),
   url: z.string(),
 })
+
+/** The staged uploads not imported nor expired, newest first. */
+export const uploadListSchema = z.object({ items: z.array(uploadJsonSchema) })
 
 /** Query of the upload routes. */
 export const importUploadQuerySchema = strictObject({

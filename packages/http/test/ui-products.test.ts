@@ -158,10 +158,10 @@ describe('web UI: products page', () => {
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'delete-all-confirmation')
     await confirmAll.getByRole('button', { name: 'Cancel' }).click()
-    // Focus returns to the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
-      'Delete all products',
-    )
+    // Focus returns to the button that opened the dialog (once the dialog's close has run).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Delete all products')
     expect(await t.importer.products.count()).toBe(15)
     await page.getByRole('button', { name: 'Delete all products' }).click()
     await confirmAll.getByRole('button', { name: 'Delete 15 products' }).click()

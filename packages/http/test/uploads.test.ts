@@ -157,6 +157,68 @@ describe('staged uploads', () => {
     expect(malformed.status).toBe(400)
   })
 
+  it('says what a file that is not CSV is, whatever media type the browser gave it', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const refusal = async (filename: string, type: string) => {
+      const res = await t.api(`/api/uploads/?filename=${encodeURIComponent(filename)}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'PK\x03\x04',
+      })
+      expect(res.status).toBe(415)
+      const { error } = (await res.json()) as Json
+      expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+      return error.message as string
+    }
+    // The UI sends every file as text/csv: the message must not repeat that back.
+    expect(await refusal('products.xlsx', 'text/csv')).toBe(
+      'products.xlsx is an Excel workbook; save it as CSV first',
+    )
+    expect(await refusal('photo.png', 'text/csv')).toBe(
+      'photo.png is an image, not a CSV file; send a .csv, .tsv or .txt file',
+    )
+    expect(await refusal('notes.docx', 'application/octet-stream')).toBe(
+      'notes.docx is not a CSV file (.docx); send a .csv, .tsv or .txt file',
+    )
+    expect(await refusal('catalog.csv', 'multipart/form-data')).toBe(
+      'Send catalog.csv as the raw body (text/csv), not as multipart/form-data',
+    )
+    const noName = await t.api('/api/uploads/', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: 'x',
+    })
+    expect(((await noName.json()) as Json).error.message).toBe(
+      'The upload is image/png, not CSV; send text/csv or a .csv file',
+    )
+    expect(((await (await t.api('/api/uploads/')).json()) as Json).items).toEqual([])
+  })
+
+  it('lists the staged uploads waiting to be imported, newest first, and not those imported', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    expect(await (await t.api('/api/uploads/')).json()).toEqual({ items: [] })
+    const first = (await (await t.api('/api/uploads/', csv(SAMPLE_CSV, 'a.csv'))).json()) as Json
+    const second = (await (await t.api('/api/uploads/', csv(SAMPLE_CSV, 'b.csv'))).json()) as Json
+    const listed = await t.api('/api/uploads/')
+    expect(listed.status).toBe(200)
+    const { items } = (await listed.json()) as Json
+    expect(items.map((upload: Json) => upload.filename)).toEqual(['b.csv', 'a.csv'])
+    expect(items[0]).toEqual(second)
+    // A dry run keeps the file listed; the import removes it.
+    const dry = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: first.upload_id, dry_run: true }))
+    ).json()) as Json
+    await waitForJob(t, dry.job_id)
+    expect(((await (await t.api('/api/uploads')).json()) as Json).items).toHaveLength(2)
+    const job = (await (
+      await t.api('/api/import/', jsonInit('POST', { upload_id: first.upload_id }))
+    ).json()) as Json
+    expect(await waitForJob(t, job.job_id)).toMatchObject({ status: 'completed' })
+    await expect
+      .poll(async () => ((await (await t.api('/api/uploads/')).json()) as Json).items)
+      .toEqual([second])
+  })
+
   it('removes a staged file once its time to live has passed', async () => {
     const dir = tempDir()
     const t = await startServer({ staging: { dir, ttlMs: 1 } })

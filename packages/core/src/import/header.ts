@@ -131,6 +131,8 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
     )
     if (losers.length > 0) warnings.push(duplicateWarning(field, columnOf[field], losers, cells))
   }
+  const data = dataInHeader(cells, fields, rules)
+  if (data) warnings.unshift(data)
   if (unknown.length > 0) {
     warnings.unshift({
       code: 'UNKNOWN_COLUMNS',
@@ -139,6 +141,37 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
     })
   }
   return { fields, columnOf, warnings }
+}
+
+// A number is a value, never a column name: `12.50` or `3` in the header row is a product's.
+const NUMBER = /^[-+]?\d+(?:[.,]\d+)*$/
+
+/**
+ * A file without a header row reads its first product as the header, and loses it. Its header
+ * then has numbers where column names would be, or no cell any field is known by (and no
+ * mapping naming its cells): say so, since the import cannot tell otherwise.
+ */
+function dataInHeader(
+  cells: readonly string[],
+  fields: readonly (ProductField | null)[],
+  rules: HeaderRules,
+): ImportWarning | undefined {
+  const named = cells.map((cell) => cell.trim()).filter((cell) => cell !== '')
+  if (named.length === 0) return undefined
+  const numbers = named.filter((cell) => NUMBER.test(cell))
+  const nothingKnown =
+    rules.columns === undefined &&
+    (rules.used ?? []).length === 0 &&
+    fields.every((field) => field === null)
+  if (numbers.length === 0 && !nothingKnown) return undefined
+  const why =
+    numbers.length > 0
+      ? `${numbers.map((cell) => `"${cell}"`).join(', ')} ${numbers.length === 1 ? 'is a number' : 'are numbers'}`
+      : 'no cell is a known column name'
+  return {
+    code: 'HEADER_LOOKS_LIKE_DATA',
+    message: `the first row looks like data, not a header (${why}); if it is a product, add a header row (such as sku,name,price) above it`,
+  }
 }
 
 /** A header cell normalized without a trailing unit: `Price (EUR)` and `Price [EUR]` are `price`. */

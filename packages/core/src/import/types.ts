@@ -90,6 +90,7 @@ export const IMPORT_WARNING_CODES = [
   'ROWS_SKIPPED',
   'SKUS_DERIVED',
   'FORMULA_GUARD_MISSING',
+  'HEADER_LOOKS_LIKE_DATA',
 ] as const
 
 /** A problem with the file as a whole that did not stop the import. */

@@ -15,7 +15,7 @@ import type { Router } from '../_router.js'
 import type { StagedUpload, Staging } from '../_staging.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
 import { inspectStaged } from '../inspect-staged.js'
-import { type UploadJson, uploadJsonSchema } from '../schemas.js'
+import { type UploadJson, uploadJsonSchema, uploadListSchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import type { ResolvedOptions } from '../types.js'
 
@@ -49,6 +49,15 @@ export const uploadRouteSpecs = {
       201: uploadResponse,
       413: 'The upload exceeds the limit',
       415: 'Not a CSV file (multipart is not taken here)',
+    },
+  }),
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/uploads/',
+    summary:
+      'The staged uploads waiting to be imported (not imported, not expired), newest first: a file uploaded while its user was elsewhere is found again here',
+    responses: {
+      200: jsonResponse('The staged uploads', uploadListSchema),
     },
   }),
   get: defineRoute({
@@ -113,6 +122,11 @@ export function uploadRoutes(
     return json(toUploadJson(upload, options.basePath), 201, {
       location: `${options.basePath}/api/uploads/${upload.id}/`,
     })
+  })
+
+  router.on(specs.list, async () => {
+    const uploads = await staging.list()
+    return json({ items: uploads.map((upload) => toUploadJson(upload, options.basePath)) })
   })
 
   router.on(specs.get, async (event) => {

@@ -2,7 +2,9 @@ import { append, type Child, h } from './_dom.js'
 
 /**
  * Shows a modal dialog built by `build` (given a `close` function) and resolves with what it
- * was closed with. The native modal keeps focus inside; focus returns to where it was.
+ * was closed with. The native modal keeps focus inside; focus returns to where it was. Moving to
+ * another view (back, a link, a notice) dismisses it: a dialog belongs to the page that opened
+ * it, and one left on top of another page would act on a page no longer shown.
  */
 export function openDialog<T>(
   label: string,
@@ -17,9 +19,12 @@ export function openDialog<T>(
       result = value
       dialog.close()
     }
+    const dismiss = () => close(dismissed)
+    window.addEventListener('hashchange', dismiss)
     dialog.addEventListener('close', () => {
+      window.removeEventListener('hashchange', dismiss)
       dialog.remove()
-      previous?.focus()
+      if (previous?.isConnected) previous.focus()
       resolve(result)
     })
     append(dialog, build(close))

@@ -32,3 +32,13 @@ export function navigate(link: string): void {
   if (location.hash === link) window.dispatchEvent(new HashChangeEvent('hashchange'))
   else location.hash = link
 }
+
+/**
+ * Remembers the view shown now; the function returned says whether it is still shown. Work that
+ * ends later (a bulk change, an upload) refreshes or leaves the view only while the user is still
+ * on it: one who moved on meanwhile stays where they went.
+ */
+export function stayingOn(): () => boolean {
+  const at = location.hash
+  return () => location.hash === at
+}

@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
 import { href, navigate, type Route } from '../_route.js'
+import { whileBusy } from '../_status.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
 import { type JobJson, outcome } from './_jobs.js'
@@ -47,15 +48,17 @@ export function importJobPage(root: HTMLElement, route: Route): () => void {
     if (!running) showResult(result, job, uploadId, mappingParam(route.params))
   }
 
-  cancel.addEventListener('click', async () => {
-    cancel.disabled = true
-    try {
-      show(await api<JobJson>(`api/import/${id}/cancel`, { method: 'POST' }))
-    } catch (failure) {
-      replace(result, h('p', { class: 'error', role: 'alert' }, message(failure)))
-      cancel.disabled = false
-    }
-  })
+  cancel.addEventListener(
+    'click',
+    () =>
+      void whileBusy([cancel], async () => {
+        try {
+          show(await api<JobJson>(`api/import/${id}/cancel`, { method: 'POST' }))
+        } catch (failure) {
+          replace(result, h('p', { class: 'error', role: 'alert' }, message(failure)))
+        }
+      }),
+  )
 
   return followJob(id, show, (failure) =>
     replace(
@@ -86,18 +89,22 @@ function showResult(
       ? h('button', { type: 'button', class: 'primary', id: 'resume' }, 'Resume import')
       : null
   const error = h('p', { class: 'error', role: 'alert' })
-  resume?.addEventListener('click', async () => {
-    resume.disabled = true
-    try {
-      await api<JobJson>(`api/import/${job.job_id}/resume`, { method: 'POST' })
-      // The page follows the job again from its new running state.
-      navigate(href(`/imports/${job.job_id}`, { upload: uploadId ?? undefined, resumed: '1' }))
-    } catch (failure) {
-      error.textContent = message(failure)
-      resume.disabled = false
-    }
-  })
-  again?.addEventListener('click', async () => {
+  resume?.addEventListener(
+    'click',
+    () =>
+      void whileBusy([resume], async () => {
+        try {
+          await api<JobJson>(`api/import/${job.job_id}/resume`, { method: 'POST' })
+          // The page follows the job again from its new running state.
+          navigate(href(`/imports/${job.job_id}`, { upload: uploadId ?? undefined, resumed: '1' }))
+        } catch (failure) {
+          error.textContent = message(failure)
+        }
+      }),
+  )
+  // Busy until the new job's page is shown: a double click starts one job, not two.
+  again?.addEventListener('click', () => void whileBusy([again], () => importAgain()))
+  const importAgain = async () => {
     try {
       const next = await api<JobJson>('api/import/', {
         method: 'POST',
@@ -115,7 +122,7 @@ function showResult(
     } catch (failure) {
       error.textContent = `${message(failure)}. Choose the file again to retry.`
     }
-  })
+  }
   replace(
     result,
     h(

@@ -10,6 +10,7 @@ interface InspectionJson {
   delimiter: string
   columns: { header: string; field: string | null; samples: string[] }[]
   remembered_mapping: { mapping: MappingJson } | null
+  warnings: { code: string; message: string }[]
 }
 
 const DELIMITERS: Record<string, string> = {
@@ -77,6 +78,7 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
         h('dd', {}, DELIMITERS[seen.delimiter] ?? seen.delimiter),
       ),
     ),
+    headerWarning(seen),
     seen.remembered_mapping && !own
       ? h(
           'p',
@@ -169,6 +171,14 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
     )
   })
   return form
+}
+
+/** A file whose first row is a product, not column names: the one warning to heed before mapping. */
+function headerWarning(seen: InspectionJson): HTMLElement | null {
+  const warning = seen.warnings.find((w) => w.code === 'HEADER_LOOKS_LIKE_DATA')
+  if (!warning) return null
+  const message = warning.message.charAt(0).toUpperCase() + warning.message.slice(1)
+  return h('p', { class: 'error', id: 'header-warning' }, `${message}.`)
 }
 
 function labelOf(field: string): string {

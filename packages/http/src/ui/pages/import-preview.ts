@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
 import { href, navigate, type Route } from '../_route.js'
+import { whileBusy } from '../_status.js'
 import { changeSamples } from './_change-samples.js'
 import { followJob } from './_follow.js'
 import { createJobProgress } from './_job-progress.js'
@@ -57,7 +58,10 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
         title.textContent = `Preview of ${job.filename ?? 'the upload'}`
         progress.update(job)
         if (job.status !== 'pending' && job.status !== 'running') {
-          showPreview(result, job, uploadId, route.params.get('map') ?? undefined)
+          showPreview(result, job, uploadId, {
+            map: route.params.get('map') ?? undefined,
+            imported: route.params.get('imported') ?? undefined,
+          })
         }
       },
       fail,
@@ -85,11 +89,17 @@ export function previewStep(root: HTMLElement, route: Route, uploadId: string): 
   }
 }
 
+/** What the preview's URL says besides the upload: its mapping, and the import it started. */
+interface PreviewParams {
+  map: string | undefined
+  imported: string | undefined
+}
+
 async function showPreview(
   result: HTMLElement,
   job: JobJson,
   uploadId: string,
-  map: string | undefined,
+  { map, imported }: PreviewParams,
 ): Promise<void> {
   if (job.status !== 'completed') {
     replace(
@@ -107,8 +117,8 @@ async function showPreview(
   ])
   const start = h('button', { type: 'button', class: 'primary', id: 'start-import' }, 'Import')
   const error = h('p', { class: 'error', role: 'alert' })
-  start.addEventListener('click', async () => {
-    start.disabled = true
+  start.addEventListener('click', () => void whileBusy([start], startImport))
+  const startImport = async () => {
     try {
       // Exactly what the preview read: with no mapping of its own, the import would apply
       // whatever mapping is remembered for the header by now, which may not be the previewed
@@ -117,12 +127,26 @@ async function showPreview(
         method: 'POST',
         body: stagedImport(uploadId, mappingOf(job.mapping ?? {}), { remember: map !== undefined }),
       })
+      // Back from the import, this preview says the file was imported by it (its staged copy
+      // is gone once the import completes), rather than that the file expired.
+      history.replaceState(
+        null,
+        '',
+        href('/import', {
+          upload: uploadId,
+          mapped: 1,
+          map,
+          preview: job.job_id,
+          imported: next.job_id,
+        }),
+      )
       navigate(href(`/imports/${next.job_id}`, { upload: uploadId, map }))
     } catch (failure) {
       error.textContent = isFailure(failure) ? failure.message : String(failure)
-      start.disabled = false
     }
-  })
+  }
+  // A header-only file: 0 of everything, and an Import that would do nothing.
+  const empty = job.rows === 0
   const stat = (label: string, value: number) =>
     h('div', {}, h('dt', {}, label), h('dd', {}, count(value)))
   replace(
@@ -142,11 +166,18 @@ async function showPreview(
       readingSection(job),
       job.change_samples?.length ? changeSamples(job.change_samples, job.updated) : null,
       errors.items.length > 0 ? rejectedRows(errors.items, job) : null,
-      upload ? null : h('p', { class: 'error' }, 'The staged file has expired: upload it again.'),
+      empty
+        ? h(
+            'p',
+            { class: 'error', id: 'no-rows' },
+            'The file has a header but no rows: there is nothing to import.',
+          )
+        : null,
+      upload ? null : gone(imported),
       h(
         'div',
         { class: 'actions' },
-        upload ? start : null,
+        upload && !empty ? start : null,
         h(
           'a',
           { href: href('/import', { upload: uploadId, map }), class: 'button' },
@@ -156,6 +187,24 @@ async function showPreview(
       ),
       error,
     ),
+  )
+}
+
+/** Why the staged file is not there: imported from this preview, or past its time to live. */
+function gone(imported: string | undefined): HTMLElement {
+  if (!imported) {
+    return h(
+      'p',
+      { class: 'error' },
+      'The staged file is gone (expired or imported): upload it again.',
+    )
+  }
+  return h(
+    'p',
+    { id: 'imported' },
+    'This file was imported: ',
+    h('a', { href: href(`/imports/${imported}`) }, 'see the import'),
+    '. Upload it again to preview it anew.',
   )
 }
 

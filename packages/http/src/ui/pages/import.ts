@@ -1,9 +1,11 @@
 import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
-import { bytes } from '../_format.js'
-import { href, navigate, type Route } from '../_route.js'
+import { bytes, dateTime } from '../_format.js'
+import { notify } from '../_notice.js'
+import { href, navigate, type Route, stayingOn } from '../_route.js'
+import { announce, whileBusy } from '../_status.js'
 import { type JobJson, jobList } from './_jobs.js'
-import { stageFile } from './_stage.js'
+import { stageFile, type UploadJson } from './_stage.js'
 import { steps } from './_steps.js'
 import { mappingStep } from './import-mapping.js'
 import { previewStep } from './import-preview.js'
@@ -19,7 +21,7 @@ export function importPage(root: HTMLElement, route: Route): undefined | (() => 
     return previewStep(root, route, uploadId)
   }
   if (uploadId) return mappingStep(root, uploadId, route.params.get('map') ?? undefined)
-  replace(root, h('h1', {}, 'Import products'), steps(1), uploadForm(), history())
+  replace(root, h('h1', {}, 'Import products'), steps(1), uploadForm(), stagedUploads(), history())
   return undefined
 }
 
@@ -73,28 +75,70 @@ function uploadForm(): HTMLElement {
     error,
     start,
   )
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault()
-    if (!file) return
+    const picked = file
+    if (!picked) return
+    void whileBusy([start], () => upload(picked))
+  })
+  const upload = async (picked: File) => {
     error.textContent = ''
-    start.disabled = true
     const bar = h('progress', { id: 'upload-progress', max: 100, value: 0 })
     const label = h('label', { for: 'upload-progress' }, 'Uploading: 0%')
     replace(progress, label, bar)
+    const stillHere = stayingOn()
     try {
-      const upload = await stageFile(file, (loaded, total) => {
+      const staged = await stageFile(picked, (loaded, total) => {
         const percent = total ? Math.round((loaded / total) * 100) : 0
         bar.value = percent
         label.textContent = `Uploading: ${percent}%`
       })
-      navigate(href('/import', { upload: upload.upload_id }))
+      const mapping = href('/import', { upload: staged.upload_id })
+      // The next step follows the upload only for a user still waiting for it; one who went
+      // elsewhere meanwhile is told, and stays where they are.
+      if (stillHere()) navigate(mapping)
+      else notify('Upload ready', { href: mapping, label: 'map its columns' }, picked.name)
     } catch (failure) {
       replace(progress)
       error.textContent = isFailure(failure) ? failure.message : String(failure)
-      start.disabled = false
+      if (!stillHere()) announce(`${picked.name}: ${error.textContent}`)
     }
-  })
+  }
   return form
+}
+
+/** Files uploaded and not imported yet (one finished while its user was elsewhere). */
+function stagedUploads(): HTMLElement {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'staged-title', hidden: true })
+  api<{ items: UploadJson[] }>('api/uploads/').then(
+    ({ items }) => {
+      if (items.length === 0) return
+      replace(
+        section,
+        h('h2', { id: 'staged-title' }, 'Uploaded, not imported yet'),
+        h(
+          'ul',
+          { id: 'staged-uploads' },
+          items.map((upload) =>
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: href('/import', { upload: upload.upload_id }) },
+                upload.filename ?? 'An upload',
+              ),
+              ` · ${bytes(upload.size)} · kept until ${dateTime(upload.expires_at)}`,
+            ),
+          ),
+        ),
+      )
+      section.hidden = false
+    },
+    // The list is a convenience: the page works without it.
+    () => {},
+  )
+  return section
 }
 
 function history(): HTMLElement {

@@ -2,6 +2,7 @@ import { api } from '../_api.js'
 import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
 import { createFormErrors, fieldRow, formActions } from '../_form.js'
+import { whileBusy } from '../_status.js'
 import type { ProductJson } from './_product.js'
 import { createConflictNotice } from './_product-conflict.js'
 import {
@@ -24,8 +25,23 @@ const FIELDS = [
     required: false,
     hint: 'e.g. 19.99; empty for none',
   },
-  { name: 'quantity', label: 'Quantity', type: 'text', required: false },
+  {
+    name: 'quantity',
+    label: 'Quantity',
+    type: 'text',
+    required: false,
+    hint: 'a whole number; empty means 0',
+  },
 ] as const
+
+// The form takes the API's number form, a dot for decimals. A file is read by its own decimal
+// separator (a `;` file's 1,99 is 1.99), so a comma here is most likely that habit: say so.
+const DECIMAL_COMMA = /^\d+,\d{1,2}$/
+
+/** Why the form refuses a price with a decimal comma, naming the form it takes. */
+function decimalCommaMessage(price: string): string {
+  return `Use a dot: ${price.replace(',', '.')}. The form takes a dot for decimals; only an imported file with a decimal comma (such as a ; separated one) is read with commas.`
+}
 
 const LABELS: Record<EditableField, string> = {
   ...(Object.fromEntries(FIELDS.map((field) => [field.name, field.label])) as Record<
@@ -78,6 +94,9 @@ export async function editProduct(listed?: ProductJson): Promise<ProductJson | u
       const active = h('input', { id: 'field-active', type: 'checkbox', name: 'active' })
       active.checked = product?.active ?? true
       const conflict = createConflictNotice(LABELS)
+      const actions = formActions(() => close(undefined), product !== undefined)
+      // Busy while a save runs: a double press sends one create, not two.
+      const save = actions.querySelector<HTMLButtonElement>('button[type="submit"]')!
       const fill = (from: ProductJson) => {
         for (const [name, input] of inputs) {
           const value = from[name as EditableField]
@@ -93,19 +112,27 @@ export async function editProduct(listed?: ProductJson): Promise<ProductJson | u
         h('div', { class: 'field inline' }, active, h('label', { for: 'field-active' }, 'Active')),
         conflict.element,
         formError,
-        formActions(() => close(undefined), product !== undefined),
+        actions,
       )
-      form.addEventListener('submit', async (event) => {
+      form.addEventListener('submit', (event) => {
         event.preventDefault()
+        void whileBusy([save], submit)
+      })
+      const submit = async () => {
         errors.clear()
         conflict.hide()
         const text = (name: string) => inputs.get(name)?.value ?? ''
+        const price = text('price').trim()
+        if (DECIMAL_COMMA.test(price)) {
+          errors.show(null, new Map([['price', decimalCommaMessage(price)]]))
+          return
+        }
         const quantity = text('quantity').trim()
         const body: FormValues = {
           sku: text('sku'),
           name: text('name'),
           description: text('description'),
-          price: text('price').trim() === '' ? null : text('price').trim(),
+          price: price === '' ? null : price,
           // Sent as typed when it is not a whole number, so the API's message names the problem.
           quantity: quantity === '' ? 0 : /^-?\d+$/.test(quantity) ? Number(quantity) : quantity,
           active: active.checked,
@@ -135,7 +162,7 @@ export async function editProduct(listed?: ProductJson): Promise<ProductJson | u
         } catch (failure) {
           errors.show(failure)
         }
-      })
+      }
       return [form]
     },
     undefined,

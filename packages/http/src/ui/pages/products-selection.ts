@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
+import { stayingOn } from '../_route.js'
 import { announce, whileBusy } from '../_status.js'
 import type { ProductPageJson } from './_product.js'
 import { filterOf, type ProductsView } from './_products-view.js'
@@ -59,6 +60,7 @@ export function selectionBar(
             )
       if (!sure) return
     }
+    const stillHere = stayingOn()
     let result: { deleted?: number; changed?: number; not_found?: string[] }
     try {
       result = await api('api/products/bulk/', { method: 'POST', body: { action, ...target } })
@@ -68,7 +70,7 @@ export function selectionBar(
       announce(
         `Nothing was changed: ${count(matching)} products match now, not the ${count(size)} shown. Check the list and try again.`,
       )
-      reload()
+      if (stillHere()) reload()
       return
     }
     const missing = result.not_found?.length ?? 0
@@ -78,7 +80,8 @@ export function selectionBar(
         : `${count(result.changed ?? 0)} products set ${state}`) +
         (missing > 0 ? ` (${count(missing)} had been deleted elsewhere)` : ''),
     )
-    reload()
+    // The list shows the change; a user who went elsewhere meanwhile gets the message only.
+    if (stillHere()) reload()
   }
   const buttons: HTMLButtonElement[] = []
   const actionButton = (label: string, action: Parameters<typeof run>[0], danger = false) => {

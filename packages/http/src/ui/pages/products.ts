@@ -2,7 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
-import { navigate, type Route } from '../_route.js'
+import { navigate, type Route, stayingOn } from '../_route.js'
 import { announce, attempt, whileBusy } from '../_status.js'
 import { pagination } from './_pagination.js'
 import type { ProductJson, ProductPageJson } from './_product.js'
@@ -70,6 +70,7 @@ async function deleteAll(): Promise<void> {
     `Delete ${count(total)} products`,
   )
   if (!sure) return
+  const stillHere = stayingOn()
   // Exactly the products counted in the dialog: none created since, and none at all if the
   // count moved (SELECTION_CHANGED says so instead).
   try {
@@ -85,7 +86,7 @@ async function deleteAll(): Promise<void> {
       `Nothing was deleted: there are ${count(matching)} products now, not the ${count(total)} shown. Try again.`,
     )
   }
-  navigate('#/products')
+  if (stillHere()) navigate('#/products')
 }
 
 function toolbar(view: ProductsView, go: (change: Partial<ProductsView>) => void): HTMLElement {

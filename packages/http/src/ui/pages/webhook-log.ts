@@ -2,7 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { dateTime } from '../_format.js'
 import { href, type Route } from '../_route.js'
-import { announce, attempt } from '../_status.js'
+import { announce, attempt, whileBusy } from '../_status.js'
 import {
   eventsText,
   healthBadge,
@@ -111,7 +111,7 @@ function deliveryTable(
     redeliver.addEventListener(
       'click',
       () =>
-        void attempt(async () => {
+        void whileBusy([redeliver], async () => {
           await api(`api/webhooks/${endpointId}/deliveries/${delivery.id}/redeliver`, {
             method: 'POST',
           })

@@ -1,6 +1,6 @@
 import { api } from '../_api.js'
 import { h } from '../_dom.js'
-import { announce, attempt } from '../_status.js'
+import { announce, whileBusy } from '../_status.js'
 
 const DAY_MS = 24 * 3_600_000
 
@@ -23,6 +23,7 @@ export function recoverForm(endpointId: string, done: () => void): HTMLElement {
   })
   since.value = toLocalInput(new Date(Date.now() - DAY_MS))
   const error = h('span', { class: 'error', id: 'recover-error', role: 'alert' })
+  const submit = h('button', { type: 'submit' }, 'Recover')
   const form = h(
     'form',
     { class: 'toolbar', method: 'post', action: '#', novalidate: true },
@@ -33,7 +34,7 @@ export function recoverForm(endpointId: string, done: () => void): HTMLElement {
       since,
       error,
     ),
-    h('button', { type: 'submit' }, 'Recover'),
+    submit,
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -44,7 +45,7 @@ export function recoverForm(endpointId: string, done: () => void): HTMLElement {
       since.focus()
       return
     }
-    void attempt(async () => {
+    void whileBusy([submit], async () => {
       const { requeued } = await api<{ requeued: number }>(`api/webhooks/${endpointId}/recover`, {
         method: 'POST',
         body: { since: moment.toISOString() },

@@ -1,5 +1,6 @@
 import { api, isFailure } from '../_api.js'
 import { h } from '../_dom.js'
+import { whileBusy } from '../_status.js'
 import { attemptText, type WebhookJson } from './_webhook.js'
 
 interface TestResult {
@@ -19,8 +20,8 @@ export function testButton(
 ): { button: HTMLButtonElement; output: HTMLOutputElement } {
   const output = h('output', { class: 'test-result', 'aria-live': 'polite' })
   const button = h('button', { type: 'button', 'aria-label': `Test ${endpoint.url}` }, 'Test')
-  button.addEventListener('click', async () => {
-    button.disabled = true
+  button.addEventListener('click', () => void whileBusy([button], send))
+  const send = async () => {
     output.className = 'test-result'
     output.textContent = 'Sending a test event…'
     try {
@@ -31,9 +32,7 @@ export function testButton(
     } catch (failure) {
       output.classList.add('failed')
       output.textContent = `Test failed: ${isFailure(failure) ? failure.message : String(failure)}`
-    } finally {
-      button.disabled = false
     }
-  })
+  }
   return { button, output }
 }
