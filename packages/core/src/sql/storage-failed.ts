@@ -18,10 +18,18 @@ export function storageFailed(
   isUnavailable: (error: unknown) => boolean = () => false,
 ): ImporterError {
   if (error instanceof ImporterError) return error
-  const reason = error instanceof Error ? error.message : String(error) || 'no reason given'
+  const reason = reasonOf(error) || 'no reason given'
   return new ImporterError(
     isUnavailable(error) ? 'DATABASE_UNAVAILABLE' : 'STORAGE_FAILED',
     `${label} ${what} failed: ${reason}`,
     { cause: error },
   )
+}
+
+/** What went wrong, in words: Node's AggregateError of a host with several addresses has none. */
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) {
+    return error.errors.map((e) => reasonOf(e)).join('; ')
+  }
+  return error instanceof Error ? error.message : String(error)
 }
