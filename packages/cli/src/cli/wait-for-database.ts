@@ -21,7 +21,11 @@ export async function migrateWhenReachable(
   for (let attempt = 1, pause = FIRST_RETRY_MS; ; attempt++) {
     if (signal.aborted) return false
     try {
-      await storage.migrate()
+      // A connection attempt to a host that drops packets hangs until the OS gives up: a stop
+      // must not wait for it.
+      const migrating = storage.migrate()
+      migrating.catch(() => {})
+      if (!(await raceAbort(migrating, signal))) return false
       if (attempt > 1) log(`database reached after ${attempt} attempts`)
       return true
     } catch (error) {
@@ -38,4 +42,18 @@ export async function migrateWhenReachable(
     }
     pause = Math.min(pause * 2, MAX_RETRY_MS)
   }
+}
+
+/** True once `work` resolves, false as soon as `signal` aborts; rejects as `work` does. */
+function raceAbort(work: Promise<void>, signal: AbortSignal): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const stop = () => resolve(false)
+    signal.addEventListener('abort', stop, { once: true })
+    work
+      .then(
+        () => resolve(true),
+        (error: unknown) => reject(error),
+      )
+      .finally(() => signal.removeEventListener('abort', stop))
+  })
 }
