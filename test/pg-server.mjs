@@ -21,7 +21,8 @@ export function hasPostgres() {
   return existsSync(join(PG_BIN, 'postgres')) && existsSync(join(PG_BIN, 'initdb'))
 }
 
-function freePort() {
+/** A port on 127.0.0.1 that nothing listens on (for now). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
@@ -53,9 +54,10 @@ function serviceIds() {
 
 /**
  * Starts a fresh server and creates `database`. Resolves with its URL and `stop()`.
- * `durable: false` (the default, for tests) turns fsync off.
+ * `durable: false` (the default, for tests) turns fsync off. `port` (default: a free one) lets a
+ * test start a server where a client already waits for one.
  *
- * @param {{ database?: string, durable?: boolean, settings?: Record<string, string>, timeoutMs?: number, onLog?: (text: string) => void }} [options]
+ * @param {{ database?: string, durable?: boolean, port?: number, settings?: Record<string, string>, timeoutMs?: number, onLog?: (text: string) => void }} [options]
  */
 export async function startPostgres(options = {}) {
   const {
@@ -82,7 +84,7 @@ export async function startPostgres(options = {}) {
       ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
       { ...ids, env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
     )
-    const port = await freePort()
+    const port = options.port ?? (await freePort())
     const config = {
       listen_addresses: '127.0.0.1',
       port: String(port),

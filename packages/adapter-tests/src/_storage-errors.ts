@@ -26,9 +26,23 @@ export function describeStorageErrors(target: CurrentTarget): void {
       await expectImporterError(t.storage.listProducts({}), 'STORAGE_FAILED')
       await expectImporterError(t.storage.listJobs(), 'STORAGE_FAILED')
       await expectImporterError(t.storage.migrate(), 'STORAGE_FAILED')
+      if (t.storage.ping) await expectImporterError(t.storage.ping(), 'STORAGE_FAILED')
       await expectImporterError(t.storage.openImportWriter({ dryRun: false }), 'STORAGE_FAILED')
       await expectImporterError(writer.write([importRow('A-1', { name: 'A' })]), 'STORAGE_FAILED')
       await writer.close()
+    })
+
+    it('answers a ping while the database answers, reading no table', async () => {
+      const t = target()
+      expect(t.storage.ping).toBeTypeOf('function')
+      await expect(t.storage.ping?.()).resolves.toBeUndefined()
+      // A readiness check must not depend on the schema: it asks the database, nothing more.
+      await t.raw('ALTER TABLE products RENAME TO products_away')
+      try {
+        await expect(t.storage.ping?.()).resolves.toBeUndefined()
+      } finally {
+        await t.raw('ALTER TABLE products_away RENAME TO products')
+      }
     })
 
     it('fails a batch and a query the database cannot run with STORAGE_FAILED, then recovers', async () => {

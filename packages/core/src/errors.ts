@@ -14,6 +14,9 @@
  * - `CANCELLED`: the import was cancelled before it finished.
  * - `PARSER_FAILED`: the CSV parser itself failed (its worker thread crashed).
  * - `STORAGE_FAILED`: the database failed, or the storage is closed.
+ * - `DATABASE_UNAVAILABLE`: the database cannot be reached now (refused, lost or timed-out
+ *   connection, a server starting up or shutting down); the same call may succeed once it
+ *   answers again. A constraint, a full disk or a bad query stays `STORAGE_FAILED`.
  * - `JOB_FINISHED`: the job has already ended.
  * - `NOT_RESUMABLE`: the job cannot be resumed (it was not interrupted, or its file or its
  *   place in the file is unknown).
@@ -42,6 +45,7 @@ export type ImporterErrorCode =
   | 'CANCELLED'
   | 'PARSER_FAILED'
   | 'STORAGE_FAILED'
+  | 'DATABASE_UNAVAILABLE'
   | 'JOB_FINISHED'
   | 'NOT_RESUMABLE'
   | 'SELECTION_CHANGED'

@@ -41,6 +41,7 @@ export {
   type InspectOptions,
   inspectProducts,
 } from './import/inspect.js'
+export { MAX_RECORD_BYTES, RECORD_BYTES_RANGE } from './import/parse.js'
 export { PLATFORMS } from './import/profiles/index.js'
 export type {
   ColumnMapping,

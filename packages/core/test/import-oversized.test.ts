@@ -1,3 +1,4 @@
+import { inspectProducts } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { runImport, tempImporter } from './helpers.js'
 
@@ -112,5 +113,43 @@ describe('importProducts: a record larger than the record size limit', () => {
       message: 'a quoted field is never closed (line 12)',
     })
     expect(await importer.products.count()).toBe(10)
+  })
+
+  it('says a header line over the limit is too long and how to raise it, naming no quote when none is open', async () => {
+    const importer = await tempImporter()
+    const text = `${'a'.repeat(10 * LIMIT)}\n${rows(0, 3)}`
+    const message = `the header line is longer than ${LIMIT} bytes, the most one line may hold; raise the limit with the maxRecordBytes option (--max-record-bytes) (line 1)`
+    await expect(runImport(importer, chunked(text, 65_536))).rejects.toMatchObject({
+      code: 'MALFORMED_CSV',
+      message,
+    })
+    await expect(inspectProducts(chunked(text, 65_536))).rejects.toMatchObject({ message })
+    expect(await importer.products.count()).toBe(0)
+  })
+
+  it('says a quote is never closed when one left open makes the header line too long', async () => {
+    const importer = await tempImporter()
+    const text = `sku,"name${'a'.repeat(2 * LIMIT)}\n${rows(0, 3)}`
+    await expect(runImport(importer, chunked(text, 65_536))).rejects.toMatchObject({
+      code: 'MALFORMED_CSV',
+      message: `the header line is longer than ${LIMIT} bytes because a quote in it is never closed; close the quote (line 1)`,
+    })
+  })
+
+  it('reads a header line and a row over the default limit with maxRecordBytes raised', async () => {
+    const importer = await tempImporter()
+    const wide = Array.from({ length: 60_000 }, (_, i) => `extra_column_${i}`).join(',')
+    const text = `sku,name,${wide}\nA-1,Lamp${','.repeat(60_000)}\n`
+    expect(text.length).toBeGreaterThan(LIMIT)
+    await expect(runImport(importer, chunked(text, 65_536))).rejects.toMatchObject({
+      code: 'MALFORMED_CSV',
+    })
+    const { summary } = await runImport(importer, chunked(text, 65_536), {
+      maxRecordBytes: 4 * LIMIT,
+    })
+    expect(summary).toMatchObject({ status: 'completed', created: 1 })
+    await expect(
+      runImport(importer, chunked(text, 65_536), { maxRecordBytes: 10 }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('1024') })
   })
 })

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { ImporterError } from '@product-importer/core'
 import type { H3Event } from 'h3'
-import { uploadTooLarge } from './errors.js'
+import { ApiError, uploadTooLarge } from './errors.js'
 
 /** Bytes seen of an upload, shared by the reader and the route that answers. */
 export interface BodyMeter {
@@ -13,9 +13,40 @@ export interface BodyMeter {
 /**
  * The request body as chunks, straight from the socket (the Node request when there is one,
  * the web stream otherwise), failing with 413 once more than `maxBytes` arrived. Nothing is
- * buffered beyond what the consumer pulls: backpressure reaches the client.
+ * buffered beyond what the consumer pulls: backpressure reaches the client. A body sent with a
+ * `Content-Encoding` other than identity is refused at once with 415 (see
+ * {@link assertIdentityEncoding}), before any job exists.
  */
-export async function* bodyChunks(
+export function bodyChunks(
+  event: H3Event,
+  maxBytes: number,
+  meter: BodyMeter,
+): AsyncGenerator<Uint8Array> {
+  assertIdentityEncoding(event)
+  return readChunks(event, maxBytes, meter)
+}
+
+/**
+ * Refuses an upload whose `Content-Encoding` is anything but identity, naming it: the bytes
+ * would otherwise be read as CSV and fail as a missing sku column or invalid UTF-8. Uploads are
+ * not decoded; send the file uncompressed.
+ */
+export function assertIdentityEncoding(event: H3Event): void {
+  const header = event.req.headers.get('content-encoding')
+  if (header === null) return
+  const codings = header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+  if (codings.length === 0) return
+  throw new ApiError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Uploads are read as sent, and this one is compressed (Content-Encoding: ${header.trim()}); send the file uncompressed`,
+    { details: { content_encoding: header.trim() }, headers: { connection: 'close' } },
+  )
+}
+
+async function* readChunks(
   event: H3Event,
   maxBytes: number,
   meter: BodyMeter,

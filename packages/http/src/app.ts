@@ -51,7 +51,7 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
     resolved.maxJsonBytes,
   )
 
-  serviceRoutes(router, createOpenApiDocument(resolved))
+  serviceRoutes(router, importer, createOpenApiDocument(resolved))
   const staging = createStaging(resolved.staging.dir, resolved.staging.ttlMs)
   productRoutes(router, importer, resolved)
   importRoutes(router, importer, resolved, staging)

@@ -57,11 +57,24 @@ const STATUS: Record<ApiErrorCode, number> = {
   BODY_CONSUMED: 500,
   INTERNAL: 500,
   BUSY: 503,
+  DATABASE_UNAVAILABLE: 503,
+}
+
+/**
+ * Seconds a client waits before it asks again while the database cannot be reached: long
+ * enough for a restart or a failover to finish, short enough that nobody gives up.
+ */
+export const DATABASE_RETRY_AFTER_S = 5
+
+/** Headers an error response of a code always carries. */
+const HEADERS: Partial<Record<ApiErrorCode, Record<string, string>>> = {
+  DATABASE_UNAVAILABLE: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
 }
 
 /** What a 5xx says instead of the internal message, which stays in the logs (`onUnexpected`). */
 const PUBLIC_MESSAGE: Partial<Record<ApiErrorCode, string>> = {
   STORAGE_FAILED: 'The database failed',
+  DATABASE_UNAVAILABLE: 'The database cannot be reached; try again later',
   PARSER_FAILED: 'The CSV parser failed',
   INTERNAL: 'Internal server error',
 }
@@ -115,7 +128,7 @@ export function toErrorResponse(
   const body: ApiErrorBody = { error: { code, message, details } }
   return new HTTPResponse(JSON.stringify(body), {
     status: statusOf(code),
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...HEADERS[code], ...headers },
   })
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import type { ResponseSpec, RouteSpec } from './_route.js'
+import { DATABASE_RETRY_AFTER_S } from './errors.js'
 import { importRouteSpecs } from './routes/imports.js'
 import { mappingRouteSpecs } from './routes/mappings.js'
 import { productRouteSpecs } from './routes/products.js'
@@ -33,6 +34,31 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   ...Object.values(sessionRouteSpecs),
   ...Object.values(uiRouteSpecs),
 ]
+
+// Routes that read or write the database, and so answer 503 DATABASE_UNAVAILABLE while it
+// cannot be reached.
+const DATABASE_ROUTES = new Set<RouteSpec>(
+  [
+    productRouteSpecs,
+    importRouteSpecs,
+    uploadRouteSpecs,
+    mappingRouteSpecs,
+    webhookRouteSpecs,
+  ].flatMap((group) => Object.values(group) as RouteSpec[]),
+)
+
+/** The one 503 of {@link DATABASE_ROUTES}, documented once under components. */
+const DATABASE_UNAVAILABLE_RESPONSE = {
+  description:
+    'DATABASE_UNAVAILABLE: the database cannot be reached; ask again after Retry-After seconds',
+  headers: {
+    'Retry-After': {
+      description: 'Seconds to wait before asking again',
+      schema: { type: 'integer', example: DATABASE_RETRY_AFTER_S },
+    },
+  },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+}
 
 // Schemas documented once under components and referenced by name; any other is inlined.
 const INPUT_COMPONENTS = new Map<z.ZodType, string>([
@@ -109,6 +135,7 @@ export function createOpenApiDocument(
         ...components('input', INPUT_COMPONENTS),
         ...components('output', OUTPUT_COMPONENTS),
       },
+      responses: { DatabaseUnavailable: DATABASE_UNAVAILABLE_RESPONSE },
     },
     paths,
   }
@@ -125,12 +152,18 @@ function operation(spec: RouteSpec): Json {
     ...(spec.public ? { security: [] } : {}),
     ...(spec.query ? { parameters: queryParameters(spec.query) } : {}),
     ...(spec.body || spec.upload ? { requestBody: { required: !spec.optionalBody, content } } : {}),
-    responses: Object.fromEntries(
-      Object.entries(spec.responses).map(([status, response]) => [
-        status,
-        toResponse(Number(status), response),
-      ]),
-    ),
+    responses: {
+      ...(DATABASE_ROUTES.has(spec)
+        ? { 503: { $ref: '#/components/responses/DatabaseUnavailable' } }
+        : {}),
+      // A 503 the route declares itself wins.
+      ...Object.fromEntries(
+        Object.entries(spec.responses).map(([status, response]) => [
+          status,
+          toResponse(Number(status), response),
+        ]),
+      ),
+    },
   }
 }
 

@@ -130,6 +130,32 @@ describe('the OpenAPI document', () => {
     expect((createOpenApiDocument() as Json).components.securitySchemes).toBeUndefined()
   })
 
+  it('declares 503 DATABASE_UNAVAILABLE with Retry-After once, on every route that uses the database', () => {
+    const doc = createOpenApiDocument() as Json
+    expect(doc.components.responses.DatabaseUnavailable.headers['Retry-After']).toBeDefined()
+    const unavailable = (path: string, method: string) =>
+      doc.paths[path][method].responses['503']?.$ref ===
+      '#/components/responses/DatabaseUnavailable'
+    for (const [path, method] of [
+      ['/api/products/', 'get'],
+      ['/api/products/{id}/', 'patch'],
+      ['/api/import/', 'post'],
+      ['/api/import/jobs/', 'get'],
+      ['/api/uploads/', 'post'],
+      ['/api/mappings/', 'get'],
+      ['/api/webhooks/', 'post'],
+    ] as const) {
+      expect({ path, method, unavailable: unavailable(path, method) }).toEqual({
+        path,
+        method,
+        unavailable: true,
+      })
+    }
+    expect(doc.paths['/healthz'].get.responses['503']).toBeUndefined()
+    expect(doc.paths['/api/openapi.json'].get.responses['503']).toBeUndefined()
+    expect(Object.keys(doc.paths['/readyz'].get.responses)).toEqual(['200', '503'])
+  })
+
   it('has every path in the README', () => {
     const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8')
     for (const path of Object.keys((createOpenApiDocument() as Json).paths)) {

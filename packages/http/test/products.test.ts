@@ -294,6 +294,7 @@ describe('products REST API', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/healthz',
+        '/readyz',
         '/api/openapi.json',
         '/api/products/',
         '/api/products/{id}/',

@@ -6,7 +6,8 @@ import { storageFailed } from './_errors.js'
  * import, an export, LISTEN. The pool's session setup runs on it as on the pool's own
  * connections (its `onConnect` hook, then its 'connect' listeners), so a search_path or role
  * set there applies here too. `onError` is attached before connecting: a connection lost later
- * must not become an unhandled 'error' event. Fails with `STORAGE_FAILED`.
+ * must not become an unhandled 'error' event. Fails with `STORAGE_FAILED`, or
+ * `DATABASE_UNAVAILABLE` when the server cannot be reached.
  */
 export async function connectBeside(
   pool: pg.Pool,

@@ -12,7 +12,7 @@ import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { createConnectionWait } from './_connection-wait.js'
 import { restoreDeferredIndexes } from './_deferred-indexes.js'
-import { isSkuKeyViolation, storageFailed } from './_errors.js'
+import { isSkuKeyViolation, isUnavailable, storageFailed } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
@@ -76,6 +76,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     db: () => db,
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
+    isUnavailable,
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
     streamProducts: (filter, { chunkSize }) =>
       streamProducts(db, exportConnections, flavor, filter, chunkSize),

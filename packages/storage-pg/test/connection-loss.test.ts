@@ -41,7 +41,7 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     return text
   }
 
-  it('fails the import with STORAGE_FAILED, keeps committed batches, and recovers', async () => {
+  it('fails the import with DATABASE_UNAVAILABLE, keeps committed batches, and recovers', async () => {
     await using storage = pgStorage({ connectionString: url })
     await storage.migrate()
     const reader = new pg.Client(url)
@@ -65,7 +65,8 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     } catch (error) {
       failure = error
     }
-    expect(isImporterError(failure, 'STORAGE_FAILED')).toBe(true)
+    // A connection the server ended is an outage to wait out, not a failed query.
+    expect(isImporterError(failure, 'DATABASE_UNAVAILABLE')).toBe(true)
     expect((failure as Error).message).toMatch(/terminat/i)
 
     // The same storage (and its pool) serves the next requests, once the pool has noticed
@@ -83,7 +84,7 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
     expect(await storage.countProducts()).toBe(101)
   })
 
-  it('fails a batch cut off in the middle with STORAGE_FAILED and writes none of it', async () => {
+  it('fails a batch cut off in the middle with DATABASE_UNAVAILABLE and writes none of it', async () => {
     await using storage = pgStorage({ connectionString: url })
     await storage.migrate()
     const writer = await storage.openImportWriter({ dryRun: false })
@@ -103,8 +104,10 @@ describe.skipIf(!PG_URL)('postgres connection loss', () => {
       return active.length > 0
     })
     await terminateAll()
-    await expect(pending).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
-    await expect(writer.write(rows.slice(10, 20))).rejects.toMatchObject({ code: 'STORAGE_FAILED' })
+    await expect(pending).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' })
+    await expect(writer.write(rows.slice(10, 20))).rejects.toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+    })
     await writer.close()
     expect(await storage.countProducts()).toBe(10)
   })

@@ -5,6 +5,7 @@ import {
   type Platform,
   PRODUCT_FIELDS,
   type ProductField,
+  RECORD_BYTES_RANGE,
 } from '@product-importer/core'
 
 const DECIMALS: readonly DecimalSeparator[] = ['.', ',', 'auto']
@@ -18,15 +19,28 @@ export const readingFlags = {
   locale: { type: 'string' },
   encoding: { type: 'string' },
   delimiter: { type: 'string' },
+  'max-record-bytes': { type: 'string' },
 } as const
+
+/** The integer flags among {@link readingFlags}, for a command's `integers`. */
+export const READING_INTEGERS = {
+  'max-record-bytes': RECORD_BYTES_RANGE,
+}
 
 /** Usage text of {@link readingFlags}. */
 export const READING_USAGE =
-  '[--map field="Header" ...] [--platform name] [--decimal ,|.|auto] [--currency EUR] [--locale en_US] [--encoding utf-8|windows-1252|latin1] [--delimiter ,]'
+  '[--map field="Header" ...] [--platform name] [--decimal ,|.|auto] [--currency EUR] [--locale en_US] [--encoding utf-8|windows-1252|latin1] [--delimiter ,] [--max-record-bytes 1048576]'
 
 type ReadingOptions = Pick<
   ImportOptions,
-  'columns' | 'platform' | 'decimal' | 'currency' | 'locale' | 'encoding' | 'delimiter'
+  | 'columns'
+  | 'platform'
+  | 'decimal'
+  | 'currency'
+  | 'locale'
+  | 'encoding'
+  | 'delimiter'
+  | 'maxRecordBytes'
 >
 
 /**
@@ -72,6 +86,8 @@ export function readingOptions(
   if (values.locale) options.locale = values.locale as string
   if (values.encoding) options.encoding = values.encoding as ImportOptions['encoding']
   if (values.delimiter) options.delimiter = values.delimiter as ImportOptions['delimiter']
+  const maxRecordBytes = values['max-record-bytes'] as number | undefined
+  if (maxRecordBytes !== undefined) options.maxRecordBytes = maxRecordBytes
   return { ok: true, options }
 }
 

@@ -9,7 +9,7 @@ import {
   isImporterError,
 } from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
-import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
+import { READING_INTEGERS, READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
 import { PLATFORM_NAMES } from './platform-names.js'
 import { createProgressReporter } from './progress-bar.js'
 import type { Command } from './run.js'
@@ -31,7 +31,7 @@ export const importCommand: Command = {
     resume: { type: 'string' },
     'no-remember': { type: 'boolean' },
   },
-  integers: { 'batch-size': { min: 1, max: 1_000_000 } },
+  integers: { ...READING_INTEGERS, 'batch-size': { min: 1, max: 1_000_000 } },
   async run({ values, positionals }) {
     const [file] = positionals
     if (!file || positionals.length > 1) {

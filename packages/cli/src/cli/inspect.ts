@@ -1,6 +1,6 @@
 import { type ImportInspection, inspectProducts } from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
-import { READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
+import { READING_INTEGERS, READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
 import { PLATFORM_NAMES } from './platform-names.js'
 import type { Command } from './run.js'
 
@@ -16,6 +16,7 @@ export const inspectCommand: Command = {
     rows: { type: 'string' },
     json: { type: 'boolean' },
   },
+  integers: READING_INTEGERS,
   async run({ values, positionals }) {
     const [file] = positionals
     const rows = values.rows === undefined ? undefined : Number(values.rows)

@@ -3,7 +3,8 @@ import { createServer } from 'node:http'
 import { createProductImporter } from '@product-importer/core'
 import { createImporterApp, isLoopback, toNodeHandler } from '@product-importer/http'
 import type { Command } from './run.js'
-import { openStorage, storageOptions } from './storage.js'
+import { createStorage, storageOptions } from './storage.js'
+import { migrateWhenReachable } from './wait-for-database.js'
 
 /** How long running imports get to stop at a batch boundary before their uploads are cut. */
 const DRAIN_MS = 3_000
@@ -22,7 +23,9 @@ export const serveCommand: Command = {
     'Webhooks are sent in the background while serving. Their URLs must be public https\n' +
     'addresses; repeat --allow-webhook-host to let them target a host that is not (127.0.0.1,\n' +
     'localhost, 10.1.0.0/16; over http too). 169.254.169.254 stays refused. A delivery in\n' +
-    'flight when the server dies is sent again once its lease (--webhook-lease-ms) ends.',
+    'flight when the server dies is sent again once its lease (--webhook-lease-ms) ends.\n\n' +
+    'A database that cannot be reached yet is asked again after 0.5 s, doubling up to 10 s, one\n' +
+    'line each; the server listens once it answers. SIGTERM or Ctrl-C meanwhile exits with 0.',
   options: {
     ...storageOptions,
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
@@ -54,8 +57,32 @@ export const serveCommand: Command = {
     const maxImports = values['max-imports'] as number | undefined
     const heartbeatTimeout = values['heartbeat-timeout'] as number | undefined
     const leaseMs = values['webhook-lease-ms'] as number | undefined
+    // Listening for signals from the start: a stop while the database is awaited exits cleanly.
+    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
+      // must not kill the server while it drains.
+      process.on('SIGTERM', () => resolve('SIGTERM'))
+      process.on('SIGINT', () => resolve('SIGINT'))
+    })
+    const storage = await createStorage(values)
+    // A database still starting (a container started beside it, a failover) is waited for: the
+    // server listens once the schema is migrated, so no request meets a half-made one.
+    const waiting = new AbortController()
+    void stopSignal.then(() => waiting.abort())
+    const migrated = await migrateWhenReachable(storage, {
+      signal: waiting.signal,
+      log: (line) => console.error(line),
+    }).catch(async (error: unknown) => {
+      await storage.close().catch(() => {})
+      throw error
+    })
+    if (!migrated) {
+      console.log(`${await stopSignal}: stopping before the database was reached`)
+      await storage.close()
+      return 0
+    }
     const importer = createProductImporter({
-      storage: await openStorage(values),
+      storage,
       ...(maxImports === undefined ? {} : { maxConcurrentImports: maxImports }),
       ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeoutMs: heartbeatTimeout * 1000 }),
       webhooks: {
@@ -72,12 +99,6 @@ export const serveCommand: Command = {
     })
     const server = createServer(toNodeHandler(app))
     // Listening before the line is printed: whoever reads it may signal at once.
-    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-      // `on`, not `once`: a second signal (Ctrl-C reaches the CLI's launcher and this process)
-      // must not kill the server while it drains.
-      process.on('SIGTERM', () => resolve('SIGTERM'))
-      process.on('SIGINT', () => resolve('SIGINT'))
-    })
     server.listen(port, host)
     await once(server, 'listening')
     const address = server.address()

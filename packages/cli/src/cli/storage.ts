@@ -16,6 +16,13 @@ export const DEFAULT_DB = 'data/products.db'
  * PostgreSQL, otherwise the SQLite file `--db`.
  */
 export async function openStorage(values: Record<string, unknown>): Promise<ImporterStorage> {
+  const storage = await createStorage(values)
+  await storage.migrate()
+  return storage
+}
+
+/** The storage the flags select, as {@link openStorage} picks it, not yet migrated. */
+export async function createStorage(values: Record<string, unknown>): Promise<ImporterStorage> {
   const url = (values['database-url'] as string | undefined) ?? process.env.DATABASE_URL
   let storage: ImporterStorage
   if (url) {
@@ -27,6 +34,5 @@ export async function openStorage(values: Record<string, unknown>): Promise<Impo
     const { sqliteStorage } = await import('@product-importer/storage-sqlite')
     storage = sqliteStorage({ filename })
   }
-  await storage.migrate()
   return storage
 }

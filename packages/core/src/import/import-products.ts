@@ -3,7 +3,7 @@ import { emptyCounts } from '../storage/counts.js'
 import type { BatchResult, ChangeSample, ImportCheckpoint, RowError } from '../storage/types.js'
 import { createChangeSampler } from './change-samples.js'
 import { createPrefixHasher, type PrefixHasher } from './file-fingerprint.js'
-import type { ParseOutput } from './parse.js'
+import { type ParseOutput, recordLimitOf } from './parse.js'
 import { parseProducts } from './parse-stream.js'
 import { readerOptions } from './record-reader.js'
 import { openResumedSource } from './resume-source.js'
@@ -120,6 +120,8 @@ async function* runImport(
     })
   }
 
+  // Checked before anything opens: a limit out of range is the caller's mistake.
+  const maxRecordBytes = recordLimitOf(options.maxRecordBytes)
   let opened: Awaited<ReturnType<typeof openSource>>
   // Fingerprints each checkpoint, so that a resume can refuse another file. A dry run and a
   // file decoded from a single-byte encoding record no checkpoints.
@@ -160,6 +162,7 @@ async function* runImport(
       delimiter: options.delimiter,
       batchSize,
       ...readerOptions(options),
+      maxRecordBytes,
       stopAtFirstError: options.onRowError === 'abort',
       ...(options.resumeFrom
         ? {

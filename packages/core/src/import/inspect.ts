@@ -1,7 +1,7 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { formatPrice } from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
-import { createProductParser, type ParseOutput } from './parse.js'
+import { createProductParser, type ParseOutput, recordLimitOf } from './parse.js'
 import { readerOptions } from './record-reader.js'
 import { abortable, openSource } from './source.js'
 import type {
@@ -17,7 +17,14 @@ import type {
 export interface InspectOptions
   extends Pick<
     ImportOptions,
-    'columns' | 'headerAliases' | 'platform' | 'decimal' | 'currency' | 'locale' | 'delimiter'
+    | 'columns'
+    | 'headerAliases'
+    | 'platform'
+    | 'decimal'
+    | 'currency'
+    | 'locale'
+    | 'delimiter'
+    | 'maxRecordBytes'
   > {
   /** The text encoding; detected when absent (UTF-8, else Windows-1252). */
   encoding?: ImportEncoding
@@ -159,6 +166,7 @@ function inspector(encoding: ImportEncoding, limit: number, options: InspectOpti
       batchSize: 1,
       stopAtFirstError: false,
       keepRecords: true,
+      maxRecordBytes: recordLimitOf(options.maxRecordBytes),
       ...(options.skuOptional ? { skuOptional: true } : {}),
       ...readerOptions(options),
     },

@@ -1,6 +1,7 @@
 import { CsvError, Parser } from 'csv-parse'
 import { ImporterError } from '../errors.js'
 import type { ImportRow, RowError } from '../storage/types.js'
+import { refuseBinary, refuseSignature, SIGNATURE_BYTES } from './binary-file.js'
 import { createFastRecords, HANDOVER } from './fast-records.js'
 import { type FormulaGuard, formulaGuardOf } from './formula-guard.js'
 import { mergeBatch } from './merge-batch.js'
@@ -27,6 +28,8 @@ export interface ParserOptions extends ReaderOptions {
   skuOptional?: boolean
   /** Read every record with csv-parse, never with the fast reader (tests compare the two). */
   csvParseOnly?: boolean
+  /** The largest record parsed, checked by {@link recordLimitOf}. @default MAX_RECORD_BYTES */
+  maxRecordBytes?: number
 }
 
 /** What the parser hands on, in file order. */
@@ -62,10 +65,26 @@ export type ParseOutput =
 export const MAX_BATCH_CHARS = 4_000_000
 
 /**
- * The largest record parsed. A larger one becomes a row error and is skipped without being held
- * in memory; only a quote still open at the end of the file fails the import.
+ * The largest record parsed unless `maxRecordBytes` says otherwise. A larger one becomes a row
+ * error and is skipped without being held in memory; a header line that large, or a quote
+ * still open at the end of the file, fails the import.
  */
 export const MAX_RECORD_BYTES = 1 << 20
+/** The range `maxRecordBytes` may take: a record is held in memory whole, as bytes and as text. */
+export const RECORD_BYTES_RANGE = { min: 1024, max: 64 << 20 } as const
+
+/** `maxRecordBytes` as given, checked against {@link RECORD_BYTES_RANGE}, or the default. */
+export function recordLimitOf(maxRecordBytes: number | undefined): number {
+  if (maxRecordBytes === undefined) return MAX_RECORD_BYTES
+  const { min, max } = RECORD_BYTES_RANGE
+  if (!Number.isInteger(maxRecordBytes) || maxRecordBytes < min || maxRecordBytes > max) {
+    throw new ImporterError(
+      'VALIDATION_FAILED',
+      `maxRecordBytes must be a whole number from ${min} to ${max}; got ${maxRecordBytes}`,
+    )
+  }
+  return maxRecordBytes
+}
 const DELIMITERS = [',', ';', '\t', '|']
 
 /**
@@ -115,7 +134,12 @@ function malformed(message: string, line: number, cause?: unknown): ImporterErro
  */
 export function createProductParser(options: ParserOptions, emit: (out: ParseOutput) => void) {
   const utf8 = options.encoding === 'utf-8' ? createUtf8Validator() : undefined
+  const maxRecordBytes = recordLimitOf(options.maxRecordBytes)
   const decoder = utf8 ? undefined : new TextDecoder(options.encoding)
+  // Raw bytes held until the file's signature can be judged (a chunk holds more than enough
+  // in practice), then the decoded bytes held until the header line is complete.
+  let sniffed: Uint8Array[] | undefined = []
+  let sniffedBytes = 0
   let head: Uint8Array[] | undefined = [] // bytes held until the header line is complete
   let headBytes = 0
   let parser: CsvCore | undefined
@@ -234,14 +258,14 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     const bom = fed === 0 // a parser started after a skipped record starts mid-file
     parser =
       fast && /^[,;\t|]$/.test(delimiter)
-        ? createFastRecords({ delimiter, bom, maxRecordBytes: MAX_RECORD_BYTES / 2 })
+        ? createFastRecords({ delimiter, bom, maxRecordBytes: maxRecordBytes / 2 })
         : coreOf(
             new Parser({
               delimiter,
               bom,
               relax_column_count: true,
               relax_quotes: true,
-              max_record_size: MAX_RECORD_BYTES,
+              max_record_size: maxRecordBytes,
               ...(ending ? { record_delimiter: ending } : {}),
             }),
           )
@@ -275,7 +299,7 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
         sku: null,
         column: null,
         value: null,
-        message: `the record is larger than ${MAX_RECORD_BYTES} bytes, the most one row may hold; it was skipped`,
+        message: `the record is larger than ${maxRecordBytes} bytes, the most one row may hold; it was skipped`,
       },
     ])
     if (!stopped && records >= options.batchSize) flush()
@@ -329,8 +353,13 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
       return
     }
     if (code === 'CSV_MAX_RECORD_SIZE') {
+      // No reader yet: the record is the header. csv-parse knows whether it is inside quotes.
+      const quoting = (parser as { state?: { quoting?: boolean } }).state?.quoting === true
       throw malformed(
-        `a record is larger than ${MAX_RECORD_BYTES} bytes; is a quote left open`,
+        quoting
+          ? `the header line is longer than ${maxRecordBytes} bytes because a quote in it is never closed; close the quote`
+          : `the header line is longer than ${maxRecordBytes} bytes, the most one line may hold; ` +
+              'raise the limit with the maxRecordBytes option (--max-record-bytes)',
         nextLine,
         error,
       )
@@ -342,22 +371,13 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
   }
 
   const start = (bytes: Uint8Array) => {
-    assertText(bytes)
+    refuseBinary(bytes)
     const firstLine = Buffer.from(bytes.subarray(0, 65536)).toString('utf8').split('\n')[0] ?? ''
     delimiter = options.delimiter ?? detectDelimiter(firstLine)
     newParser()
   }
 
   const write = (chunk: Uint8Array) => {
-    if (
-      headBytes === 0 &&
-      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
-    ) {
-      throw new ImporterError(
-        'INVALID_ENCODING',
-        'the file is UTF-16; save it as UTF-8 (or Windows-1252) and import it again',
-      )
-    }
     if (!mayHoldNul && chunk.includes(0)) mayHoldNul = true
     let bytes = chunk
     if (decoder) bytes = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8')
@@ -373,14 +393,28 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
     feed(bytes, false)
   }
 
+  const endSniffing = () => {
+    const start = Buffer.concat(sniffed!)
+    sniffed = undefined
+    refuseSignature(start)
+    if (start.length > 0) write(start)
+  }
+
   return {
     /** Parses the next chunk of input. */
     push(chunk: Uint8Array): void {
       bytesRead += chunk.length
-      write(chunk)
+      if (!sniffed) {
+        write(chunk)
+        return
+      }
+      sniffed.push(chunk)
+      sniffedBytes += chunk.length
+      if (sniffedBytes >= SIGNATURE_BYTES) endSniffing()
     },
     /** Parses what is left and emits the last batch. */
     end(): void {
+      if (sniffed) endSniffing()
       utf8?.end()
       if (decoder) {
         const rest = decoder.decode()
@@ -417,27 +451,4 @@ export function createProductParser(options: ParserOptions, emit: (out: ParseOut
 function isBlank(record: readonly string[]): boolean {
   for (const cell of record) if (cell !== '' && cell.trim() !== '') return false
   return true
-}
-
-/**
- * Refuses input that is not text at all. A stray NUL in a cell is that row's problem; a file is
- * binary when NULs are common early on (UTF-16, spreadsheets, images) or it starts as a ZIP
- * archive (an .xlsx workbook) does.
- */
-function assertText(bytes: Uint8Array): void {
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    throw new ImporterError(
-      'MALFORMED_CSV',
-      'the file is a ZIP archive (an .xlsx workbook?), not CSV text; save it as CSV',
-    )
-  }
-  const head = bytes.subarray(0, 8192)
-  let nul = 0
-  for (let at = head.indexOf(0); at !== -1; at = head.indexOf(0, at + 1)) nul++
-  if (nul >= 8 && nul * 100 >= head.length) {
-    throw new ImporterError(
-      'MALFORMED_CSV',
-      'the file is binary, not CSV text (it is full of NUL bytes)',
-    )
-  }
 }

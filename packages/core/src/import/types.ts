@@ -163,6 +163,13 @@ export interface ImportOptions {
   encoding?: ImportEncoding
   /** The delimiter; detected from the header among `,` `;` tab `|` when absent. */
   delimiter?: ',' | ';' | '\t' | '|'
+  /**
+   * The largest record (a row, or the header line) read, in bytes, from 1 KiB to 64 MiB. A
+   * larger row is a row error and is skipped; a larger header line fails the import with
+   * `MALFORMED_CSV`. Raise it for files with very long descriptions.
+   * @default 1048576 (1 MiB)
+   */
+  maxRecordBytes?: number
   /** The input size in bytes, for progress and ETA, when the source cannot tell. */
   bytesTotal?: number
   /**

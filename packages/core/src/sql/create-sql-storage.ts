@@ -36,6 +36,14 @@ export interface SqlStorageDefinition {
   db(): Kysely<ImporterDatabase>
   /** True when `error` is the database refusing a second product with the same `sku_key`. */
   isUniqueViolation(error: unknown): boolean
+  /**
+   * True when `error` says the database cannot be reached now (refused or lost connection, a
+   * server starting up or shutting down): the kit reports it as `DATABASE_UNAVAILABLE` instead
+   * of `STORAGE_FAILED`. MUST be false for errors of the query itself (a constraint, a full
+   * disk, bad SQL).
+   * @default never
+   */
+  isUnavailable?(error: unknown): boolean
   /** The import hot path. See {@link ImporterStorage.openImportWriter}. */
   openImportWriter(options: ImportWriterOptions): Promise<ImportWriter>
   /**
@@ -160,7 +168,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     | undefined
   let closed = false
 
-  const failed = (what: string, error: unknown) => storageFailed(flavor.label, what, error)
+  const failed = (what: string, error: unknown) =>
+    storageFailed(flavor.label, what, error, definition.isUnavailable)
   const open = () => {
     if (closed) throw new ImporterError('STORAGE_FAILED', `the ${flavor.label} storage is closed`)
     if (!opened) {
@@ -287,6 +296,10 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     capabilities: definition.capabilities ?? {},
 
     migrate: () => call('migration', () => migrateToLatest(open().db, flavor)),
+    ping: () =>
+      call('ping', async () => {
+        await sql`select 1`.execute(open().db)
+      }),
     close,
     [Symbol.asyncDispose]: close,
 

@@ -350,7 +350,9 @@ export interface StorageCapabilities {
 
 /**
  * The storage contract. Methods MUST NOT throw for "not found": they return `undefined` or
- * `0`. Unique violations on the SKU key MUST surface as `ImporterError('SKU_TAKEN')`, every
+ * `0`. Unique violations on the SKU key MUST surface as `ImporterError('SKU_TAKEN')`, a
+ * database that cannot be reached (a refused, lost or timed-out connection, a server starting
+ * up or shutting down) SHOULD surface as `ImporterError('DATABASE_UNAVAILABLE')`, and every
  * other failure as `ImporterError('STORAGE_FAILED')`.
  *
  * Methods that change products or jobs take the webhook events the change causes: the storage
@@ -366,6 +368,13 @@ export interface ImporterStorage extends WebhookStorage {
   migrate(): Promise<void>
   /** Releases connections the adapter opened itself (not those passed in). */
   close(): Promise<void>
+  /**
+   * Asks the database one cheap question (`select 1`), for readiness checks. Resolves when it
+   * answers; MUST reject with `DATABASE_UNAVAILABLE` when it cannot be reached, and MUST NOT
+   * touch any table or wait for a migration. An adapter without it is taken as ready.
+   * @default absent
+   */
+  ping?(): Promise<void>
 
   /** The product with this id, or `undefined`. */
   getProduct(id: string): Promise<ProductRecord | undefined>

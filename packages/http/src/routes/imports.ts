@@ -27,7 +27,7 @@ const uploadResponses = {
   202: jsonResponse('The file is in; the import runs (or finished)', importJobJsonSchema),
   400: 'No file, or not a CSV the importer can read',
   413: 'The upload exceeds the limit',
-  415: 'Not a CSV file',
+  415: 'Not a CSV file, or a compressed body (Content-Encoding other than identity)',
 }
 
 /** `/api/import/...`: uploads, the two-step browser flow, progress, events, cancel, errors. */
@@ -73,7 +73,7 @@ export const importRouteSpecs = {
       200: 'The inspection',
       400: 'Not a CSV the importer can read, or a bad mapping',
       413: 'The upload exceeds the limit',
-      415: 'Not a CSV file',
+      415: 'Not a CSV file, or a compressed body (Content-Encoding other than identity)',
     },
   }),
   jobs: defineRoute({

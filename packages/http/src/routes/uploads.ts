@@ -48,7 +48,7 @@ export const uploadRouteSpecs = {
     responses: {
       201: uploadResponse,
       413: 'The upload exceeds the limit',
-      415: 'Not a CSV file (multipart is not taken here)',
+      415: 'Not a CSV file (multipart is not taken here), or a compressed body (Content-Encoding)',
     },
   }),
   list: defineRoute({
