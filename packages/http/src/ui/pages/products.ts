@@ -5,7 +5,12 @@ import { count, dateTime } from '../_format.js'
 import { navigate, type Route } from '../_route.js'
 import { announce, attempt, whileBusy } from '../_status.js'
 import { pagination } from './_pagination.js'
-import type { ProductJson, ProductPageJson } from './_product.js'
+import {
+  DELETED_ELSEWHERE,
+  isDeletedElsewhere,
+  type ProductJson,
+  type ProductPageJson,
+} from './_product.js'
 import { filterOf, linkOf, type ProductsView, SORTS, viewOf } from './_products-view.js'
 import { editProduct } from './product-form.js'
 import { type Selection, selectionBar } from './products-selection.js'
@@ -55,7 +60,7 @@ function headActions(): HTMLElement {
 
 async function create(): Promise<void> {
   const saved = await editProduct()
-  if (saved) {
+  if (saved && saved !== 'deleted') {
     announce(`Created ${saved.sku}`)
     navigate('#/products')
   }
@@ -258,6 +263,13 @@ function row(
     refresh()
   })
   checks.push(check)
+  // An action that finds the product gone (deleted in another tab) drops the stale row, by
+  // reading the page again, and says why plainly instead of the API's "no product with id".
+  const gone = () => {
+    tr.remove()
+    announce(DELETED_ELSEWHERE)
+    navigate(linkOf(view))
+  }
   const toggle = h(
     'button',
     {
@@ -280,17 +292,23 @@ function row(
       toggle.textContent = saved.active ? 'Active' : 'Inactive'
       announce(`${saved.sku} is now ${saved.active ? 'active' : 'inactive'}`)
     } catch (failure) {
-      announce(isFailure(failure) ? failure.message : String(failure))
+      if (isDeletedElsewhere(failure)) gone()
+      else announce(isFailure(failure) ? failure.message : String(failure))
     }
   })
   const edit = h('button', { type: 'button', 'aria-label': `Edit ${product.sku}` }, 'Edit')
-  edit.addEventListener('click', async () => {
-    const saved = await editProduct(product)
-    if (saved) {
-      announce(`Saved ${saved.sku}`)
-      navigate(linkOf(view))
-    }
-  })
+  edit.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const saved = await editProduct(product)
+        if (saved === 'deleted') gone()
+        else if (saved) {
+          announce(`Saved ${saved.sku}`)
+          navigate(linkOf(view))
+        }
+      }),
+  )
   const remove = h(
     'button',
     { type: 'button', class: 'danger', 'aria-label': `Delete ${product.sku}` },
@@ -306,12 +324,17 @@ function row(
           'Delete',
         )
         if (!sure) return
-        await api(`api/products/${product.id}/`, { method: 'DELETE' })
+        try {
+          await api(`api/products/${product.id}/`, { method: 'DELETE' })
+        } catch (failure) {
+          if (isDeletedElsewhere(failure)) return gone()
+          throw failure
+        }
         announce(`Deleted ${product.sku}`)
         navigate(linkOf(view))
       }),
   )
-  return h(
+  const tr = h(
     'tr',
     {},
     h('td', {}, check),
@@ -323,6 +346,7 @@ function row(
     h('td', {}, dateTime(product.updated_at)),
     h('td', { class: 'row-actions' }, edit, remove),
   )
+  return tr
 }
 
 function emptyState(view: ProductsView): HTMLElement {
