@@ -2,6 +2,7 @@ import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
+import { watchForChanges } from '../_fresh.js'
 import { navigate, type Route } from '../_route.js'
 import { announce, attempt, whileBusy } from '../_status.js'
 import { pagination } from './_pagination.js'
@@ -17,9 +18,10 @@ import { type Selection, selectionBar } from './products-selection.js'
 
 /**
  * Products: search, filter, sort and pages (all in the URL), create and edit, toggle active,
- * delete one, bulk changes over a selection, delete all.
+ * delete one, bulk changes over a selection, delete all. The list is read again when the
+ * products change elsewhere (an import through the API, another tab).
  */
-export function productsPage(root: HTMLElement, route: Route): undefined {
+export function productsPage(root: HTMLElement, route: Route): () => void {
   const view = viewOf(route)
   const go = (change: Partial<ProductsView>) => navigate(linkOf({ ...view, page: 1, ...change }))
   const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'))
@@ -35,7 +37,14 @@ export function productsPage(root: HTMLElement, route: Route): undefined {
     history.replaceState(null, '', linkOf(view))
     void create()
   }
-  return undefined
+  return watchForChanges(() => {
+    // Not under the user's hands: a selection would be lost, a dialog acts on the old list.
+    const busy =
+      document.querySelector('dialog[open]') !== null ||
+      results.querySelector('input[type="checkbox"]:checked') !== null
+    if (!busy) void load(results, view)
+    return !busy
+  })
 }
 
 function headActions(): HTMLElement {
