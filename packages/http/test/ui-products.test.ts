@@ -158,10 +158,9 @@ describe('web UI: products page', () => {
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'delete-all-confirmation')
     await confirmAll.getByRole('button', { name: 'Cancel' }).click()
-    // Focus returns to the button that opened the dialog.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
-      'Delete all products',
-    )
+    // Focus returns to the button that opened the dialog (a dialog's close event comes after
+    // the click, so wait for it rather than read at once).
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Delete all products')
     expect(await t.importer.products.count()).toBe(15)
     await page.getByRole('button', { name: 'Delete all products' }).click()
     await confirmAll.getByRole('button', { name: 'Delete 15 products' }).click()
