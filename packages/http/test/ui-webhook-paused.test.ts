@@ -1,3 +1,4 @@
+import { PAUSED_ENDPOINT_EVENTS_KEPT } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { startReceiver } from '../../core/test/_receiver.js'
 import { accessibilityViolations, openPage, useBrowser } from './_browser.js'
@@ -6,6 +7,9 @@ import { type Json, jsonInit, startServer } from './_server.js'
 const browser = useBrowser()
 
 const LOCAL_WEBHOOKS = { webhooks: { allowHosts: ['127.0.0.1'] } }
+
+// The UI states the core's bound in words: the two must agree.
+const KEPT = PAUSED_ENDPOINT_EVENTS_KEPT.toLocaleString('en-US')
 
 describe('web UI: a webhook turned off', () => {
   it('keeps the events of its pause, says so, and sends them once switched on again', async () => {
@@ -22,7 +26,7 @@ describe('web UI: a webhook turned off', () => {
     await page.getByRole('switch', { name: `Enabled: ${url}`, checked: false }).waitFor()
     await row.getByText('Paused').waitFor()
     await row
-      .getByText('Events wait (up to 1,000) and are sent when it is turned on again')
+      .getByText(`Events wait (up to ${KEPT}) and are sent when it is turned on again`)
       .waitFor()
     await page.locator('#status').filter({ hasText: 'its events wait' }).waitFor()
 
@@ -34,7 +38,7 @@ describe('web UI: a webhook turned off', () => {
     expect(patched.status).toBe(200)
     await page.getByRole('link', { name: url }).click()
     await page.getByRole('heading', { name: 'Webhook log' }).waitFor()
-    await page.getByText('Events wait (up to 1,000)', { exact: false }).waitFor()
+    await page.getByText(`Events wait (up to ${KEPT})`, { exact: false }).waitFor()
     await page
       .getByRole('row')
       .filter({ hasText: 'product.updated' })
