@@ -85,6 +85,8 @@ export function dashboardPage(root: HTMLElement, _route: Route): () => void {
   replace(root, h('h1', {}, 'Dashboard'), cards)
   fill()
   return watchForChanges(() => {
+    // Redrawing the cards under a focused link would drop a keyboard user to the page.
+    if (cards.contains(document.activeElement)) return false
     fill()
     return true
   })

@@ -38,10 +38,12 @@ export function productsPage(root: HTMLElement, route: Route): () => void {
     void create()
   }
   return watchForChanges(() => {
-    // Not under the user's hands: a selection would be lost, a dialog acts on the old list.
+    // Not under the user's hands: a selection would be lost, a dialog acts on the old list,
+    // and a keyboard user on a row would be dropped to the page.
     const busy =
       document.querySelector('dialog[open]') !== null ||
-      results.querySelector('input[type="checkbox"]:checked') !== null
+      results.querySelector('input[type="checkbox"]:checked') !== null ||
+      results.contains(document.activeElement)
     if (!busy) void load(results, view)
     return !busy
   })
