@@ -50,6 +50,40 @@ describe('web UI: counts and lists follow changes made elsewhere', () => {
     expect(problems).toEqual([])
   })
 
+  it('keeps a selection the user is making through a refresh, and shows the change once it is cleared', async () => {
+    const t = await startServer()
+    await seed(t, 3)
+    const job = await pendingImport(t)
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/products`)
+    await page.getByText('Page 1 of 1 · 3 products').waitFor()
+    await page.waitForLoadState('networkidle')
+    const check = page.getByRole('checkbox', { name: 'Select OLD-1' })
+    await check.check()
+    await page.getByText('1 selected').waitFor()
+    // The selection alone holds the list, wherever focus is.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+
+    // The page's look that sees the job ended (it stops looking then) leaves the selection.
+    const looked = page.waitForResponse(
+      async (response) =>
+        response.url().includes('/api/import/jobs/') &&
+        (await response.text()).includes(job.job_id as string) &&
+        (await response.text()).includes('"completed"'),
+    )
+    await upload(t, job, 'sku,name\nNEW-1,New one\n')
+    await looked
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+    expect(await check.isChecked()).toBe(true)
+    expect(await page.getByText('Page 1 of 1 · 3 products').isVisible()).toBe(true)
+
+    await check.uncheck()
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
+    await page.getByText('Page 1 of 1 · 4 products').waitFor()
+    expect(problems).toEqual([])
+  })
+
   it('shows the new totals on the dashboard when its tab is shown again after an import elsewhere', async () => {
     const t = await startServer()
     await seed(t, 3)
