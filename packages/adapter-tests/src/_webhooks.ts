@@ -75,7 +75,12 @@ export function describeWebhooks(target: CurrentTarget): void {
       await t.storage.createWebhookEndpoint(
         endpointRecord({ id: 'created', eventTypes: ['product.created'] }),
       )
+      // Turned off by hand: it keeps events (not per-row ones) for when it is turned on again.
       await t.storage.createWebhookEndpoint(endpointRecord({ id: 'off', active: false }))
+      // Turned off by the dispatcher: its receiver is gone, nothing is kept for it.
+      await t.storage.createWebhookEndpoint(
+        endpointRecord({ id: 'gone', active: false, disabledReason: 'answered 410 Gone' }),
+      )
       await t.storage.createWebhookEndpoint(endpointRecord({ id: 'rows', perRowEvents: true }))
       const written = await t.storage.enqueueEvents([
         outboxEvent('product.created'),
@@ -83,11 +88,13 @@ export function describeWebhooks(target: CurrentTarget): void {
         outboxEvent('product.updated', { perRow: true }),
         outboxEvent('webhook.test', { endpointId: 'off' }),
       ])
-      expect(written).toBe(7)
+      expect(written).toBe(9)
       expect(await deliveries(t)).toEqual([
         'all:product.created',
         'all:product.deleted',
         'created:product.created',
+        'off:product.created',
+        'off:product.deleted',
         'off:webhook.test',
         'rows:product.created',
         'rows:product.deleted',
@@ -166,7 +173,10 @@ export function describeWebhooks(target: CurrentTarget): void {
       expect(await t.storage.nextDeliveryDue(later(20))).toEqual(later(10 + 30_000))
       const again = await claim('four', later(40_000))
       expect(again.map((c) => c.delivery.eventType)).toEqual(['a', 'b', 'c'])
-      const [offDelivery] = await t.storage.listDeliveries(off.id)
+      // The endpoint that is off kept its events (a, b, c, future) but none was claimed above.
+      const offDelivery = (await t.storage.listDeliveries(off.id)).find(
+        (delivery) => delivery.eventType === 'off',
+      )
       const forced = await t.storage.claimDeliveries({
         owner: 'test',
         now: NOW,

@@ -206,6 +206,7 @@ export {
   productEventData,
   toOutboxEvent,
 } from './webhooks/outbox-event.js'
+export { PAUSED_ENDPOINT_EVENTS_KEPT } from './webhooks/paused-events.js'
 export { parseRetryAfter } from './webhooks/retry-after.js'
 export {
   DEFAULT_WEBHOOK_RETRY_SCHEDULE,

@@ -26,6 +26,7 @@ describe('@product-importer/core package', () => {
       'MAX_WEBHOOK_RATE_LIMIT',
       'MAX_WEBHOOK_URL_LENGTH',
       'NEW_PRODUCT_DEFAULTS',
+      'PAUSED_ENDPOINT_EVENTS_KEPT',
       'PLATFORMS',
       'PRODUCT_FIELDS',
       'RECORD_BYTES_RANGE',

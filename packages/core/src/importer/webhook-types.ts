@@ -61,6 +61,11 @@ export interface WebhookEndpoint {
   url: string
   /** Event types it receives; empty means every type. */
   eventTypes: WebhookEventType[]
+  /**
+   * Whether deliveries go out. Turned off by hand, it keeps the events of its pause (up to
+   * `PAUSED_ENDPOINT_EVENTS_KEPT`, per-row import events aside) and sends them when turned
+   * on again; turned off automatically (`disabledReason`), it keeps none.
+   */
   active: boolean
   description: string
   /** Deliveries per second at most; `null` for no limit. */

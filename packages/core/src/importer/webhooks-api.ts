@@ -115,11 +115,14 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
 
     async update(id, input) {
       const patch = await validateWebhookEndpointPatch(input, guard)
-      await ready()
+      const dispatcher = await ready()
       // Turning an endpoint back on starts it afresh: its old failures say nothing any more.
       const revived =
         patch.active === true ? { disabledReason: null, failureCount: 0, failingSince: null } : {}
-      return shown(await mustUpdate(id, { ...patch, ...revived }))
+      const updated = shown(await mustUpdate(id, { ...patch, ...revived }))
+      // The events it kept while off are due now, not at the dispatcher's next poll.
+      if (patch.active === true) dispatcher.notify()
+      return updated
     },
 
     async delete(id) {

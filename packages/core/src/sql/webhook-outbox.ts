@@ -11,6 +11,7 @@ import type {
   WebhookPageOptions,
 } from '../storage/webhook-types.js'
 import { newDeliveryId } from '../webhooks/outbox-ids.js'
+import { PAUSED_ENDPOINT_EVENTS_KEPT } from '../webhooks/paused-events.js'
 import type { SqlFlavor } from './flavor.js'
 import { receivesEvent } from './per-row-receivers.js'
 import { toAttemptRecord, toDeliveryRecord, toEndpointRecord } from './rows.js'
@@ -21,7 +22,39 @@ type Db = Kysely<ImporterDatabase>
 /** Rows a multi-row insert writes at once: far under every driver's parameter limit. */
 const INSERT_CHUNK = 50
 
-/** Writes one delivery per endpoint that receives each event; returns how many. */
+/**
+ * How many more events each endpoint paused by hand may keep (an endpoint the dispatcher
+ * turned off has a reason and keeps none: its receiver said it is gone, or kept failing).
+ */
+async function roomWhilePaused(
+  db: Db,
+  endpoints: readonly { id: string; active: unknown; disabled_reason: string | null }[],
+): Promise<Map<string, number>> {
+  const room = new Map<string, number>()
+  for (const endpoint of endpoints) {
+    if (!endpoint.active && endpoint.disabled_reason === null) {
+      room.set(endpoint.id, PAUSED_ENDPOINT_EVENTS_KEPT)
+    }
+  }
+  if (room.size === 0) return room
+  const waiting = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => ['endpoint_id', eb.fn.countAll<string | number>().as('n')])
+    .where('endpoint_id', 'in', [...room.keys()])
+    .where('status', '=', 'pending')
+    .groupBy('endpoint_id')
+    .execute()
+  for (const row of waiting) {
+    room.set(row.endpoint_id, PAUSED_ENDPOINT_EVENTS_KEPT - Number(row.n))
+  }
+  return room
+}
+
+/**
+ * Writes one delivery per endpoint that receives each event; returns how many. An endpoint
+ * paused by hand keeps up to {@link PAUSED_ENDPOINT_EVENTS_KEPT} events, which wait (the
+ * dispatcher claims for active endpoints only) until it is turned on again.
+ */
 export async function enqueueEvents(
   db: Db,
   flavor: SqlFlavor,
@@ -30,12 +63,22 @@ export async function enqueueEvents(
   if (events.length === 0) return 0
   const endpoints = await db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'active', 'event_types', 'per_row_events'])
+    .select(['id', 'active', 'event_types', 'per_row_events', 'disabled_reason'])
     .execute()
+  const room = await roomWhilePaused(db, endpoints)
   const rows: WebhookDeliveriesTable[] = []
   for (const event of events) {
     for (const endpoint of endpoints) {
-      if (!receivesEvent(endpoint, event)) continue
+      const left = event.endpointId === undefined ? room.get(endpoint.id) : undefined
+      if (left === undefined) {
+        if (!receivesEvent(endpoint, event)) continue
+      } else {
+        // Paused: the rule of an active endpoint, within what the pause may keep.
+        if (event.perRow || left <= 0 || !receivesEvent({ ...endpoint, active: true }, event)) {
+          continue
+        }
+        room.set(endpoint.id, left - 1)
+      }
       rows.push({
         id: newDeliveryId(),
         endpoint_id: endpoint.id,

@@ -30,6 +30,9 @@ function render(): void {
   stop?.()
   stop = undefined
   const route = currentRoute()
+  // A new view of the same page (a sort, a filter, a search) replaces the control that asked
+  // for it: remember which had focus, so the keyboard user stays there and can press again.
+  const focused = route.path === lastPath ? document.activeElement?.id : undefined
   const found = PAGES.find((entry) => entry.match.test(route.path))
   for (const link of document.querySelectorAll('nav a')) {
     const target = (link.getAttribute('href') ?? '').slice(1)
@@ -44,7 +47,18 @@ function render(): void {
   stop = found.page(root, route) ?? undefined
   // A new page (not a new query of the same one) moves focus to its heading.
   if (route.path !== lastPath && lastPath !== undefined) queueMicrotask(() => focusHeading(root))
+  else if (focused) restoreFocus(focused)
   lastPath = route.path
+}
+
+/** Focuses the element the render put where the one with this id was, caret at its end. */
+function restoreFocus(id: string): void {
+  const element = document.getElementById(id)
+  if (!element || element === document.activeElement) return
+  element.focus({ preventScroll: true })
+  if (element instanceof HTMLInputElement && element.type === 'search') {
+    element.setSelectionRange(element.value.length, element.value.length)
+  }
 }
 
 window.addEventListener('hashchange', render)

@@ -1,5 +1,5 @@
 import { isFailure, versioned } from '../_api.js'
-import type { ProductJson } from './_product.js'
+import { isDeletedElsewhere, type ProductJson } from './_product.js'
 
 /** The fields the edit form writes. */
 export type EditableField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
@@ -24,14 +24,19 @@ const comparable = (value: unknown) =>
 
 const same = (a: unknown, b: unknown) => comparable(a) === comparable(b)
 
-/** The product's current version from the server, or the list's copy without one. */
+/**
+ * The product's current version from the server, or the list's copy without one when the
+ * server could not say. A product that is gone is not edited from the list's copy: its 404
+ * is thrown.
+ */
 export async function loadProduct(product: ProductJson): Promise<LoadedProduct> {
   try {
     return await versioned<ProductJson>(`api/products/${product.id}/`).then(({ body, etag }) => ({
       product: body,
       etag,
     }))
-  } catch {
+  } catch (failure) {
+    if (isDeletedElsewhere(failure)) throw failure
     return { product, etag: null }
   }
 }

@@ -1,3 +1,5 @@
+import { isFailure } from '../_api.js'
+
 /** A product as the API returns it. */
 export interface ProductJson {
   id: string
@@ -20,4 +22,15 @@ export interface ProductPageJson {
   pages: number
   /** When the server read the page: bounds a bulk change to the products it counted. */
   as_of: string
+}
+
+/** What the page says when an action finds its product gone (another tab, an import). */
+export const DELETED_ELSEWHERE = 'This product was deleted elsewhere'
+
+/**
+ * Whether an action's failure means the product no longer exists: its own URL answered 404.
+ * The row it started from is stale then, not the action wrong.
+ */
+export function isDeletedElsewhere(failure: unknown): boolean {
+  return isFailure(failure) && failure.status === 404 && failure.code === 'NOT_FOUND'
 }

@@ -64,7 +64,13 @@ const HEALTH_BADGE: Record<WebhookHealth, { text: string; tone: string }> = {
   paused: { text: 'Paused', tone: 'cancelled' },
 }
 
-/** The endpoint's health as a badge, with the failure count or disabled reason beside it. */
+/**
+ * What turning an endpoint off by hand does, said where it is off. The number is the core's
+ * PAUSED_ENDPOINT_EVENTS_KEPT (the UI bundle does not load the core).
+ */
+export const PAUSED_NOTE = 'Events wait (up to 1,000) and are sent when it is turned on again'
+
+/** The endpoint's health as a badge, with the failure count, disabled reason or what a pause keeps beside it. */
 export function healthBadge(endpoint: WebhookJson): HTMLElement {
   const health = webhookHealth(endpoint)
   const { text, tone } = HEALTH_BADGE[health]
@@ -73,7 +79,9 @@ export function healthBadge(endpoint: WebhookJson): HTMLElement {
       ? endpoint.disabled_reason
       : health === 'failing'
         ? `${endpoint.failure_count} failed in a row`
-        : null
+        : health === 'paused'
+          ? PAUSED_NOTE
+          : null
   return h(
     'span',
     { class: 'health' },

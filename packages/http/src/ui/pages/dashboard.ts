@@ -1,6 +1,7 @@
 import { api } from '../_api.js'
 import { h, replace } from '../_dom.js'
 import { count } from '../_format.js'
+import { watchForChanges } from '../_fresh.js'
 import type { Route } from '../_route.js'
 import { type JobJson, jobList } from './_jobs.js'
 import { webhookCard } from './_webhook-card.js'
@@ -70,16 +71,23 @@ const quickActions: Card = () =>
 
 const CARDS: Card[] = [productTotals, webhookCard, recentImports, quickActions]
 
-/** Totals, webhook health, recent imports and quick actions. */
-export function dashboardPage(root: HTMLElement, _route: Route): undefined {
-  replace(
-    root,
-    h('h1', {}, 'Dashboard'),
-    h(
-      'div',
-      { class: 'cards' },
+/**
+ * Totals, webhook health, recent imports and quick actions; the cards fill themselves in again
+ * when the products or imports change elsewhere.
+ */
+export function dashboardPage(root: HTMLElement, _route: Route): () => void {
+  const cards = h('div', { class: 'cards' })
+  const fill = () =>
+    replace(
+      cards,
       CARDS.map((card) => card()),
-    ),
-  )
-  return undefined
+    )
+  replace(root, h('h1', {}, 'Dashboard'), cards)
+  fill()
+  return watchForChanges(() => {
+    // Redrawing the cards under a focused link would drop a keyboard user to the page.
+    if (cards.contains(document.activeElement)) return false
+    fill()
+    return true
+  })
 }

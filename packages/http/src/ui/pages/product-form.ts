@@ -3,7 +3,7 @@ import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
 import { createFormErrors, fieldRow, formActions } from '../_form.js'
 import { whileBusy } from '../_status.js'
-import type { ProductJson } from './_product.js'
+import { isDeletedElsewhere, type ProductJson } from './_product.js'
 import { createConflictNotice } from './_product-conflict.js'
 import {
   changedFields,
@@ -55,14 +55,23 @@ const LABELS: Record<EditableField, string> = {
  * The create / edit form in a dialog. The API validates: its messages show beside the fields
  * they concern. An edit starts from the product's current version and sends only the fields
  * the user changed, so a change made elsewhere meanwhile (an import) is kept; one that touched
- * the same fields is shown instead of overwritten. Resolves with the saved product, or
- * undefined when cancelled.
+ * the same fields is shown instead of overwritten. Resolves with the saved product,
+ * undefined when cancelled, or `'deleted'` when the product turned out to be gone (before the
+ * dialog opened, or on saving).
  */
-export async function editProduct(listed?: ProductJson): Promise<ProductJson | undefined> {
-  let loaded: LoadedProduct | undefined = listed && (await loadProduct(listed))
+export async function editProduct(
+  listed?: ProductJson,
+): Promise<ProductJson | 'deleted' | undefined> {
+  let loaded: LoadedProduct | undefined
+  try {
+    loaded = listed && (await loadProduct(listed))
+  } catch (failure) {
+    if (isDeletedElsewhere(failure)) return 'deleted'
+    throw failure
+  }
   const product = loaded?.product
   const title = product ? 'Edit product' : 'New product'
-  return openDialog<ProductJson | undefined>(
+  return openDialog<ProductJson | 'deleted' | undefined>(
     title,
     (close) => {
       const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement>()
@@ -160,7 +169,9 @@ export async function editProduct(listed?: ProductJson): Promise<ProductJson | u
             inputs.get('name')?.focus()
           })
         } catch (failure) {
-          errors.show(failure)
+          // Gone while the dialog was open: nothing to save to, so no message beside a field.
+          if (loaded && isDeletedElsewhere(failure)) close('deleted')
+          else errors.show(failure)
         }
       }
       return [form]

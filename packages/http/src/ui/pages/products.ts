@@ -2,19 +2,26 @@ import { api, isFailure } from '../_api.js'
 import { confirmAction } from '../_dialog.js'
 import { h, replace } from '../_dom.js'
 import { count, dateTime } from '../_format.js'
+import { watchForChanges } from '../_fresh.js'
 import { navigate, type Route, stayingOn } from '../_route.js'
 import { announce, attempt, whileBusy } from '../_status.js'
 import { pagination } from './_pagination.js'
-import type { ProductJson, ProductPageJson } from './_product.js'
+import {
+  DELETED_ELSEWHERE,
+  isDeletedElsewhere,
+  type ProductJson,
+  type ProductPageJson,
+} from './_product.js'
 import { filterOf, linkOf, type ProductsView, SORTS, viewOf } from './_products-view.js'
 import { editProduct } from './product-form.js'
 import { type Selection, selectionBar } from './products-selection.js'
 
 /**
  * Products: search, filter, sort and pages (all in the URL), create and edit, toggle active,
- * delete one, bulk changes over a selection, delete all.
+ * delete one, bulk changes over a selection, delete all. The list is read again when the
+ * products change elsewhere (an import through the API, another tab).
  */
-export function productsPage(root: HTMLElement, route: Route): undefined {
+export function productsPage(root: HTMLElement, route: Route): () => void {
   const view = viewOf(route)
   const go = (change: Partial<ProductsView>) => navigate(linkOf({ ...view, page: 1, ...change }))
   const results = h('div', { class: 'results' }, h('p', {}, 'Loading…'))
@@ -30,7 +37,16 @@ export function productsPage(root: HTMLElement, route: Route): undefined {
     history.replaceState(null, '', linkOf(view))
     void create()
   }
-  return undefined
+  return watchForChanges(() => {
+    // Not under the user's hands: a selection would be lost, a dialog acts on the old list,
+    // and a keyboard user on a row would be dropped to the page.
+    const busy =
+      document.querySelector('dialog[open]') !== null ||
+      results.querySelector('input[type="checkbox"]:checked') !== null ||
+      results.contains(document.activeElement)
+    if (!busy) void load(results, view)
+    return !busy
+  })
 }
 
 function headActions(): HTMLElement {
@@ -55,7 +71,7 @@ function headActions(): HTMLElement {
 
 async function create(): Promise<void> {
   const saved = await editProduct()
-  if (saved) {
+  if (saved && saved !== 'deleted') {
     announce(`Created ${saved.sku}`)
     navigate('#/products')
   }
@@ -259,6 +275,13 @@ function row(
     refresh()
   })
   checks.push(check)
+  // An action that finds the product gone (deleted in another tab) drops the stale row, by
+  // reading the page again, and says why plainly instead of the API's "no product with id".
+  const gone = () => {
+    tr.remove()
+    announce(DELETED_ELSEWHERE)
+    navigate(linkOf(view))
+  }
   const toggle = h(
     'button',
     {
@@ -281,17 +304,23 @@ function row(
       toggle.textContent = saved.active ? 'Active' : 'Inactive'
       announce(`${saved.sku} is now ${saved.active ? 'active' : 'inactive'}`)
     } catch (failure) {
-      announce(isFailure(failure) ? failure.message : String(failure))
+      if (isDeletedElsewhere(failure)) gone()
+      else announce(isFailure(failure) ? failure.message : String(failure))
     }
   })
   const edit = h('button', { type: 'button', 'aria-label': `Edit ${product.sku}` }, 'Edit')
-  edit.addEventListener('click', async () => {
-    const saved = await editProduct(product)
-    if (saved) {
-      announce(`Saved ${saved.sku}`)
-      navigate(linkOf(view))
-    }
-  })
+  edit.addEventListener(
+    'click',
+    () =>
+      void attempt(async () => {
+        const saved = await editProduct(product)
+        if (saved === 'deleted') gone()
+        else if (saved) {
+          announce(`Saved ${saved.sku}`)
+          navigate(linkOf(view))
+        }
+      }),
+  )
   const remove = h(
     'button',
     { type: 'button', class: 'danger', 'aria-label': `Delete ${product.sku}` },
@@ -307,12 +336,17 @@ function row(
           'Delete',
         )
         if (!sure) return
-        await api(`api/products/${product.id}/`, { method: 'DELETE' })
+        try {
+          await api(`api/products/${product.id}/`, { method: 'DELETE' })
+        } catch (failure) {
+          if (isDeletedElsewhere(failure)) return gone()
+          throw failure
+        }
         announce(`Deleted ${product.sku}`)
         navigate(linkOf(view))
       }),
   )
-  return h(
+  const tr = h(
     'tr',
     {},
     h('td', {}, check),
@@ -324,6 +358,7 @@ function row(
     h('td', {}, dateTime(product.updated_at)),
     h('td', { class: 'row-actions' }, edit, remove),
   )
+  return tr
 }
 
 function emptyState(view: ProductsView): HTMLElement {

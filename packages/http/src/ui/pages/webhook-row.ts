@@ -66,7 +66,11 @@ export function webhookRow(endpoint: WebhookJson, load: Reload): HTMLElement {
           body: { active: !endpoint.active },
         })
         showState(saved)
-        announce(`${saved.url} is now ${saved.active ? 'enabled' : 'turned off'}`)
+        announce(
+          saved.active
+            ? `${saved.url} is now enabled`
+            : `${saved.url} is now turned off: its events wait until it is turned on again`,
+        )
       }),
   )
   const edit = h('button', { type: 'button', 'aria-label': `Edit ${endpoint.url}` }, 'Edit')
