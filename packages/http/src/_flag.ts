@@ -27,20 +27,33 @@ export function parseFlag(value: string): boolean | undefined {
 }
 
 /** A flag in a query string or a JSON body (a boolean there), parsed by {@link parseFlag}. */
-export const flagSchema = z
-  .union([
-    z.boolean(),
-    z.string().transform((value, ctx) => {
-      const flag = parseFlag(value)
-      if (flag !== undefined) return flag
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be ${FLAG_SPELLINGS}, not ${JSON.stringify(value)}`,
-      })
-      return z.NEVER
-    }),
-  ])
-  .meta({ description: FLAG_SPELLINGS })
+export const flagSchema = flagOf(true)
+
+/**
+ * A flag that filters (`active`): the same words, but a blank value is refused rather than read
+ * as true, since an empty box must never narrow (or widen) what a change reaches.
+ */
+export const filterFlagSchema = flagOf(false)
+
+function flagOf(bareIsTrue: boolean) {
+  const spellings = bareIsTrue ? FLAG_SPELLINGS : 'true/false, 1/0, yes/no or on/off (any case)'
+  const refused = (value: unknown) => `must be ${spellings}, not ${JSON.stringify(value)}`
+  return z
+    .union(
+      [
+        z.boolean(),
+        z.string().transform((value, ctx) => {
+          const flag = bareIsTrue || value.trim() !== '' ? parseFlag(value) : undefined
+          if (flag !== undefined) return flag
+          ctx.addIssue({ code: 'custom', message: refused(value) })
+          return z.NEVER
+        }),
+      ],
+      // The union's own issue says what a flag takes, not zod's "Invalid input".
+      { error: (issue) => refused(issue.input) },
+    )
+    .meta({ description: spellings })
+}
 
 /** A multipart field's flag, or a 400 naming the field. */
 export function formFlag(name: string, value: string): boolean {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { type ImportSummary, isImporterError } from '@product-importer/core'
+import { ImporterError, type ImportSummary, isImporterError } from '@product-importer/core'
 import Busboy from 'busboy'
 import type { H3Event } from 'h3'
 import { looksLikeCsv, mediaType, notCsv } from './_content-type.js'
@@ -54,7 +54,7 @@ export function startMultipart<T>(
     let file: Readable | undefined
     let refused: unknown
     const fields: Record<string, string> = {}
-    let latePart!: (error: ApiError) => void
+    let latePart!: (error: ImporterError) => void
     const noLatePart = new Promise<never>((_, reject) => (latePart = reject))
     noLatePart.catch(() => {}) // observed by the import only while it reads
     busboy.on('field', (name, value) => {
@@ -62,7 +62,7 @@ export function startMultipart<T>(
         // The import started with the fields before the file: one after it would change
         // nothing in silence (a dry run that writes), so it fails the import instead.
         latePart(
-          new ApiError(
+          new ImporterError(
             'VALIDATION_FAILED',
             `The field "${name.slice(0, 100)}" came after the file: send every field before the "file" part`,
           ),
@@ -80,7 +80,7 @@ export function startMultipart<T>(
     busboy.on('file', (name, stream, info) => {
       if (name === 'file' && file) {
         latePart(
-          new ApiError(
+          new ImporterError(
             'VALIDATION_FAILED',
             'The upload has more than one "file" part: send one CSV file per request',
           ),

@@ -12,7 +12,7 @@ import {
   strictObject,
 } from '@product-importer/core'
 import { z } from 'zod'
-import { FLAG_SPELLINGS, flagSchema } from './_flag.js'
+import { FLAG_SPELLINGS, filterFlagSchema, flagSchema } from './_flag.js'
 import { mappingSchema } from './_reading-options.js'
 
 // The API's wire shapes, derived from the core's zod schemas: the OpenAPI document is generated
@@ -61,7 +61,7 @@ const productFilters = (text: z.ZodString) =>
     name: text.optional().describe('Case-insensitive substring of the name'),
     description: text.optional().describe('Case-insensitive substring of the description'),
     q: text.optional().describe('Matches sku, name or description'),
-    active: flagSchema.optional().describe('Only active (true) or inactive (false) products'),
+    active: filterFlagSchema.optional().describe('Only active (true) or inactive (false) products'),
   })
 
 /** Filters of the product list and the CSV export (a blank value filters nothing there). */

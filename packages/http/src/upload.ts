@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { ImportSummary, ProductImporter } from '@product-importer/core'
+import {
+  type ImporterError,
+  type ImportSummary,
+  isImporterError,
+  type ProductImporter,
+} from '@product-importer/core'
 import type { H3Event, HTTPResponse } from 'h3'
 import { assertBodyUnread } from './_body.js'
 import { filenameFromDisposition, looksLikeCsv, mediaType, notCsv } from './_content-type.js'
@@ -97,14 +102,16 @@ async function answer(
   meter: BodyMeter,
 ): Promise<HTTPResponse> {
   let bodyEnded = false
-  let bodyRefused: ApiError | undefined
+  let bodyRefused: ApiError | ImporterError | undefined
   started.bodyDone.then(
     () => (bodyEnded = true),
     (error: unknown) => {
       bodyEnded = true
       // The body broke a rule of the request (a field after the file): said as it is, whatever
       // the import has done by then; the import fails on the same error.
-      if (error instanceof ApiError) bodyRefused = error
+      if (error instanceof ApiError || isImporterError(error, 'VALIDATION_FAILED')) {
+        bodyRefused = error
+      }
     },
   )
   started.run.catch(() => {})

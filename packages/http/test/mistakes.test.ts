@@ -90,6 +90,13 @@ onBothStorages((kind) => {
         const error = await errorOf(await bulk(t, { action: 'delete', filter }), 400)
         expect(error.message).toContain('must not be blank')
       }
+      for (const active of ['', ' ']) {
+        const error = await errorOf(await bulk(t, { action: 'delete', filter: { active } }), 400)
+        expect(error.message).toContain('filter.active: must be true/false')
+      }
+      expect((await errorOf(await t.api('/api/products/?active='), 400)).message).toContain(
+        'active',
+      )
       const empty = await errorOf(await bulk(t, { action: 'deactivate', filter: {} }), 400)
       expect(empty.message).toContain('all: true')
       expect(await t.importer.products.count()).toBe(2)
@@ -197,6 +204,9 @@ onBothStorages((kind) => {
       late.append('dry_run', 'true')
       const error = await errorOf(await t.api('/api/import/', { method: 'POST', body: late }), 400)
       expect(error.message).toContain('send every field before the "file" part')
+      // The job fails on the same error the answer gives.
+      expect(error.details.job.status).toBe('failed')
+      expect(error.details.job.error.code).toBe('VALIDATION_FAILED')
       expect(await t.importer.products.count()).toBe(0)
 
       const unknown = new FormData()

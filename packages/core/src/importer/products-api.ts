@@ -37,33 +37,28 @@ function changedMeanwhile(current: ProductRecord, cause?: unknown): ImporterErro
 }
 
 /**
- * The values of a parsed patch that differ from the stored product, ready for
- * `updateProduct`, or `undefined` when every given field already has its value.
+ * The values of a parsed patch for `updateProduct`, or `undefined` when every given field
+ * already has its value (no change, no write, no event). When one differs, every given field is
+ * written: a field that matched at the read could have been changed by another writer before
+ * this write, and the caller's value must win over it all the same.
  */
 function changedValues(
   current: ProductRecord,
   values: z.output<typeof productPatchSchema>,
 ): (Partial<ProductValues> & { skuKey?: string }) | undefined {
-  const changes: Partial<ProductValues> & { skuKey?: string } = {}
+  const given: Partial<ProductValues> & { skuKey?: string } = {
+    ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
+    ...(values.name === undefined ? {} : { name: values.name }),
+    ...(values.description === undefined ? {} : { description: values.description }),
+    ...(values.price === undefined ? {} : { priceCents: values.price }),
+    ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
+    ...(values.active === undefined ? {} : { active: values.active }),
+  }
   // A SKU written in other case keeps its key but is still a change of the stored text.
-  if (values.sku !== undefined && values.sku !== current.sku) {
-    changes.sku = values.sku
-    changes.skuKey = skuKey(values.sku)
-  }
-  if (values.name !== undefined && values.name !== current.name) changes.name = values.name
-  if (values.description !== undefined && values.description !== current.description) {
-    changes.description = values.description
-  }
-  if (values.price !== undefined && values.price !== current.priceCents) {
-    changes.priceCents = values.price
-  }
-  if (values.quantity !== undefined && values.quantity !== current.quantity) {
-    changes.quantity = values.quantity
-  }
-  if (values.active !== undefined && values.active !== current.active) {
-    changes.active = values.active
-  }
-  return Object.keys(changes).length > 0 ? changes : undefined
+  const differs = (Object.keys(given) as (keyof typeof given)[]).some(
+    (field) => field !== 'skuKey' && given[field] !== current[field],
+  )
+  return differs ? given : undefined
 }
 
 const deletedEvents = (batch: EventBatch | undefined) =>

@@ -227,9 +227,11 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
     // applied), so a job read later still says it.
     '0007_job_reading': {
       async up(db: Kysely<unknown>) {
-        for (const column of ['platform', 'mapping', 'warnings', 'remembered_mapping']) {
-          await db.schema.alterTable('import_jobs').addColumn(column, 'text').execute()
-        }
+        await atomically(db, async (db) => {
+          for (const column of ['platform', 'mapping', 'warnings', 'remembered_mapping']) {
+            await db.schema.alterTable('import_jobs').addColumn(column, 'text').execute()
+          }
+        })
       },
     },
     // Every secret rotated out within its grace period keeps signing, not only the last one: a
@@ -237,41 +239,47 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0008_webhook_previous_secrets': {
       // biome-ignore lint/suspicious/noExplicitAny: the schema of this migration's time
       async up(db: Kysely<any>) {
-        await db.schema
-          .alterTable('webhook_endpoints')
-          .addColumn('previous_secrets', 'text', (c) => c.notNull().defaultTo('[]'))
-          .execute()
-        const now = new Date()
-        const rows = await db
-          .selectFrom('webhook_endpoints')
-          .select(['id', 'previous_secret', 'previous_secret_expires_at'])
-          .where('previous_secret', 'is not', null)
-          .where('previous_secret_expires_at', 'is not', null)
-          .execute()
-        for (const row of rows) {
-          const expiresAt = new Date(row.previous_secret_expires_at as number | Date | string)
-          if (expiresAt <= now) continue
-          await db
-            .updateTable('webhook_endpoints')
-            .set({
-              previous_secrets: toPreviousSecretsJson([{ secret: row.previous_secret, expiresAt }]),
-            })
-            .where('id', '=', row.id)
+        await atomically(db, async (db) => {
+          await db.schema
+            .alterTable('webhook_endpoints')
+            .addColumn('previous_secrets', 'text', (c) => c.notNull().defaultTo('[]'))
             .execute()
-        }
-        for (const column of ['previous_secret', 'previous_secret_expires_at']) {
-          await db.schema.alterTable('webhook_endpoints').dropColumn(column).execute()
-        }
+          const now = new Date()
+          const rows = await db
+            .selectFrom('webhook_endpoints')
+            .select(['id', 'previous_secret', 'previous_secret_expires_at'])
+            .where('previous_secret', 'is not', null)
+            .where('previous_secret_expires_at', 'is not', null)
+            .execute()
+          for (const row of rows) {
+            const expiresAt = new Date(row.previous_secret_expires_at as number | Date | string)
+            if (expiresAt <= now) continue
+            await db
+              .updateTable('webhook_endpoints')
+              .set({
+                previous_secrets: toPreviousSecretsJson([
+                  { secret: row.previous_secret, expiresAt },
+                ]),
+              })
+              .where('id', '=', row.id)
+              .execute()
+          }
+          for (const column of ['previous_secret', 'previous_secret_expires_at']) {
+            await db.schema.alterTable('webhook_endpoints').dropColumn(column).execute()
+          }
+        })
       },
     },
     // What products sort by name on (see nameKey): the same order on every database.
     '0009_product_name_key': {
       async up(db: Kysely<unknown>) {
-        await db.schema
-          .alterTable('products')
-          .addColumn('name_key', 'text', (c) => c.notNull().defaultTo(''))
-          .execute()
-        await fillNameKeys(db)
+        await atomically(db, async (db) => {
+          await db.schema
+            .alterTable('products')
+            .addColumn('name_key', 'text', (c) => c.notNull().defaultTo(''))
+            .execute()
+          await fillNameKeys(db)
+        })
       },
     },
   }
@@ -295,6 +303,20 @@ async function fillNameKeys(db: Kysely<unknown>): Promise<void> {
     await sql`update products set name_key = case id ${keys} end where id in (${ids})`.execute(db)
     after = rows.at(-1)!.id
   }
+}
+
+/**
+ * Runs a migration's steps in one transaction where the migrator does not open one (SQLite,
+ * whose DDL is transactional all the same): a migration cut off half way (a kill during the
+ * fill of a new column) then leaves nothing behind, instead of a column that makes its next run
+ * fail. PostgreSQL's migrations already run inside a transaction.
+ */
+async function atomically<DB>(
+  db: Kysely<DB>,
+  run: (db: Kysely<DB>) => Promise<void>,
+): Promise<void> {
+  if (db.isTransaction) await run(db)
+  else await db.transaction().execute(run)
 }
 
 /** Names of the migrations the database has run; empty before the first migration. */

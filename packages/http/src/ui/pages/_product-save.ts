@@ -30,15 +30,11 @@ const same = (a: unknown, b: unknown) => comparable(a) === comparable(b)
  * is thrown.
  */
 export async function loadProduct(product: ProductJson): Promise<LoadedProduct> {
-  try {
-    return await versioned<ProductJson>(`api/products/${product.id}/`).then(({ body, etag }) => ({
-      product: body,
-      etag,
-    }))
-  } catch (failure) {
-    if (isDeletedElsewhere(failure)) throw failure
-    return { product, etag: null }
-  }
+  // No fallback to the list's copy: without the product's current version the edit could not
+  // send If-Match, and a change made since the list was read would be overwritten unseen. A
+  // failure here (deleted elsewhere, the server unreachable) is said instead of opening the form.
+  const { body, etag } = await versioned<ProductJson>(`api/products/${product.id}/`)
+  return { product: body, etag }
 }
 
 /** The fields of `values` the user changed from `loaded`: only these are sent. */
