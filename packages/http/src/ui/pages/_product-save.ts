@@ -1,5 +1,5 @@
 import { isFailure, versioned } from '../_api.js'
-import { isDeletedElsewhere, type ProductJson } from './_product.js'
+import type { ProductJson } from './_product.js'
 
 /** The fields the edit form writes. */
 export type EditableField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
