@@ -91,18 +91,33 @@ describe('web UI: bulk changes as confirmed', () => {
     await seed(t, 'P', 'Product', 3)
     const { page, problems } = await openPage(browser())
     const requests: string[] = []
-    page.on('request', (request) => {
-      if (request.url().includes('/api/products/bulk')) requests.push(request.postData() ?? '')
+    // The request is held until the page has been looked at, then passed on to the server.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/products/bulk/', async (route) => {
+      requests.push(route.request().postData() ?? '')
+      await held
+      await route.continue()
     })
     await page.goto(`${t.origin}/#/products`)
     await page.getByLabel('Select all on this page').check()
     await page.getByText('3 selected').waitFor()
-    await page.getByRole('button', { name: 'Set inactive' }).dblclick()
+    const button = page.getByRole('button', { name: 'Set inactive' })
+    await button.dblclick()
+    await expect.poll(() => requests.length).toBe(1)
+    expect(await button.getAttribute('aria-busy')).toBe('true')
+    expect(await button.isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Delete selected' }).isDisabled()).toBe(true)
+    // A spinner turns beside the label while the request runs.
+    expect(
+      await button.evaluate((element) => getComputedStyle(element, '::after').animationName),
+    ).toBe('spin')
+    await screenshots(page, 'products-bulk-busy')
+    release()
     await page.getByText('3 products set inactive').waitFor()
     expect(requests).toHaveLength(1)
     expect(JSON.parse(requests[0]!)).toMatchObject({ action: 'deactivate' })
     expect(await t.importer.products.count({ active: false })).toBe(3)
-    await screenshots(page, 'products-bulk-done')
     expect(problems).toEqual([])
   })
 })

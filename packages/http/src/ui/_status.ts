@@ -24,8 +24,8 @@ export async function attempt(action: () => Promise<unknown>): Promise<void> {
 }
 
 /**
- * Runs an action started by a button, with the buttons it names disabled (and marked busy) until
- * it ends, so a double click or an impatient second press never starts the work twice. A press
+ * Runs an action started by a button, with the buttons it names disabled until it ends and the
+ * pressed one marked busy (a spinner beside its label), so a double click or an impatient second press never starts the work twice. A press
  * while the action runs does nothing. Failures are announced as {@link attempt} does.
  */
 export async function whileBusy(
@@ -34,17 +34,14 @@ export async function whileBusy(
 ): Promise<void> {
   if (buttons.some((button) => button.disabled)) return
   const pressed = document.activeElement
-  for (const button of buttons) {
-    button.disabled = true
-    button.setAttribute('aria-busy', 'true')
-  }
+  const busy = buttons.find((button) => button === pressed) ?? buttons[0]
+  busy?.setAttribute('aria-busy', 'true')
+  for (const button of buttons) button.disabled = true
   try {
     await attempt(action)
   } finally {
-    for (const button of buttons) {
-      button.disabled = false
-      button.removeAttribute('aria-busy')
-    }
+    for (const button of buttons) button.disabled = false
+    busy?.removeAttribute('aria-busy')
     // A dialog the action opened hands focus back while the button is still disabled, which
     // drops it to the page: give it back to the button once it can take it.
     if (
