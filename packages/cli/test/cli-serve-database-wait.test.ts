@@ -47,7 +47,9 @@ async function exitCode(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM')
 describe.skipIf(!PG_URL)('product-importer serve while PostgreSQL is down', () => {
   it('waits for the database, one line an attempt, and serves as soon as it answers', async () => {
     const port: number = await freePort()
-    const s = serveOn(`postgres://postgres@127.0.0.1:${port}/product_importer`)
+    // The maintenance database exists as soon as the server accepts connections; the one
+    // startPostgres creates comes a moment later, and a missing database is no outage.
+    const s = serveOn(`postgres://postgres@127.0.0.1:${port}/postgres`)
     let server: { stop(): Promise<void> } | undefined
     try {
       // Two attempts: it did not exit after the first failure.
@@ -80,7 +82,9 @@ describe.skipIf(!PG_URL)('product-importer serve while PostgreSQL is down', () =
 
   it('exits with 0 on SIGTERM while it waits for the database', async () => {
     const port: number = await freePort()
-    const s = serveOn(`postgres://postgres@127.0.0.1:${port}/product_importer`)
+    // The maintenance database exists as soon as the server accepts connections; the one
+    // startPostgres creates comes a moment later, and a missing database is no outage.
+    const s = serveOn(`postgres://postgres@127.0.0.1:${port}/postgres`)
     try {
       await printed(s, /attempt 1\)/)
       expect(await exitCode(s.child)).toBe(0)
