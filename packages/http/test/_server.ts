@@ -126,3 +126,23 @@ export function parseSse(text: string): { event: string; data: unknown }[] {
 /** A JSON body as tests read it. */
 // biome-ignore lint/suspicious/noExplicitAny: tests walk response bodies freely
 export type Json = Record<string, any>
+
+/**
+ * A staged upload without a sku column (`no-sku.csv`) and the failed import of it: what a job
+ * page's "Import again" starts from.
+ */
+export async function failedStagedImport(
+  t: TestServer,
+): Promise<{ uploadId: string; jobId: string }> {
+  const staged = (await (
+    await t.api('/api/uploads/?filename=no-sku.csv', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'name,price\nLamp,1.00\n',
+    })
+  ).json()) as Json
+  const failed = (await (
+    await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id }))
+  ).json()) as Json
+  return { uploadId: staged.upload_id, jobId: failed.job_id }
+}

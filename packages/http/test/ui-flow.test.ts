@@ -2,8 +2,8 @@ import type { Page, Route } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, openPage, useBrowser } from './_browser.js'
 import {
+  failedStagedImport,
   type Json,
-  jsonInit,
   SAMPLE_CSV,
   startServer,
   type TestServer,
@@ -41,22 +41,13 @@ async function jobCount(t: TestServer): Promise<number> {
 describe('web UI: one press, one piece of work, and no jump back', () => {
   it('creates exactly one new job for a double click on "Import again"', async () => {
     const t = await startServer({ staging: { dir: tempDir() } })
-    const staged = (await (
-      await t.api('/api/uploads/?filename=no-sku.csv', {
-        method: 'POST',
-        headers: { 'content-type': 'text/csv' },
-        body: 'name,price\nLamp,1.00\n',
-      })
-    ).json()) as Json
-    const failed = (await (
-      await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id }))
-    ).json()) as Json
+    const failed = await failedStagedImport(t)
     const { page, problems } = await openPage(browser())
-    await page.goto(`${t.origin}/#/imports/${failed.job_id}?upload=${staged.upload_id}`)
+    await page.goto(`${t.origin}/#/imports/${failed.jobId}?upload=${failed.uploadId}`)
     await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
     expect(await jobCount(t)).toBe(1)
     await page.getByRole('button', { name: 'Import again' }).dblclick()
-    await page.waitForURL((url) => !url.hash.includes(failed.job_id))
+    await page.waitForURL((url) => !url.hash.includes(failed.jobId))
     await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
     expect(await jobCount(t)).toBe(2)
     expect(problems).toEqual([])

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import { describe, expect, it } from 'vitest'
 import { accessibilityViolations, openPage, screenshots, useBrowser } from './_browser.js'
 import {
+  failedStagedImport,
   generatedCsv,
   type Json,
   jsonInit,
@@ -244,21 +245,12 @@ describe('web UI: imports', () => {
 
   it('imports a failed import again from its staged file, without uploading it again', async () => {
     const t = await startServer({ staging: { dir: tempDir() } })
-    const staged = (await (
-      await t.api('/api/uploads/?filename=no-sku.csv', {
-        method: 'POST',
-        headers: { 'content-type': 'text/csv' },
-        body: 'name,price\nLamp,1.00\n',
-      })
-    ).json()) as Json
-    const failed = (await (
-      await t.api('/api/import/', jsonInit('POST', { upload_id: staged.upload_id }))
-    ).json()) as Json
+    const failed = await failedStagedImport(t)
     const { page, problems } = await openPage(browser())
-    await page.goto(`${t.origin}/#/imports/${failed.job_id}?upload=${staged.upload_id}`)
+    await page.goto(`${t.origin}/#/imports/${failed.jobId}?upload=${failed.uploadId}`)
     await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
     await page.getByRole('button', { name: 'Import again' }).click()
-    await page.waitForURL((url) => !url.hash.includes(failed.job_id))
+    await page.waitForURL((url) => !url.hash.includes(failed.jobId))
     await page.locator('#outcome', { hasText: 'Failed' }).waitFor()
     const jobs = await t.importer.imports.list()
     expect(jobs.map((job) => job.filename)).toEqual(['no-sku.csv', 'no-sku.csv'])

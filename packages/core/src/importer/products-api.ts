@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { parseInput } from '../_parse-input.js'
 import { ImporterError, isImporterError } from '../errors.js'
-import { matchesETag } from '../product/etag.js'
+import { matchesAnyVersion, matchesETag } from '../product/etag.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
@@ -23,9 +23,6 @@ import type { ProductsApi } from './types.js'
 
 const NOTHING: ProductRecordPage = { items: [], total: 0 }
 const NO_PRODUCTS = { async *streamProducts() {} }
-
-const matchesAny = (ifMatch: string | readonly string[]) =>
-  (typeof ifMatch === 'string' ? [ifMatch] : ifMatch).some((tag) => tag.trim() === '*')
 
 /** `PRECONDITION_FAILED`, with the product as it is now for the caller to show or merge. */
 function changedMeanwhile(current: ProductRecord, cause?: unknown): ImporterError {
@@ -185,7 +182,7 @@ export function createProductsApi(
       const changes = changedValues(current, values)
       if (!changes) return toProduct(current)
       // `*` asks only that the product exists, which the update itself tells.
-      const expected = ifMatch === undefined || matchesAny(ifMatch) ? undefined : current
+      const expected = ifMatch === undefined || matchesAnyVersion(ifMatch) ? undefined : current
       const batch = await begin()
       let record: ProductRecord | undefined
       try {

@@ -34,8 +34,13 @@ export function productETag(product: Product): string {
  * `product`'s current version. Strong comparison: a weak tag (`W/"..."`) never matches.
  */
 export function matchesETag(ifMatch: string | readonly string[], product: Product): boolean {
+  if (matchesAnyVersion(ifMatch)) return true
   const tags = typeof ifMatch === 'string' ? [ifMatch] : ifMatch
-  if (tags.some((tag) => tag.trim() === '*')) return true
   const current = productETag(product)
   return tags.some((tag) => tag.trim() === current)
+}
+
+/** Whether `If-Match` is `*`: any version of a product that exists. */
+export function matchesAnyVersion(ifMatch: string | readonly string[]): boolean {
+  return (typeof ifMatch === 'string' ? [ifMatch] : ifMatch).some((tag) => tag.trim() === '*')
 }
