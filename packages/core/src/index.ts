@@ -4,6 +4,16 @@
 // Product model: schemas, SKU identity, value parsing and its limits, new-product defaults
 
 export { matchesETag, productETag } from './product/etag.js'
+export {
+  FIELD_NAMES,
+  FIELDS,
+  type FieldKind,
+  type FieldSpec,
+  SORT_FIELDS,
+  type SortField,
+  VALUE_FIELDS,
+  type ValueField,
+} from './product/fields.js'
 export { nameKey } from './product/name-key.js'
 export { NEW_PRODUCT_DEFAULTS, ROW_REJECTIONS } from './product/new-product.js'
 export {
@@ -26,6 +36,7 @@ export {
   parsePrice,
   parseQuantity,
 } from './product/values.js'
+export { type ProductWire, toProduct, toProductWire } from './product/wire.js'
 export { strictObject } from './strict-object.js'
 
 // Import engine: stream a CSV into a storage, read shops' exports, inspect a file first

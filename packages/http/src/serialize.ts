@@ -1,20 +1,10 @@
-import type { ImportJob, Product } from '@product-importer/core'
+import { type ImportJob, type Product, toProductWire } from '@product-importer/core'
 import { HTTPResponse } from 'h3'
 import type { ImportJobJson, ProductJson } from './schemas.js'
 
-/** A product as the API returns it. */
+/** A product as the API returns it: the wire mapper REST, webhooks, the UI and export share. */
 export function toProductJson(product: Product): ProductJson {
-  return {
-    id: product.id,
-    sku: product.sku,
-    name: product.name,
-    description: product.description,
-    price: product.price,
-    quantity: product.quantity,
-    active: product.active,
-    created_at: product.createdAt.toISOString(),
-    updated_at: product.updatedAt.toISOString(),
-  }
+  return toProductWire(product)
 }
 
 /** The URLs of a job, under the app's base path. */

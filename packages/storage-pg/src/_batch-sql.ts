@@ -1,6 +1,9 @@
 // The SQL of the import writer's hot path, written once and reused for every batch: no query
 // builder per row or per batch.
-import { NEW_PRODUCT_DEFAULTS } from '@product-importer/core'
+import { FIELDS, type FieldKind, type FieldSpec, VALUE_FIELDS } from '@product-importer/core'
+
+/** The value fields in the field table's order, as the stage and the statements list them. */
+export const VALUE_SPECS: readonly FieldSpec[] = VALUE_FIELDS.map((field) => FIELDS[field])
 
 /** A constant as an SQL literal. */
 const literal = (value: string | number | boolean | null): string =>
@@ -9,12 +12,42 @@ const literal = (value: string | number | boolean | null): string =>
     : typeof value === 'string'
       ? `'${value.replaceAll("'", "''")}'`
       : String(value)
-const DEFAULT = {
-  description: literal(NEW_PRODUCT_DEFAULTS.description),
-  priceCents: literal(NEW_PRODUCT_DEFAULTS.priceCents),
-  quantity: literal(NEW_PRODUCT_DEFAULTS.quantity),
-  active: literal(NEW_PRODUCT_DEFAULTS.active),
+
+const TYPES: Record<FieldKind, string> = {
+  text: 'text',
+  money: 'bigint',
+  integer: 'integer',
+  boolean: 'boolean',
 }
+
+/** The stage's flag telling a given `null` (clear it) from a value not given. */
+const has = (spec: FieldSpec) => `has_${spec.column}`
+
+/** The stage's columns for the value fields, in the order COPY sends them. */
+export const STAGE_VALUE_COLUMNS: readonly string[] = VALUE_SPECS.flatMap((spec) =>
+  spec.nullable ? [spec.column, has(spec)] : [spec.column],
+)
+
+/** A field's value after the row: the row's, where given, else the stored one (`p`). */
+const merged = (spec: FieldSpec, row: string) =>
+  spec.nullable
+    ? `case when ${row}.${has(spec)} then ${row}.${spec.column} else p.${spec.column} end`
+    : `coalesce(${row}.${spec.column}, p.${spec.column})`
+
+/** A field's value on a new product: the row's, where given, else its default. */
+const created = (spec: FieldSpec) => {
+  const fallback = literal(spec.default ?? null)
+  if (spec.default === undefined) return spec.column
+  return spec.nullable
+    ? `case when ${has(spec)} then ${spec.column} else ${fallback} end`
+    : `coalesce(${spec.column}, ${fallback})`
+}
+
+/** The fields a new product must be given (`name`). */
+const REQUIRED = VALUE_SPECS.filter((spec) => spec.default === undefined)
+const STORED = `(p.sku, ${VALUE_SPECS.map((spec) => `p.${spec.column}`).join(', ')})`
+const after = (row: string) =>
+  `(${row}.sku, ${VALUE_SPECS.map((spec) => merged(spec, row)).join(', ')})`
 
 /**
  * Session tables of one writer: the batch being applied, and every SKU key applied so far. The
@@ -26,33 +59,27 @@ export const CREATE_WRITER_TABLES = `
     id text not null,
     sku text not null,
     sku_key text not null,
-    name text,
     name_key text,
-    description text,
-    price_cents bigint,
-    has_price boolean not null,
-    quantity integer,
-    active boolean
+    ${VALUE_SPECS.map(
+      (spec) =>
+        `${spec.column} ${TYPES[spec.kind]}${spec.nullable ? `,\n    ${has(spec)} boolean not null` : ''}`,
+    ).join(',\n    ')}
   ) on commit delete rows;
   create temp table pi_seen (sku_key text primary key);`
 
-export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name, name_key, description,
-  price_cents, has_price, quantity, active) from stdin`
+export const COPY_STAGE = `copy pi_stage (idx, id, sku, sku_key, name_key, ${STAGE_VALUE_COLUMNS.join(', ')}) from stdin`
 
 // `s` classifies every staged row against the products as this statement sees them. A field a
-// row does not give is NULL (or has_price false) and keeps the stored value, or takes the
+// row does not give is NULL (or its has_ flag false) and keeps the stored value, or takes the
 // default on a new product.
 const CLASSIFY = `
   s as (
     select st.*,
       p.sku_key is not null as found,
       seen.sku_key is not null as dup,
-      p.sku_key is null and st.name is null and seen.sku_key is null as rejected,
-      p.sku_key is not null and (p.sku, p.name, p.description, p.price_cents, p.quantity, p.active)
-        is not distinct from (st.sku, coalesce(st.name, p.name),
-          coalesce(st.description, p.description),
-          case when st.has_price then st.price_cents else p.price_cents end,
-          coalesce(st.quantity, p.quantity), coalesce(st.active, p.active)) as same
+      p.sku_key is null and (${REQUIRED.map((spec) => `st.${spec.column} is null`).join(' or ')})
+        and seen.sku_key is null as rejected,
+      p.sku_key is not null and ${STORED} is not distinct from ${after('st')} as same
     from pi_stage st
     left join products p on p.sku_key = st.sku_key
     left join pi_seen seen on seen.sku_key = st.sku_key
@@ -77,30 +104,21 @@ const apply = (returnIds: boolean) => `
   u as (
     update products p set
       sku = c.sku,
-      name = coalesce(c.name, p.name),
+      ${VALUE_SPECS.map((spec) => `${spec.column} = ${merged(spec, 'c')}`).join(',\n      ')},
       name_key = coalesce(c.name_key, p.name_key),
-      description = coalesce(c.description, p.description),
-      price_cents = case when c.has_price then c.price_cents else p.price_cents end,
-      quantity = coalesce(c.quantity, p.quantity),
-      active = coalesce(c.active, p.active),
       updated_at = $1
     from (select * from s where found and not same order by sku_key) c
     where p.sku_key = c.sku_key
-      and (p.sku, p.name, p.description, p.price_cents, p.quantity, p.active) is distinct from
-        (c.sku, coalesce(c.name, p.name), coalesce(c.description, p.description),
-          case when c.has_price then c.price_cents else p.price_cents end,
-          coalesce(c.quantity, p.quantity), coalesce(c.active, p.active))
+      and ${STORED} is distinct from ${after('c')}
     returning c.dup${returnIds ? ', p.id' : ''}
   ),
   i as (
-    insert into products (id, sku, sku_key, name, name_key, description, price_cents, quantity,
-      active, created_at, updated_at)
-    select id, sku, sku_key, name, name_key, coalesce(description, ${DEFAULT.description}),
-      case when has_price then price_cents else ${DEFAULT.priceCents} end,
-      coalesce(quantity, ${DEFAULT.quantity}), coalesce(active, ${DEFAULT.active}),
+    insert into products (id, sku, sku_key, name_key, ${VALUE_SPECS.map((spec) => spec.column).join(', ')},
+      created_at, updated_at)
+    select id, sku, sku_key, name_key, ${VALUE_SPECS.map(created).join(', ')},
       $1, $1
     from s
-    where not found and name is not null
+    where not found and ${REQUIRED.map((spec) => `${spec.column} is not null`).join(' and ')}
     order by sku_key${returnIds ? '\n    returning id' : ''}
   )`
 const APPLIED_COUNTS = `select ${counts('(select count(*) from u where not dup)::int')}

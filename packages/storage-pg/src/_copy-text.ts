@@ -1,4 +1,5 @@
 import { type ImportRow, nameKey } from '@product-importer/core'
+import { VALUE_SPECS } from './_batch-sql.js'
 
 const SPECIAL = /[\\\t\n\r]/
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
@@ -8,13 +9,28 @@ function text(value: string | undefined): string {
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value
 }
 
-const num = (value: number | null | undefined) => (value == null ? '\\N' : String(value))
-const bool = (value: boolean | undefined) => (value === undefined ? '\\N' : value ? 't' : 'f')
+/** One value in COPY text: `\N` for NULL (or not given). */
+function copyValue(kind: (typeof VALUE_SPECS)[number]['kind'], value: unknown): string {
+  if (value === undefined || value === null) return '\\N'
+  switch (kind) {
+    case 'text':
+      return text(value as string)
+    case 'boolean':
+      return value ? 't' : 'f'
+    default:
+      return String(value)
+  }
+}
+
+const KEYS = VALUE_SPECS.map((spec) => spec.key)
+const KINDS = VALUE_SPECS.map((spec) => spec.kind)
+const NULLABLE = VALUE_SPECS.map((spec) => spec.nullable)
 
 /**
- * Rows `from` to `to` (exclusive) of a batch in COPY text format for the `pi_stage` table, each
- * with an id in case it turns out to be a new product, and the key its name sorts by. A field the row does not give is NULL,
- * and `has_price` tells a missing price from an explicit "no price".
+ * Rows `from` to `to` (exclusive) of a batch in COPY text format for the `pi_stage` table
+ * (`STAGE_VALUE_COLUMNS` after idx, id, sku, sku_key and name_key), each with an id in case it
+ * turns out to be a new product, and the key its name sorts by. A field the row does not give is
+ * NULL, and a nullable field's `has_` flag tells a missing value from an explicit `null`.
  */
 export function toCopyText(
   rows: readonly ImportRow[],
@@ -26,10 +42,15 @@ export function toCopyText(
   const end = Math.min(to, rows.length)
   for (let i = from; i < end; i++) {
     const r = rows[i]!
+    const values = r as unknown as Record<string, unknown>
     const key = r.name === undefined ? undefined : nameKey(r.name)
-    out += `${i}\t${nextId()}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(r.name)}\t${text(key)}\t${text(r.description)}\t${num(
-      r.priceCents,
-    )}\t${r.priceCents === undefined ? 'f' : 't'}\t${num(r.quantity)}\t${bool(r.active)}\n`
+    out += `${i}\t${nextId()}\t${text(r.sku)}\t${text(r.skuKey)}\t${text(key)}`
+    for (let f = 0; f < KEYS.length; f++) {
+      const value = values[KEYS[f]!]
+      out += `\t${copyValue(KINDS[f]!, value)}`
+      if (NULLABLE[f]) out += value === undefined ? '\tf' : '\tt'
+    }
+    out += '\n'
   }
   return out
 }

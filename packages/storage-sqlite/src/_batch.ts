@@ -1,24 +1,40 @@
-import type { ImportRow } from '@product-importer/core'
+import { FIELDS, type FieldSpec, type ImportRow, VALUE_FIELDS } from '@product-importer/core'
 
-/** Per row of a {@link PackedBatch}: which optional values the row gives. */
-const GIVES = { name: 1, description: 2, price: 4, priceNull: 8, quantity: 16 } as const
+/** The value fields in the field table's order: the order of every per-field array here. */
+export const VALUE_SPECS: readonly FieldSpec[] = VALUE_FIELDS.map((field) => FIELDS[field])
+
+/** A value as the `products` table stores it in SQLite: text, a number, or NULL. */
+export type StoredValue = string | number | null
+
+/** Per row and value field of a {@link PackedBatch}: whether the row gives it. */
+const Gives = { No: 0, Value: 1, Null: 2 } as const
+
+const TEXT = VALUE_SPECS.map((spec) => spec.kind === 'text')
+/** Where each value field sits: its number among the text fields, or among the others. */
+const SLOT = (() => {
+  let texts = 0
+  let numbers = 0
+  return TEXT.map((isText) => (isText ? texts++ : numbers++))
+})()
+const TEXTS = TEXT.filter(Boolean).length
+const NUMBERS = TEXT.length - TEXTS
+/** Text values per row: the SKU, its key, then the text fields. */
+const TEXTS_PER_ROW = 2 + TEXTS
 
 /**
- * A batch as it crosses to the writer thread. The text of every row (SKU, SKU key, name and
- * description) is one string, so the clone copies one block instead of 40,000 strings, and
- * the thread slices each value out just before it binds it: a batch's text then never lives as
+ * A batch as it crosses to the writer thread. The text of every row (SKU, SKU key and the
+ * text fields) is one string, so the clone copies one block instead of 40,000 strings, and the
+ * thread slices each value out just before it binds it: a batch's text then never lives as
  * thousands of young objects that every collection during the batch would copy.
  */
 export interface PackedBatch {
-  /** Four values per row, one after another; an absent name or description is empty. */
+  /** {@link TEXTS_PER_ROW} values per row, one after another; an absent one is empty. */
   text: string
-  /** Where each value of `text` ends: four per row. */
+  /** Where each value of `text` ends. */
   ends: Uint32Array
-  priceCents: Float64Array
-  quantity: Float64Array
-  /** 1, 0, or -1 when not given. */
-  active: Int8Array
-  /** Per row: {@link GIVES}'s flags. */
+  /** The other value fields as stored (booleans as 1 or 0), row by row. */
+  numbers: Float64Array
+  /** Per row and value field: {@link Gives}. */
   gives: Uint8Array
 }
 
@@ -29,83 +45,67 @@ export interface PackedBatch {
 export interface WriterBatch {
   keys: readonly string[]
   sku(index: number): string
-  name(index: number): string | undefined
-  description(index: number): string | undefined
-  /** The price given: cents, `null` to clear it, `undefined` when not given. */
-  priceCents(index: number): number | null | undefined
-  quantity(index: number): number | undefined
-  /** 1 or 0 as stored, -1 when not given. */
-  active(index: number): number
+  /**
+   * The stored value of value field `field` (its place in {@link VALUE_SPECS}) that row
+   * `index` gives: `null` to clear it, `undefined` when the row does not give it.
+   */
+  value(field: number, index: number): StoredValue | undefined
+}
+
+/** A row's value as SQLite stores it; `undefined` when the row does not give it. */
+function storedValue(spec: FieldSpec, value: unknown): StoredValue | undefined {
+  if (value === undefined || value === null) return value
+  return spec.kind === 'boolean' ? (value ? 1 : 0) : (value as string | number)
 }
 
 /** `rows` as they cross to the writer thread. */
 export function packBatch(rows: readonly ImportRow[]): PackedBatch {
   const n = rows.length
-  const batch: PackedBatch = {
-    text: '',
-    ends: new Uint32Array(n * 4),
-    priceCents: new Float64Array(n),
-    quantity: new Float64Array(n),
-    active: new Int8Array(n),
-    gives: new Uint8Array(n),
-  }
+  const fields = VALUE_SPECS.length
+  const ends = new Uint32Array(n * TEXTS_PER_ROW)
+  const numbers = new Float64Array(n * NUMBERS)
+  const gives = new Uint8Array(n * fields)
   // Appended one by one, the text is a rope that the clone flattens once.
   let text = ''
   for (let i = 0; i < n; i++) {
-    const row = rows[i]!
-    const at = i * 4
-    let gives = 0
+    const row = rows[i]! as unknown as Record<string, unknown>
+    let at = i * TEXTS_PER_ROW
     text += row.sku
-    batch.ends[at] = text.length
+    ends[at++] = text.length
     text += row.skuKey
-    batch.ends[at + 1] = text.length
-    if (row.name !== undefined) {
-      gives |= GIVES.name
-      text += row.name
+    ends[at++] = text.length
+    for (let f = 0; f < fields; f++) {
+      const spec = VALUE_SPECS[f]!
+      const value = storedValue(spec, row[spec.key])
+      gives[i * fields + f] =
+        value === undefined ? Gives.No : value === null ? Gives.Null : Gives.Value
+      if (TEXT[f]) {
+        if (typeof value === 'string') text += value
+        ends[at + SLOT[f]!] = text.length
+      } else if (typeof value === 'number') numbers[i * NUMBERS + SLOT[f]!] = value
     }
-    batch.ends[at + 2] = text.length
-    if (row.description !== undefined) {
-      gives |= GIVES.description
-      text += row.description
-    }
-    batch.ends[at + 3] = text.length
-    if (row.priceCents === null) gives |= GIVES.price | GIVES.priceNull
-    else if (row.priceCents !== undefined) {
-      gives |= GIVES.price
-      batch.priceCents[i] = row.priceCents
-    }
-    if (row.quantity !== undefined) {
-      gives |= GIVES.quantity
-      batch.quantity[i] = row.quantity
-    }
-    batch.active[i] = row.active === undefined ? -1 : row.active ? 1 : 0
-    batch.gives[i] = gives
   }
-  batch.text = text
-  return batch
+  return { text, ends, numbers, gives }
 }
 
 /** A packed batch, read where it arrived. */
 export function readPackedBatch(batch: PackedBatch): WriterBatch {
-  const { text, ends, gives } = batch
-  const value = (at: number) => text.slice(at === 0 ? 0 : ends[at - 1], ends[at])
-  const keys: string[] = new Array(gives.length)
-  for (let i = 0; i < keys.length; i++) keys[i] = value(i * 4 + 1)
+  const { text, ends, numbers, gives } = batch
+  const fields = VALUE_SPECS.length
+  const slice = (at: number) => text.slice(at === 0 ? 0 : ends[at - 1], ends[at])
+  const keys: string[] = new Array(gives.length / fields)
+  for (let i = 0; i < keys.length; i++) keys[i] = slice(i * TEXTS_PER_ROW + 1)
   return {
     keys,
-    sku: (index) => value(index * 4),
-    name: (index) => (gives[index]! & GIVES.name ? value(index * 4 + 2) : undefined),
-    description: (index) => (gives[index]! & GIVES.description ? value(index * 4 + 3) : undefined),
-    priceCents: (index) => {
-      const flags = gives[index]!
-      return flags & GIVES.priceNull
-        ? null
-        : flags & GIVES.price
-          ? batch.priceCents[index]
-          : undefined
+    sku: (index) => slice(index * TEXTS_PER_ROW),
+    value: (field, index) => {
+      const given = gives[index * fields + field]
+      if (given === Gives.No) return undefined
+      if (given === Gives.Null) return null
+      return TEXT[field]
+        ? slice(index * TEXTS_PER_ROW + 2 + SLOT[field]!)
+        : numbers[index * NUMBERS + SLOT[field]!]!
     },
-    quantity: (index) => (gives[index]! & GIVES.quantity ? batch.quantity[index] : undefined),
-    active: (index) => batch.active[index]!,
   }
 }
 
@@ -114,13 +114,9 @@ export function readRows(rows: readonly ImportRow[]): WriterBatch {
   return {
     keys: rows.map((row) => row.skuKey),
     sku: (index) => rows[index]!.sku,
-    name: (index) => rows[index]!.name,
-    description: (index) => rows[index]!.description,
-    priceCents: (index) => rows[index]!.priceCents,
-    quantity: (index) => rows[index]!.quantity,
-    active: (index) => {
-      const { active } = rows[index]!
-      return active === undefined ? -1 : active ? 1 : 0
+    value: (field, index) => {
+      const spec = VALUE_SPECS[field]!
+      return storedValue(spec, (rows[index] as unknown as Record<string, unknown>)[spec.key])
     },
   }
 }

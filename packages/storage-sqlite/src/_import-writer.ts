@@ -3,13 +3,12 @@ import {
   createUuidV7,
   ImporterError,
   type ImportWriter,
-  NEW_PRODUCT_DEFAULTS,
   ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
-import { readRows, type WriterBatch } from './_batch.js'
+import { readRows, type StoredValue, VALUE_SPECS, type WriterBatch } from './_batch.js'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
-import { createWriterTables, type WriterTables } from './_writer-tables.js'
+import { createWriterTables, STORED, type WriterTables } from './_writer-tables.js'
 
 /** An import writer as its thread runs it: batches read by index, written synchronously. */
 export interface BatchWriter {
@@ -73,6 +72,14 @@ export function inThreadWriter(database: BetterSqlite3.Database, dryRun: boolean
   }
 }
 
+const FIELDS_PER_ROW = VALUE_SPECS.length
+const NAME = VALUE_SPECS.findIndex((spec) => spec.key === 'name')
+/** What a new product gets for each value field its row does not give, as stored. */
+const DEFAULTS: StoredValue[] = VALUE_SPECS.map((spec) => {
+  const value = spec.default ?? null
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value
+})
+
 function applyBatch(
   tables: WriterTables,
   newId: (at: number) => string,
@@ -83,14 +90,12 @@ function applyBatch(
   const result: BatchResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, rejected: [] }
   const at = Date.now()
   const { keys } = batch
+  const values: StoredValue[] = new Array(FIELDS_PER_ROW)
+  const { values: first, touched: number } = STORED
   for (const index of inKeyOrder(keys)) {
     const sku = batch.sku(index)
     const key = keys[index]!
-    const givenName = batch.name(index)
-    const givenDescription = batch.description(index)
-    const givenPrice = batch.priceCents(index)
-    const givenQuantity = batch.quantity(index)
-    const givenActive = batch.active(index) // -1: not given
+    const givenName = batch.value(NAME, index)
     // While batches mostly create products, a new product is inserted without looking for it
     // first: a taken SKU key makes the insert do nothing, and the row is then an update.
     let stored = expectNew && givenName !== undefined ? undefined : tables.find(key)
@@ -101,40 +106,32 @@ function applyBatch(
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
         continue
       }
+      for (let f = 0; f < FIELDS_PER_ROW; f++) {
+        const given = batch.value(f, index)
+        values[f] = given === undefined ? DEFAULTS[f]! : given
+      }
       const id = newId(at)
-      touched = tables.insert(
-        id,
-        sku,
-        key,
-        givenName,
-        givenDescription ?? NEW_PRODUCT_DEFAULTS.description,
-        givenPrice === undefined ? NEW_PRODUCT_DEFAULTS.priceCents : givenPrice,
-        givenQuantity ?? NEW_PRODUCT_DEFAULTS.quantity,
-        givenActive === -1 ? (NEW_PRODUCT_DEFAULTS.active ? 1 : 0) : givenActive,
-        at,
-      )
+      touched = tables.insert(id, sku, key, values, at)
       if (touched === undefined) stored = tables.find(key)!
       else emit?.add('product.created', id)
     }
     if (stored !== undefined) {
-      touched = stored[8]
-      const name = givenName ?? stored[2]
-      const description = givenDescription ?? stored[3]
-      const priceCents = givenPrice === undefined ? stored[4] : givenPrice
-      const quantity = givenQuantity ?? stored[5]
-      const active = givenActive === -1 ? stored[6] : givenActive
-      if (
-        sku === stored[1] &&
-        name === stored[2] &&
-        description === stored[3] &&
-        priceCents === stored[4] &&
-        quantity === stored[5] &&
-        active === stored[6]
-      ) {
-        outcome = 'unchanged'
-      } else {
-        tables.update(stored, key, sku, name, description, priceCents, quantity, active, at)
-        emit?.add('product.updated', stored[0])
+      touched = stored[number] as number
+      // A field the row does not give keeps its stored value.
+      let same = sku === stored[STORED.sku]
+      for (let f = 0; f < FIELDS_PER_ROW; f++) {
+        const given = batch.value(f, index)
+        const before = stored[first + f]!
+        if (given === undefined || given === before) values[f] = before
+        else {
+          values[f] = given
+          same = false
+        }
+      }
+      if (same) outcome = 'unchanged'
+      else {
+        tables.update(stored, key, sku, values, at)
+        emit?.add('product.updated', stored[STORED.id])
         outcome = 'updated'
       }
     }

@@ -1,41 +1,40 @@
 import { randomUUID } from 'node:crypto'
 import { nameKey } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
+import { type StoredValue, VALUE_SPECS } from './_batch.js'
 
 /**
- * A `products` row as the hot path reads it, in this order: id, sku, name, description,
- * price_cents, quantity, active, created_at, and the product's number for
- * {@link WriterTables.firstTouch}: its rowid, or 0 for a dry run's shadow row.
+ * A `products` row as the hot path reads it, in this order: id, sku, the value fields'
+ * columns in {@link VALUE_SPECS} order (from {@link STORED.values}), created_at, and the
+ * product's number for {@link WriterTables.firstTouch}: its rowid, or 0 for a dry run's shadow
+ * row.
  */
-export type StoredRow = [
-  string,
-  string,
-  string,
-  string,
-  number | null,
-  number,
-  number,
-  number,
-  number,
-]
+export type StoredRow = [string, string, ...StoredValue[]]
+
+/** Where {@link StoredRow} holds each value. */
+export const STORED = {
+  id: 0,
+  sku: 1,
+  /** The first value field; field `f` of VALUE_SPECS is at `values + f`. */
+  values: 2,
+  createdAt: 2 + VALUE_SPECS.length,
+  touched: 3 + VALUE_SPECS.length,
+} as const
 
 /** The statements one import writer runs per row, prepared once for all its batches. */
 export interface WriterTables {
   /** The product with this SKU key as the import sees it so far. */
   find(key: string): StoredRow | undefined
   /**
-   * Adds a product; returns its number for {@link WriterTables.firstTouch}, or `undefined` when
-   * a product has this SKU key already (then nothing changed).
+   * Adds a product with `values` (one per value field, in VALUE_SPECS order); returns its
+   * number for {@link WriterTables.firstTouch}, or `undefined` when a product has this SKU key
+   * already (then nothing changed).
    */
   insert(
     id: string,
     sku: string,
     key: string,
-    name: string,
-    description: string,
-    priceCents: number | null,
-    quantity: number,
-    active: number,
+    values: StoredValue[],
     at: number,
   ): number | undefined
   /**
@@ -44,17 +43,7 @@ export interface WriterTables {
    */
   readonly insertTellsTaken: boolean
   /** Writes the non-key columns of the product `stored` describes. */
-  update(
-    stored: StoredRow,
-    key: string,
-    sku: string,
-    name: string,
-    description: string,
-    priceCents: number | null,
-    quantity: number,
-    active: number,
-    at: number,
-  ): void
+  update(stored: StoredRow, key: string, sku: string, values: StoredValue[], at: number): void
   /**
    * Records that this writer touched the product numbered `touched` (from `find` or `insert`);
    * false when it already had, so the row repeats an earlier one of the import.
@@ -68,11 +57,25 @@ export interface WriterTables {
   drop(): void
 }
 
-const READ = 'id, sku, name, description, price_cents, quantity, active, created_at'
+const COLUMNS = VALUE_SPECS.map((spec) => spec.column)
+const READ = ['id', 'sku', ...COLUMNS, 'created_at'].join(', ')
 /** Nothing in a dry run's shadow has rowid 0: its number for a product it already touched. */
 const TOUCHED = 0
-const ALL =
-  'id, sku, sku_key, name, description, price_cents, quantity, active, created_at, updated_at'
+const ALL = ['id', 'sku', 'sku_key', ...COLUMNS, 'created_at', 'updated_at'].join(', ')
+const places = (n: number) => Array(n).fill('?').join(',')
+/** The shadow's columns: the types and NOT NULL constraints of products, and no defaults. */
+const SHADOW_COLUMNS = VALUE_SPECS.map(
+  (spec) =>
+    `${spec.column} ${spec.kind === 'text' ? 'TEXT' : 'INTEGER'}${spec.nullable ? '' : ' NOT NULL'}`,
+).join(', ')
+const NAME = VALUE_SPECS.findIndex((spec) => spec.key === 'name')
+/**
+ * The value fields an update sets only when they change: their columns (or keys, as `name`
+ * brings `name_key`) are indexed and rarely change, and rewriting an index entry with the same
+ * value costs as much as a real change (sku_key never changes).
+ */
+const ONLY_WHEN_CHANGED = VALUE_SPECS.flatMap((spec, f) => (spec.indexed ? [f] : []))
+const ALWAYS = VALUE_SPECS.flatMap((spec, f) => (spec.indexed ? [] : [f]))
 
 /**
  * Creates the writer's temporary tables and prepares its statements. Temporary tables live on
@@ -87,6 +90,7 @@ export function createWriterTables(
     database.prepare(`SELECT ${READ}, ${touched} FROM ${table} WHERE sku_key = ?`).raw(true)
   const fromProducts = select('main.products', 'rowid')
   const touched = createRowidSet()
+  const { values: first, touched: number, createdAt } = STORED
 
   if (dryRun) {
     // Temporary tables need a rollback journal (a failed batch undoes its rows there too), but
@@ -96,13 +100,12 @@ export function createWriterTables(
     // touched. Same NOT NULL constraints as products (and no defaults), so a dry run fails
     // exactly where a real run would.
     database.exec(`CREATE TABLE ${shadow} (
-      id TEXT NOT NULL, sku TEXT NOT NULL, sku_key TEXT PRIMARY KEY, name TEXT NOT NULL,
-      description TEXT NOT NULL, price_cents INTEGER, quantity INTEGER NOT NULL,
-      active INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+      id TEXT NOT NULL, sku TEXT NOT NULL, sku_key TEXT PRIMARY KEY, ${SHADOW_COLUMNS},
+      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
     ) WITHOUT ROWID`)
     const fromShadow = select(shadow, String(TOUCHED))
     const save = database.prepare(
-      `INSERT OR REPLACE INTO ${shadow} (${ALL}) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT OR REPLACE INTO ${shadow} (${ALL}) VALUES (${places(COLUMNS.length + 5)})`,
     )
     return {
       // The shadow is read only for a SKU the run touched before: one that products has and
@@ -110,23 +113,23 @@ export function createWriterTables(
       // of an unchanged file then reads products alone, as the real one does.
       find: (key) => {
         const stored = fromProducts.get(key) as StoredRow | undefined
-        if (stored && !touched.has(stored[8])) return stored
+        if (stored && !touched.has(stored[number] as number)) return stored
         const shadowed = fromShadow.get(key) as StoredRow | undefined
         if (shadowed || !stored) return shadowed
-        stored[8] = TOUCHED // unchanged when the run met it, so never copied to the shadow
+        stored[number] = TOUCHED // unchanged when the run met it, so never copied to the shadow
         return stored
       },
-      insert: (id, sku, key, name, description, price, quantity, active, at) => {
-        save.run(id, sku, key, name, description, price, quantity, active, at, at)
+      insert: (id, sku, key, values, at) => {
+        save.run(id, sku, key, ...values, at, at)
         return -1 // touched for the first time; found in the shadow (as TOUCHED) from now on
       },
       insertTellsTaken: false,
-      update: (stored, key, sku, name, description, price, quantity, active, at) => {
-        save.run(stored[0], sku, key, name, description, price, quantity, active, stored[7], at)
+      update: (stored, key, sku, values, at) => {
+        save.run(stored[STORED.id], sku, key, ...values, stored[createdAt], at)
       },
       // A product found in products counts by its rowid, so an unchanged one (never copied to
       // the shadow) repeated later counts as a repeat too.
-      firstTouch: (number) => number !== TOUCHED && (number < 0 || touched.add(number)),
+      firstTouch: (n) => n !== TOUCHED && (n < 0 || touched.add(n)),
       committed: touched.keep,
       rolledBack: touched.undo,
       drop: () => database.exec(`DROP TABLE IF EXISTS ${shadow}`),
@@ -134,45 +137,50 @@ export function createWriterTables(
   }
 
   const insert = database.prepare(
-    `INSERT INTO main.products (${ALL}, name_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+    `INSERT INTO main.products (${ALL}, name_key) VALUES (${places(COLUMNS.length + 6)})
       ON CONFLICT (sku_key) DO NOTHING`,
   )
-  // Indexed columns are set only when they change: rewriting an index entry with the same value
-  // costs as much as a real change (sku_key never changes; active and name_key rarely do).
-  const set = 'sku = ?, name = ?, description = ?, price_cents = ?, quantity = ?'
-  const updates = [
-    `${set}, updated_at = ?`,
-    `${set}, active = ?, updated_at = ?`,
-    `${set}, name_key = ?, updated_at = ?`,
-    `${set}, active = ?, name_key = ?, updated_at = ?`,
-  ].map((columns) => database.prepare(`UPDATE main.products SET ${columns} WHERE rowid = ?`))
+  // One statement per set of rarely changed fields that change, prepared when first needed.
+  const always = ['sku = ?', ...ALWAYS.map((f) => `${COLUMNS[f]} = ?`)]
+  const updates = new Map<number, BetterSqlite3.Statement>()
+  const updateFor = (changed: number) => {
+    let statement = updates.get(changed)
+    if (!statement) {
+      const set = [...always]
+      ONLY_WHEN_CHANGED.forEach((f, bit) => {
+        if (!(changed & (1 << bit))) return
+        set.push(`${COLUMNS[f]} = ?`)
+        if (f === NAME) set.push('name_key = ?')
+      })
+      statement = database.prepare(
+        `UPDATE main.products SET ${set.join(', ')}, updated_at = ? WHERE rowid = ?`,
+      )
+      updates.set(changed, statement)
+    }
+    return statement
+  }
+  const bound: StoredValue[] = []
   return {
     find: (key) => fromProducts.get(key) as StoredRow | undefined,
-    insert: (id, sku, key, name, description, price, quantity, active, at) => {
-      const done = insert.run(
-        id,
-        sku,
-        key,
-        name,
-        description,
-        price,
-        quantity,
-        active,
-        at,
-        at,
-        nameKey(name),
-      )
+    insert: (id, sku, key, values, at) => {
+      const done = insert.run(id, sku, key, ...values, at, at, nameKey(values[NAME] as string))
       return done.changes === 0 ? undefined : Number(done.lastInsertRowid)
     },
     insertTellsTaken: true,
-    update: (stored, _key, sku, name, description, price, quantity, active, at) => {
-      const values: (string | number | null)[] = [sku, name, description, price, quantity]
-      const setsActive = active !== stored[6]
-      if (setsActive) values.push(active)
-      // The key follows the name; comparing the names is cheaper than folding again.
-      const renamed = name !== stored[2]
-      if (renamed) values.push(nameKey(name))
-      updates[(setsActive ? 1 : 0) + (renamed ? 2 : 0)]!.run(...values, at, stored[8])
+    update: (stored, _key, sku, values, at) => {
+      bound.length = 0
+      bound.push(sku)
+      for (const f of ALWAYS) bound.push(values[f]!)
+      let changed = 0
+      ONLY_WHEN_CHANGED.forEach((f, bit) => {
+        const value = values[f]!
+        if (value === stored[first + f]) return
+        changed |= 1 << bit
+        bound.push(value)
+        // The key follows the name; comparing the names is cheaper than folding again.
+        if (f === NAME) bound.push(nameKey(value as string))
+      })
+      updateFor(changed).run(...bound, at, stored[number])
     },
     firstTouch: (rowid) => touched.add(rowid),
     committed: touched.keep,

@@ -1,4 +1,5 @@
-import { formatPrice } from '../product/values.js'
+import { VALUE_SPECS, type ValueField } from '../product/fields.js'
+import { publicValue } from '../product/wire.js'
 import type {
   ChangeSample,
   FieldChange,
@@ -62,21 +63,15 @@ export function createChangeSampler(
 /** The fields `row` gives that differ from `stored`, in the order the API lists them. */
 function changedFields(stored: ProductRecord, row: ImportRow): FieldChange[] {
   const changes: FieldChange[] = []
-  const compare = (field: FieldChange['field'], before: FieldChange['before'], after: unknown) => {
-    if (after !== undefined && after !== before) {
-      changes.push({ field, before, after: after as FieldChange['after'] })
-    }
+  for (const spec of VALUE_SPECS) {
+    const after = row[spec.key as keyof ImportRow]
+    const before = stored[spec.key]
+    if (after === undefined || after === before) continue
+    changes.push({
+      field: spec.wire as ValueField,
+      before: publicValue(spec, before) as FieldChange['before'],
+      after: publicValue(spec, after) as FieldChange['after'],
+    })
   }
-  compare('name', stored.name, row.name)
-  compare('description', stored.description, row.description)
-  compare(
-    'price',
-    price(stored.priceCents),
-    row.priceCents === undefined ? undefined : price(row.priceCents),
-  )
-  compare('quantity', stored.quantity, row.quantity)
-  compare('active', stored.active, row.active)
   return changes
 }
-
-const price = (cents: number | null) => (cents === null ? null : formatPrice(cents))

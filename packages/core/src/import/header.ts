@@ -1,16 +1,10 @@
 import { ImporterError } from '../errors.js'
+import { FIELD_NAMES } from '../product/fields.js'
 import { HEADER_ALIASES } from './aliases.js'
 import type { ColumnMapping, ImportWarning, ProductField } from './types.js'
 
 /** The product fields a file's columns map to, in the order import rows are built in. */
-export const PRODUCT_FIELDS = [
-  'sku',
-  'name',
-  'description',
-  'price',
-  'quantity',
-  'active',
-] as const satisfies readonly ProductField[]
+export const PRODUCT_FIELDS: readonly ProductField[] = FIELD_NAMES
 
 const BUILT_IN = new Map<string, ProductField>(
   Object.entries(HEADER_ALIASES).flatMap(([field, names]) =>

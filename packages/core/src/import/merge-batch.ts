@@ -1,6 +1,7 @@
+import { VALUE_SPECS } from '../product/fields.js'
 import type { ImportRow } from '../storage/types.js'
 
-const FIELDS = ['name', 'description', 'priceCents', 'quantity', 'active'] as const
+const KEYS = VALUE_SPECS.map((spec) => spec.key as keyof ImportRow)
 
 /**
  * Folds rows of the same SKU in one batch into one, exactly as if they were applied in order:
@@ -18,8 +19,8 @@ export function mergeBatch(rows: ImportRow[]): { rows: ImportRow[]; duplicates: 
       continue
     }
     const into = { ...merged[index]!, line: row.line, sku: row.sku }
-    for (const field of FIELDS) {
-      if (row[field] !== undefined) (into as Record<string, unknown>)[field] = row[field]
+    for (const key of KEYS) {
+      if (row[key] !== undefined) (into as Record<string, unknown>)[key] = row[key]
     }
     merged[index] = into
   }

@@ -1,46 +1,58 @@
+import { VALUE_SPECS } from '../product/fields.js'
 import type { ImportRow } from '../storage/types.js'
+
+/** One value field of a batch as a column: texts, or numbers in a typed array. */
+type ValueColumn = (string | undefined)[] | Float64Array | Int8Array
 
 /**
  * Import rows as columns, the form they cross from the parse worker in: the structured clone
- * of a few arrays costs a quarter of that of ten thousand objects. "Not given" is `undefined`
- * in text columns, NaN in number columns and -1 in `active`.
+ * of a few arrays costs a quarter of that of ten thousand objects. One column per value field
+ * of the field table, in its order; "not given" is `undefined` in text columns, NaN in number
+ * columns and -1 in boolean ones.
  */
 export interface RowColumns {
   line: Int32Array
   sku: string[]
   skuKey: string[]
-  name: (string | undefined)[]
-  description: (string | undefined)[]
-  priceCents: Float64Array
-  quantity: Float64Array
-  active: Int8Array
+  values: ValueColumn[]
 }
 
-/** Rows to columns. A `null` price (never produced by CSV) does not survive; callers don't send one. */
+function columnOf(kind: (typeof VALUE_SPECS)[number]['kind'], n: number): ValueColumn {
+  switch (kind) {
+    case 'text':
+      return new Array(n)
+    case 'money':
+    case 'integer':
+      return new Float64Array(n)
+    case 'boolean':
+      return new Int8Array(n)
+  }
+}
+
+/** Rows to columns. A `null` money value (never produced by CSV) does not survive; callers don't send one. */
 export function toColumns(rows: readonly ImportRow[]): RowColumns {
   const n = rows.length
-  const columns: RowColumns = {
-    line: new Int32Array(n),
-    sku: new Array(n),
-    skuKey: new Array(n),
-    name: new Array(n),
-    description: new Array(n),
-    priceCents: new Float64Array(n),
-    quantity: new Float64Array(n),
-    active: new Int8Array(n),
-  }
+  const line = new Int32Array(n)
+  const sku: string[] = new Array(n)
+  const skuKey: string[] = new Array(n)
   for (let i = 0; i < n; i++) {
     const row = rows[i]!
-    columns.line[i] = row.line
-    columns.sku[i] = row.sku
-    columns.skuKey[i] = row.skuKey
-    columns.name[i] = row.name
-    columns.description[i] = row.description
-    columns.priceCents[i] = row.priceCents ?? Number.NaN
-    columns.quantity[i] = row.quantity ?? Number.NaN
-    columns.active[i] = row.active === undefined ? -1 : row.active ? 1 : 0
+    line[i] = row.line
+    sku[i] = row.sku
+    skuKey[i] = row.skuKey
   }
-  return columns
+  const values = VALUE_SPECS.map((spec) => {
+    const column = columnOf(spec.kind, n)
+    const key = spec.key as keyof ImportRow
+    for (let i = 0; i < n; i++) {
+      const value = rows[i]![key]
+      if (spec.kind === 'text') column[i] = value as string | undefined
+      else if (spec.kind === 'boolean') column[i] = value === undefined ? -1 : value ? 1 : 0
+      else column[i] = (value as number | null | undefined) ?? Number.NaN
+    }
+    return column
+  })
+  return { line, sku, skuKey, values }
 }
 
 /** Columns back to rows, leaving fields that were not given absent. */
@@ -48,22 +60,19 @@ export function fromColumns(columns: RowColumns): ImportRow[] {
   const n = columns.line.length
   const rows: ImportRow[] = new Array(n)
   for (let i = 0; i < n; i++) {
-    const row: ImportRow = {
-      line: columns.line[i]!,
-      sku: columns.sku[i]!,
-      skuKey: columns.skuKey[i]!,
-    }
-    const name = columns.name[i]
-    if (name !== undefined) row.name = name
-    const description = columns.description[i]
-    if (description !== undefined) row.description = description
-    const price = columns.priceCents[i]!
-    if (!Number.isNaN(price)) row.priceCents = price
-    const quantity = columns.quantity[i]!
-    if (!Number.isNaN(quantity)) row.quantity = quantity
-    const active = columns.active[i]!
-    if (active !== -1) row.active = active === 1
-    rows[i] = row
+    rows[i] = { line: columns.line[i]!, sku: columns.sku[i]!, skuKey: columns.skuKey[i]! }
   }
+  VALUE_SPECS.forEach((spec, f) => {
+    const column = columns.values[f]!
+    for (let i = 0; i < n; i++) {
+      const value = column[i]
+      if (value === undefined) continue
+      if (spec.kind === 'boolean') {
+        if (value !== -1) (rows[i] as unknown as Record<string, unknown>)[spec.key] = value === 1
+      } else if (spec.kind === 'text' || !Number.isNaN(value)) {
+        ;(rows[i] as unknown as Record<string, unknown>)[spec.key] = value
+      }
+    }
+  })
   return rows
 }

@@ -1,5 +1,6 @@
+import { FIELDS, type FieldSpec, type ProductField, type TextField } from '../product/fields.js'
 import { skuKey } from '../product/sku-key.js'
-import { parseActive, parseProductText, type TextField } from '../product/values.js'
+import { parseBoolean, parseProductText } from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import {
   type FormulaGuard,
@@ -8,11 +9,14 @@ import {
   unguardFormula,
 } from './formula-guard.js'
 import { PRODUCT_FIELDS } from './header.js'
-import { type DecimalReading, parseShopPrice, parseShopQuantity } from './shop-numbers.js'
+import { type DecimalReading, parseShopInteger, parseShopMoney } from './shop-numbers.js'
+
+/** The spec of each cell of {@link FieldCells}. */
+const CELL_SPECS: readonly FieldSpec[] = PRODUCT_FIELDS.map((field) => FIELDS[field])
 
 /**
- * A record's cells in {@link PRODUCT_FIELDS} order (`sku`, `name`, `description`, `price`,
- * `quantity`, `active`); `undefined` where the file gives the field no column.
+ * A record's cells in {@link PRODUCT_FIELDS} order (the field table's: `sku`, `name`,
+ * `description`, `price`, ...); `undefined` where the file gives the field no column.
  */
 export type FieldCells = (string | undefined)[]
 
@@ -51,7 +55,7 @@ export function toImportRow(
   // cell's first character (its leading whitespace is text).
   const text = (field: TextField, raw: string): string | undefined => {
     let cell = raw
-    if (guard !== 'keep' && field !== 'description') cell = raw.trim()
+    if (guard !== 'keep' && FIELDS[field].chars !== 'block') cell = raw.trim()
     if (guard === 'undo') cell = unguardFormula(cell)
     else if (guard === 'refuse' && looksGuarded(cell)) {
       fail(field, raw, missingGuardMessage(field, cell.trimEnd()))
@@ -63,45 +67,36 @@ export function toImportRow(
     return undefined
   }
 
-  for (let i = 0; i < PRODUCT_FIELDS.length; i++) {
-    const field = PRODUCT_FIELDS[i]!
+  const values = row as Record<string, unknown>
+  for (let i = 0; i < CELL_SPECS.length; i++) {
     const raw = cells[i]
     if (raw === undefined || raw === '' || raw.trim() === '') continue
-    switch (field) {
-      case 'sku': {
-        const sku = text('sku', raw)
-        if (sku !== undefined) {
-          row.sku = sku
-          row.skuKey = skuKey(sku)
-        }
+    const spec = CELL_SPECS[i]!
+    const field = spec.wire as ProductField
+    switch (spec.kind) {
+      case 'text': {
+        const value = text(field as TextField, raw)
+        if (value === undefined) break
+        values[spec.key] = value
+        if (field === 'sku') row.skuKey = skuKey(value)
         break
       }
-      case 'name': {
-        const name = text('name', raw)
-        if (name !== undefined) row.name = name
+      case 'money': {
+        const money = parseShopMoney(field, raw, decimal)
+        if (money.ok) values[spec.key] = money.value
+        else fail(field, raw, money.message)
         break
       }
-      case 'description': {
-        const description = text('description', raw)
-        if (description !== undefined) row.description = description
+      case 'integer': {
+        const integer = parseShopInteger(field, raw, decimal)
+        if (integer.ok) values[spec.key] = integer.value
+        else fail(field, raw, integer.message)
         break
       }
-      case 'price': {
-        const price = parseShopPrice(raw, decimal)
-        if (price.ok) row.priceCents = price.value
-        else fail('price', raw, price.message)
-        break
-      }
-      case 'quantity': {
-        const quantity = parseShopQuantity(raw, decimal)
-        if (quantity.ok) row.quantity = quantity.value
-        else fail('quantity', raw, quantity.message)
-        break
-      }
-      case 'active': {
-        const active = parseActive(raw)
-        if (active.ok) row.active = active.value
-        else fail('active', raw, active.message)
+      case 'boolean': {
+        const boolean = parseBoolean(field, raw)
+        if (boolean.ok) values[spec.key] = boolean.value
+        else fail(field, raw, boolean.message)
         break
       }
     }

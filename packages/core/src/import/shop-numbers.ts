@@ -1,4 +1,4 @@
-import { type Parsed, parsePrice, parseQuantity } from '../product/values.js'
+import { type Parsed, parseInteger, parseMoney } from '../product/values.js'
 
 /**
  * The decimal separator of a file's numbers: `.` or `,`, or `auto` to read each cell as it is
@@ -98,26 +98,42 @@ function decimalOf(text: string, reading: DecimalReading): '.' | ',' | null {
  * Reads a price as shops write it into integer cents: `10.0000`, `12,50` (decimal comma),
  * `1.234,50`, `$12.50`, `12 €`. Anything that would lose money, like `10.125`, is refused.
  */
-export function parseShopPrice(input: string, reading: DecimalReading): Parsed<number> {
+export function parseShopMoney(
+  field: string,
+  input: string,
+  reading: DecimalReading,
+): Parsed<number> {
   const text = input.trim()
   if (reading.decimal !== ',' && PLAIN.test(text)) {
     // `12.50` shows a decimal dot: a later `1.000` is one.
     if (reading.decimal === 'auto' && !reading.dot && text.includes('.')) reading.dot = true
-    return parsePrice(text)
+    return parseMoney(field, text)
   }
-  const plain = toPlain(text, reading, 'price')
+  const plain = toPlain(text, reading, field)
   if (!plain.ok) return plain
-  return parsePrice(plain.text)
+  return parseMoney(field, plain.text)
 }
+
+/** {@link parseShopMoney} of `price`. */
+export const parseShopPrice = (input: string, reading: DecimalReading): Parsed<number> =>
+  parseShopMoney('price', input, reading)
 
 /**
  * Reads a quantity as shops write it: any whole number, negative included (oversold stock),
  * also as `99999.0000`; a fraction like `2.5` is refused.
  */
-export function parseShopQuantity(input: string, reading: DecimalReading): Parsed<number> {
+export function parseShopInteger(
+  field: string,
+  input: string,
+  reading: DecimalReading,
+): Parsed<number> {
   const text = input.trim()
-  if (PLAIN_INTEGER.test(text)) return parseQuantity(text)
-  const plain = toPlain(text, reading, 'quantity')
+  if (PLAIN_INTEGER.test(text)) return parseInteger(field, text)
+  const plain = toPlain(text, reading, field)
   if (!plain.ok) return plain
-  return parseQuantity(plain.text.replace(/\.0*$/, ''))
+  return parseInteger(field, plain.text.replace(/\.0*$/, ''))
 }
+
+/** {@link parseShopInteger} of `quantity`. */
+export const parseShopQuantity = (input: string, reading: DecimalReading): Parsed<number> =>
+  parseShopInteger('quantity', input, reading)

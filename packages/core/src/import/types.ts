@@ -1,4 +1,5 @@
 import type { ImporterError } from '../errors.js'
+import type { ProductField } from '../product/fields.js'
 import type {
   ChangeSample,
   ImportCheckpoint,
@@ -10,11 +11,10 @@ import type {
 import type { Platform } from './profiles/_profile.js'
 import type { DecimalSeparator } from './shop-numbers.js'
 
+/** The product fields a CSV column can map to: see `FIELDS`. */
+export type { ProductField } from '../product/fields.js'
 export type { Platform } from './profiles/_profile.js'
 export type { DecimalSeparator } from './shop-numbers.js'
-
-/** The product fields a CSV column can map to. */
-export type ProductField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
 
 /**
  * An explicit column mapping: the header name each field is read from, or `null` for a field

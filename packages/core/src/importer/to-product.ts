@@ -1,22 +1,8 @@
-import type { Product } from '../product/schema.js'
-import { formatPrice } from '../product/values.js'
-import type { ImportJobRecord, ProductRecord } from '../storage/types.js'
+import { toProduct } from '../product/wire.js'
+import type { ImportJobRecord } from '../storage/types.js'
 import type { ImportJob } from './types.js'
 
-/** A stored record as the public product: price as an exact decimal string. */
-export function toProduct(record: ProductRecord): Product {
-  return {
-    id: record.id,
-    sku: record.sku,
-    name: record.name,
-    description: record.description,
-    price: record.priceCents === null ? null : formatPrice(record.priceCents),
-    quantity: record.quantity,
-    active: record.active,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  }
-}
+export { toProduct }
 
 /** A stored job with its speed and time left derived. */
 export function toImportJob(job: ImportJobRecord, now = Date.now()): ImportJob {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto'
+import { FIELD_NAMES, FIELDS } from './fields.js'
 import type { Product } from './schema.js'
+
+const SDK_KEYS: readonly string[] = FIELD_NAMES.map((field) => FIELDS[field].sdk)
 
 /**
  * The version of a product as a strong HTTP entity tag: a hash of every stored field and
@@ -15,16 +18,8 @@ import type { Product } from './schema.js'
  * ```
  */
 export function productETag(product: Product): string {
-  const fields = [
-    product.id,
-    product.sku,
-    product.name,
-    product.description,
-    product.price,
-    product.quantity,
-    product.active,
-    product.updatedAt.getTime(),
-  ]
+  const values = product as Record<string, unknown>
+  const fields = [product.id, ...SDK_KEYS.map((key) => values[key]), product.updatedAt.getTime()]
   const hash = createHash('sha256').update(JSON.stringify(fields)).digest('base64url')
   return `"${hash.slice(0, 27)}"`
 }

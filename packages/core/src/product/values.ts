@@ -1,3 +1,5 @@
+import { FIELDS, type FieldSpec, type TextField, type TextRule } from './fields.js'
+
 // Value rules shared by the zod schemas (API input) and the CSV row parser (hot path), so both
 // accept exactly the same things. Each returns the parsed value or a message saying why not.
 
@@ -6,36 +8,45 @@ export const MAX_PRICE_CENTS = 99_999_999_999_999
 /** The largest accepted quantity (a PostgreSQL integer); its negative is the smallest. */
 export const MAX_QUANTITY = 2_147_483_647
 /** The longest accepted SKU, in characters. */
-export const MAX_SKU_LENGTH = 100
+export const MAX_SKU_LENGTH: number = FIELDS.sku.max
 /** The longest accepted product name, in characters. */
-export const MAX_NAME_LENGTH = 255
+export const MAX_NAME_LENGTH: number = FIELDS.name.max
 /** The longest accepted product description, in characters. */
-export const MAX_DESCRIPTION_LENGTH = 20_000
+export const MAX_DESCRIPTION_LENGTH: number = FIELDS.description.max
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string }
 
 const PRICE = /^(\d+)(?:\.(\d{1,2}))?$/
 const INTEGER = /^[+-]?\d+$/
 
-const PRICE_FORM = 'price must be a number >= 0 with at most 2 decimal places, like 12 or 12.50'
-const PRICE_TOO_LARGE = `price is too large: at most ${formatPrice(MAX_PRICE_CENTS)}`
-const QUANTITY_RANGE = `quantity must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}`
+const moneyForm = (field: string) =>
+  `${field} must be a number >= 0 with at most 2 decimal places, like 12 or 12.50`
+const moneyTooLarge = (field: string) =>
+  `${field} is too large: at most ${formatPrice(MAX_PRICE_CENTS)}`
+const integerForm = (field: string) => `${field} must be a whole number`
+const integerRange = (field: string) =>
+  `${field} must be between -${MAX_QUANTITY} and ${MAX_QUANTITY}`
 
-/** Parses `12`, `12.5` or `12.50` (or a JSON number) into integer cents. */
-export function parsePrice(input: string | number): Parsed<number> {
+/** Parses a money field's `12`, `12.5` or `12.50` (or a JSON number) into integer cents. */
+export function parseMoney(field: string, input: string | number): Parsed<number> {
   // 1e21 prints as "1e+21": a number that large is too large, not malformed.
   if (typeof input === 'number' && input > MAX_PRICE_CENTS / 100) {
-    return { ok: false, message: PRICE_TOO_LARGE }
+    return { ok: false, message: moneyTooLarge(field) }
   }
   const text = typeof input === 'number' ? numberToPlain(input) : input.trim()
   const match = PRICE.exec(text)
-  if (!match) return { ok: false, message: PRICE_FORM }
+  if (!match) return { ok: false, message: moneyForm(field) }
   // Digits beyond the maximum are too large however they continue; Number() of them is not exact.
-  if (match[1]!.replace(/^0+(?=\d)/, '').length > 12) return { ok: false, message: PRICE_TOO_LARGE }
+  if (match[1]!.replace(/^0+(?=\d)/, '').length > 12) {
+    return { ok: false, message: moneyTooLarge(field) }
+  }
   const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-  if (cents > MAX_PRICE_CENTS) return { ok: false, message: PRICE_TOO_LARGE }
+  if (cents > MAX_PRICE_CENTS) return { ok: false, message: moneyTooLarge(field) }
   return { ok: true, value: cents }
 }
+
+/** Parses `12`, `12.5` or `12.50` (or a JSON number) into integer cents. */
+export const parsePrice = (input: string | number): Parsed<number> => parseMoney('price', input)
 
 function numberToPlain(value: number): string {
   // 79.99 prints as "79.99"; NaN or Infinity print in forms the pattern rejects, as they should be.
@@ -49,57 +60,66 @@ export function formatPrice(cents: number): string {
   return `${whole}.${rest < 10 ? '0' : ''}${rest}`
 }
 
-/**
- * Parses a whole number from -{@link MAX_QUANTITY} to {@link MAX_QUANTITY}: shops allow
- * negative stock (oversold), so a quantity below zero is data, not an error.
- */
-export function parseQuantity(input: string | number): Parsed<number> {
+/** Parses an integer field's whole number from -{@link MAX_QUANTITY} to {@link MAX_QUANTITY}. */
+export function parseInteger(field: string, input: string | number): Parsed<number> {
   if (typeof input === 'number') {
-    if (!Number.isInteger(input)) return { ok: false, message: 'quantity must be a whole number' }
-    if (Math.abs(input) > MAX_QUANTITY) return { ok: false, message: QUANTITY_RANGE }
+    if (!Number.isInteger(input)) return { ok: false, message: integerForm(field) }
+    if (Math.abs(input) > MAX_QUANTITY) return { ok: false, message: integerRange(field) }
     return { ok: true, value: input === 0 ? 0 : input }
   }
   const text = input.trim()
-  if (!INTEGER.test(text)) return { ok: false, message: 'quantity must be a whole number' }
+  if (!INTEGER.test(text)) return { ok: false, message: integerForm(field) }
   // Checked on the digits: past 2^53 Number() rounds, and no rounding makes it fit.
   const digits = text.replace(/^[+-]?0*(?=\d)/, '')
   const value = Number(text)
   if (digits.length > 10 || Math.abs(value) > MAX_QUANTITY) {
-    return { ok: false, message: QUANTITY_RANGE }
+    return { ok: false, message: integerRange(field) }
   }
   return { ok: true, value: value === 0 ? 0 : value }
 }
 
+/**
+ * Parses a whole number from -{@link MAX_QUANTITY} to {@link MAX_QUANTITY}: shops allow
+ * negative stock (oversold), so a quantity below zero is data, not an error.
+ */
+export const parseQuantity = (input: string | number): Parsed<number> =>
+  parseInteger('quantity', input)
+
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'y', 't', 'on', 'active', 'enabled'])
 const FALSE_WORDS = new Set(['false', '0', 'no', 'n', 'f', 'off', 'inactive', 'disabled'])
 
-const ACTIVE_FORM = 'active must be true or false (also yes/no, 1/0 or active/inactive)'
+const booleanForm = (field: string) =>
+  `${field} must be true or false (also yes/no, 1/0 or active/inactive)`
 
 /**
- * Parses `true/false`, `1/0`, `yes/no`, `on/off`, `active/inactive`, `enabled/disabled`, and
- * the JSON numbers 1 and 0, which systems that store booleans as integers send.
+ * Parses a boolean field's `true/false`, `1/0`, `yes/no`, `on/off`, `active/inactive`,
+ * `enabled/disabled`, and the JSON numbers 1 and 0, which systems that store booleans as
+ * integers send.
  */
-export function parseActive(input: string | boolean | number): Parsed<boolean> {
+export function parseBoolean(field: string, input: string | boolean | number): Parsed<boolean> {
   if (typeof input === 'boolean') return { ok: true, value: input }
   if (typeof input === 'number') {
     if (input === 1 || input === 0) return { ok: true, value: input === 1 }
-    return { ok: false, message: ACTIVE_FORM }
+    return { ok: false, message: booleanForm(field) }
   }
   const word = input.trim().toLowerCase()
   if (TRUE_WORDS.has(word)) return { ok: true, value: true }
   if (FALSE_WORDS.has(word)) return { ok: true, value: false }
-  return { ok: false, message: ACTIVE_FORM }
+  return { ok: false, message: booleanForm(field) }
 }
+
+/** Parses `active`'s words: see {@link parseBoolean}. */
+export const parseActive = (input: string | boolean | number): Parsed<boolean> =>
+  parseBoolean('active', input)
 
 /** The message when a value has a JSON type the field never takes (an object, null, ...). */
-export const WRONG_TYPE: Record<'price' | 'quantity' | 'active', string> = {
-  price: PRICE_FORM,
-  quantity: 'quantity must be a whole number',
-  active: ACTIVE_FORM,
-}
+export const WRONG_TYPE = {
+  money: moneyForm,
+  integer: integerForm,
+  boolean: booleanForm,
+} as const
 
-/** The text fields of a product. */
-export type TextField = 'sku' | 'name' | 'description'
+export type { TextField }
 
 // Control characters are never product text, except tab and line feed (and carriage return in
 // descriptions, where files written on Windows break lines with CRLF); halves of a surrogate
@@ -107,15 +127,17 @@ export type TextField = 'sku' | 'name' | 'description'
 // does not show or does not print as one line: format characters (bidi marks, zero-width
 // spaces and joiners, soft hyphens, BOMs) and line or paragraph separators. Otherwise two SKUs
 // could look identical and be two products.
-const FORBIDDEN: Record<TextField, RegExp> = {
-  sku: /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u,
-  name: /[\0-\x08\x0b-\x1f\x7f-\x9f\p{Cs}]/u,
-  description: /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cs}]/u,
+const FORBIDDEN: Record<TextRule, RegExp> = {
+  key: /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u,
+  line: /[\0-\x08\x0b-\x1f\x7f-\x9f\p{Cs}]/u,
+  block: /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cs}]/u,
 }
+
+const ruleOf = (field: TextField): TextRule => FIELDS[field].chars
 
 /** Says why `text` cannot be the `field` of a product, or `undefined` when it can. */
 export function textProblem(field: TextField, text: string): string | undefined {
-  const match = FORBIDDEN[field].exec(text)
+  const match = FORBIDDEN[ruleOf(field)].exec(text)
   if (!match) return undefined
   const code = match[0].codePointAt(0)!
   const what =
@@ -128,12 +150,6 @@ export function textProblem(field: TextField, text: string): string | undefined 
           : 'a line separator'
   const hex = code.toString(16).toUpperCase().padStart(4, '0')
   return `${field} must not contain ${what} (U+${hex}, character ${match.index + 1})`
-}
-
-const MAX_LENGTH: Record<TextField, number> = {
-  sku: MAX_SKU_LENGTH,
-  name: MAX_NAME_LENGTH,
-  description: MAX_DESCRIPTION_LENGTH,
 }
 
 /**
@@ -163,11 +179,12 @@ export function isLongerThan(text: string, max: number): boolean {
  * characters it refuses.
  */
 export function parseProductText(field: TextField, input: string): Parsed<string> {
-  const value = field === 'description' ? input.trimEnd() : input.trim()
-  if (value.length === 0 && field !== 'description') {
+  const spec: FieldSpec = FIELDS[field]
+  const value = spec.chars === 'block' ? input.trimEnd() : input.trim()
+  if (value.length === 0 && spec.default === undefined) {
     return { ok: false, message: `${field} is required` }
   }
-  const max = MAX_LENGTH[field]
+  const max = spec.max!
   if (isLongerThan(value, max)) {
     return { ok: false, message: `${field} must be at most ${max} characters` }
   }
@@ -180,5 +197,5 @@ export function parseProductText(field: TextField, input: string): Parsed<string
  * field refuses. A filter with such a character matches nothing.
  */
 export function isStorableText(text: string): boolean {
-  return !FORBIDDEN.description.test(text)
+  return !FORBIDDEN.block.test(text)
 }

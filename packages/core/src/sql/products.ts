@@ -7,6 +7,13 @@ import {
   sql,
 } from 'kysely'
 import { ImporterError } from '../errors.js'
+import {
+  FIELD_NAMES,
+  FIELDS,
+  type FieldSpec,
+  SORT_COLUMNS,
+  type SortField,
+} from '../product/fields.js'
 import { nameKey } from '../product/name-key.js'
 import { skuKey } from '../product/sku-key.js'
 import { pageSizeOf } from '../storage/paging.js'
@@ -18,11 +25,13 @@ import type {
   ProductValues,
 } from '../storage/types.js'
 import type { SqlFlavor } from './flavor.js'
-import { fromProductRecord, toProductRecord } from './rows.js'
+import { fromProductRecord, toColumn, toProductRecord } from './rows.js'
 import type { ImporterDatabase } from './schema.js'
 
 type Db = Kysely<ImporterDatabase>
 type ProductsQuery = SelectQueryBuilder<ImporterDatabase, 'products', object>
+
+const SPECS: readonly FieldSpec[] = FIELD_NAMES.map((field) => FIELDS[field])
 
 const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
@@ -65,18 +74,6 @@ export const hasTextFilter = (filter: ProductFilter): boolean =>
  */
 const FEW_MATCHES_FACTOR = 8
 
-/**
- * The column each sort orders by: the folded keys for SKUs and names, so that letter case (and,
- * for names, accents) never splits the order (see `nameKey`).
- */
-const SORT_COLUMNS = {
-  sku: 'sku_key',
-  name: 'name_key',
-  price: 'price_cents',
-  quantity: 'quantity',
-  updated_at: 'updated_at',
-} as const
-
 function encodeCursor(record: ProductRecord): string {
   return Buffer.from(`${record.createdAt.getTime()}|${record.id}`).toString('base64url')
 }
@@ -107,15 +104,14 @@ function sameAs(
   record: ProductRecord,
   flavor: SqlFlavor,
 ): Expression<SqlBool>[] {
+  const values = record as unknown as Record<string, unknown>
   return [
-    eb('sku', '=', record.sku),
-    eb('name', '=', record.name),
-    eb('description', '=', record.description),
-    record.priceCents === null
-      ? eb('price_cents', 'is', null)
-      : eb('price_cents', '=', record.priceCents),
-    eb('quantity', '=', record.quantity),
-    eb('active', '=', flavor.bool(record.active)),
+    ...SPECS.map((spec) => {
+      const value = toColumn(spec, values[spec.key], flavor)
+      return value === null
+        ? eb(spec.column as 'sku', 'is', null)
+        : eb(spec.column as 'sku', '=', value as string)
+    }),
     eb('updated_at', '=', flavor.time(record.updatedAt)),
   ]
 }
@@ -227,14 +223,15 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         found?.only ? db.selectFrom('products').where(found.only) : filtered(query)
       ).selectAll()
       if (query.sort) {
-        const field = query.sort.replace('-', '') as keyof typeof SORT_COLUMNS
+        const field = query.sort.replace('-', '') as SortField
         const desc = query.sort.startsWith('-')
-        // NULL prices last either way: SQLite puts NULLs first by default, PostgreSQL last. Said
-        // of prices alone, the only nullable column: on another, PostgreSQL would not read an
-        // index backwards for it.
+        // NULLs last either way: SQLite puts NULLs first by default, PostgreSQL last. Said of
+        // nullable fields alone: on another column, PostgreSQL would not read an index
+        // backwards for it.
+        const nullable = field !== 'updated_at' && (FIELDS[field] as FieldSpec).nullable
         q = q.orderBy(by(SORT_COLUMNS[field]), (o) => {
           const direction = desc ? o.desc() : o.asc()
-          return field === 'price' ? direction.nullsLast() : direction
+          return nullable ? direction.nullsLast() : direction
         })
         // Ties by id in the sort's direction, so one index on (column, id) serves both; SKU keys
         // are unique and have none.
@@ -300,26 +297,15 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       values: Partial<ProductValues> & { skuKey?: string; updatedAt: Date },
       expected?: ProductRecord,
     ): Promise<ProductRecord | undefined> {
-      const {
-        sku,
-        skuKey: key,
-        name,
-        description,
-        priceCents,
-        quantity,
-        active,
-        updatedAt,
-      } = values
-      const set = {
-        ...(sku === undefined ? {} : { sku }),
-        ...(key === undefined ? {} : { sku_key: key }),
-        ...(name === undefined ? {} : { name, name_key: nameKey(name) }),
-        ...(description === undefined ? {} : { description }),
-        ...(priceCents === undefined ? {} : { price_cents: priceCents }),
-        ...(quantity === undefined ? {} : { quantity }),
-        ...(active === undefined ? {} : { active: flavor.bool(active) }),
-        updated_at: flavor.time(updatedAt),
+      const given = values as Record<string, unknown>
+      const set: Record<string, unknown> = {}
+      for (const spec of SPECS) {
+        const value = given[spec.key]
+        if (value !== undefined) set[spec.column] = toColumn(spec, value, flavor)
       }
+      if (values.skuKey !== undefined) set.sku_key = values.skuKey
+      if (values.name !== undefined) set.name_key = nameKey(values.name)
+      set.updated_at = flavor.time(values.updatedAt)
       let update = db.updateTable('products').set(set).where('id', '=', id)
       // The precondition is part of the write itself: nothing can commit between the check
       // and the change, whatever the isolation level.

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { Platform } from '../import/types.js'
+import { FIELD_NAMES, FIELDS, type FieldSpec } from '../product/fields.js'
 import { nameKey } from '../product/name-key.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
@@ -24,37 +25,46 @@ const toDate = (value: number | Date | string): Date =>
 const toDateOrNull = (value: number | Date | string | null): Date | null =>
   value === null ? null : toDate(value)
 
+const SPECS: readonly FieldSpec[] = FIELD_NAMES.map((field) => FIELDS[field])
+
+/** A stored column's value as the record holds it, whichever driver read it. */
+function fromColumn(spec: FieldSpec, value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  switch (spec.kind) {
+    case 'money':
+      return Number(value)
+    case 'boolean':
+      return Boolean(value)
+    default:
+      return value
+  }
+}
+
 /** A `products` row as a {@link ProductRecord}. */
 export function toProductRecord(row: Selectable<ProductsTable>): ProductRecord {
-  return {
-    id: row.id,
-    sku: row.sku,
-    skuKey: row.sku_key,
-    name: row.name,
-    description: row.description,
-    priceCents: row.price_cents === null ? null : Number(row.price_cents),
-    quantity: row.quantity,
-    active: Boolean(row.active),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  }
+  const stored = row as unknown as Record<string, unknown>
+  const record: Record<string, unknown> = { id: row.id }
+  for (const spec of SPECS) record[spec.key] = fromColumn(spec, stored[spec.column])
+  record.skuKey = row.sku_key
+  record.createdAt = toDate(row.created_at)
+  record.updatedAt = toDate(row.updated_at)
+  return record as unknown as ProductRecord
+}
+
+/** A record's value of `spec` as its column stores it. */
+export function toColumn(spec: FieldSpec, value: unknown, flavor: SqlFlavor): unknown {
+  return spec.kind === 'boolean' && value !== null ? flavor.bool(value as boolean) : value
 }
 
 /** A {@link ProductRecord} as a `products` row. */
 export function fromProductRecord(record: ProductRecord, flavor: SqlFlavor): ProductsTable {
-  return {
-    id: record.id,
-    sku: record.sku,
-    sku_key: record.skuKey,
-    name: record.name,
-    name_key: nameKey(record.name),
-    description: record.description,
-    price_cents: record.priceCents,
-    quantity: record.quantity,
-    active: flavor.bool(record.active),
-    created_at: flavor.time(record.createdAt),
-    updated_at: flavor.time(record.updatedAt),
-  }
+  const row: Record<string, unknown> = { id: record.id }
+  for (const spec of SPECS) row[spec.column] = toColumn(spec, record[spec.key], flavor)
+  row.sku_key = record.skuKey
+  row.name_key = nameKey(record.name)
+  row.created_at = flavor.time(record.createdAt)
+  row.updated_at = flavor.time(record.updatedAt)
+  return row as unknown as ProductsTable
 }
 
 /** An `import_jobs` row as an {@link ImportJobRecord}. */

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely'
+import type { FIELDS, ProductField } from '../product/fields.js'
 
 // Column types as both drivers return them: timestamps are integer milliseconds in SQLite and
 // Date in PostgreSQL, booleans 0/1 or true/false, bigints numbers or strings. The mappers in
@@ -22,6 +23,11 @@ export interface ProductsTable {
   created_at: Time
   updated_at: Time
 }
+
+// Checked by the compiler: every field of the table has its column here.
+type MissingColumn = Exclude<(typeof FIELDS)[ProductField]['column'], keyof ProductsTable>
+const everyFieldHasItsColumn: [MissingColumn] extends [never] ? true : MissingColumn = true
+void everyFieldHasItsColumn
 
 /** The `import_jobs` table: one row per import, its counts and outcome. */
 export interface ImportJobsTable {

@@ -7,6 +7,7 @@
  */
 
 import type { ColumnMapping, FieldMapping, ImportWarning, Platform } from '../import/types.js'
+import type { SortField, ValueField } from '../product/fields.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
 /** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
@@ -95,7 +96,7 @@ export interface ProductQuery extends ProductFilter {
 }
 
 /** A field products can be sorted by: ascending, or descending with a leading `-`. */
-export type ProductSort = `${'' | '-'}${'sku' | 'name' | 'price' | 'quantity' | 'updated_at'}`
+export type ProductSort = `${'' | '-'}${SortField}`
 
 /** A page of products, newest first. */
 export interface ProductRecordPage {
@@ -295,7 +296,8 @@ export interface AppliedMapping {
  * One field an update would change, with values as the API shows them (price as `"12.50"`).
  */
 export interface FieldChange {
-  field: 'name' | 'description' | 'price' | 'quantity' | 'active'
+  /** The field's wire name. */
+  field: ValueField
   before: string | number | boolean | null
   after: string | number | boolean | null
 }

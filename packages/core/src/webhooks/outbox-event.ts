@@ -1,4 +1,4 @@
-import { formatPrice } from '../product/values.js'
+import { type ProductWire, toProduct, toProductWire } from '../product/wire.js'
 import type { ProductRecord } from '../storage/types.js'
 import type { OutboxEvent } from '../storage/webhook-types.js'
 import type { WebhookEventType } from './event-types.js'
@@ -6,34 +6,11 @@ import { newEventId } from './outbox-ids.js'
 import { toWebhookBody } from './sign.js'
 
 /** A product as webhook events carry it: the same fields as the REST API's product JSON. */
-export interface ProductEventData {
-  id: string
-  sku: string
-  name: string
-  description: string
-  /** Exact decimal string such as `"79.99"`, or `null`. */
-  price: string | null
-  quantity: number
-  active: boolean
-  /** ISO 8601. */
-  created_at: string
-  /** ISO 8601. */
-  updated_at: string
-}
+export interface ProductEventData extends ProductWire {}
 
 /** The `data` of a product event. */
 export function productEventData(record: ProductRecord): ProductEventData {
-  return {
-    id: record.id,
-    sku: record.sku,
-    name: record.name,
-    description: record.description,
-    price: record.priceCents === null ? null : formatPrice(record.priceCents),
-    quantity: record.quantity,
-    active: record.active,
-    created_at: record.createdAt.toISOString(),
-    updated_at: record.updatedAt.toISOString(),
-  }
+  return toProductWire(toProduct(record))
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FIELD_NAMES, type ProductField } from '../../product/fields.js'
 import type { ColumnMap, HeaderRules } from '../header.js'
 import type { FieldCells } from '../row.js'
 import type { ImportWarning } from '../types.js'
@@ -71,4 +72,6 @@ export function cellAt(record: readonly string[], column: number): string {
 }
 
 /** Positions of the fields in {@link FieldCells}. */
-export const CELL = { sku: 0, name: 1, description: 2, price: 3, quantity: 4, active: 5 } as const
+export const CELL = Object.fromEntries(FIELD_NAMES.map((field, at) => [field, at])) as Readonly<
+  Record<ProductField, number>
+>
