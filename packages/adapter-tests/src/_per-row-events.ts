@@ -38,11 +38,17 @@ export async function deliveries(t: ConformanceTarget) {
     })
 }
 
+/** A list column as raw SQL reads it: JSON text (SQLite) or parsed `jsonb` (PostgreSQL). */
+const listOf = (value: unknown): string[] =>
+  typeof value === 'string' ? JSON.parse(value) : (value as string[])
+
 /** The body a delivery of this product must carry: the stored product, read without the adapter. */
 async function expectedBody(t: ConformanceTarget, sku: string, type: string): Promise<string> {
   const [row] = await t.raw(
     `SELECT id, sku, sku_key, name, description, CAST(price_cents AS TEXT) AS price, quantity,
-      active, created_at, updated_at FROM products WHERE sku = ?`,
+      active, barcode, brand, category, tags, images,
+      CAST(compare_at_price_cents AS TEXT) AS compare_at_price, weight_grams, variant_group,
+      created_at, updated_at FROM products WHERE sku = ?`,
     [sku],
   )
   if (!row) throw new Error(`no product ${sku}`)
@@ -56,6 +62,14 @@ async function expectedBody(t: ConformanceTarget, sku: string, type: string): Pr
     priceCents: row.price === null ? null : Number(row.price),
     quantity: Number(row.quantity),
     active: row.active === true || Number(row.active) === 1,
+    barcode: row.barcode as string | null,
+    brand: row.brand as string | null,
+    category: row.category as string | null,
+    tags: listOf(row.tags),
+    images: listOf(row.images),
+    compareAtPriceCents: row.compare_at_price === null ? null : Number(row.compare_at_price),
+    weightGrams: row.weight_grams === null ? null : Number(row.weight_grams),
+    group: row.variant_group as string | null,
     createdAt: toDate(row.created_at),
     updatedAt,
   })
@@ -124,7 +138,7 @@ export function describePerRowEvents(target: CurrentTarget): void {
       const b = stored[2]!.payload
       const { data } = JSON.parse(b) as { data: { id: string; created_at: string } }
       expect(b.replaceAll(data.id, 'ID').replaceAll(data.created_at, 'AT')).toBe(
-        '{"type":"product.created","timestamp":"AT","data":{"id":"ID","sku":"B-1","name":"B","description":"say \\"hi\\"\\\\ \\n\\ttab \\u0001 \\u001f é 💡 </script>","price":null,"quantity":0,"active":true,"created_at":"AT","updated_at":"AT"}}',
+        '{"type":"product.created","timestamp":"AT","data":{"id":"ID","sku":"B-1","name":"B","description":"say \\"hi\\"\\\\ \\n\\ttab \\u0001 \\u001f é 💡 </script>","price":null,"quantity":0,"active":true,"barcode":null,"brand":null,"category":null,"tags":[],"images":[],"compare_at_price":null,"weight_grams":null,"group":null,"created_at":"AT","updated_at":"AT"}}',
       )
       expect(JSON.parse(stored[1]!.payload)).toMatchObject({
         data: { price: '1234567.89', quantity: -3 },

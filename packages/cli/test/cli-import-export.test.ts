@@ -55,7 +55,9 @@ describe('product-importer CLI: import, export, migrate', () => {
     const dry = await cli(['import', 'p.csv', '--db', 'shop.db', '--dry-run', '--json'], dir)
     expect(JSON.parse(lastLine(dry.stdout))).toMatchObject({ dryRun: true, created: 2 })
     const exported = await cli(['export', '--db', 'shop.db'], dir)
-    expect(exported.stdout).toBe('sku,name,description,price,quantity,active\n')
+    expect(exported.stdout).toBe(
+      'sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group\n',
+    )
   })
 
   it('exports every product as CSV that imports back into an empty database unchanged', async () => {
@@ -67,12 +69,14 @@ describe('product-importer CLI: import, export, migrate', () => {
     const out = await cli(['export', '--db', 'one.db', '--out', 'out.csv'], dir)
     expect(out.code).toBe(0)
     const exported = readFileSync(join(dir, 'out.csv'), 'utf8')
-    expect(exported.split('\n')[0]).toBe('sku,name,description,price,quantity,active')
+    expect(exported.split('\n')[0]).toBe(
+      'sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group',
+    )
     await cli(['import', 'out.csv', '--db', 'two.db'], dir)
     const again = await cli(['export', '--db', 'two.db'], dir)
     expect(again.stdout).toBe(exported)
-    expect(exported).toContain('A-1,"Lamp, big","two\nlines",10.50,3,true')
-    expect(exported).toContain('B-2,Mug,,,0,false')
+    expect(exported).toContain('A-1,"Lamp, big","two\nlines",10.50,3,true,,,,,,,,')
+    expect(exported).toContain('B-2,Mug,,,0,false,,,,,,,,')
   })
 
   it('creates the schema with migrate, and explains unknown commands and flags', async () => {

@@ -11,6 +11,7 @@ export {
   type FieldSpec,
   SORT_FIELDS,
   type SortField,
+  unknownKind,
   VALUE_FIELDS,
   type ValueField,
 } from './product/fields.js'
@@ -36,7 +37,14 @@ export {
   parsePrice,
   parseQuantity,
 } from './product/values.js'
-export { type ProductWire, toProduct, toProductWire } from './product/wire.js'
+export {
+  fromWireInput,
+  type ProductWire,
+  productWireInputSchema,
+  productWireSchema,
+  toProduct,
+  toProductWire,
+} from './product/wire.js'
 export { strictObject } from './strict-object.js'
 
 // Import engine: stream a CSV into a storage, read shops' exports, inspect a file first

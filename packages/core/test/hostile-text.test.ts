@@ -121,7 +121,7 @@ describe('text that looks the same but is not', () => {
       expect(await importer.products.list(filter)).toMatchObject({ items: [], total: 0 })
       expect(await importer.products.count(filter)).toBe(0)
       expect(await csvExport(importer, {}, filter)).toBe(
-        'sku,name,description,price,quantity,active\n',
+        'sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group\n',
       )
     }
     expect((await importer.products.list({ name: 'Lamp' })).total).toBe(1)
@@ -161,10 +161,12 @@ describe('the formula guard of the safe export', () => {
     }
     const safe = await csvExport(source, { neutralizeFormulas: true })
     const lines = safe.split('\n')
-    expect(lines[0]).toBe('sku,name,description,price,quantity,active,formula_guard')
+    expect(lines[0]).toBe(
+      'sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group,formula_guard',
+    )
     // No cell starts with a character a spreadsheet would run.
     expect(safe).not.toMatch(/(^|,)"?[=+\-@]/m)
-    expect(lines).toContain("S-2,'''twice,'''twice,,0,true")
+    expect(lines).toContain("S-2,'''twice,'''twice,,0,true,,,,,,,,")
     const target = await tempImporter()
     const { summary } = await runImport(target, bytes(safe))
     expect(summary).toMatchObject({ created: texts.length, invalid: 0 })

@@ -276,18 +276,18 @@ describe('importProducts: what gets written', () => {
   it('round-trips export then import into an empty database', async () => {
     const source = await tempImporter()
     const text = [
-      'sku,name,description,price,quantity,active',
-      'A-1,"Lamp, ""big""","multi\nline",10.5,3,true',
-      '=HYPERLINK(1),@formula,-minus,0,0,false',
-      'Straße-9, spaced ,,,7,true',
-      'X-2,Ünïcödé 😀,"  lead",99999.99,2147483647,no',
+      'sku,name,description,price,quantity,active,brand,category,tags,images,barcode,compare_at_price,weight_grams,group',
+      'A-1,"Lamp, ""big""","multi\nline",10.5,3,true,Acme,Home > Lighting,"lamp, =desk",https://cdn.example.com/a.jpg,4006381333931,12.99,1500,LAMPS',
+      '=HYPERLINK(1),@formula,-minus,0,0,false,=Brand,,"-tag, two",,,,,',
+      'Straße-9, spaced ,,,7,true,,,,,,,,',
+      'X-2,Ünïcödé 😀,"  lead",99999.99,2147483647,no,Ünï,A>B,"ü, 😀","https://a.example/x.png, http://b.example/y?a=1%2C2",978-3-16,0,0,LAMPS',
     ].join('\n')
     await runImport(source, bytes(text))
     for (const neutralizeFormulas of [false, true]) {
       let csv = ''
       for await (const chunk of source.products.exportCsv({}, { neutralizeFormulas })) csv += chunk
       expect(csv.split('\n')[0]).toBe(
-        `sku,name,description,price,quantity,active${neutralizeFormulas ? ',formula_guard' : ''}`,
+        `sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group${neutralizeFormulas ? ',formula_guard' : ''}`,
       )
       if (neutralizeFormulas) expect(csv).toContain("'=HYPERLINK(1)")
       const target = await tempImporter()

@@ -22,8 +22,14 @@ describe('inspectProducts', () => {
       quantity: 'Variant Inventory Qty',
       price: 'Variant Price',
       active: 'Status',
+      barcode: 'Variant Barcode',
+      brand: 'Vendor',
+      category: 'Product Category',
+      tags: 'Tags',
+      compare_at_price: 'Variant Compare At Price',
+      weight_grams: 'Variant Grams',
     })
-    expect(seen.unmapped).toContain('Vendor')
+    expect(seen.unmapped).toContain('Type')
     expect(seen.columns.find((c) => c.header === 'Variant SKU')?.samples).toEqual([
       'TEE-S-BLU',
       'TEE-S-WHT',

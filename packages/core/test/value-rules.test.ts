@@ -82,7 +82,9 @@ onBothStorages((kind) => {
     const safe = await exported(source, true)
     expect(safe).toContain("'-RT3,'=1+1,''quoted")
     const cut = withoutGuardColumn(safe)
-    expect(cut.split('\n')[0]).toBe('sku,name,description,price,quantity,active')
+    expect(cut.split('\n')[0]).toBe(
+      'sku,name,description,price,quantity,active,barcode,brand,category,tags,images,compare_at_price,weight_grams,group',
+    )
 
     const stored = await allProducts(source)
     for (const empty of [false, true]) {

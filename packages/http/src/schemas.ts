@@ -1,4 +1,5 @@
 import {
+  FIELDS,
   IMPORT_JOB_STATUSES,
   IMPORT_WARNING_CODES,
   MAX_PREVIOUS_WEBHOOK_SECRETS,
@@ -6,10 +7,12 @@ import {
   type Platform,
   PRODUCT_FIELDS,
   type ProductSort,
-  productInputSchema,
-  productPatchSchema,
-  productSchema,
+  type ProductWire,
+  productWireInputSchema,
+  productWireSchema,
+  SORT_FIELDS,
   strictObject,
+  VALUE_FIELDS,
 } from '@product-importer/core'
 import { z } from 'zod'
 import { FLAG_SPELLINGS, filterFlagSchema, flagSchema } from './_flag.js'
@@ -19,14 +22,13 @@ import { mappingSchema } from './_reading-options.js'
 // from these, so it cannot drift from what the handlers accept and return.
 
 /** A product as the API returns it (snake_case timestamps as ISO strings). */
-export const productJsonSchema = productSchema
-  .omit({ createdAt: true, updatedAt: true })
-  .extend({ created_at: z.iso.datetime(), updated_at: z.iso.datetime() })
+export const productJsonSchema = productWireSchema
 
 /** Body of `POST /api/products/`. */
-export const productCreateBodySchema = productInputSchema
+export const productCreateBodySchema = productWireInputSchema
 
-const PRODUCT_INPUT_FIELDS = Object.keys(productInputSchema.shape)
+const PRODUCT_INPUT_FIELDS = Object.keys(productWireInputSchema.shape)
+const NULLABLE = new Set<string>(PRODUCT_FIELDS.filter((field) => FIELDS[field].nullable))
 
 /**
  * Body of `PUT /api/products/{id}/`: the whole product, every field present (`price` may be
@@ -37,7 +39,7 @@ export const productReplaceBodySchema = z.preprocess((input, ctx) => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
   for (const field of PRODUCT_INPUT_FIELDS) {
     if (field in input) continue
-    const hint = field === 'price' ? '; send null for no price' : ''
+    const hint = NULLABLE.has(field) ? `; send null for no ${field}` : ''
     ctx.addIssue({
       code: 'custom',
       path: [field],
@@ -45,14 +47,14 @@ export const productReplaceBodySchema = z.preprocess((input, ctx) => {
     })
   }
   return input
-}, productInputSchema.required())
+}, productWireInputSchema.required())
 /** Body of `PATCH /api/products/{id}/`. */
-export const productPatchBodySchema = productPatchSchema
+export const productPatchBodySchema = productWireInputSchema.partial()
 
-const PRODUCT_SORTS = ['sku', 'name', 'price', 'quantity', 'updated_at'].flatMap((field) => [
-  field,
-  `-${field}`,
-]) as [ProductSort, ...ProductSort[]]
+const PRODUCT_SORTS = SORT_FIELDS.flatMap((field) => [field, `-${field}`]) as [
+  ProductSort,
+  ...ProductSort[],
+]
 
 /** The product filters, their text values read by `text`. */
 const productFilters = (text: z.ZodString) =>
@@ -62,6 +64,15 @@ const productFilters = (text: z.ZodString) =>
     description: text.optional().describe('Case-insensitive substring of the description'),
     q: text.optional().describe('Matches sku, name or description'),
     active: filterFlagSchema.optional().describe('Only active (true) or inactive (false) products'),
+    brand: text.optional().describe('Exactly this brand'),
+    category: text
+      .optional()
+      .describe(
+        'This category or one below it: "Home > Lighting" matches "Home > Lighting > Lamps"',
+      ),
+    tag: text.optional().describe('Has this tag, exactly'),
+    group: text.optional().describe('In this variant group, exactly'),
+    barcode: text.optional().describe('Exactly this barcode'),
   })
 
 /** Filters of the product list and the CSV export (a blank value filters nothing there). */
@@ -174,7 +185,7 @@ const counts = {
   duplicates_in_file: z.number().int(),
 }
 
-const changeValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+const changeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()])
 
 /** A row of a dry run's file that would update a stored product. */
 const changeSampleSchema = z.object({
@@ -182,7 +193,7 @@ const changeSampleSchema = z.object({
   sku: z.string(),
   changes: z.array(
     z.object({
-      field: z.enum(['name', 'description', 'price', 'quantity', 'active']),
+      field: z.enum(VALUE_FIELDS),
       before: changeValue.describe('The stored value (price as a decimal string)'),
       after: changeValue.describe('The value the row gives'),
     }),
@@ -330,7 +341,7 @@ export const errorBodySchema = z.object({
   }),
 })
 
-export type ProductJson = z.output<typeof productJsonSchema>
+export type ProductJson = ProductWire
 export type ImportJobJson = z.output<typeof importJobJsonSchema>
 export type UploadJson = z.output<typeof uploadJsonSchema>
 

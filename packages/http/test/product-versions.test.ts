@@ -25,6 +25,18 @@ async function importCsv(t: TestServer, csv: string): Promise<void> {
   await waitForJob(t, ((await res.json()) as Json).job_id)
 }
 
+/** The fields a PUT must also give, each to none. */
+const NO_CATALOG_FIELDS = {
+  barcode: null,
+  brand: null,
+  category: null,
+  tags: [],
+  images: [],
+  compare_at_price: null,
+  weight_grams: null,
+  group: null,
+}
+
 const withIfMatch = (init: RequestInit, tag: string): RequestInit => ({
   ...init,
   headers: { ...(init.headers as Record<string, string>), 'if-match': tag },
@@ -50,6 +62,7 @@ describe('product versions: ETag and If-Match', () => {
       price: '100.00',
       quantity: 5,
       active: true,
+      ...NO_CATALOG_FIELDS,
     }
     const put = await t.api(`/api/products/${id}/`, jsonInit('PUT', whole))
     expect(put.status).toBe(200)
@@ -74,6 +87,7 @@ describe('product versions: ETag and If-Match', () => {
         price: '100.00',
         quantity: 5,
         active: true,
+        ...NO_CATALOG_FIELDS,
       }
       const res = await t.api(`/api/products/${id}/`, withIfMatch(jsonInit(method, body), loaded))
       expect(res.status).toBe(412)
@@ -180,11 +194,31 @@ describe('PUT replaces the whole product', () => {
     const error = ((await res.json()) as Json).error
     expect(error.code).toBe('VALIDATION_FAILED')
     const missing = error.details.issues.map((issue: Json) => issue.path[0])
-    expect(missing).toEqual(['description', 'price', 'quantity', 'active'])
+    expect(missing).toEqual([
+      'description',
+      'price',
+      'quantity',
+      'active',
+      'barcode',
+      'brand',
+      'category',
+      'tags',
+      'images',
+      'compare_at_price',
+      'weight_grams',
+      'group',
+    ])
     for (const field of missing) expect(error.message).toContain(`${field} is missing`)
     expect((await (await t.api(`/api/products/${id}/`)).json()) as Json).toEqual(before)
 
-    const whole = { sku: 'LAMP-1', name: 'X', description: '', price: null, quantity: 0 }
+    const whole = {
+      sku: 'LAMP-1',
+      name: 'X',
+      description: '',
+      price: null,
+      quantity: 0,
+      ...NO_CATALOG_FIELDS,
+    }
     const withActive = await t.api(
       `/api/products/${id}/`,
       jsonInit('PUT', { ...whole, active: false }),

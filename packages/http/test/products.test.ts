@@ -48,14 +48,31 @@ describe('products REST API', () => {
         price: null,
         quantity: 0,
         active: true,
+        barcode: '4006381333931',
+        brand: 'Acme',
+        category: ' Home >Lighting > ',
+        tags: ['desk', ' brass ', 'desk', ''],
+        images: ['https://cdn.example.com/lamp.jpg'],
+        compare_at_price: '19.99',
+        weight_grams: 1200,
+        group: 'LAMPS',
       }),
     )
     expect(replaced.status).toBe(200)
+    // Paths and lists come back as stored: levels trimmed, items trimmed, repeats dropped.
     expect(await replaced.json()).toMatchObject({
       name: 'Desk lamp',
       price: null,
       quantity: 0,
       active: true,
+      barcode: '4006381333931',
+      brand: 'Acme',
+      category: 'Home > Lighting',
+      tags: ['desk', 'brass'],
+      images: ['https://cdn.example.com/lamp.jpg'],
+      compare_at_price: '19.99',
+      weight_grams: 1200,
+      group: 'LAMPS',
     })
 
     expect((await t.api(`/api/products/${product.id}/`, { method: 'DELETE' })).status).toBe(204)

@@ -5,10 +5,10 @@ import { FIELDS, type FieldKind, type FieldSpec, VALUE_FIELDS } from '@product-i
 /** The value fields in the field table's order, as the stage and the statements list them. */
 export const VALUE_SPECS: readonly FieldSpec[] = VALUE_FIELDS.map((field) => FIELDS[field])
 
-/** A constant as an SQL literal. */
-const literal = (value: string | number | boolean | null): string =>
-  value === null
-    ? 'null'
+/** A constant as an SQL literal; a list as `jsonb`. */
+const literal = (value: FieldSpec['default'] & {}): string =>
+  Array.isArray(value)
+    ? `${literal(JSON.stringify(value))}::jsonb`
     : typeof value === 'string'
       ? `'${value.replaceAll("'", "''")}'`
       : String(value)
@@ -18,6 +18,7 @@ const TYPES: Record<FieldKind, string> = {
   money: 'bigint',
   integer: 'integer',
   boolean: 'boolean',
+  list: 'jsonb',
 }
 
 /** The stage's flag telling a given `null` (clear it) from a value not given. */
@@ -36,7 +37,8 @@ const merged = (spec: FieldSpec, row: string) =>
 
 /** A field's value on a new product: the row's, where given, else its default. */
 const created = (spec: FieldSpec) => {
-  const fallback = literal(spec.default ?? null)
+  const fallback =
+    spec.default === null || spec.default === undefined ? 'null' : literal(spec.default)
   if (spec.default === undefined) return spec.column
   return spec.nullable
     ? `case when ${has(spec)} then ${spec.column} else ${fallback} end`

@@ -1,4 +1,4 @@
-import { type ImportRow, nameKey } from '@product-importer/core'
+import { type ImportRow, nameKey, unknownKind } from '@product-importer/core'
 import { VALUE_SPECS } from './_batch-sql.js'
 
 const SPECIAL = /[\\\t\n\r]/
@@ -17,8 +17,13 @@ function copyValue(kind: (typeof VALUE_SPECS)[number]['kind'], value: unknown): 
       return text(value as string)
     case 'boolean':
       return value ? 't' : 'f'
-    default:
+    case 'list':
+      return text(JSON.stringify(value))
+    case 'money':
+    case 'integer':
       return String(value)
+    default:
+      return unknownKind(kind)
   }
 }
 

@@ -2,7 +2,7 @@
 // index current doubled the writes of a first import into an empty table (see
 // docs/benchmarks-pg.md); building it once over the loaded table costs a fraction of that.
 import type pg from 'pg'
-import { SORT_INDEXES } from './_sort-indexes.js'
+import { LOADED_LAST } from './_sort-indexes.js'
 
 /** Where dropped indexes wait to be built again, with the statement that builds each. */
 export const DEFERRED_TABLE = 'product_importer_deferred_indexes'
@@ -21,9 +21,7 @@ const TRIGRAM_INDEXES = `select i.indexrelid::regclass::text as name,
     pg_get_indexdef(i.indexrelid) as definition
   from pg_index i
   where i.indrelid = 'products'::regclass and (pg_get_indexdef(i.indexrelid) like '%trgm_ops%'
-    or i.indexrelid::regclass::text in (${Object.keys(SORT_INDEXES)
-      .map((name) => `'${name}'`)
-      .join(', ')}))`
+    or i.indexrelid::regclass::text in (${LOADED_LAST.map((name) => `'${name}'`).join(', ')}))`
 
 /**
  * Takes the bulk-load lock for an import about to write through `client`, unless another import

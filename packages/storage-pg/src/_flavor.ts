@@ -1,4 +1,5 @@
 import type { SqlFlavor } from '@product-importer/core/sql'
+import { type SqlBool, sql } from 'kysely'
 import { postgresMigrations } from './_migrations.js'
 import type { SearchColumn } from './types.js'
 
@@ -18,7 +19,12 @@ export function postgresFlavor(searchIndexes: readonly SearchColumn[]): SqlFlavo
       bigint: 'bigint',
       serial: 'bigserial',
       autoIncrement: false,
+      json: 'jsonb',
     },
+    // `@>` is what a jsonb_path_ops GIN index serves.
+    listHas: (column, item) => sql<SqlBool>`${sql.ref(column)} @> ${JSON.stringify([item])}::jsonb`,
+    startsWith: (column, prefix) =>
+      sql<SqlBool>`${sql.ref(column)} like ${`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
     migrations: postgresMigrations(searchIndexes),
   }
 }

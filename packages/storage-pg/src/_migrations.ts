@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely'
 import { DEFERRED_TABLE } from './_deferred-indexes.js'
-import { SORT_INDEXES } from './_sort-indexes.js'
+import { CATALOG_INDEXES, SORT_INDEXES } from './_sort-indexes.js'
 import type { SearchColumn } from './types.js'
 
 /** The channel on which every write of an import job announces the job's id. */
@@ -118,6 +118,22 @@ const sortIndexes: Migration = {
 }
 
 /**
+ * The catalog fields' indexes (see CATALOG_INDEXES). Brands sort by code point (COLLATE "C"),
+ * as SQLite compares them, whatever the database's collation; the column is new and empty when
+ * this runs, and a change of collation alone rewrites no row.
+ */
+const catalogIndexes: Migration = {
+  async up(db) {
+    await sql`alter table products alter column brand type text collate "C"`.execute(db)
+    for (const [index, definition] of Object.entries(CATALOG_INDEXES)) {
+      await sql`create index if not exists ${sql.id(index)} on products ${sql.raw(definition)}`.execute(
+        db,
+      )
+    }
+  },
+}
+
+/**
  * Whether trigram indexes can be built: pg_trgm is installed, or this role may install it (a
  * trusted extension since PostgreSQL 13, so any role that may create objects in the database).
  */
@@ -160,6 +176,7 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
     }
     migrations.postgres_0003_deferred_indexes = deferredIndexes
     migrations.postgres_0006_sort_indexes = sortIndexes
+    migrations.postgres_0007_catalog_indexes = catalogIndexes
     if (executed.has(NAME_INDEX_GIST) || (wanted.has('name') && canIndex)) {
       migrations[NAME_INDEX_GIST] = nameSearchIndex
     }

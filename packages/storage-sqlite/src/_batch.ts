@@ -9,7 +9,8 @@ export type StoredValue = string | number | null
 /** Per row and value field of a {@link PackedBatch}: whether the row gives it. */
 const Gives = { No: 0, Value: 1, Null: 2 } as const
 
-const TEXT = VALUE_SPECS.map((spec) => spec.kind === 'text')
+/** Text fields, and lists as their JSON text, travel in the batch's text. */
+const TEXT = VALUE_SPECS.map((spec) => spec.kind === 'text' || spec.kind === 'list')
 /** Where each value field sits: its number among the text fields, or among the others. */
 const SLOT = (() => {
   let texts = 0
@@ -55,6 +56,7 @@ export interface WriterBatch {
 /** A row's value as SQLite stores it; `undefined` when the row does not give it. */
 function storedValue(spec: FieldSpec, value: unknown): StoredValue | undefined {
   if (value === undefined || value === null) return value
+  if (spec.kind === 'list') return JSON.stringify(value)
   return spec.kind === 'boolean' ? (value ? 1 : 0) : (value as string | number)
 }
 

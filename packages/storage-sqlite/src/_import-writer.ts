@@ -77,7 +77,8 @@ const NAME = VALUE_SPECS.findIndex((spec) => spec.key === 'name')
 /** What a new product gets for each value field its row does not give, as stored. */
 const DEFAULTS: StoredValue[] = VALUE_SPECS.map((spec) => {
   const value = spec.default ?? null
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value
+  if (Array.isArray(value)) return JSON.stringify(value)
+  return typeof value === 'boolean' ? (value ? 1 : 0) : (value as StoredValue)
 })
 
 function applyBatch(

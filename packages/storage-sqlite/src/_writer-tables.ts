@@ -66,7 +66,7 @@ const places = (n: number) => Array(n).fill('?').join(',')
 /** The shadow's columns: the types and NOT NULL constraints of products, and no defaults. */
 const SHADOW_COLUMNS = VALUE_SPECS.map(
   (spec) =>
-    `${spec.column} ${spec.kind === 'text' ? 'TEXT' : 'INTEGER'}${spec.nullable ? '' : ' NOT NULL'}`,
+    `${spec.column} ${spec.kind === 'text' || spec.kind === 'list' ? 'TEXT' : 'INTEGER'}${spec.nullable ? '' : ' NOT NULL'}`,
 ).join(', ')
 const NAME = VALUE_SPECS.findIndex((spec) => spec.key === 'name')
 /**

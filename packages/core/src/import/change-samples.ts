@@ -1,4 +1,5 @@
 import { VALUE_SPECS, type ValueField } from '../product/fields.js'
+import { sameValue } from '../product/record-values.js'
 import { publicValue } from '../product/wire.js'
 import type {
   ChangeSample,
@@ -66,7 +67,7 @@ function changedFields(stored: ProductRecord, row: ImportRow): FieldChange[] {
   for (const spec of VALUE_SPECS) {
     const after = row[spec.key as keyof ImportRow]
     const before = stored[spec.key]
-    if (after === undefined || after === before) continue
+    if (after === undefined || sameValue(spec, after, before)) continue
     changes.push({
       field: spec.wire as ValueField,
       before: publicValue(spec, before) as FieldChange['before'],

@@ -1,3 +1,4 @@
+import { FIELD_NAMES, type ProductField } from '../product/fields.js'
 import type { ImportWarning } from './types.js'
 
 // The formula guard of the safe export, in one place for export and import. Spreadsheets run a
@@ -12,8 +13,11 @@ import type { ImportWarning } from './types.js'
 // there a text in the guarded form is refused, and every other text is read as it is: in a
 // safe export only guarded text starts with `'` followed by = + - @ ' tab or CR.
 
-/** The export header; import maps each of these names back to its field. */
-export const EXPORT_COLUMNS = ['sku', 'name', 'description', 'price', 'quantity', 'active'] as const
+/** The export header, every field of the table; import maps each name back to its field. */
+export const EXPORT_COLUMNS: readonly ProductField[] = FIELD_NAMES
+
+/** The export header before the catalog fields: such files are exports too. */
+const FIRST_EXPORT_COLUMNS = ['sku', 'name', 'description', 'price', 'quantity', 'active']
 
 /** The last header cell of a safe export; rows leave it out. */
 export const FORMULA_GUARD_COLUMN = 'formula_guard'
@@ -50,10 +54,10 @@ export function hasFormulaGuard(header: readonly string[]): boolean {
 /** How a file with this header row reads a leading `'` (see {@link FormulaGuard}). */
 export function formulaGuardOf(header: readonly string[]): FormulaGuard {
   if (hasFormulaGuard(header)) return 'undo'
-  const exportHeader =
-    header.length === EXPORT_COLUMNS.length &&
-    EXPORT_COLUMNS.every((column, i) => header[i]!.replace(/^\uFEFF/, '').trim() === column)
-  return exportHeader ? 'refuse' : 'keep'
+  const is = (columns: readonly string[]) =>
+    header.length === columns.length &&
+    columns.every((column, i) => header[i]!.replace(/^\uFEFF/, '').trim() === column)
+  return is(EXPORT_COLUMNS) || is(FIRST_EXPORT_COLUMNS) ? 'refuse' : 'keep'
 }
 
 const NO_MARK = `but the header has no ${FORMULA_GUARD_COLUMN} column`

@@ -2,7 +2,7 @@ import { VALUE_SPECS } from '../product/fields.js'
 import type { ImportRow } from '../storage/types.js'
 
 /** One value field of a batch as a column: texts, or numbers in a typed array. */
-type ValueColumn = (string | undefined)[] | Float64Array | Int8Array
+type ValueColumn = (string | string[] | undefined)[] | Float64Array | Int8Array
 
 /**
  * Import rows as columns, the form they cross from the parse worker in: the structured clone
@@ -20,6 +20,7 @@ export interface RowColumns {
 function columnOf(kind: (typeof VALUE_SPECS)[number]['kind'], n: number): ValueColumn {
   switch (kind) {
     case 'text':
+    case 'list':
       return new Array(n)
     case 'money':
     case 'integer':
@@ -29,7 +30,10 @@ function columnOf(kind: (typeof VALUE_SPECS)[number]['kind'], n: number): ValueC
   }
 }
 
-/** Rows to columns. A `null` money value (never produced by CSV) does not survive; callers don't send one. */
+/**
+ * Rows to columns. A `null` (never produced by CSV) does not survive in a number column;
+ * callers don't send one.
+ */
 export function toColumns(rows: readonly ImportRow[]): RowColumns {
   const n = rows.length
   const line = new Int32Array(n)
@@ -46,7 +50,7 @@ export function toColumns(rows: readonly ImportRow[]): RowColumns {
     const key = spec.key as keyof ImportRow
     for (let i = 0; i < n; i++) {
       const value = rows[i]![key]
-      if (spec.kind === 'text') column[i] = value as string | undefined
+      if (spec.kind === 'text' || spec.kind === 'list') column[i] = value as string | undefined
       else if (spec.kind === 'boolean') column[i] = value === undefined ? -1 : value ? 1 : 0
       else column[i] = (value as number | null | undefined) ?? Number.NaN
     }
@@ -69,7 +73,7 @@ export function fromColumns(columns: RowColumns): ImportRow[] {
       if (value === undefined) continue
       if (spec.kind === 'boolean') {
         if (value !== -1) (rows[i] as unknown as Record<string, unknown>)[spec.key] = value === 1
-      } else if (spec.kind === 'text' || !Number.isNaN(value)) {
+      } else if (spec.kind === 'text' || spec.kind === 'list' || !Number.isNaN(value)) {
         ;(rows[i] as unknown as Record<string, unknown>)[spec.key] = value
       }
     }

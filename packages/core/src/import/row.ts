@@ -1,6 +1,18 @@
-import { FIELDS, type FieldSpec, type ProductField, type TextField } from '../product/fields.js'
+import {
+  FIELDS,
+  type FieldSpec,
+  type ProductField,
+  type TextField,
+  unknownKind,
+} from '../product/fields.js'
 import { skuKey } from '../product/sku-key.js'
-import { parseBoolean, parseProductText } from '../product/values.js'
+import {
+  type ListField,
+  parseBoolean,
+  parseList,
+  parseProductText,
+  splitList,
+} from '../product/values.js'
 import type { ImportRow, RowError } from '../storage/types.js'
 import {
   type FormulaGuard,
@@ -53,14 +65,19 @@ export function toImportRow(
   // A text cell by the API's rule (parseProductText), once the safe export's guard is undone:
   // the guard is the first character of the text as stored, which for a description is the
   // cell's first character (its leading whitespace is text).
-  const text = (field: TextField, raw: string): string | undefined => {
+  const unguarded = (field: ProductField, raw: string): string | undefined => {
     let cell = raw
-    if (guard !== 'keep' && FIELDS[field].chars !== 'block') cell = raw.trim()
+    if (guard !== 'keep' && (FIELDS[field] as FieldSpec).chars !== 'block') cell = raw.trim()
     if (guard === 'undo') cell = unguardFormula(cell)
     else if (guard === 'refuse' && looksGuarded(cell)) {
       fail(field, raw, missingGuardMessage(field, cell.trimEnd()))
       return undefined
     }
+    return cell
+  }
+  const text = (field: TextField, raw: string): string | undefined => {
+    const cell = unguarded(field, raw)
+    if (cell === undefined) return undefined
     const parsed = parseProductText(field, cell)
     if (parsed.ok) return parsed.value
     fail(field, raw, parsed.message)
@@ -99,6 +116,17 @@ export function toImportRow(
         else fail(field, raw, boolean.message)
         break
       }
+      case 'list': {
+        // The safe export guards a list's cell as a whole, as a spreadsheet reads it.
+        const cell = unguarded(field, raw)
+        if (cell === undefined) break
+        const list = parseList(field as ListField, splitList(cell))
+        if (list.ok) values[spec.key] = list.value
+        else fail(field, raw, list.message)
+        break
+      }
+      default:
+        return unknownKind(spec.kind)
     }
   }
   if (row.sku === undefined && !errors?.some((e) => e.column === 'sku')) {

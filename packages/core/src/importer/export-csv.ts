@@ -1,4 +1,5 @@
 import { EXPORT_COLUMNS, FORMULA_GUARD_COLUMN, guardFormula } from '../import/formula-guard.js'
+import { FIELDS, type FieldSpec, unknownKind } from '../product/fields.js'
 import { formatPrice } from '../product/values.js'
 import type { ImporterStorage, ProductFilter, ProductRecord } from '../storage/types.js'
 import type { ExportCsvOptions } from './types.js'
@@ -12,10 +13,32 @@ function cell(text: string, neutralize: boolean): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
+const SPECS: readonly FieldSpec[] = EXPORT_COLUMNS.map((field) => FIELDS[field])
+
+/** A field's cell: money as a decimal, lists joined with `, `, nothing for none. */
+function valueCell(spec: FieldSpec, value: unknown, neutralize: boolean): string {
+  if (value === null) return ''
+  switch (spec.kind) {
+    case 'text':
+      return cell(value as string, neutralize)
+    case 'list':
+      return cell((value as string[]).join(', '), neutralize)
+    case 'money':
+      return formatPrice(value as number)
+    case 'integer':
+    case 'boolean':
+      return String(value)
+    default:
+      return unknownKind(spec.kind)
+  }
+}
+
 function line(p: ProductRecord, neutralize: boolean): string {
-  return `${cell(p.sku, neutralize)},${cell(p.name, neutralize)},${cell(p.description, neutralize)},${
-    p.priceCents === null ? '' : formatPrice(p.priceCents)
-  },${p.quantity},${p.active}\n`
+  let text = valueCell(SPECS[0]!, p[SPECS[0]!.key], neutralize)
+  for (let i = 1; i < SPECS.length; i++) {
+    text += `,${valueCell(SPECS[i]!, p[SPECS[i]!.key], neutralize)}`
+  }
+  return `${text}\n`
 }
 
 /**

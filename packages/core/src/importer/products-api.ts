@@ -3,6 +3,7 @@ import { parseInput } from '../_parse-input.js'
 import { ImporterError, isImporterError } from '../errors.js'
 import { matchesAnyVersion, matchesETag } from '../product/etag.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
+import { defaultInput, differingFields, toRecordValues } from '../product/record-values.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
@@ -43,18 +44,10 @@ function changedValues(
   current: ProductRecord,
   values: z.output<typeof productPatchSchema>,
 ): (Partial<ProductValues> & { skuKey?: string }) | undefined {
-  const given: Partial<ProductValues> & { skuKey?: string } = {
-    ...(values.sku === undefined ? {} : { sku: values.sku, skuKey: skuKey(values.sku) }),
-    ...(values.name === undefined ? {} : { name: values.name }),
-    ...(values.description === undefined ? {} : { description: values.description }),
-    ...(values.price === undefined ? {} : { priceCents: values.price }),
-    ...(values.quantity === undefined ? {} : { quantity: values.quantity }),
-    ...(values.active === undefined ? {} : { active: values.active }),
-  }
+  const given: Partial<ProductValues> & { skuKey?: string } = toRecordValues(values)
+  if (values.sku !== undefined) given.skuKey = skuKey(values.sku)
   // A SKU written in other case keeps its key but is still a change of the stored text.
-  const differs = (Object.keys(given) as (keyof typeof given)[]).some(
-    (field) => field !== 'skuKey' && given[field] !== current[field],
-  )
+  const differs = differingFields(current, given).length > 0
   return differs ? given : undefined
 }
 
@@ -113,20 +106,16 @@ export function createProductsApi(
   return {
     async create(input) {
       await ready()
-      const values = parseInput(productInputSchema, input)
+      // Every field nobody gave takes its default, through the same rules as a given one.
+      const values = parseInput(productInputSchema, { ...defaultInput(), ...input })
       const now = new Date()
       const product = {
         id: nextId(now.getTime()),
-        sku: values.sku,
+        ...(toRecordValues(values) as ProductValues),
         skuKey: skuKey(values.sku),
-        name: values.name,
-        description: values.description ?? NEW_PRODUCT_DEFAULTS.description,
-        priceCents: values.price ?? NEW_PRODUCT_DEFAULTS.priceCents,
-        quantity: values.quantity ?? NEW_PRODUCT_DEFAULTS.quantity,
-        active: values.active ?? NEW_PRODUCT_DEFAULTS.active,
         createdAt: now,
         updatedAt: now,
-      }
+      } satisfies ProductRecord
       const batch = await begin()
       const record = await storage.insertProduct(
         product,
@@ -153,13 +142,7 @@ export function createProductsApi(
       return this.update(
         id,
         {
-          description: NEW_PRODUCT_DEFAULTS.description,
-          price:
-            NEW_PRODUCT_DEFAULTS.priceCents === null
-              ? null
-              : formatPrice(NEW_PRODUCT_DEFAULTS.priceCents),
-          quantity: NEW_PRODUCT_DEFAULTS.quantity,
-          active: NEW_PRODUCT_DEFAULTS.active,
+          ...defaultInput(),
           ...input,
           sku: values.sku,
           name: values.name,

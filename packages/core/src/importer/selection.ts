@@ -19,6 +19,11 @@ const bulkFilterSchema = strictObject({
   description: filterText,
   q: filterText,
   active: z.boolean().optional(),
+  brand: filterText,
+  category: filterText,
+  tag: filterText,
+  group: filterText,
+  barcode: filterText,
 })
 
 /**
@@ -27,7 +32,8 @@ const bulkFilterSchema = strictObject({
  * text, SQLite's LIKE stops reading a pattern at a NUL and so matched everything.
  */
 export function matchesNothing(filter: ProductFilter): boolean {
-  for (const text of [filter.sku, filter.name, filter.description, filter.q]) {
+  const { sku, name, description, q, brand, category, tag, group, barcode } = filter
+  for (const text of [sku, name, description, q, brand, category, tag, group, barcode]) {
     if (text !== undefined && !isStorableText(text)) return true
   }
   return false

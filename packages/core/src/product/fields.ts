@@ -9,9 +9,10 @@ import type { ProductRecord } from '../storage/types.js'
 /**
  * How a field's values look:
  * - `text`: a string; `money`: exact integer cents (a decimal string on the wire);
- * - `integer`: a whole number; `boolean`: true or false.
+ * - `integer`: a whole number; `boolean`: true or false;
+ * - `list`: texts in order (one CSV cell, separated by commas; JSON in the database).
  */
-export type FieldKind = 'text' | 'money' | 'integer' | 'boolean'
+export type FieldKind = 'text' | 'money' | 'integer' | 'boolean' | 'list'
 
 /** Which characters a text field refuses (see `textProblem`). */
 export type TextRule = 'key' | 'line' | 'block'
@@ -32,11 +33,19 @@ export interface FieldSpec {
   /** Whether `null` is a value (no price): a row or patch can then clear it. */
   readonly nullable: boolean
   /** What a new product gets when nothing gives the field; `undefined`: it must be given. */
-  readonly default: string | number | boolean | null | undefined
-  /** Text: the most characters (code points). */
+  readonly default: string | number | boolean | null | readonly string[] | undefined
+  /** Text: the most characters (code points); list: of each item. */
   readonly max?: number
-  /** Text: the characters it refuses, and how it is trimmed. */
+  /** Text and list items: the characters it refuses, and how it is trimmed. */
   readonly chars?: TextRule
+  /** Integer: the smallest value (else the negative of the largest). */
+  readonly min?: number
+  /** List: the most items. */
+  readonly maxItems?: number
+  /** List: each item is an absolute http(s) URL. */
+  readonly urls?: boolean
+  /** Text: a path of levels such as `Home > Lighting > Lamps`, written with ` > `. */
+  readonly path?: boolean
   /** The column products sort by on this field, when they can. */
   readonly sortColumn?: string
   /**
@@ -124,6 +133,104 @@ export const FIELDS = {
     default: true,
     indexed: true,
   },
+  barcode: {
+    key: 'barcode',
+    sdk: 'barcode',
+    wire: 'barcode',
+    column: 'barcode',
+    kind: 'text',
+    label: 'Barcode',
+    nullable: true,
+    default: null,
+    max: 64,
+    chars: 'key',
+  },
+  brand: {
+    key: 'brand',
+    sdk: 'brand',
+    wire: 'brand',
+    column: 'brand',
+    kind: 'text',
+    label: 'Brand',
+    nullable: true,
+    default: null,
+    max: 255,
+    chars: 'line',
+    sortColumn: 'brand',
+  },
+  category: {
+    key: 'category',
+    sdk: 'category',
+    wire: 'category',
+    column: 'category',
+    kind: 'text',
+    label: 'Category',
+    nullable: true,
+    default: null,
+    max: 1000,
+    chars: 'line',
+    path: true,
+  },
+  tags: {
+    key: 'tags',
+    sdk: 'tags',
+    wire: 'tags',
+    column: 'tags',
+    kind: 'list',
+    label: 'Tags',
+    nullable: false,
+    default: [],
+    max: 255,
+    chars: 'line',
+    maxItems: 100,
+  },
+  images: {
+    key: 'images',
+    sdk: 'images',
+    wire: 'images',
+    column: 'images',
+    kind: 'list',
+    label: 'Images',
+    nullable: false,
+    default: [],
+    max: 2048,
+    chars: 'key',
+    maxItems: 50,
+    urls: true,
+  },
+  compare_at_price: {
+    key: 'compareAtPriceCents',
+    sdk: 'compareAtPrice',
+    wire: 'compare_at_price',
+    column: 'compare_at_price_cents',
+    kind: 'money',
+    label: 'Compare-at price',
+    nullable: true,
+    default: null,
+  },
+  weight_grams: {
+    key: 'weightGrams',
+    sdk: 'weightGrams',
+    wire: 'weight_grams',
+    column: 'weight_grams',
+    kind: 'integer',
+    label: 'Weight (g)',
+    nullable: true,
+    default: null,
+    min: 0,
+  },
+  group: {
+    key: 'group',
+    sdk: 'group',
+    wire: 'group',
+    column: 'variant_group',
+    kind: 'text',
+    label: 'Variant group',
+    nullable: true,
+    default: null,
+    max: 255,
+    chars: 'key',
+  },
 } as const satisfies Record<string, FieldSpec>
 
 /** A product field as files, mappings and the wire name it: `sku`, `name`, `price`, ... */
@@ -177,8 +284,13 @@ export type TextField = {
   [F in ProductField]: (typeof FIELDS)[F]['kind'] extends 'text' ? F : never
 }[ProductField]
 
+/** Where a `switch` over the kinds falls through: the compiler says which kind it misses. */
+export function unknownKind(kind: never): never {
+  throw new Error(`unknown field kind ${String(kind)}`)
+}
+
 /** What a new product gets for each value field nobody gave (`name` has none: it is required). */
-export function defaultOf(spec: FieldSpec): string | number | boolean | null {
+export function defaultOf(spec: FieldSpec): string | number | boolean | null | readonly string[] {
   return spec.default ?? null
 }
 

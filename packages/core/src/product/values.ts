@@ -1,4 +1,10 @@
-import { FIELDS, type FieldSpec, type TextField, type TextRule } from './fields.js'
+import {
+  FIELDS,
+  type FieldSpec,
+  type ProductField,
+  type TextField,
+  type TextRule,
+} from './fields.js'
 
 // Value rules shared by the zod schemas (API input) and the CSV row parser (hot path), so both
 // accept exactly the same things. Each returns the parsed value or a message saying why not.
@@ -60,8 +66,20 @@ export function formatPrice(cents: number): string {
   return `${whole}.${rest < 10 ? '0' : ''}${rest}`
 }
 
-/** Parses an integer field's whole number from -{@link MAX_QUANTITY} to {@link MAX_QUANTITY}. */
+/**
+ * Parses an integer field's whole number from -{@link MAX_QUANTITY} (or the field's `min`) to
+ * {@link MAX_QUANTITY}.
+ */
 export function parseInteger(field: string, input: string | number): Parsed<number> {
+  const parsed = parseWholeNumber(field, input)
+  const min = (FIELDS as Record<string, FieldSpec>)[field]?.min
+  if (parsed.ok && min !== undefined && parsed.value < min) {
+    return { ok: false, message: `${field} must be at least ${min}` }
+  }
+  return parsed
+}
+
+function parseWholeNumber(field: string, input: string | number): Parsed<number> {
   if (typeof input === 'number') {
     if (!Number.isInteger(input)) return { ok: false, message: integerForm(field) }
     if (Math.abs(input) > MAX_QUANTITY) return { ok: false, message: integerRange(field) }
@@ -133,11 +151,13 @@ const FORBIDDEN: Record<TextRule, RegExp> = {
   block: /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cs}]/u,
 }
 
-const ruleOf = (field: TextField): TextRule => FIELDS[field].chars
-
-/** Says why `text` cannot be the `field` of a product, or `undefined` when it can. */
-export function textProblem(field: TextField, text: string): string | undefined {
-  const match = FORBIDDEN[ruleOf(field)].exec(text)
+/**
+ * Says why `text` cannot be the `field` of a product (or an item of it, for a list), or
+ * `undefined` when it can.
+ */
+export function textProblem(field: ProductField, text: string): string | undefined {
+  const rule: TextRule = (FIELDS[field] as FieldSpec).chars ?? 'line'
+  const match = FORBIDDEN[rule].exec(text)
   if (!match) return undefined
   const code = match[0].codePointAt(0)!
   const what =
@@ -180,7 +200,8 @@ export function isLongerThan(text: string, max: number): boolean {
  */
 export function parseProductText(field: TextField, input: string): Parsed<string> {
   const spec: FieldSpec = FIELDS[field]
-  const value = spec.chars === 'block' ? input.trimEnd() : input.trim()
+  let value = spec.chars === 'block' ? input.trimEnd() : input.trim()
+  if (spec.path) value = toPath(value)
   if (value.length === 0 && spec.default === undefined) {
     return { ok: false, message: `${field} is required` }
   }
@@ -190,6 +211,79 @@ export function parseProductText(field: TextField, input: string): Parsed<string
   }
   const problem = textProblem(field, value)
   return problem ? { ok: false, message: problem } : { ok: true, value }
+}
+
+/** A path as stored: its levels trimmed, empty ones dropped, joined with ` > `. */
+export function toPath(text: string): string {
+  if (!text.includes('>')) return text.trim()
+  return text
+    .split('>')
+    .map((level) => level.trim())
+    .filter((level) => level !== '')
+    .join(' > ')
+}
+
+/** The list fields of a product. */
+export type ListField = {
+  [F in ProductField]: (typeof FIELDS)[F]['kind'] extends 'list' ? F : never
+}[ProductField]
+
+/**
+ * The one rule for a list field (`tags`, `images`), on every path: each item trimmed, empty
+ * items and exact repeats dropped, each item checked like a text (its length and characters;
+ * an image is an absolute http(s) URL), and at most `maxItems` items. A CSV cell gives the items
+ * separated by commas (see {@link splitList}).
+ */
+export function parseList(field: ListField, items: readonly unknown[]): Parsed<string[]> {
+  const spec: FieldSpec = FIELDS[field]
+  const list: string[] = []
+  for (const item of items) {
+    if (typeof item !== 'string') return { ok: false, message: `${field} must be a list of texts` }
+    let value = item.trim()
+    if (value === '') continue
+    if (isLongerThan(value, spec.max!)) {
+      return { ok: false, message: `each of ${field} must be at most ${spec.max} characters` }
+    }
+    const problem = textProblem(field, value)
+    if (problem) return { ok: false, message: problem }
+    if (spec.urls) {
+      const url = parseWebUrl(value)
+      if (url === undefined) {
+        return {
+          ok: false,
+          message: `${field} must be absolute http or https URLs; "${value.slice(0, 80)}" is not one`,
+        }
+      }
+      value = url
+    }
+    if (!list.includes(value)) list.push(value)
+  }
+  if (list.length > spec.maxItems!) {
+    return { ok: false, message: `${field} must have at most ${spec.maxItems} items` }
+  }
+  return { ok: true, value: list }
+}
+
+/** A cell's list items: separated by commas, as WooCommerce writes `tag one, tag two`. */
+export function splitList(cell: string): string[] {
+  return cell.split(',')
+}
+
+/**
+ * An absolute http(s) URL as stored (the URL's own serialization, commas escaped as `%2C` so a
+ * list of them reads back from one cell), or `undefined` for anything else: `javascript:`,
+ * `data:`, relative paths, user names and passwords in the URL.
+ */
+function parseWebUrl(text: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined
+  if (url.username !== '' || url.password !== '') return undefined
+  return url.href.replaceAll(',', '%2C')
 }
 
 /**

@@ -1,6 +1,8 @@
+import { z } from 'zod'
 import type { ProductRecord } from '../storage/types.js'
+import { strictObject } from '../strict-object.js'
 import { FIELD_NAMES, FIELDS, type FieldSpec, type ProductField } from './fields.js'
-import type { Product } from './schema.js'
+import { type Product, productInputSchema, productSchema } from './schema.js'
 import { formatPrice } from './values.js'
 
 type Spec<F extends ProductField> = (typeof FIELDS)[F]
@@ -13,7 +15,9 @@ type WireValue<S extends FieldSpec> =
         ? number
         : S['kind'] extends 'boolean'
           ? boolean
-          : string)
+          : S['kind'] extends 'list'
+            ? string[]
+            : string)
   | (S['nullable'] extends true ? null : never)
 
 /**
@@ -53,4 +57,39 @@ export function toProductWire(product: Product): ProductWire {
   wire.created_at = product.createdAt.toISOString()
   wire.updated_at = product.updatedAt.toISOString()
   return wire as ProductWire
+}
+
+const WIRE_OF_SDK: Readonly<Record<string, string>> = Object.fromEntries(
+  SPECS.map((spec) => [spec.sdk, spec.wire]),
+)
+const SDK_OF_WIRE: Readonly<Record<string, string>> = Object.fromEntries(
+  SPECS.map((spec) => [spec.wire, spec.sdk]),
+)
+
+/** A zod shape keyed by SDK names, keyed by wire names instead. */
+function byWireName(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => [WIRE_OF_SDK[key] ?? key, schema]),
+  )
+}
+
+/** {@link ProductWire} as a schema: the product JSON of the REST API and of webhooks. */
+export const productWireSchema = z.object({
+  ...byWireName(productSchema.omit({ createdAt: true, updatedAt: true }).shape),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+})
+
+/**
+ * A product to create as the REST API takes it: `productInputSchema` by wire names
+ * (`compare_at_price`, `weight_grams`). {@link fromWireInput} gives the SDK's input.
+ */
+export const productWireInputSchema = strictObject(byWireName(productInputSchema.shape))
+
+/** A body of wire names (see {@link productWireInputSchema}) as the SDK's product input. */
+export function fromWireInput(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null) return {}
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [SDK_OF_WIRE[key] ?? key, value]),
+  )
 }

@@ -1,4 +1,4 @@
-import type { ColumnDataType, Expression, Kysely, Migration } from 'kysely'
+import type { ColumnDataType, Expression, Kysely, Migration, SqlBool } from 'kysely'
 
 /**
  * What makes one SQL database differ from another for the shared schema and queries. An adapter
@@ -46,7 +46,13 @@ export interface SqlFlavor {
     serial: ColumnDataType
     /** Whether `serial` needs Kysely's `autoIncrement()`. */
     autoIncrement: boolean
+    /** A JSON document (lists of a product): `jsonb` where the database has it, else text. */
+    json: ColumnDataType
   }
+  /** Whether the JSON list in `column` has the text `item` (an index may serve it). */
+  listHas(column: string, item: string): Expression<SqlBool>
+  /** Whether the text in `column` starts with `prefix`, letter case as it is. */
+  startsWith(column: string, prefix: string): Expression<SqlBool>
   /**
    * Migrations of this database only, run after the shared ones in name order; names start with
    * the flavor's name (`postgres_0001_...`). `executed` names the migrations the database has

@@ -29,6 +29,7 @@ export {
   applyProductFilter,
   contains,
   type FoundProducts,
+  hasCatalogFilter,
   hasTextFilter,
   type ListOrder,
 } from './products.js'

@@ -1,4 +1,11 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
+import {
+  type ColumnDataType,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely'
 import { ImporterError } from '../errors.js'
 import { nameKey } from '../product/name-key.js'
 import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
@@ -9,7 +16,7 @@ const MIGRATION_TABLE = 'product_importer_migrations'
 
 // Migrations live in code: a file-based provider breaks once the package is bundled.
 function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
-  const { time, bool, bigint: big, serial, autoIncrement } = flavor.types
+  const { time, bool, bigint: big, serial, autoIncrement, json } = flavor.types
   return {
     '0001_products_and_imports': {
       async up(db: Kysely<unknown>) {
@@ -279,6 +286,27 @@ function sharedMigrations(flavor: SqlFlavor): Record<string, Migration> {
             .addColumn('name_key', 'text', (c) => c.notNull().defaultTo(''))
             .execute()
           await fillNameKeys(db)
+        })
+      },
+    },
+    '0010_catalog_fields': {
+      // Nullable columns, and lists with a constant default: both databases add them to the
+      // table's definition alone, without rewriting a row, however many products there are.
+      async up(db: Kysely<unknown>) {
+        await atomically(db, async (db) => {
+          const add = (column: string, type: ColumnDataType, list = false) =>
+            db.schema
+              .alterTable('products')
+              .addColumn(column, type, (c) => (list ? c.notNull().defaultTo(sql.raw(`'[]'`)) : c))
+              .execute()
+          await add('barcode', 'text')
+          await add('brand', 'text')
+          await add('category', 'text')
+          await add('tags', json, true)
+          await add('images', json, true)
+          await add('compare_at_price_cents', big)
+          await add('weight_grams', 'integer')
+          await add('variant_group', 'text')
         })
       },
     },

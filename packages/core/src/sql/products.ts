@@ -16,6 +16,7 @@ import {
 } from '../product/fields.js'
 import { nameKey } from '../product/name-key.js'
 import { skuKey } from '../product/sku-key.js'
+import { toPath } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
 import type {
   ProductFilter,
@@ -51,6 +52,17 @@ export function applyProductFilter(
   if (filter.name) q = q.where(contains(flavor, 'name', filter.name))
   if (filter.description) q = q.where(contains(flavor, 'description', filter.description))
   if (filter.active !== undefined) q = q.where('active', '=', flavor.bool(filter.active))
+  if (filter.brand !== undefined) q = q.where('brand', '=', filter.brand)
+  if (filter.barcode !== undefined) q = q.where('barcode', '=', filter.barcode)
+  if (filter.group !== undefined) q = q.where('variant_group', '=', filter.group)
+  if (filter.tag !== undefined) q = q.where(flavor.listHas('tags', filter.tag))
+  if (filter.category !== undefined) {
+    // The path itself, or one below it: `Home > Lighting` and `Home > Lighting > ...`.
+    const path = toPath(filter.category)
+    q = q.where((eb) =>
+      eb.or([eb('category', '=', path), flavor.startsWith('category', `${path} > `)]),
+    )
+  }
   const text = filter.q?.trim()
   if (text) {
     q = q.where((eb) =>
@@ -63,6 +75,13 @@ export function applyProductFilter(
   }
   return q
 }
+
+/** The filters on the catalog fields: exact values (a category and what lies below it). */
+export const CATALOG_FILTERS = ['brand', 'category', 'tag', 'group', 'barcode'] as const
+
+/** Whether `filter` has one of {@link CATALOG_FILTERS}. */
+export const hasCatalogFilter = (filter: ProductFilter): boolean =>
+  CATALOG_FILTERS.some((key) => filter[key] !== undefined)
 
 /** Whether `filter` matches text (`q`, `sku`, `name`, `description`), which no index serves. */
 export const hasTextFilter = (filter: ProductFilter): boolean =>

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { Platform } from '../import/types.js'
-import { FIELD_NAMES, FIELDS, type FieldSpec } from '../product/fields.js'
+import { FIELD_NAMES, FIELDS, type FieldSpec, unknownKind } from '../product/fields.js'
 import { nameKey } from '../product/name-key.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
 import type {
@@ -35,8 +35,14 @@ function fromColumn(spec: FieldSpec, value: unknown): unknown {
       return Number(value)
     case 'boolean':
       return Boolean(value)
-    default:
+    case 'list':
+      // SQLite holds the JSON text; PostgreSQL's driver parses its jsonb.
+      return typeof value === 'string' ? JSON.parse(value) : value
+    case 'text':
+    case 'integer':
       return value
+    default:
+      return unknownKind(spec.kind)
   }
 }
 
@@ -53,7 +59,9 @@ export function toProductRecord(row: Selectable<ProductsTable>): ProductRecord {
 
 /** A record's value of `spec` as its column stores it. */
 export function toColumn(spec: FieldSpec, value: unknown, flavor: SqlFlavor): unknown {
-  return spec.kind === 'boolean' && value !== null ? flavor.bool(value as boolean) : value
+  if (value === null) return null
+  if (spec.kind === 'list') return JSON.stringify(value)
+  return spec.kind === 'boolean' ? flavor.bool(value as boolean) : value
 }
 
 /** A {@link ProductRecord} as a `products` row. */

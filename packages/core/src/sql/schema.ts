@@ -20,6 +20,17 @@ export interface ProductsTable {
   price_cents: BigInt | null
   quantity: number
   active: Bool
+  /** Added by `0010_catalog_fields`, with the columns below. */
+  barcode: string | null
+  brand: string | null
+  category: string | null
+  /** JSON array of texts: SQLite holds its text, PostgreSQL a `jsonb` (read back parsed). */
+  tags: string | string[]
+  /** JSON array of URLs, as `tags`. */
+  images: string | string[]
+  compare_at_price_cents: BigInt | null
+  weight_grams: number | null
+  variant_group: string | null
   created_at: Time
   updated_at: Time
 }

@@ -10,7 +10,10 @@ import type { ColumnMapping, FieldMapping, ImportWarning, Platform } from '../im
 import type { SortField, ValueField } from '../product/fields.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
-/** A product as storage holds it. `priceCents` is exact integer cents; `null` means no price. */
+/**
+ * A product as storage holds it, one property per field of the field table (`FIELDS`).
+ * Money is exact integer cents; `null` means none (no price, no brand).
+ */
 export interface ProductRecord {
   id: string
   sku: string
@@ -21,6 +24,19 @@ export interface ProductRecord {
   priceCents: number | null
   quantity: number
   active: boolean
+  /** GTIN, EAN, UPC or ISBN, as text. */
+  barcode: string | null
+  brand: string | null
+  /** A path of levels, such as `Home > Lighting > Lamps`. */
+  category: string | null
+  tags: string[]
+  /** Absolute http(s) URLs; the first is the main image. */
+  images: string[]
+  /** The price before a reduction, shown struck through. */
+  compareAtPriceCents: number | null
+  weightGrams: number | null
+  /** The variant group: products with the same group are variants of one product. */
+  group: string | null
   createdAt: Date
   updatedAt: Date
 }
@@ -37,10 +53,7 @@ export interface UpdateProductOptions {
 }
 
 /** The fields of a product that callers write. */
-export type ProductValues = Pick<
-  ProductRecord,
-  'sku' | 'name' | 'description' | 'priceCents' | 'quantity' | 'active'
->
+export type ProductValues = Omit<ProductRecord, 'id' | 'skuKey' | 'createdAt' | 'updatedAt'>
 
 /**
  * One product row of an import, already validated. A field left `undefined` was not given (its
@@ -58,6 +71,14 @@ export interface ImportRow {
   priceCents?: number | null
   quantity?: number
   active?: boolean
+  barcode?: string | null
+  brand?: string | null
+  category?: string | null
+  tags?: string[]
+  images?: string[]
+  compareAtPriceCents?: number | null
+  weightGrams?: number | null
+  group?: string | null
 }
 
 /**
@@ -71,6 +92,16 @@ export interface ProductFilter {
   active?: boolean
   /** Matches sku, name or description. */
   q?: string
+  /** Exactly this brand. */
+  brand?: string
+  /** This category or one below it: `Home > Lighting` matches `Home > Lighting > Lamps`. */
+  category?: string
+  /** Has this tag, exactly. */
+  tag?: string
+  /** In this variant group, exactly. */
+  group?: string
+  /** Exactly this barcode. */
+  barcode?: string
 }
 
 /** What a deletion of every product checks first: see {@link ImporterStorage.deleteAllProducts}. */
@@ -298,8 +329,8 @@ export interface AppliedMapping {
 export interface FieldChange {
   /** The field's wire name. */
   field: ValueField
-  before: string | number | boolean | null
-  after: string | number | boolean | null
+  before: string | number | boolean | string[] | null
+  after: string | number | boolean | string[] | null
 }
 
 /** A row of a file that would update a stored product: what each changed field was and becomes. */

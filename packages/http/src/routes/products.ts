@@ -1,8 +1,10 @@
 import {
   EXPORT_COLUMNS,
+  fromWireInput,
   type ProductFilter,
   type ProductImporter,
   type ProductInput,
+  type ProductPatch,
   type ProductSelection,
 } from '@product-importer/core'
 import { z } from 'zod'
@@ -166,7 +168,7 @@ export function productRoutes(
   })
 
   router.on(specs.create, async (_event, { body }) => {
-    const product = await products.create(body)
+    const product = await products.create(fromWireInput(body) as ProductInput)
     return productResponse(product, 201, {
       location: `${options.basePath}/api/products/${product.id}/`,
     })
@@ -214,12 +216,16 @@ export function productRoutes(
   router.on(specs.replace, async (event, { body }) => {
     // The schema made sure every field is present, so nothing is reset behind the client's back.
     const id = param(event, 'id')
-    return withPrecondition(() => products.replace(id, body as ProductInput, ifMatchOf(event)))
+    return withPrecondition(() =>
+      products.replace(id, fromWireInput(body) as ProductInput, ifMatchOf(event)),
+    )
   })
 
   router.on(specs.change, async (event, { body }) => {
     const id = param(event, 'id')
-    return withPrecondition(() => products.update(id, body, ifMatchOf(event)))
+    return withPrecondition(() =>
+      products.update(id, fromWireInput(body) as ProductPatch, ifMatchOf(event)),
+    )
   })
 
   router.on(specs.delete, async (event) => {
@@ -245,6 +251,11 @@ function toFilter({
   description,
   q,
   active,
+  brand,
+  category,
+  tag,
+  group,
+  barcode,
   ...unhandled
 }: z.output<typeof productFilterQuerySchema>): ProductFilter {
   // A filter added to the schema is a type error here until it is handled.
@@ -255,5 +266,11 @@ function toFilter({
   if (description) filter.description = description
   if (q) filter.q = q
   if (active !== undefined) filter.active = active
+  // Exact values: a blank one filters nothing, as on the text filters.
+  if (brand?.trim()) filter.brand = brand.trim()
+  if (category?.trim()) filter.category = category.trim()
+  if (tag?.trim()) filter.tag = tag.trim()
+  if (group?.trim()) filter.group = group.trim()
+  if (barcode?.trim()) filter.barcode = barcode.trim()
   return filter
 }
