@@ -131,6 +131,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
         queue,
         sweep: liveness.sweep,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+        ...(options.databaseWaitMs === undefined ? {} : { databaseWaitMs: options.databaseWaitMs }),
       },
       events,
     ),
