@@ -174,7 +174,10 @@ describe.skipIf(!PG_URL)('the CLI across a PostgreSQL restart', () => {
       await server.restart()
       expect(before).toMatchObject({ status: 'running' })
       expect(before.rows).toBeLessThan(rows)
-      await until(async () => (await job().catch(() => ({}))).status === 'completed')
+      await until(
+        async () =>
+          (await job().catch(() => ({}) as Record<string, unknown>)).status === 'completed',
+      )
       expect(await job()).toMatchObject({
         status: 'completed',
         rows,
