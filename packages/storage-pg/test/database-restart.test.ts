@@ -181,4 +181,77 @@ describe.skipIf(!PG_URL)('an import across a PostgreSQL restart', () => {
       await importer.close()
     }
   }, 60_000)
+
+  /**
+   * Runs a job over `importer` whose writer meets a 3 s outage after 5,000 rows, and resolves
+   * with its summary once the server is back.
+   */
+  async function failAcross(
+    importer: ReturnType<typeof createProductImporter>,
+    db: Awaited<ReturnType<typeof database>>,
+    jobId: string,
+  ) {
+    const lines = csv.split('\n')
+    let restart: Promise<number> | undefined
+    async function* source() {
+      yield Buffer.from(`${lines.slice(0, 5_001).join('\n')}\n`)
+      await until(async () => (await db.names().catch(() => new Map())).size === 5_000)
+      restart = server.restart({ downMs: 3000 })
+      await until(
+        async () =>
+          await db.names().then(
+            () => false,
+            () => true,
+          ),
+      )
+      yield Buffer.from(lines.slice(5_001).join('\n'))
+    }
+    const summary = await importer.imports.run(jobId, source(), { batchSize: BATCH, worker: false })
+    await restart
+    return summary
+  }
+
+  it('writes the end of a job that could not be written once the database is back, from its heartbeat', async () => {
+    const db = await database('end_later')
+    const storage = pgStorage({ connectionString: db.url, reconnectWaitMs: 500 })
+    // Too short a wait for the job's end: the heartbeat writes it once the server answers.
+    const importer = createProductImporter({
+      storage,
+      databaseWaitMs: 500,
+      heartbeatIntervalMs: 100,
+    })
+    try {
+      const job = await importer.imports.create({ filename: 'p.csv' })
+      const summary = await failAcross(importer, db, job.id)
+      expect(summary.status).toBe('failed')
+      await until(async () => (await importer.imports.get(job.id))?.status === 'failed')
+      expect(await importer.imports.get(job.id)).toMatchObject({
+        error: { code: 'DATABASE_UNAVAILABLE', message: expect.stringMatching(/terminating/) },
+      })
+    } finally {
+      await importer.close()
+    }
+  }, 60_000)
+
+  it('cancel ends a job whose end waits for the database, with that end', async () => {
+    const db = await database('cancel_stuck')
+    const storage = pgStorage({ connectionString: db.url, reconnectWaitMs: 500 })
+    const importer = createProductImporter({
+      storage,
+      databaseWaitMs: 500,
+      heartbeatIntervalMs: 60_000,
+    })
+    try {
+      const job = await importer.imports.create({ filename: 'p.csv' })
+      await failAcross(importer, db, job.id)
+      const stuck = await importer.imports.get(job.id)
+      expect(stuck?.status).toBe('running')
+      expect(await importer.imports.cancel(job.id)).toMatchObject({
+        status: 'failed',
+        error: { code: 'DATABASE_UNAVAILABLE' },
+      })
+    } finally {
+      await importer.close()
+    }
+  }, 60_000)
 })

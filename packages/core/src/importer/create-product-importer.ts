@@ -130,6 +130,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
         instanceId,
         queue,
         sweep: liveness.sweep,
+        ends: liveness,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
         ...(options.databaseWaitMs === undefined ? {} : { databaseWaitMs: options.databaseWaitMs }),
       },

@@ -35,6 +35,12 @@ export interface ImportsRuntime {
   heartbeatTimeoutMs?: number
   /** How long a job write waits for a database that cannot be reached. */
   databaseWaitMs?: number
+  /** Ends of jobs that could not be written when their import ended, written later. */
+  ends?: {
+    endLater(jobId: string, write: () => Promise<unknown>): void
+    isEnding(jobId: string): boolean
+    writeEnd(jobId: string): Promise<boolean>
+  }
 }
 
 /**
@@ -56,6 +62,19 @@ export function createImportsApi(
   /** A job write that waits out a database restart instead of failing the job on it. */
   const patient = <T>(write: () => Promise<T>, signal?: AbortSignal) =>
     whileUnavailable(write, waitMs, signal)
+  /**
+   * Writes the end of a job, waiting out a short outage; past it, the heartbeat takes it over
+   * (written when the database is back, and never beaten meanwhile), so the job neither looks
+   * alive nor claims a crash.
+   */
+  const recordEnd = async (jobId: string, write: () => Promise<unknown>) => {
+    try {
+      await patient(write)
+    } catch (error) {
+      runtime.ends?.endLater(jobId, write)
+      throw error
+    }
+  }
   const view = (job: ImportJobRecord): ImportJob => ({
     ...toImportJob(job),
     queuePosition: queue.position(job.id),
@@ -270,9 +289,10 @@ export function createImportsApi(
         ...counts,
         ...reading.all(),
       } as const
-      await patient(() => storage.updateJob(jobId, end, failed.list))
-        .then(failed.commit)
-        .catch(() => {})
+      await recordEnd(jobId, async () => {
+        await storage.updateJob(jobId, end, failed.list)
+        failed.commit()
+      }).catch(() => {})
       if (errors.length > 0) {
         const written = errors
         await patient(() => storage.addRowErrors(jobId, written)).catch(() => {})
@@ -294,7 +314,7 @@ export function createImportsApi(
       // A finished dry run always says what it found, even that no update changes anything.
       ...(dryRun ? { changeSamples: samples } : {}),
     } as const
-    await patient(() => storage.updateJob(jobId, end, ended?.list))
+    await recordEnd(jobId, () => storage.updateJob(jobId, end, ended?.list))
     ended?.commit()
     return final
   }
@@ -457,6 +477,18 @@ export function createImportsApi(
         )
       }
       if (FINISHED.has(job.status)) return view(job)
+      if (job.status === 'running' && job.ownerId === instanceId && !running.has(id)) {
+        // Its import ended here and its end waits for the database: that end is what it is.
+        // Without one (nothing runs it), the cancel ends it.
+        if (await runtime.ends?.writeEnd(id)) return view(await mustGet(id))
+        const ended = await storage.updateJob(id, {
+          status: 'cancelled',
+          phase: 'done',
+          cancelRequested: true,
+          finishedAt: new Date(),
+        })
+        return view(ended ?? job)
+      }
       const patch =
         job.status === 'pending'
           ? ({
