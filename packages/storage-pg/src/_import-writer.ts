@@ -1,6 +1,11 @@
 import { once } from 'node:events'
 import type { BatchResult, ImportRow, ImportWriter } from '@product-importer/core'
-import { createUuidV7, ImporterError, ROW_REJECTIONS } from '@product-importer/core'
+import {
+  createUuidV7,
+  ImporterError,
+  isImporterError,
+  ROW_REJECTIONS,
+} from '@product-importer/core'
 import {
   PER_ROW_ENDPOINTS_SQL,
   type ReceivingEndpointRow,
@@ -192,7 +197,7 @@ export async function openPgImportWriter(
           'import batch',
           withMessage(
             cause,
-            `${(cause as Error).message}; the server did not answer again within ${reconnectMs / 1000} s (${(last as Error).message})`,
+            `${(cause as Error).message}; the server did not answer again within ${reconnectMs / 1000} s (${driverMessage(last)})`,
           ),
         )
       }
@@ -259,6 +264,12 @@ export async function openPgImportWriter(
     },
     close: release,
   }
+}
+
+/** What the driver said: the message of the error under our own wrapping of it. */
+function driverMessage(error: unknown): string {
+  const inner = isImporterError(error) ? error.cause : error
+  return ((inner instanceof Error ? inner : error) as Error).message
 }
 
 /** `error` with another message, keeping its SQLSTATE and cause for the error's classifiers. */
