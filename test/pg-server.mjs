@@ -53,7 +53,7 @@ function serviceIds() {
 }
 
 /**
- * Starts a fresh server and creates `database`. Resolves with its URL and `stop()`.
+ * Starts a fresh server and creates `database`. Resolves with its URL, `restart()` and `stop()`.
  * `durable: false` (the default, for tests) turns fsync off. `port` (default: a free one) lets a
  * test start a server where a client already waits for one.
  *
@@ -95,57 +95,83 @@ export async function startPostgres(options = {}) {
     }
     const args = ['-D', data, ...Object.entries(config).flatMap(([k, v]) => ['-c', `${k}=${v}`])]
     let log = ''
-    child = spawn(join(PG_BIN, 'postgres'), args, {
-      ...ids,
-      env,
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    child.stderr.on('data', (chunk) => {
-      log = (log + chunk).slice(-4000)
-      options.onLog?.(String(chunk))
-    })
-    const exited = once(child, 'exit')
+    let exited
     // A test run or benchmark that ends without stop() must not leave a server behind.
     const onExit = () => {
       child.kill('SIGKILL')
       cleanup()
     }
+    const launch = () => {
+      child = spawn(join(PG_BIN, 'postgres'), args, {
+        ...ids,
+        env,
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
+      child.stderr.on('data', (chunk) => {
+        log = (log + chunk).slice(-4000)
+        options.onLog?.(String(chunk))
+      })
+      exited = once(child, 'exit')
+    }
+    // Stops as `pg_ctl stop -m fast` does: every session ends, with the transactions in flight.
+    const stopFast = async () => {
+      if (child.exitCode !== null) return
+      child.kill('SIGINT')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+    launch()
     process.once('exit', onExit)
     const base = `postgres://postgres@127.0.0.1:${port}`
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`postgres exited at startup:\n${log}`)
-      const client = new pg.Client({
-        connectionString: `${base}/postgres`,
-        connectionTimeoutMillis: 1000,
-      })
-      try {
-        await client.connect()
-        await client.query(`CREATE DATABASE ${database}`)
-        break
-      } catch (error) {
-        if (Date.now() > deadline)
-          throw new Error(`postgres did not start in ${timeoutMs} ms:\n${log}`, { cause: error })
-        await sleep(50)
-      } finally {
-        await client.end().catch(() => {})
+    /** Resolves once the server accepts connections, running `query` on its first one. */
+    const accepting = async (query) => {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`postgres exited at startup:\n${log}`)
+        const client = new pg.Client({
+          connectionString: `${base}/postgres`,
+          connectionTimeoutMillis: 1000,
+        })
+        try {
+          await client.connect()
+          await client.query(query)
+          return
+        } catch (error) {
+          if (Date.now() > deadline)
+            throw new Error(`postgres did not start in ${timeoutMs} ms:\n${log}`, { cause: error })
+          await sleep(50)
+        } finally {
+          await client.end().catch(() => {})
+        }
       }
     }
-    const server = child
+    await accepting(`CREATE DATABASE ${database}`)
     return {
       url: `${base}/${database}`,
       /** URL of another database on the same server. */
       urlOf: (name) => `${base}/${name}`,
       port,
+      /**
+       * Restarts the server as `pg_ctl restart -m fast` does: a fast shutdown (every session
+       * ends, transactions in flight roll back), then a start on the same data and port, after
+       * `downMs` (default 0) of outage. Resolves with the milliseconds it was away, once it
+       * accepts connections again.
+       *
+       * @param {{ downMs?: number }} [options]
+       */
+      async restart({ downMs = 0 } = {}) {
+        const started = Date.now()
+        await stopFast()
+        if (downMs > 0) await sleep(downMs)
+        launch()
+        await accepting('select 1')
+        return Date.now() - started
+      },
       async stop() {
         process.off('exit', onExit)
-        if (server.exitCode === null) {
-          server.kill('SIGINT') // fast shutdown: disconnects clients, no waiting on them
-          const timer = setTimeout(() => server.kill('SIGKILL'), 10_000)
-          await exited
-          clearTimeout(timer)
-        }
+        await stopFast()
         cleanup()
       },
     }

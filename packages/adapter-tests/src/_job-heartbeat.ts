@@ -28,6 +28,19 @@ export function describeJobHeartbeat(target: CurrentTarget): void {
       expect((await storage.getJob(done.id))?.heartbeatAt).toEqual(AT)
     })
 
+    it('beats none of the jobs it is told to leave out', async () => {
+      const { storage } = target()
+      const live = jobRecord()
+      const ended = jobRecord()
+      for (const job of [live, ended]) {
+        await storage.createJob(job)
+        await storage.claimJob(job.id, AT, 'a')
+      }
+      await storage.beatJobs('a', later(5000), [ended.id])
+      expect((await storage.getJob(live.id))?.heartbeatAt).toEqual(later(5000))
+      expect((await storage.getJob(ended.id))?.heartbeatAt).toEqual(AT)
+    })
+
     it('interrupts the live jobs whose heartbeat is older than the limit, keeping counts and checkpoint', async () => {
       const { storage } = target()
       const checkpoint = { offset: 4096, line: 120, headerBytes: 30 }

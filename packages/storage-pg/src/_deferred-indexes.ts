@@ -10,7 +10,7 @@ export const DEFERRED_TABLE = 'product_importer_deferred_indexes'
 // Held for the whole load by the writer that dropped the indexes, on its own session, so that a
 // crash (which ends the session) frees it. Keyed by the products table, so that every schema
 // has its own.
-const LOAD_LOCK = `hashtext('product_importer_bulk_load'), 'products'::regclass::oid::int`
+export const LOAD_LOCK = `hashtext('product_importer_bulk_load'), 'products'::regclass::oid::int`
 
 // Dropping an index waits for every query on products; an import waits this long at most and
 // otherwise loads with the indexes kept current.

@@ -38,7 +38,9 @@ export type PgStorage = SqlStorage
  * anything watches a job open a connection of their own with the pool's settings: long imports
  * and slow downloads never take the pooled connections that job updates and requests wait on.
  * Exports take at most `exportConnections` of them and wait for one (`connectionWaitMs`);
- * imports are capped by the importer's `maxConcurrentImports`.
+ * imports are capped by the importer's `maxConcurrentImports`. An import whose connection is
+ * lost to a restart or failover connects again and applies its batch anew
+ * (`reconnectWaitMs`).
  *
  * @example
  * ```ts
@@ -77,7 +79,11 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
     isUnavailable,
-    openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
+    openImportWriter: ({ dryRun }) =>
+      openPgImportWriter(pool, {
+        dryRun,
+        reconnectMs: options.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS,
+      }),
     streamProducts: (filter, { chunkSize }) =>
       streamProducts(db, exportConnections, flavor, filter, chunkSize),
     onJobChange: jobListener.subscribe,
@@ -143,3 +149,5 @@ const DEFAULT_SEARCH_INDEXES: readonly SearchColumn[] = ['name', 'sku']
 const DEFAULT_EXPORT_CONNECTIONS = 2
 /** How long an export waits for a connection unless told otherwise. */
 const DEFAULT_CONNECTION_WAIT_MS = 30_000
+/** How long an import waits for a server that went away, unless told otherwise. */
+const DEFAULT_RECONNECT_WAIT_MS = 30_000

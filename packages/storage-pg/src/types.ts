@@ -18,6 +18,12 @@ export interface PgLimitOptions {
    * take one more, before it fails with `BUSY`. @default 30000
    */
   connectionWaitMs?: number
+  /**
+   * How long a batch of an import waits for a server that went away (a restart, a failover) to
+   * answer again, connecting every second at most, before the import fails with
+   * `DATABASE_UNAVAILABLE`. A fast restart takes a second or two. @default 30000
+   */
+  reconnectWaitMs?: number
 }
 
 /** Where {@link pgStorage} connects. */

@@ -13,16 +13,17 @@ import { READING_INTEGERS, READING_USAGE, readingFlags, readingOptions } from '.
 import { PLATFORM_NAMES } from './platform-names.js'
 import { createProgressReporter } from './progress-bar.js'
 import type { Command } from './run.js'
-import { openStorage, storageOptions } from './storage.js'
+import { databaseWaitOf, databaseWaitOption, openStorage, storageOptions } from './storage.js'
 
 /** Row errors printed one by one before the rest are only counted. */
 const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>]`,
+  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>] [--database-wait 30]`,
   options: {
     ...storageOptions,
+    ...databaseWaitOption.options,
     ...readingFlags,
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -31,7 +32,11 @@ export const importCommand: Command = {
     resume: { type: 'string' },
     'no-remember': { type: 'boolean' },
   },
-  integers: { ...READING_INTEGERS, 'batch-size': { min: 1, max: 1_000_000 } },
+  integers: {
+    ...READING_INTEGERS,
+    ...databaseWaitOption.integers,
+    'batch-size': { min: 1, max: 1_000_000 },
+  },
   async run({ values, positionals }) {
     const [file] = positionals
     if (!file || positionals.length > 1) {
@@ -49,6 +54,8 @@ export const importCommand: Command = {
     const importer = createProductImporter({
       storage: await openStorage(values),
       migrate: false,
+      // A job whose import a database outage failed is recorded failed once it is back.
+      ...databaseWaitOf(values),
       // The import's events go to the outbox; `serve`, with its allowed webhook hosts, sends
       // them. A one-shot command sending with the default URL guard would spend their attempts.
       webhooks: { dispatch: 'manual' },

@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import { createProductImporter } from '@product-importer/core'
 import { createImporterApp, isLoopback, toNodeHandler } from '@product-importer/http'
 import type { Command } from './run.js'
-import { createStorage, storageOptions } from './storage.js'
+import { createStorage, databaseWaitOf, databaseWaitOption, storageOptions } from './storage.js'
 import { migrateWhenReachable } from './wait-for-database.js'
 
 /** How long running imports get to stop at a batch boundary before their uploads are cut. */
@@ -14,7 +14,8 @@ export const serveCommand: Command = {
   usage:
     'product-importer serve [--db file | --database-url url] [--port 3000] [--host 127.0.0.1]\n' +
     '                       [--allowed-host name ...] [--max-imports n] [--heartbeat-timeout 30]\n' +
-    '                       [--allow-webhook-host host ...] [--webhook-lease-ms 60000]\n\n' +
+    '                       [--allow-webhook-host host ...] [--webhook-lease-ms 60000]\n' +
+    '                       [--database-wait 30]\n\n' +
     'Set PRODUCT_IMPORTER_TOKEN to require a Bearer token (needed to listen beyond loopback).\n' +
     'Without a token, only requests for localhost, 127.0.0.1 and [::1] are answered; repeat\n' +
     '--allowed-host to accept other names this machine is reached by. Imports beyond --max-imports\n' +
@@ -25,9 +26,12 @@ export const serveCommand: Command = {
     'localhost, 10.1.0.0/16; over http too). 169.254.169.254 stays refused. A delivery in\n' +
     'flight when the server dies is sent again once its lease (--webhook-lease-ms) ends.\n\n' +
     'A database that cannot be reached yet is asked again after 0.5 s, doubling up to 10 s, one\n' +
-    'line each; the server listens once it answers. SIGTERM or Ctrl-C meanwhile exits with 0.',
+    'line each; the server listens once it answers. SIGTERM or Ctrl-C meanwhile exits with 0.\n' +
+    'An import whose PostgreSQL restarts connects again and goes on; one whose database stays\n' +
+    'away for --database-wait seconds fails, and its job says why once the database is back.',
   options: {
     ...storageOptions,
+    ...databaseWaitOption.options,
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
     'allowed-host': { type: 'string', multiple: true, default: [] },
@@ -37,6 +41,7 @@ export const serveCommand: Command = {
     'webhook-lease-ms': { type: 'string' },
   },
   integers: {
+    ...databaseWaitOption.integers,
     port: { min: 0, max: 65535 },
     'max-imports': { min: 1, max: 1000 },
     'heartbeat-timeout': { min: 1, max: 86_400 },
@@ -83,6 +88,7 @@ export const serveCommand: Command = {
     }
     const importer = createProductImporter({
       storage,
+      ...databaseWaitOf(values),
       ...(maxImports === undefined ? {} : { maxConcurrentImports: maxImports }),
       ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeoutMs: heartbeatTimeout * 1000 }),
       webhooks: {

@@ -8,6 +8,22 @@ export const storageOptions = {
   'database-url': { type: 'string' },
 } as const
 
+/**
+ * `--database-wait <seconds>` of the commands that import: how long an import waits for a
+ * PostgreSQL that went away (a restart, a failover) before its batch, and then its job's end,
+ * give up. The default is the adapter's and the importer's, 30 s.
+ */
+export const databaseWaitOption = {
+  options: { 'database-wait': { type: 'string' } },
+  integers: { 'database-wait': { min: 0, max: 3600 } },
+} as const
+
+/** The importer options `--database-wait` sets. */
+export function databaseWaitOf(values: Record<string, unknown>): { databaseWaitMs?: number } {
+  const seconds = values['database-wait'] as number | undefined
+  return seconds === undefined ? {} : { databaseWaitMs: seconds * 1000 }
+}
+
 /** Where the CLI keeps its SQLite database when neither flag is given. */
 export const DEFAULT_DB = 'data/products.db'
 
@@ -27,7 +43,11 @@ export async function createStorage(values: Record<string, unknown>): Promise<Im
   let storage: ImporterStorage
   if (url) {
     const { pgStorage } = await import('@product-importer/storage-pg')
-    storage = pgStorage({ connectionString: url })
+    const wait = databaseWaitOf(values).databaseWaitMs
+    storage = pgStorage({
+      connectionString: url,
+      ...(wait === undefined ? {} : { reconnectWaitMs: wait }),
+    })
   } else {
     const filename = resolve((values.db as string | undefined) ?? DEFAULT_DB)
     mkdirSync(dirname(filename), { recursive: true })

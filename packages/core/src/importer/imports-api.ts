@@ -16,6 +16,7 @@ import {
 } from '../storage/types.js'
 import { IMPORT_END_EVENTS, importEventData } from './_import-events.js'
 import type { EventSink } from './_webhook-events.js'
+import { DEFAULT_DATABASE_WAIT_MS, whileUnavailable } from './database-wait.js'
 import { createImportQueue, type ImportQueue } from './import-queue.js'
 import { addCounts, lostSummary, pickJobCounts, refuseResume, resumeInfo } from './job-resume.js'
 import { createReadingReport } from './reading-report.js'
@@ -32,6 +33,14 @@ export interface ImportsRuntime {
   sweep?: () => Promise<unknown>
   /** How long a heartbeat may be silent. */
   heartbeatTimeoutMs?: number
+  /** How long a job write waits for a database that cannot be reached. */
+  databaseWaitMs?: number
+  /** Ends of jobs that could not be written when their import ended, written later. */
+  ends?: {
+    endLater(jobId: string, write: () => Promise<unknown>): void
+    isEnding(jobId: string): boolean
+    writeEnd(jobId: string): Promise<boolean>
+  }
 }
 
 /**
@@ -49,6 +58,23 @@ export function createImportsApi(
   events?: EventSink,
 ): ImportsApi {
   const { instanceId, queue } = runtime
+  const waitMs = runtime.databaseWaitMs ?? DEFAULT_DATABASE_WAIT_MS
+  /** A job write that waits out a database restart instead of failing the job on it. */
+  const patient = <T>(write: () => Promise<T>, signal?: AbortSignal) =>
+    whileUnavailable(write, waitMs, signal)
+  /**
+   * Writes the end of a job, waiting out a short outage; past it, the heartbeat takes it over
+   * (written when the database is back, and never beaten meanwhile), so the job neither looks
+   * alive nor claims a crash.
+   */
+  const recordEnd = async (jobId: string, write: () => Promise<unknown>) => {
+    try {
+      await patient(write)
+    } catch (error) {
+      runtime.ends?.endLater(jobId, write)
+      throw error
+    }
+  }
   const view = (job: ImportJobRecord): ImportJob => ({
     ...toImportJob(job),
     queuePosition: queue.position(job.id),
@@ -98,7 +124,7 @@ export function createImportsApi(
    * it. Its record then says what really happened, and this instance leaves it alone.
    */
   const lostJob = async (jobId: string) => {
-    const current = await storage.getJob(jobId).catch(() => undefined)
+    const current = await patient(() => storage.getJob(jobId)).catch(() => undefined)
     return (
       current !== undefined &&
       (current.status !== 'running' || (current.ownerId ?? instanceId) !== instanceId)
@@ -212,7 +238,8 @@ export function createImportsApi(
         } else if (event.type === 'warning') reading.warning(event.warning)
         else if (event.type === 'progress') {
           if (errors.length > 0) {
-            await storage.addRowErrors(jobId, errors)
+            const written = errors
+            await patient(() => storage.addRowErrors(jobId, written), controller.signal)
             errors = []
           }
           const {
@@ -224,11 +251,8 @@ export function createImportsApi(
           } = event.progress
           const found = samples.length > samplesSaved ? { changeSamples: [...samples] } : {}
           samplesSaved = samples.length
-          const now = await storage.updateJob(jobId, {
-            ...addCounts(fields, base),
-            ...found,
-            ...reading.changes(),
-          })
+          const patch = { ...addCounts(fields, base), ...found, ...reading.changes() }
+          const now = await patient(() => storage.updateJob(jobId, patch), controller.signal)
           // Marked interrupted meanwhile (this process looked dead): stop writing to the job.
           const lost =
             now && (now.status !== 'running' || (now.ownerId ?? instanceId) !== instanceId)
@@ -236,7 +260,9 @@ export function createImportsApi(
         }
       }
       const done = summary!
-      ended = await endEvents(done.status, addCounts(pickCounts(done), base), done.error)
+      ended = await patient(() =>
+        endEvents(done.status, addCounts(pickCounts(done), base), done.error),
+      )
     } catch (error) {
       const failure = isImporterError(error)
         ? error
@@ -250,26 +276,27 @@ export function createImportsApi(
       }
       const jobError = { code: failure.code, message: failure.message }
       const counts = summary ? addCounts(pickCounts(summary), base) : undefined
-      const failed = await endEvents('failed', counts ?? base, jobError).catch(() => ({
-        list: undefined,
-        commit: () => {},
-      }))
-      await storage
-        .updateJob(
-          jobId,
-          {
-            status: 'failed',
-            phase: 'done',
-            finishedAt: new Date(),
-            error: jobError,
-            ...counts,
-            ...reading.all(),
-          },
-          failed.list,
-        )
-        .then(failed.commit)
-        .catch(() => {}) // storage itself may be what failed; the summary still says why
-      if (errors.length > 0) await storage.addRowErrors(jobId, errors).catch(() => {})
+      // Storage itself may be what failed: the job's end waits for a database that is back in
+      // a moment, so that it says why instead of staying `running`; the summary says so anyway.
+      const failed = await patient(() => endEvents('failed', counts ?? base, jobError)).catch(
+        () => ({ list: undefined, commit: () => {} }),
+      )
+      const end = {
+        status: 'failed',
+        phase: 'done',
+        finishedAt: new Date(),
+        error: jobError,
+        ...counts,
+        ...reading.all(),
+      } as const
+      await recordEnd(jobId, async () => {
+        await storage.updateJob(jobId, end, failed.list)
+        failed.commit()
+      }).catch(() => {})
+      if (errors.length > 0) {
+        const written = errors
+        await patient(() => storage.addRowErrors(jobId, written)).catch(() => {})
+      }
       return lostSummary(summary, job, failure)
     }
     const final = summary!
@@ -278,19 +305,16 @@ export function createImportsApi(
       // The import is done either way: a mapping that cannot be stored is only not remembered.
       await rememberMapping(storage, header, options.columns).catch(() => {})
     }
-    await storage.updateJob(
-      jobId,
-      {
-        status: final.status,
-        phase: 'done',
-        finishedAt: new Date(),
-        ...addCounts(pickCounts(final), base),
-        ...reading.all(),
-        // A finished dry run always says what it found, even that no update changes anything.
-        ...(dryRun ? { changeSamples: samples } : {}),
-      },
-      ended?.list,
-    )
+    const end = {
+      status: final.status,
+      phase: 'done',
+      finishedAt: new Date(),
+      ...addCounts(pickCounts(final), base),
+      ...reading.all(),
+      // A finished dry run always says what it found, even that no update changes anything.
+      ...(dryRun ? { changeSamples: samples } : {}),
+    } as const
+    await recordEnd(jobId, () => storage.updateJob(jobId, end, ended?.list))
     ended?.commit()
     return final
   }
@@ -453,6 +477,18 @@ export function createImportsApi(
         )
       }
       if (FINISHED.has(job.status)) return view(job)
+      if (job.status === 'running' && job.ownerId === instanceId && !running.has(id)) {
+        // Its import ended here and its end waits for the database: that end is what it is.
+        // Without one (nothing runs it), the cancel ends it.
+        if (await runtime.ends?.writeEnd(id)) return view(await mustGet(id))
+        const ended = await storage.updateJob(id, {
+          status: 'cancelled',
+          phase: 'done',
+          cancelRequested: true,
+          finishedAt: new Date(),
+        })
+        return view(ended ?? job)
+      }
       const patch =
         job.status === 'pending'
           ? ({

@@ -27,6 +27,19 @@ export interface JobLivenessOptions {
  */
 export function createJobLiveness(storage: ImporterStorage, options: JobLivenessOptions) {
   let timer: ReturnType<typeof setInterval> | undefined
+  // Jobs whose import ended while their end could not be written: written at each tick until
+  // it takes, and never beaten meanwhile, so that they cannot look alive.
+  const ends = new Map<string, () => Promise<unknown>>()
+  const writeEnds = async () => {
+    for (const [jobId, write] of ends) {
+      try {
+        await write()
+        ends.delete(jobId)
+      } catch {
+        // Still unreachable: the next tick tries again.
+      }
+    }
+  }
   let watchOthers = storage.capabilities?.multiInstance ?? false
   let ticking: Promise<void> | undefined
 
@@ -67,7 +80,8 @@ export function createJobLiveness(storage: ImporterStorage, options: JobLiveness
   const tick = () => {
     ticking ??= (async () => {
       try {
-        await storage.beatJobs(options.ownerId, new Date())
+        await writeEnds()
+        await storage.beatJobs(options.ownerId, new Date(), [...ends.keys()])
         if (watchOthers) await sweep()
       } catch {
         // A storage that failed or closed: the next tick tries again, close() stops the timer.
@@ -79,6 +93,23 @@ export function createJobLiveness(storage: ImporterStorage, options: JobLiveness
   }
 
   return {
+    /**
+     * Takes the end of a job whose import is over but whose record could not be told so (the
+     * database was away): written at the next ticks, and the job no longer beaten.
+     */
+    endLater(jobId: string, write: () => Promise<unknown>): void {
+      ends.set(jobId, write)
+    },
+    /** True when `jobId` ended here and waits for its end to be written. */
+    isEnding: (jobId: string) => ends.has(jobId),
+    /** Writes the end of `jobId` now if it waits for it; resolves true once written. */
+    async writeEnd(jobId: string): Promise<boolean> {
+      const write = ends.get(jobId)
+      if (!write) return false
+      await write()
+      ends.delete(jobId)
+      return true
+    },
     /** Interrupts the jobs whose owner stopped beating, now; returns them. */
     sweep,
     /** Interrupts stale jobs now and starts the timer. Call once. */
@@ -93,6 +124,8 @@ export function createJobLiveness(storage: ImporterStorage, options: JobLiveness
       if (timer) clearInterval(timer)
       timer = undefined
       await ticking
+      // A last try: a job left running here would otherwise be taken for a crash.
+      await writeEnds()
     },
   }
 }

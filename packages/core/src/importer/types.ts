@@ -82,6 +82,13 @@ export interface ProductImporterOptions {
    * of a busy instance could be taken for dead. @default 30000
    */
   heartbeatTimeoutMs?: number
+  /**
+   * How long an import's writes of its job (progress, its end) wait for a database that cannot
+   * be reached (`DATABASE_UNAVAILABLE`: a restart, a failover) before they give up. A job whose
+   * import failed so still ends `failed` with the cause once the database is back within this
+   * time, instead of staying `running`. @default 30000
+   */
+  databaseWaitMs?: number
   /** Webhook delivery: the URL guard's allowlist, timeouts, retries, leases and dispatch mode. */
   webhooks?: WebhookOptions
 }

@@ -374,7 +374,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
           })
         : write('job write', () => jobs().claim(id, startedAt, ownerId)),
     reclaimJob: (id, ownerId, at) => write('job write', () => jobs().reclaim(id, ownerId, at)),
-    beatJobs: (ownerId, at) => write('job write', () => jobs().beat(ownerId, at)),
+    beatJobs: (ownerId, at, except = []) =>
+      write('job write', () => jobs().beat(ownerId, at, except)),
     interruptStaleJobs: (staleBefore, patch, events) =>
       events
         ? transaction('job write', async (trx) => {

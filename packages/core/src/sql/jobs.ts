@@ -127,13 +127,14 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
       return Number(result.numUpdatedRows) === 1 ? get(id) : undefined
     },
 
-    async beat(ownerId: string, at: Date): Promise<void> {
-      await db
+    async beat(ownerId: string, at: Date, except: readonly string[]): Promise<void> {
+      let query = db
         .updateTable('import_jobs')
         .set({ heartbeat_at: flavor.time(at) })
         .where('owner_id', '=', ownerId)
         .where('status', 'in', ['pending', 'running'])
-        .execute()
+      if (except.length > 0) query = query.where('id', 'not in', except)
+      await query.execute()
     },
 
     async interruptStale(

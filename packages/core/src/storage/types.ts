@@ -496,10 +496,11 @@ export interface ImporterStorage extends WebhookStorage {
    */
   reclaimJob(id: string, ownerId: string, at: Date): Promise<ImportJobRecord | undefined>
   /**
-   * Sets `heartbeatAt` to `at` on every `pending` or `running` job of `ownerId`, in one write.
+   * Sets `heartbeatAt` to `at` on every `pending` or `running` job of `ownerId`, in one write,
+   * but those in `except` (jobs whose import ended without its end being recorded).
    * MUST NOT touch jobs of other owners or finished jobs.
    */
-  beatJobs(ownerId: string, at: Date): Promise<void>
+  beatJobs(ownerId: string, at: Date, except?: readonly string[]): Promise<void>
   /**
    * Marks `interrupted` (phase `done`, `finishedAt` and `error` from `patch`) every `pending` or
    * `running` job with an owner whose `heartbeatAt` is before `staleBefore`, and every
