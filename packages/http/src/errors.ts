@@ -81,6 +81,14 @@ const PUBLIC_MESSAGE: Partial<Record<ApiErrorCode, string>> = {
   INTERNAL: 'Internal server error',
 }
 
+/** Every error code an API response can carry, in the order of the status table. */
+export const API_ERROR_CODES = Object.keys(STATUS) as readonly ApiErrorCode[]
+
+/** The codes answered with `status`: what the OpenAPI document allows under it. */
+export function codesOfStatus(status: number): ApiErrorCode[] {
+  return API_ERROR_CODES.filter((code) => STATUS[code] === status)
+}
+
 /** The HTTP status of an error code. */
 export function statusOf(code: ApiErrorCode): number {
   return STATUS[code] ?? 500
