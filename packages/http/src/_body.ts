@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { H3Event } from 'h3'
 import type { z } from 'zod'
+import { assertIdentityEncoding } from './_request-body.js'
 import { ApiError } from './errors.js'
 
 /** Whether the request says its body is JSON. */
@@ -10,7 +11,8 @@ export function isJsonRequest(event: H3Event): boolean {
 }
 
 /**
- * Reads a small JSON body, refusing more than `maxBytes` (413) and anything but JSON (415).
+ * Reads a small JSON body, refusing more than `maxBytes` (413) and anything but JSON (415),
+ * a compressed body included.
  * Only for JSON: uploads never pass through here.
  */
 export async function readJson(event: H3Event, maxBytes: number): Promise<unknown> {
@@ -20,6 +22,7 @@ export async function readJson(event: H3Event, maxBytes: number): Promise<unknow
       'Send the body as JSON (Content-Type: application/json)',
     )
   }
+  assertIdentityEncoding(event)
   const declared = Number(event.req.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
   assertBodyUnread(event)

@@ -27,9 +27,10 @@ export function bodyChunks(
 }
 
 /**
- * Refuses an upload whose `Content-Encoding` is anything but identity, naming it: the bytes
- * would otherwise be read as CSV and fail as a missing sku column or invalid UTF-8. Uploads are
- * not decoded; send the file uncompressed.
+ * Refuses a body (an upload or JSON) whose `Content-Encoding` is anything but identity, naming
+ * it: the bytes would otherwise be read as CSV and fail as a missing sku column or invalid
+ * UTF-8, or as JSON that does not parse. Bodies are not decoded: no decoded-size limit can be
+ * outrun by a small compressed body.
  */
 export function assertIdentityEncoding(event: H3Event): void {
   const header = event.req.headers.get('content-encoding')
@@ -41,7 +42,7 @@ export function assertIdentityEncoding(event: H3Event): void {
   if (codings.length === 0) return
   throw new ApiError(
     'UNSUPPORTED_MEDIA_TYPE',
-    `Uploads are read as sent, and this one is compressed (Content-Encoding: ${header.trim()}); send the file uncompressed`,
+    `Request bodies are read as sent, and this one is compressed (Content-Encoding: ${header.trim()}); send it uncompressed`,
     { details: { content_encoding: header.trim() }, headers: { connection: 'close' } },
   )
 }

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { isDiskFull, stagingFull } from './errors.js'
 
 /** A file staged on the server: uploaded once, then previewed, imported and retried. */
 export interface StagedUpload {
@@ -16,7 +17,10 @@ export interface StagedUpload {
 
 /** Where staged uploads live and for how long. */
 export interface Staging {
-  /** Streams `chunks` into a new staged file; removes the partial file if the stream fails. */
+  /**
+   * Streams `chunks` into a new staged file; removes the partial file if the stream fails. A
+   * full disk fails with `STAGING_FULL` (507).
+   */
   save(chunks: AsyncIterable<Uint8Array>, filename: string | null): Promise<StagedUpload>
   /** The upload's metadata, or undefined when unknown or expired. */
   get(id: string): Promise<StagedUpload | undefined>
@@ -77,21 +81,21 @@ export function createStaging(dir: string, ttlMs: number): Staging {
       }
       try {
         await pipeline(Readable.from(counted()), createWriteStream(pathOf(id), { flags: 'wx' }))
+        const createdAt = new Date()
+        const upload = {
+          id,
+          filename,
+          size,
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + ttlMs),
+        }
+        // Written after the file is complete: an upload without metadata does not exist.
+        await writeFile(metaPath(id), JSON.stringify(upload))
+        return upload
       } catch (error) {
         await remove(id)
-        throw error
+        throw isDiskFull(error) ? stagingFull(size, error) : error
       }
-      const createdAt = new Date()
-      const upload = {
-        id,
-        filename,
-        size,
-        createdAt,
-        expiresAt: new Date(createdAt.getTime() + ttlMs),
-      }
-      // Written after the file is complete: an upload without metadata does not exist.
-      await writeFile(metaPath(id), JSON.stringify(upload))
-      return upload
     },
     async get(id) {
       const upload = await read(id)

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
-import { DEFAULT_COOKIE_NAME } from './_defaults.js'
+import { DEFAULT_COOKIE_NAME, DEFAULT_MAX_UPLOAD_BYTES } from './_defaults.js'
 import { createHostGuard } from './_host-guard.js'
 import { createRouter } from './_router.js'
 import { addSecurityHeaders } from './_security-headers.js'
@@ -80,7 +80,7 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     authorize: options.authorize,
     trustedOrigins: options.trustedOrigins ?? [],
     allowedHosts: options.allowedHosts ?? [],
-    maxUploadBytes: options.maxUploadBytes ?? 500 * 1024 * 1024,
+    maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     progressIntervalMs: options.progressIntervalMs ?? 250,

@@ -14,6 +14,7 @@ export type HttpOnlyErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BODY_CONSUMED'
+  | 'STAGING_FULL'
 
 /** Every `error.code` an API response can carry. */
 export type ApiErrorCode = ImporterErrorCode | HttpOnlyErrorCode
@@ -58,6 +59,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   INTERNAL: 500,
   BUSY: 503,
   DATABASE_UNAVAILABLE: 503,
+  STAGING_FULL: 507,
 }
 
 /**
@@ -79,6 +81,14 @@ const PUBLIC_MESSAGE: Partial<Record<ApiErrorCode, string>> = {
   INTERNAL: 'Internal server error',
 }
 
+/** Every error code an API response can carry, in the order of the status table. */
+export const API_ERROR_CODES = Object.keys(STATUS) as readonly ApiErrorCode[]
+
+/** The codes answered with `status`: what the OpenAPI document allows under it. */
+export function codesOfStatus(status: number): ApiErrorCode[] {
+  return API_ERROR_CODES.filter((code) => STATUS[code] === status)
+}
+
 /** The HTTP status of an error code. */
 export function statusOf(code: ApiErrorCode): number {
   return STATUS[code] ?? 500
@@ -94,6 +104,25 @@ export function uploadTooLarge(maxBytes: number, details: Record<string, unknown
     details: { max_bytes: maxBytes, ...details },
     headers: { connection: 'close' },
   })
+}
+
+/**
+ * The one answer to an upload the staging folder has no room for (`ENOSPC`, `EDQUOT`): the
+ * server's disk is full, not the request wrong, and the partial file is already removed. The
+ * connection closes, since the rest of the body is not read.
+ */
+export function stagingFull(bytes: number, cause: unknown): ApiError {
+  return new ApiError(
+    'STAGING_FULL',
+    `The server has no room left to stage the upload (its staging folder filled up after ${bytes} bytes); nothing was kept. Free space there, or set a staging folder on a larger disk`,
+    { details: { bytes_written: bytes }, headers: { connection: 'close' }, cause },
+  )
+}
+
+/** Whether a file system error says the disk (or the user's quota on it) is full. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
 }
 
 /** An error the API answers with; thrown by route handlers. */

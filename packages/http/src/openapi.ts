@@ -1,7 +1,12 @@
 import { z } from 'zod'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
+import {
+  errorSchemaOf,
+  SHARED_ERROR_RESPONSES,
+  sharedResponse,
+  sharedResponseComponents,
+} from './_openapi-responses.js'
 import type { ResponseSpec, RouteSpec } from './_route.js'
-import { DATABASE_RETRY_AFTER_S } from './errors.js'
 import { importRouteSpecs } from './routes/imports.js'
 import { mappingRouteSpecs } from './routes/mappings.js'
 import { productRouteSpecs } from './routes/products.js'
@@ -23,17 +28,28 @@ import type { ImporterAppOptions } from './types.js'
 
 type Json = Record<string, unknown>
 
+// The route groups, named: a route's operationId is its group and its key (`productsList`).
+const ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
+  service: serviceRouteSpecs,
+  products: productRouteSpecs,
+  imports: importRouteSpecs,
+  uploads: uploadRouteSpecs,
+  mappings: mappingRouteSpecs,
+  webhooks: webhookRouteSpecs,
+  session: sessionRouteSpecs,
+  ui: uiRouteSpecs,
+}
+
+const OPERATION_IDS = new Map<RouteSpec, string>(
+  Object.entries(ROUTE_GROUPS).flatMap(([group, specs]) =>
+    Object.entries(specs).map(
+      ([key, spec]) => [spec, group + key[0]!.toUpperCase() + key.slice(1)] as const,
+    ),
+  ),
+)
+
 /** Every route of the app, in the order the document lists them. */
-export const ROUTE_SPECS: readonly RouteSpec[] = [
-  ...Object.values(serviceRouteSpecs),
-  ...Object.values(productRouteSpecs),
-  ...Object.values(importRouteSpecs),
-  ...Object.values(uploadRouteSpecs),
-  ...Object.values(mappingRouteSpecs),
-  ...Object.values(webhookRouteSpecs),
-  ...Object.values(sessionRouteSpecs),
-  ...Object.values(uiRouteSpecs),
-]
+export const ROUTE_SPECS: readonly RouteSpec[] = [...OPERATION_IDS.keys()]
 
 // Routes that read or write the database, and so answer 503 DATABASE_UNAVAILABLE while it
 // cannot be reached.
@@ -47,17 +63,26 @@ const DATABASE_ROUTES = new Set<RouteSpec>(
   ].flatMap((group) => Object.values(group) as RouteSpec[]),
 )
 
-/** The one 503 of {@link DATABASE_ROUTES}, documented once under components. */
-const DATABASE_UNAVAILABLE_RESPONSE = {
-  description:
-    'DATABASE_UNAVAILABLE: the database cannot be reached; ask again after Retry-After seconds',
-  headers: {
-    'Retry-After': {
-      description: 'Seconds to wait before asking again',
-      schema: { type: 'integer', example: DATABASE_RETRY_AFTER_S },
-    },
-  },
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+// Routes that write into the staging folder, and so answer 507 STAGING_FULL when it is full.
+const STAGING_ROUTES = new Set<RouteSpec>([uploadRouteSpecs.stage])
+
+/**
+ * The statuses of the shared error responses `spec` can send, whatever its own list says:
+ * the host guard and the error handler stand before every route, the token check before every
+ * route that is not public, the query check before every API route.
+ */
+function sharedStatusesOf(spec: RouteSpec): number[] {
+  const takesBody = Boolean(spec.body || spec.upload)
+  return [
+    ...(spec.path.startsWith('/api/') || spec.query || takesBody ? [400] : []),
+    ...(spec.public ? [] : [401]),
+    403,
+    ...(spec.path.includes('/:') ? [404] : []),
+    ...(takesBody ? [413, 415] : []),
+    500,
+    ...(DATABASE_ROUTES.has(spec) ? [503] : []),
+    ...(STAGING_ROUTES.has(spec) ? [507] : []),
+  ]
 }
 
 // Schemas documented once under components and referenced by name; any other is inlined.
@@ -116,26 +141,35 @@ export function createOpenApiDocument(
       title: 'product-importer',
       version: '0.1.0',
       description: 'Import product catalogs from CSV, manage products and follow imports live.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
-    ...(auth ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
+    // The document is served from the app, under its base path: paths carry that prefix.
+    servers: [{ url: '/', description: 'The server this document is served from' }],
+    // Without a token the app answers anyone ({}); with one, every route not public needs it.
+    security: auth ? [{ bearer: [] }, { cookie: [] }] : [{}, { bearer: [] }],
     components: {
-      ...(auth
-        ? {
-            securitySchemes: {
-              bearer: { type: 'http', scheme: 'bearer' },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The token the app is given (`auth.token`, PRODUCT_IMPORTER_TOKEN)',
+        },
+        ...(auth
+          ? {
               cookie: {
                 type: 'apiKey',
                 in: 'cookie',
                 name: auth.cookieName ?? DEFAULT_COOKIE_NAME,
+                description: 'The session cookie POST /api/session/ sets',
               },
-            },
-          }
-        : {}),
+            }
+          : {}),
+      },
       schemas: {
         ...components('input', INPUT_COMPONENTS),
         ...components('output', OUTPUT_COMPONENTS),
       },
-      responses: { DatabaseUnavailable: DATABASE_UNAVAILABLE_RESPONSE },
+      responses: sharedResponseComponents(),
     },
     paths,
   }
@@ -147,33 +181,41 @@ function operation(spec: RouteSpec): Json {
     ...(spec.upload ? UPLOAD_CONTENT : {}),
     ...(body ? { 'application/json': { schema: body } } : {}),
   }
+  const own = Object.entries(spec.responses).map(([status, response]) => {
+    const code = Number(status)
+    const declared = typeof response === 'string' ? { description: response } : response
+    // An error the route words its own way is still the shared one, with its description.
+    const shared = SHARED_ERROR_RESPONSES[code] && !declared.json && !declared.media
+    return [
+      status,
+      shared ? sharedResponse(code, declared.description) : toResponse(code, declared),
+    ] as const
+  })
+  const shared = sharedStatusesOf(spec).map((code) => [String(code), sharedResponse(code)] as const)
   return {
+    operationId: OPERATION_IDS.get(spec),
     summary: spec.summary,
     ...(spec.public ? { security: [] } : {}),
     ...(spec.query ? { parameters: queryParameters(spec.query) } : {}),
     ...(spec.body || spec.upload ? { requestBody: { required: !spec.optionalBody, content } } : {}),
-    responses: {
-      ...(DATABASE_ROUTES.has(spec)
-        ? { 503: { $ref: '#/components/responses/DatabaseUnavailable' } }
-        : {}),
-      // A 503 the route declares itself wins.
-      ...Object.fromEntries(
-        Object.entries(spec.responses).map(([status, response]) => [
-          status,
-          toResponse(Number(status), response),
-        ]),
-      ),
-    },
+    // What the route declares itself wins over the shared answer of the same status.
+    responses: sortByStatus({ ...Object.fromEntries(shared), ...Object.fromEntries(own) }),
   }
 }
 
-function toResponse(status: number, response: ResponseSpec | string): Json {
-  const spec = typeof response === 'string' ? { description: response } : response
-  const schema = spec.json ?? (status >= 400 ? errorBodySchema : undefined)
-  if (schema) {
+function sortByStatus(responses: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)))
+}
+
+function toResponse(status: number, spec: ResponseSpec): Json {
+  if (spec.json || status >= 400) {
     return {
       description: spec.description,
-      content: { 'application/json': { schema: schemaOf(schema, 'output') } },
+      content: {
+        'application/json': {
+          schema: spec.json ? schemaOf(spec.json, 'output') : errorSchemaOf(status),
+        },
+      },
     }
   }
   if (spec.media) {

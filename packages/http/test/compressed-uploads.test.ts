@@ -43,6 +43,30 @@ describe('compressed uploads', () => {
     expect(await t.importer.products.count()).toBe(0)
   })
 
+  it('refuses a compressed JSON body with 415 naming its encoding, instead of calling it invalid JSON', async () => {
+    const t = await startServer()
+    for (const [method, path] of [
+      ['POST', '/api/products/'],
+      ['POST', '/api/import/'],
+      ['POST', '/api/webhooks/'],
+    ] as const) {
+      const res = await t.api(path, {
+        method,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify({ sku: 'Z-1', name: 'Zipped' })),
+      })
+      const body = (await res.json()) as Json
+      expect({ path, status: res.status, code: body.error.code }).toEqual({
+        path,
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      })
+      expect(body.error.details).toEqual({ content_encoding: 'gzip' })
+    }
+    expect(await t.importer.products.count()).toBe(0)
+    expect(await t.importer.imports.list()).toEqual([])
+  })
+
   it('takes Content-Encoding identity as uncompressed', async () => {
     const t = await startServer()
     const res = await t.api('/api/import/inspect', {

@@ -119,15 +119,21 @@ describe('the OpenAPI document', () => {
     expect(description).not.toContain('created_at')
   })
 
-  it('names the cookie the app reads, and no scheme when the app has no token auth', async () => {
+  it('names the cookie the app reads, and declares the Bearer scheme with or without a token', async () => {
     const t = await startServer({ auth: { token: 'secret', cookieName: 'shop_session' } })
     const doc = (await (await t.api('/api/openapi.json')).json()) as Json
-    expect(doc.components.securitySchemes.cookie).toEqual({
+    expect(doc.components.securitySchemes.cookie).toMatchObject({
       type: 'apiKey',
       in: 'cookie',
       name: 'shop_session',
     })
-    expect((createOpenApiDocument() as Json).components.securitySchemes).toBeUndefined()
+    expect(doc.security).toEqual([{ bearer: [] }, { cookie: [] }])
+    const open = createOpenApiDocument() as Json
+    expect(Object.keys(open.components.securitySchemes)).toEqual(['bearer'])
+    expect(open.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    // Without a token anyone is answered; a Bearer header is not needed.
+    expect(open.security).toEqual([{}, { bearer: [] }])
+    expect(open.paths['/healthz'].get.security).toEqual([])
   })
 
   it('declares 503 DATABASE_UNAVAILABLE with Retry-After once, on every route that uses the database', () => {
@@ -153,7 +159,10 @@ describe('the OpenAPI document', () => {
     }
     expect(doc.paths['/healthz'].get.responses['503']).toBeUndefined()
     expect(doc.paths['/api/openapi.json'].get.responses['503']).toBeUndefined()
-    expect(Object.keys(doc.paths['/readyz'].get.responses)).toEqual(['200', '503'])
+    // Readiness answers its own body when the database is down, not an error.
+    expect(doc.paths['/readyz'].get.responses['503'].content['application/json'].schema).toEqual(
+      expect.objectContaining({ properties: { status: { type: 'string', const: 'unavailable' } } }),
+    )
   })
 
   it('has every path in the README', () => {

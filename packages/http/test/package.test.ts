@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 describe('@product-importer/http package', () => {
   it('exports exactly its public surface', () => {
     expect(Object.keys(http).sort()).toEqual([
+      'DEFAULT_MAX_UPLOAD_BYTES',
       'createImporterApp',
       'createOpenApiDocument',
       'isLoopback',

@@ -10,6 +10,7 @@ import {
 } from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
 import { READING_INTEGERS, READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
+import { INPUT_INTEGERS, INPUT_USAGE, inputFlags, openInputFile } from './input-file.js'
 import { PLATFORM_NAMES } from './platform-names.js'
 import { createProgressReporter } from './progress-bar.js'
 import type { Command } from './run.js'
@@ -20,11 +21,12 @@ const MAX_PRINTED_ERRORS = 100
 
 export const importCommand: Command = {
   summary: 'Import a CSV file of products (create or update by SKU, the last row of a SKU wins).',
-  usage: `product-importer import <file.csv> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>] [--database-wait 30]`,
+  usage: `product-importer import <file.csv|file.csv.gz> [--db file | --database-url url] [--dry-run] [--json] ${READING_USAGE} ${INPUT_USAGE} [--batch-size 10000] [--abort-on-error] [--no-remember] [--resume <job id>] [--database-wait 30]`,
   options: {
     ...storageOptions,
     ...databaseWaitOption.options,
     ...readingFlags,
+    ...inputFlags,
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
     'batch-size': { type: 'string' },
@@ -34,6 +36,7 @@ export const importCommand: Command = {
   },
   integers: {
     ...READING_INTEGERS,
+    ...INPUT_INTEGERS,
     ...databaseWaitOption.integers,
     'batch-size': { min: 1, max: 1_000_000 },
   },
@@ -86,6 +89,8 @@ export const importCommand: Command = {
     const remember = !values['no-remember']
     const dryRun = Boolean(values['dry-run'])
     try {
+      // A .csv.gz is read decompressed; any other file by its path.
+      const input = await openInputFile(file, values['max-decoded-bytes'] as number | undefined)
       const options = {
         ...reading.options,
         ...(values['batch-size'] === undefined
@@ -99,13 +104,13 @@ export const importCommand: Command = {
         jobId = resumeId
         console.error(`resuming import job ${resumeId}`)
         // The resumed job reads the rest of the file with the mapping it started with.
-        summary = await importer.imports.resume(resumeId, file, options)
+        summary = await importer.imports.resume(resumeId, input, options)
       } else {
-        let source: ImportSource = file
+        let source: ImportSource = input
         let found: { columns?: ColumnMapping; bytesTotal?: number } = {}
         if (remember && !reading.options.columns) {
           // Looked up here rather than by the run, so the mapping is named before the import.
-          const peeked = await applyRememberedMapping(importer.storage, file, {
+          const peeked = await applyRememberedMapping(importer.storage, input, {
             ...(reading.options.encoding ? { encoding: reading.options.encoding } : {}),
             ...(reading.options.delimiter ? { delimiter: reading.options.delimiter } : {}),
           })

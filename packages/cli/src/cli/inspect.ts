@@ -1,6 +1,7 @@
 import { type ImportInspection, inspectProducts } from '@product-importer/core'
 import { EXIT_CODES } from './exit-codes.js'
 import { READING_INTEGERS, READING_USAGE, readingFlags, readingOptions } from './import-flags.js'
+import { INPUT_INTEGERS, INPUT_USAGE, inputFlags, openInputFile } from './input-file.js'
 import { PLATFORM_NAMES } from './platform-names.js'
 import type { Command } from './run.js'
 
@@ -10,13 +11,14 @@ const CELL_WIDTH = 40
 export const inspectCommand: Command = {
   summary:
     'Show how a CSV file will import: platform, encoding, delimiter, the field of each column with samples, and the first rows as they will be imported. Reads only the head of the file and writes nothing.',
-  usage: `product-importer inspect <file.csv> [--rows 10] [--json] ${READING_USAGE}`,
+  usage: `product-importer inspect <file.csv|file.csv.gz> [--rows 10] [--json] ${READING_USAGE} ${INPUT_USAGE}`,
   options: {
     ...readingFlags,
+    ...inputFlags,
     rows: { type: 'string' },
     json: { type: 'boolean' },
   },
-  integers: READING_INTEGERS,
+  integers: { ...READING_INTEGERS, ...INPUT_INTEGERS },
   async run({ values, positionals }) {
     const [file] = positionals
     const rows = values.rows === undefined ? undefined : Number(values.rows)
@@ -29,7 +31,8 @@ export const inspectCommand: Command = {
       console.error(`${reading.message}\n\nUsage: ${this.usage}`)
       return EXIT_CODES.USAGE
     }
-    const seen = await inspectProducts(file, {
+    const input = await openInputFile(file, values['max-decoded-bytes'] as number | undefined)
+    const seen = await inspectProducts(input, {
       ...reading.options,
       ...(rows === undefined ? {} : { rows }),
     })

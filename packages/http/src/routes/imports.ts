@@ -10,6 +10,7 @@ import type { Router } from '../_router.js'
 import type { Staging } from '../_staging.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
 import { inspectUpload } from '../inspect-upload.js'
+import { inspectionJsonSchema } from '../inspection-schema.js'
 import {
   importCreateBodySchema,
   importJobJsonSchema,
@@ -70,7 +71,7 @@ export const importRouteSpecs = {
     }),
     upload: true,
     responses: {
-      200: 'The inspection',
+      200: jsonResponse('The inspection', inspectionJsonSchema),
       400: 'Not a CSV the importer can read, or a bad mapping',
       413: 'The upload exceeds the limit',
       415: 'Not a CSV file, or a compressed body (Content-Encoding other than identity)',

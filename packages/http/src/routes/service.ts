@@ -32,7 +32,12 @@ export const serviceRouteSpecs = {
     path: '/api/openapi.json',
     summary: 'This document',
     public: true,
-    responses: { 200: 'OpenAPI 3.1' },
+    responses: {
+      200: jsonResponse(
+        'OpenAPI 3.1',
+        z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }),
+      ),
+    },
   }),
 }
 

@@ -15,6 +15,7 @@ import type { Router } from '../_router.js'
 import type { StagedUpload, Staging } from '../_staging.js'
 import { ApiError, uploadTooLarge } from '../errors.js'
 import { inspectStaged } from '../inspect-staged.js'
+import { stagedInspectionJsonSchema } from '../inspection-schema.js'
 import { type UploadJson, uploadJsonSchema, uploadListSchema } from '../schemas.js'
 import { json, toJobJson } from '../serialize.js'
 import type { ResolvedOptions } from '../types.js'
@@ -49,6 +50,7 @@ export const uploadRouteSpecs = {
       201: uploadResponse,
       413: 'The upload exceeds the limit',
       415: 'Not a CSV file (multipart is not taken here), or a compressed body (Content-Encoding)',
+      507: 'STAGING_FULL: the staging folder has no room left for the upload; nothing of it was kept',
     },
   }),
   list: defineRoute({
@@ -75,7 +77,7 @@ export const uploadRouteSpecs = {
       rows: z.string().optional().describe('How many rows to show (1 to 100, 10 by default)'),
     }),
     responses: {
-      200: 'The inspection and the remembered mapping',
+      200: jsonResponse('The inspection and the remembered mapping', stagedInspectionJsonSchema),
       400: 'Not a CSV the importer can read, or a bad mapping',
       404: 'Unknown, imported or expired',
     },
