@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely'
 import { DEFERRED_TABLE } from './_deferred-indexes.js'
+import { productTotalsMigration } from './_product-totals.js'
 import { SORT_INDEXES } from './_sort-indexes.js'
 import type { SearchColumn } from './types.js'
 
@@ -160,6 +161,7 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
     }
     migrations.postgres_0003_deferred_indexes = deferredIndexes
     migrations.postgres_0006_sort_indexes = sortIndexes
+    migrations.postgres_0007_product_totals = productTotalsMigration
     if (executed.has(NAME_INDEX_GIST) || (wanted.has('name') && canIndex)) {
       migrations[NAME_INDEX_GIST] = nameSearchIndex
     }

@@ -16,6 +16,7 @@ import { isSkuKeyViolation, isUnavailable, storageFailed } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
+import { createProductTotals } from './_product-totals.js'
 import type { PgStorageOptions, SearchColumn } from './types.js'
 
 /** The storage contract over PostgreSQL, also released by `await using`. */
@@ -77,6 +78,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
     isUnavailable,
+    countProducts: createProductTotals(() => db),
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
     streamProducts: (filter, { chunkSize }) =>
       streamProducts(db, exportConnections, flavor, filter, chunkSize),
