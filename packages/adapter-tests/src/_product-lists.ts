@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { ProductFilter, ProductQuery, ProductRecord } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
-import { importRow, insertProducts, newestFirst, productRecord } from './_fixtures.js'
+import {
+  expectImporterError,
+  importRow,
+  insertProducts,
+  newestFirst,
+  productRecord,
+} from './_fixtures.js'
 import type { ConformanceTarget, CurrentTarget } from './types.js'
 
 const CATALOG = [
@@ -186,6 +192,16 @@ export function describeProductLists(target: CurrentTarget): void {
       await insertProducts(t, 7, (i) => ({ active: i < 2 }))
       expect(await t.storage.countProducts()).toBe(7)
       expect(await t.storage.countProducts({ active: true })).toBe(2)
+    })
+
+    it('rejects a listing whose caller has gone with CANCELLED', async () => {
+      const t = target()
+      await insertProducts(t, 2, () => ({ name: 'Lamp' }))
+      const gone = AbortSignal.abort()
+      await expectImporterError(t.storage.listProducts({ signal: gone }), 'CANCELLED')
+      await expectImporterError(t.storage.listProducts({ q: 'lamp', signal: gone }), 'CANCELLED')
+      const wanted = new AbortController().signal
+      expect((await t.storage.listProducts({ name: 'lamp', signal: wanted })).total).toBe(2)
     })
 
     it('keeps the plain and the active totals exact through every kind of write', async () => {

@@ -50,7 +50,7 @@ const DATABASE_ROUTES = new Set<RouteSpec>(
 /** The one 503 of {@link DATABASE_ROUTES}, documented once under components. */
 const DATABASE_UNAVAILABLE_RESPONSE = {
   description:
-    'DATABASE_UNAVAILABLE: the database cannot be reached; ask again after Retry-After seconds',
+    'DATABASE_UNAVAILABLE: the database cannot be reached; or BUSY: as many searches of one kind (or exports) as this instance runs and queues at once already do. Ask again after Retry-After seconds',
   headers: {
     'Retry-After': {
       description: 'Seconds to wait before asking again',

@@ -10,6 +10,7 @@ import {
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { createCancelOnAbort } from './_cancel-on-abort.js'
 import { createConnectionWait } from './_connection-wait.js'
 import { restoreDeferredIndexes } from './_deferred-indexes.js'
 import { isSkuKeyViolation, isUnavailable, storageFailed } from './_errors.js'
@@ -63,7 +64,10 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   // listener the 'error' event would crash the process.
   if (ownsPool) pool.on('error', () => {})
 
-  const db = new Kysely<ImporterDatabase>({ dialect: new PostgresDialect({ pool }) })
+  const cancelOnAbort = createCancelOnAbort(pool)
+  const db = new Kysely<ImporterDatabase>({
+    dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
+  })
   const flavor = postgresFlavor(options.searchIndexes ?? DEFAULT_SEARCH_INDEXES)
   const jobListener = createJobListener(pool)
   const exportConnections = createConnectionWait(
@@ -79,6 +83,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     isUniqueViolation: isSkuKeyViolation,
     isUnavailable,
     countProducts: createProductTotals(() => db),
+    cancellable: cancelOnAbort.run,
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
     streamProducts: (filter, { chunkSize }) =>
       streamProducts(db, exportConnections, flavor, filter, chunkSize),

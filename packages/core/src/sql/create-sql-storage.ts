@@ -94,6 +94,13 @@ export interface SqlStorageDefinition {
    * @default runs `run` at once
    */
   exclusive?<T>(run: () => Promise<T>): Promise<T>
+  /**
+   * Runs `run` so that the queries it sends are cancelled on the server when `signal` aborts
+   * (PostgreSQL: a cancel request for the backend running one). The kit calls it for a listing
+   * with a signal, and turns what an aborted listing throws into `CANCELLED`.
+   * @default runs `run` as it is: no query is cut short, none starts after the abort
+   */
+  cancellable?<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T>
   capabilities?: StorageCapabilities
   /** Releases what the adapter opened itself. Called once, by the storage's `close()`. */
   close(): Promise<void>
@@ -202,6 +209,18 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       throw failed(what, error)
     }
   }
+  /** `run` for a caller that may go away: nothing starts, and nothing fails, once it has. */
+  const whileWanted = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>) => {
+    if (!signal) return run()
+    const gone = (cause?: unknown) =>
+      new ImporterError('CANCELLED', 'the listing was cancelled: its caller has gone', { cause })
+    if (signal.aborted) throw gone()
+    try {
+      return await (definition.cancellable ? definition.cancellable(signal, run) : run())
+    } catch (error) {
+      throw signal.aborted ? gone(error) : error
+    }
+  }
   const skuTaken = (sku: string, error: unknown) =>
     new ImporterError('SKU_TAKEN', `SKU "${sku}" belongs to another product`, { cause: error })
   const products = () => open().products
@@ -305,7 +324,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
 
     getProduct: (id) => call('read', () => products().get(id)),
     getProductBySkuKey: (key) => call('read', () => products().getBySkuKey(key)),
-    listProducts: (query) => call('list', () => products().list(query)),
+    listProducts: (query) =>
+      call('list', () => whileWanted(query.signal, () => products().list(query))),
     countProducts: (filter) => call('count', () => products().count(filter)),
     streamProducts,
     insertProduct: (record, events) =>

@@ -216,6 +216,8 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         found?.total ??
         (withTotal && flavor.unindexed && hasTextFilter(query) ? await count(query) : undefined)
       if (total === 0) return { items: [], ...(withTotal ? { total } : {}) }
+      // A caller gone while the total was counted gets no page.
+      query.signal?.throwIfAborted()
       // Few matches: walking the ordering index would pass nearly every row to find them, one
       // lookup each; reading the table in its own order and sorting the matches is faster.
       const few =
