@@ -1,6 +1,6 @@
 import type { ProductFilter } from '@product-importer/core'
 import { hasTextFilter } from '@product-importer/core/sql'
-import { type Kysely, type Migration, sql } from 'kysely'
+import { type AliasableExpression, type Kysely, type Migration, sql } from 'kysely'
 
 /**
  * Changes to the number of products and of active ones, one row per statement that wrote
@@ -78,42 +78,59 @@ export const productTotalsMigration: Migration = {
   },
 }
 
+/** How often one instance looks at most whether the totals table needs folding. */
+const FOLD_CHECK_MS = 5_000
+
+/** The total of `filter` over the totals table, where it keeps one (no text filter). */
+function totalOf(filter: ProductFilter): AliasableExpression<unknown> | undefined {
+  if (hasTextFilter(filter)) return undefined
+  const sum = (column: 'products' | 'active') =>
+    sql`(select coalesce(sum(${sql.ref(column)}), 0) from product_totals)`
+  if (filter.active === undefined) return sum('products')
+  return filter.active ? sum('active') : sql`${sum('products')} - ${sum('active')}`
+}
+
 /**
- * PostgreSQL's `countProducts`: the plain total and the totals by `active` from
- * {@link TOTALS_TABLE}; every other filter by the shared query.
+ * PostgreSQL's `countProducts` and `totalInPage`: the plain total and the totals by `active`
+ * from {@link TOTALS_TABLE}; every other filter by the shared query.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the totals table is not part of the shared schema
 export function createProductTotals(db: () => Kysely<any>) {
-  let folding = false
+  let lastFold = 0
 
   /**
-   * Folds the rows into one. A fold running at the same time on another instance deletes the
-   * rows first; this one then skips them (they are gone when its DELETE gets to them), so every
-   * change stays counted once.
+   * Folds the rows into one once there are more than {@link FOLD_AFTER_ROWS}, at most every
+   * {@link FOLD_CHECK_MS} and never two at once on this instance. A fold running at the same
+   * time on another instance deletes the rows first; this one then skips them (they are gone
+   * when its DELETE gets to them), so every change stays counted once.
    */
-  const fold = () => {
-    if (folding) return
-    folding = true
-    sql`with gone as (delete from product_totals returning products, active)
+  const maybeFold = () => {
+    const now = Date.now()
+    if (now - lastFold < FOLD_CHECK_MS) return
+    lastFold = now
+    sql`with gone as (
+        delete from product_totals
+        where (select count(*) from product_totals) > ${FOLD_AFTER_ROWS}
+        returning products, active)
       insert into product_totals (products, active)
       select sum(products), sum(active) from gone having count(*) > 0`
       .execute(db())
-      // A failed fold changes nothing; the next count tries again.
+      // A failed fold changes nothing; a later one tries again.
       .catch(() => {})
-      .finally(() => {
-        folding = false
-      })
   }
 
-  return async (filter: ProductFilter, shared: () => Promise<number>): Promise<number> => {
-    if (hasTextFilter(filter)) return shared()
-    const { rows } = await sql<{ products: string; active: string; pieces: string }>`select
-      coalesce(sum(products), 0) as products, coalesce(sum(active), 0) as active,
-      count(*) as pieces from product_totals`.execute(db())
-    const totals = rows[0]!
-    if (Number(totals.pieces) > FOLD_AFTER_ROWS) fold()
-    const all = Number(totals.products)
-    const active = Number(totals.active)
-    return filter.active === undefined ? all : filter.active ? active : all - active
+  return {
+    async count(filter: ProductFilter, shared: () => Promise<number>): Promise<number> {
+      const total = totalOf(filter)
+      if (!total) return shared()
+      maybeFold()
+      const { rows } = await sql<{ n: string }>`select ${total} as n`.execute(db())
+      return Number(rows[0]!.n)
+    },
+    totalInPage(filter: ProductFilter): AliasableExpression<unknown> | undefined {
+      const total = totalOf(filter)
+      if (total) maybeFold()
+      return total
+    },
   }
 }

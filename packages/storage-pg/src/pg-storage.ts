@@ -65,6 +65,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   if (ownsPool) pool.on('error', () => {})
 
   const cancelOnAbort = createCancelOnAbort(pool)
+  const totals = createProductTotals(() => db)
   const db = new Kysely<ImporterDatabase>({
     dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
   })
@@ -82,7 +83,8 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
     isUnavailable,
-    countProducts: createProductTotals(() => db),
+    countProducts: totals.count,
+    totalInPage: totals.totalInPage,
     cancellable: cancelOnAbort.run,
     openImportWriter: ({ dryRun }) => openPgImportWriter(pool, dryRun),
     streamProducts: (filter, { chunkSize }) =>

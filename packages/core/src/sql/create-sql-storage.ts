@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type AliasableExpression, type Kysely, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
 import type {
   DeleteAllGuard,
@@ -60,6 +60,14 @@ export interface SqlStorageDefinition {
    * @default the shared query
    */
   countProducts?(filter: ProductFilter, shared: () => Promise<number>): Promise<number>
+  /**
+   * The total of a filter as an expression the page query selects beside each row, where the
+   * adapter keeps it at hand (PostgreSQL: a sum over its totals table): one statement for the
+   * page and its total, read in one snapshot. MUST equal what `countProducts` gives; returns
+   * `undefined` for a filter it does not keep. A page with no rows counts by `countProducts`.
+   * @default none: the total is counted beside the page
+   */
+  totalInPage?(filter: ProductFilter): AliasableExpression<unknown> | undefined
   /**
    * Finds the products matching a text filter its own way, in one pass where the shared
    * queries would take two (a count, then a walk for the page): their total and, optionally, a
@@ -192,6 +200,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
           count: definition.countProducts,
           find: definition.findProducts,
           listOrder: definition.listOrder,
+          totalInPage: definition.totalInPage,
         }),
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
