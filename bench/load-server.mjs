@@ -32,6 +32,13 @@ if (values.import) {
     if (event.type === 'done') console.error(JSON.stringify(event.summary))
   }
 }
+// As autovacuum leaves a table shortly after a load: planner statistics, pages all-visible.
+if (url && values.import) {
+  const admin = new pg.Client(url)
+  await admin.connect()
+  await admin.query('vacuum analyze products')
+  await admin.end()
+}
 const importer = createProductImporter({ storage })
 await importer.products.list({})
 const app = createImporterApp(importer, {})

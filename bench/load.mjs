@@ -83,6 +83,14 @@ async function measure(url) {
 /** Every request's runs: the API and its references alternating, `ROUNDS` times. */
 async function measureAll(origin, variants) {
   const results = REQUESTS.map(() => Object.fromEntries(variants.map((v) => [v, []])))
+  // Caches warm and the import's aftermath settled before anything counts.
+  for (const { query } of REQUESTS) {
+    await autocannon({
+      url: `${origin}/api/products/?${query}`,
+      connections: CONNECTIONS,
+      duration: 1,
+    })
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, { query }] of REQUESTS.entries()) {
       for (const variant of variants) {
@@ -158,7 +166,7 @@ if (!values.only || values.only === 'sqlite') sections.push(await sqliteRun())
 if (!values.only || values.only === 'pg') sections.push(await pgRun())
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
 const text = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpu}), Node ${process.version}; ${n(ROWS)} rows of the generated file imported first; ${CONNECTIONS} connections (keep-alive), ${DURATION} s a run, ${ROUNDS} rounds with each request, its reference and (PostgreSQL) its "before" alternating; req/s and p50 are means of the rounds, p99 the worst round. Load average at the start: ${LOAD_AT_START.toFixed(1)} (other work shared the cores; compare ratios within a run, not across runs).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpu}), Node ${process.version}; ${n(ROWS)} rows of the generated file imported first (PostgreSQL: then \`VACUUM ANALYZE\`), a 1 s warm-up of each request; ${CONNECTIONS} connections (keep-alive), ${DURATION} s a run, ${ROUNDS} rounds with each request, its reference and (PostgreSQL) its "before" alternating; req/s and p50 are means of the rounds, p99 the worst round. Load average at the start: ${LOAD_AT_START.toFixed(1)} (other work shared the cores; compare ratios within a run, not across runs).`,
   '',
   ...sections.flatMap((s) => [s, '']),
 ].join('\n')

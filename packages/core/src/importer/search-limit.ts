@@ -6,11 +6,15 @@ export interface SearchLimitOptions {
   /**
    * Searches of one kind (the same set of text filters: `q`, `name`, `sku`, `description`)
    * running at once. Each takes up to two connections (its count and its page), so with the
-   * default no kind holds more than 4 of a 10-connection pool, and the others still run.
-   * @default 2
+   * default no kind holds more than 6 of a 10-connection pool, and the others still run.
+   * @default 3
    */
   concurrent?: number
-  /** Searches of one kind waiting for one of those places; more fail with `BUSY`. @default 8 */
+  /**
+   * Searches of one kind waiting for one of those places; more fail with `BUSY`. Enough that
+   * twenty clients asking the same kind at once wait rather than fail; a waiter whose client
+   * has gone leaves the queue. @default 32
+   */
   waiting?: number
   /** The `details.retryAfterS` of that `BUSY` (HTTP: `Retry-After`). @default 1 */
   retryAfterS?: number
@@ -33,8 +37,8 @@ const gone = () => new ImporterError('CANCELLED', 'the search was cancelled: its
  * waiter whose signal aborts leaves the queue at once.
  */
 export function createSearchLimit(options: SearchLimitOptions = {}) {
-  const concurrent = Math.max(1, options.concurrent ?? 2)
-  const waiting = Math.max(0, options.waiting ?? 8)
+  const concurrent = Math.max(1, options.concurrent ?? 3)
+  const waiting = Math.max(0, options.waiting ?? 32)
   const retryAfterS = options.retryAfterS ?? 1
   const running = new Map<string, number>()
   const queues = new Map<string, (() => void)[]>()

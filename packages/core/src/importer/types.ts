@@ -75,7 +75,7 @@ export interface ProductImporterOptions {
   /**
    * How many product searches of one kind (the same text filters) this instance runs and
    * queues at once; past that `products.list` fails with `BUSY` (HTTP 503 with Retry-After).
-   * Lists without a text filter are not limited. @default 2 running and 8 waiting a kind
+   * Lists without a text filter are not limited. @default 3 running and 32 waiting a kind
    */
   searchLimit?: SearchLimitOptions
   /** This instance's id, kept on the jobs it runs. @default a random UUID */
