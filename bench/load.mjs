@@ -5,12 +5,13 @@
 // docs/benchmarks.md.
 //   node bench/load.mjs [--rows 200000] [--duration 5] [--rounds 2] [--only sqlite|pg] [--no-write]
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { request } from 'undici'
 import { startPostgres } from '../test/pg-server.mjs'
 import { writeSection } from './doc-section.mjs'
 import { writeProductsFile } from './generate.mjs'
@@ -31,6 +32,10 @@ const DURATION = Number(values.duration)
 const ROUNDS = Number(values.rounds)
 const CONNECTIONS = Number(values.connections)
 const FILE = `bench/.data/products-${ROWS}.csv`
+// The same SKUs with other names, descriptions and prices: a re-import that updates every row.
+const CHANGED = `bench/.data/products-${ROWS}-seed-7.csv`
+/** The requests measured again while that re-import runs. */
+const DURING_IMPORT = ['', 'active=true', 'name=lamp']
 const LOAD_AT_START = loadavg()[0]
 
 /** The requests measured: a page of 20 with its total, as the UI asks for it. */
@@ -80,6 +85,43 @@ async function measure(url) {
   }
 }
 
+/** Uploads `file` raw; resolves with a promise of the job's end (polled every 100 ms). */
+async function startImport(origin, file) {
+  const res = await request(`${origin}/api/import/`, {
+    method: 'POST',
+    body: createReadStream(file),
+    headers: { 'content-type': 'text/csv', 'content-length': String(statSync(file).size) },
+  })
+  const body = await res.body.json()
+  if (res.statusCode !== 202) throw new Error(`upload answered ${res.statusCode}`)
+  return (async () => {
+    for (let i = 0; i < 6000; i++) {
+      const job = await (await request(`${origin}${body.progress_url}`)).body.json()
+      if (['completed', 'failed', 'cancelled'].includes(job.status)) return job
+      await sleep(100)
+    }
+    throw new Error('the import did not end within 10 minutes')
+  })()
+}
+
+/**
+ * The requests of {@link DURING_IMPORT} while a re-import of {@link CHANGED} (or the first file,
+ * alternately) runs: one import per request, the measurement starting with its upload.
+ */
+async function measureDuringImport(origin) {
+  const results = {}
+  for (const [i, query] of DURING_IMPORT.entries()) {
+    const ended = await startImport(origin, i % 2 ? FILE : CHANGED)
+    const started = performance.now()
+    results[query] = await measure(`${origin}/api/products/?${query}`)
+    const job = await ended
+    results[query].importMs = Math.round(performance.now() - started)
+    results[query].updated = job.updated
+    console.error('during import', query || '(plain)', JSON.stringify(results[query]))
+  }
+  return results
+}
+
 /** Every request's runs: the API and its references alternating, `ROUNDS` times. */
 async function measureAll(origin, variants) {
   const results = REQUESTS.map(() => Object.fromEntries(variants.map((v) => [v, []])))
@@ -117,6 +159,26 @@ function errorShare(runs) {
   return errors === 0 ? '0' : `${((100 * errors) / Math.max(requests, 1)).toFixed(1)}%`
 }
 
+function duringTable(idle, during) {
+  const lines = [
+    '',
+    `While a re-import that updates every product runs (one import per request; the measurement starts with the upload):`,
+    '',
+    '| request | req/s | p50 / p99 | errors | idle p99 | p99 / idle p99 | import took | products updated |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ]
+  for (const query of DURING_IMPORT) {
+    const run = during[query]
+    const label = REQUESTS.find((r) => r.query === query).label
+    const idleRuns = idle[REQUESTS.findIndex((r) => r.query === query)].api
+    const idleP99 = Math.max(...idleRuns.map((r) => r.p99))
+    lines.push(
+      `| ${label} ${cell([run])} ${n(idleP99)} ms | ${(run.p99 / idleP99).toFixed(2)}x | ${(run.importMs / 1000).toFixed(1)} s | ${n(run.updated)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
 function table(database, results) {
   const hasBefore = results.some((r) => r.before?.length)
   const lines = [
@@ -139,7 +201,8 @@ async function sqliteRun() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-load-'))
   const server = await startServer(['--db', join(dir, 'products.db'), '--import', FILE])
   try {
-    return table('SQLite', await measureAll(server.origin, ['api', 'reference']))
+    const idle = await measureAll(server.origin, ['api', 'reference'])
+    return table('SQLite', idle) + duringTable(idle, await measureDuringImport(server.origin))
   } finally {
     await server.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -151,7 +214,10 @@ async function pgRun() {
   try {
     const server = await startServer(['--database-url', pg.url, '--import', FILE])
     try {
-      return table('PostgreSQL 15', await measureAll(server.origin, ['api', 'reference', 'before']))
+      const idle = await measureAll(server.origin, ['api', 'reference', 'before'])
+      return (
+        table('PostgreSQL 15', idle) + duringTable(idle, await measureDuringImport(server.origin))
+      )
     } finally {
       await server.stop()
     }
@@ -161,6 +227,7 @@ async function pgRun() {
 }
 
 if (!existsSync(FILE)) await writeProductsFile(ROWS, FILE)
+if (!existsSync(CHANGED)) await writeProductsFile(ROWS, CHANGED, 7)
 const sections = []
 if (!values.only || values.only === 'sqlite') sections.push(await sqliteRun())
 if (!values.only || values.only === 'pg') sections.push(await pgRun())
