@@ -162,6 +162,7 @@ function errorShare(runs) {
 function duringTable(idle, during) {
   const lines = [
     '',
+    '',
     `While a re-import that updates every product runs (one import per request; the measurement starts with the upload):`,
     '',
     '| request | req/s | p50 / p99 | errors | idle p99 | p99 / idle p99 | import took | products updated |',
