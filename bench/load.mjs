@@ -97,7 +97,9 @@ async function startImport(origin, file) {
   return (async () => {
     for (let i = 0; i < 6000; i++) {
       const job = await (await request(`${origin}${body.progress_url}`)).body.json()
-      if (['completed', 'failed', 'cancelled'].includes(job.status)) return job
+      if (['completed', 'failed', 'cancelled'].includes(job.status)) {
+        return { ...job, endedAt: performance.now() }
+      }
       await sleep(100)
     }
     throw new Error('the import did not end within 10 minutes')
@@ -115,7 +117,7 @@ async function measureDuringImport(origin) {
     const started = performance.now()
     results[query] = await measure(`${origin}/api/products/?${query}`)
     const job = await ended
-    results[query].importMs = Math.round(performance.now() - started)
+    results[query].importMs = Math.round(job.endedAt - started)
     results[query].updated = job.updated
     console.error('during import', query || '(plain)', JSON.stringify(results[query]))
   }
@@ -165,7 +167,7 @@ function duringTable(idle, during) {
     '',
     `While a re-import that updates every product runs (one import per request; the measurement starts with the upload):`,
     '',
-    '| request | req/s | p50 / p99 | errors | idle p99 | p99 / idle p99 | import took | products updated |',
+    '| request | req/s | p50 / p99 | errors | idle p99 | p99 / idle p99 | import ended within | products updated |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ]
   for (const query of DURING_IMPORT) {
