@@ -1,7 +1,7 @@
 // `npm run bench`: the import benchmarks, written into docs/benchmarks.md between markers.
 //   node bench/run.mjs [--rows 500000] [--big 2000000] [--runs 3] [--no-write]
-// Runs the PostgreSQL and HTTP benchmarks too when their scripts are present (bench/pg.mjs,
-// bench/http.mjs); each writes its own section.
+// Runs the PostgreSQL, HTTP and load benchmarks too when their scripts are present (bench/pg.mjs,
+// bench/http.mjs, bench/load.mjs); each writes its own section.
 import { execFileSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -144,7 +144,7 @@ if (!values.only || values.only === 'sqlite') {
   console.log(text)
   if (!values['no-write']) writeSection('sqlite', text)
 }
-for (const name of ['pg', 'http']) {
+for (const name of ['pg', 'http', 'load']) {
   if (values.only && values.only !== name) continue
   if (!existsSync(`bench/${name}.mjs`)) continue
   execFileSync(process.execPath, [`bench/${name}.mjs`], { stdio: 'inherit' })

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { ProductFilter, ProductQuery, ProductRecord } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
-import { insertProducts, newestFirst, productRecord } from './_fixtures.js'
+import {
+  expectImporterError,
+  importRow,
+  insertProducts,
+  newestFirst,
+  productRecord,
+} from './_fixtures.js'
 import type { ConformanceTarget, CurrentTarget } from './types.js'
 
 const CATALOG = [
@@ -186,6 +192,58 @@ export function describeProductLists(target: CurrentTarget): void {
       await insertProducts(t, 7, (i) => ({ active: i < 2 }))
       expect(await t.storage.countProducts()).toBe(7)
       expect(await t.storage.countProducts({ active: true })).toBe(2)
+    })
+
+    it('rejects a listing whose caller has gone with CANCELLED', async () => {
+      const t = target()
+      await insertProducts(t, 2, () => ({ name: 'Lamp' }))
+      const gone = AbortSignal.abort()
+      await expectImporterError(t.storage.listProducts({ signal: gone }), 'CANCELLED')
+      await expectImporterError(t.storage.listProducts({ q: 'lamp', signal: gone }), 'CANCELLED')
+      const wanted = new AbortController().signal
+      expect((await t.storage.listProducts({ name: 'lamp', signal: wanted })).total).toBe(2)
+    })
+
+    it('keeps the plain and the active totals exact through every kind of write', async () => {
+      const t = target()
+      const expectTotals = async (all: number, active: number) => {
+        // Counted from the table itself, beside whatever the adapter keeps.
+        const [row] = await t.raw(
+          'SELECT count(*) AS n, count(CASE WHEN active THEN 1 END) AS a FROM products',
+        )
+        expect([Number(row?.n), Number(row?.a)]).toEqual([all, active])
+        expect(await t.storage.countProducts()).toBe(all)
+        expect(await t.storage.countProducts({ active: true })).toBe(active)
+        expect(await t.storage.countProducts({ active: false })).toBe(all - active)
+        expect((await t.storage.listProducts({ pageSize: 1 })).total).toBe(all)
+        expect((await t.storage.listProducts({ active: true, pageSize: 1 })).total).toBe(active)
+        // A page past the last has no row to carry a total, and still gives it.
+        expect((await t.storage.listProducts({ page: 99, pageSize: 1 })).total).toBe(all)
+      }
+      await expectTotals(0, 0)
+      const [first, , , fourth] = await insertProducts(t, 5, (i) => ({ active: i < 3 }))
+      await expectTotals(5, 3)
+      const writer = await t.storage.openImportWriter({ dryRun: false })
+      await writer.write([
+        importRow(first!.sku, { active: false }),
+        importRow('NEW-1', { name: 'New one', active: true }),
+        importRow('NEW-2', { name: 'New two', active: false }),
+      ])
+      await writer.close()
+      await expectTotals(7, 3)
+      await t.storage.updateProduct(fourth!.id, { active: true, updatedAt: new Date() })
+      await expectTotals(7, 4)
+      await t.storage.deleteProducts([first!.id, fourth!.id])
+      await expectTotals(5, 3)
+      // Writes beside the adapter, in plain SQL, count too.
+      await t.raw('UPDATE products SET active = NOT active')
+      await expectTotals(5, 2)
+      await t.raw("DELETE FROM products WHERE sku = 'NEW-1'")
+      await expectTotals(4, 2)
+      await t.storage.deleteAllProducts()
+      await expectTotals(0, 0)
+      await insertProducts(t, 2, () => ({ active: true }))
+      await expectTotals(2, 2)
     })
   })
 

@@ -51,7 +51,9 @@ export function describeStorageErrors(target: CurrentTarget): void {
       try {
         await t.raw('ALTER TABLE products RENAME TO products_away')
         await expectImporterError(writer.write([importRow('A-1', { name: 'A' })]), 'STORAGE_FAILED')
-        await expectImporterError(t.storage.countProducts(), 'STORAGE_FAILED')
+        // A page, not a bare count: an adapter may keep the plain total beside the table.
+        await expectImporterError(t.storage.listProducts({}), 'STORAGE_FAILED')
+        await expectImporterError(t.storage.countProducts({ name: 'A' }), 'STORAGE_FAILED')
         await t.raw('ALTER TABLE products_away RENAME TO products')
         await expect(writer.write([importRow('A-1', { name: 'A' })])).resolves.toMatchObject({
           created: 1,

@@ -11,7 +11,8 @@
  *   imported as a whole.
  * - `ROW_INVALID`: an import asked to stop at the first invalid row did.
  * - `SOURCE_FAILED`: reading the input failed (missing file, broken upload).
- * - `CANCELLED`: the import was cancelled before it finished.
+ * - `CANCELLED`: the import was cancelled before it finished, or a listing's caller went away
+ *   (its `signal` aborted).
  * - `PARSER_FAILED`: the CSV parser itself failed (its worker thread crashed).
  * - `STORAGE_FAILED`: the database failed, or the storage is closed.
  * - `DATABASE_UNAVAILABLE`: the database cannot be reached now (refused, lost or timed-out
@@ -25,7 +26,9 @@
  * - `RESUME_FILE_MISMATCH`: a resume was given another file than the one the job read (its
  *   size, header or bytes before the checkpoint differ); the job stays resumable with the right
  *   one.
- * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait.
+ * - `BUSY`: every connection allowed for this work stayed taken for as long as it may wait, or
+ *   as many searches of one kind as may run or wait at once already do
+ *   (`details.retryAfterS`: when to ask again).
  * - `WEBHOOK_URL_FORBIDDEN`: a webhook URL is refused (scheme, credentials, or a private or
  *   loopback address that is not allowed).
  * - `INTERNAL`: anything else: a defect, never the caller's fault.

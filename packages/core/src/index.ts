@@ -90,6 +90,7 @@ export {
   type RememberedSource,
   rememberMapping,
 } from './importer/remembered-mapping.js'
+export type { SearchLimitOptions } from './importer/search-limit.js'
 export type {
   BulkChange,
   ExportCsvOptions,

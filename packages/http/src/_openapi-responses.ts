@@ -39,7 +39,7 @@ export const SHARED_ERROR_RESPONSES: Record<number, { name: string; description:
   503: {
     name: 'DatabaseUnavailable',
     description:
-      'DATABASE_UNAVAILABLE: the database cannot be reached; ask again after Retry-After seconds. BUSY: every connection for this work stayed taken',
+      'DATABASE_UNAVAILABLE: the database cannot be reached. BUSY: every connection for this work stayed taken, or as many searches of one kind as this instance runs and queues at once already do. Either way, ask again after Retry-After seconds',
   },
   507: {
     name: 'StagingFull',

@@ -71,6 +71,7 @@ export const DATABASE_RETRY_AFTER_S = 5
 /** Headers an error response of a code always carries. */
 const HEADERS: Partial<Record<ApiErrorCode, Record<string, string>>> = {
   DATABASE_UNAVAILABLE: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
+  BUSY: { 'retry-after': '1' },
 }
 
 /** What a 5xx says instead of the internal message, which stays in the logs (`onUnexpected`). */
@@ -153,7 +154,8 @@ export function toErrorResponse(
   onUnexpected?: (error: unknown) => void,
 ): HTTPResponse {
   const { code, message, details, headers } = describe(error)
-  if (statusOf(code) >= 500) onUnexpected?.(error)
+  // A full queue is the answer under load, not a fault to log once per request.
+  if (statusOf(code) >= 500 && code !== 'BUSY') onUnexpected?.(error)
   const body: ApiErrorBody = { error: { code, message, details } }
   return new HTTPResponse(JSON.stringify(body), {
     status: statusOf(code),
@@ -177,10 +179,14 @@ function describe(error: unknown): {
   }
   if (isImporterError(error)) {
     const hidden = PUBLIC_MESSAGE[error.code]
+    const retryAfterS = (error.details as { retryAfterS?: unknown } | undefined)?.retryAfterS
     return {
       code: error.code,
       message: hidden ?? error.message,
       details: hidden ? null : (error.details ?? null),
+      ...(typeof retryAfterS === 'number'
+        ? { headers: { 'retry-after': String(retryAfterS) } }
+        : {}),
     }
   }
   if (HTTPError.isError(error)) {

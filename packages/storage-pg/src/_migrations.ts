@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely'
 import { DEFERRED_TABLE } from './_deferred-indexes.js'
+import { productTotalsMigration } from './_product-totals.js'
 import { CATALOG_INDEXES, SORT_INDEXES } from './_sort-indexes.js'
 import type { SearchColumn } from './types.js'
 
@@ -176,7 +177,8 @@ export function postgresMigrations(columns: readonly SearchColumn[]) {
     }
     migrations.postgres_0003_deferred_indexes = deferredIndexes
     migrations.postgres_0006_sort_indexes = sortIndexes
-    migrations.postgres_0007_catalog_indexes = catalogIndexes
+    migrations.postgres_0007_product_totals = productTotalsMigration
+    migrations.postgres_0008_catalog_indexes = catalogIndexes
     if (executed.has(NAME_INDEX_GIST) || (wanted.has('name') && canIndex)) {
       migrations[NAME_INDEX_GIST] = nameSearchIndex
     }

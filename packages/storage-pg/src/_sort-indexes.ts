@@ -10,7 +10,7 @@ export const SORT_INDEXES: Readonly<Record<string, string>> = {
 }
 
 /**
- * The indexes of the catalog fields (see `postgres_0007_catalog_indexes`), by name, with what
+ * The indexes of the catalog fields (see `postgres_0008_catalog_indexes`), by name, with what
  * follows `on products`: brand sorts both ways, the filters on tags (`@>`, which a
  * jsonb_path_ops GIN index answers), a category and what lies below it (`like 'path > %'`), the
  * variant group and the barcode. A load into an empty table builds them last too.

@@ -10,12 +10,14 @@ import {
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { createCancelOnAbort } from './_cancel-on-abort.js'
 import { createConnectionWait } from './_connection-wait.js'
 import { restoreDeferredIndexes } from './_deferred-indexes.js'
 import { isSkuKeyViolation, isUnavailable, storageFailed } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
+import { createProductTotals } from './_product-totals.js'
 import type { PgStorageOptions, SearchColumn } from './types.js'
 
 /** The storage contract over PostgreSQL, also released by `await using`. */
@@ -64,7 +66,11 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   // listener the 'error' event would crash the process.
   if (ownsPool) pool.on('error', () => {})
 
-  const db = new Kysely<ImporterDatabase>({ dialect: new PostgresDialect({ pool }) })
+  const cancelOnAbort = createCancelOnAbort(pool)
+  const totals = createProductTotals(() => db)
+  const db = new Kysely<ImporterDatabase>({
+    dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
+  })
   const flavor = postgresFlavor(options.searchIndexes ?? DEFAULT_SEARCH_INDEXES)
   const jobListener = createJobListener(pool)
   const exportConnections = createConnectionWait(
@@ -79,6 +85,9 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     capabilities: { multiInstance: true },
     isUniqueViolation: isSkuKeyViolation,
     isUnavailable,
+    countProducts: totals.count,
+    totalInPage: totals.totalInPage,
+    cancellable: cancelOnAbort.run,
     openImportWriter: ({ dryRun }) =>
       openPgImportWriter(pool, {
         dryRun,

@@ -120,7 +120,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
   }
   return {
     storage,
-    products: createProductsApi(storage, ready, events),
+    products: createProductsApi(storage, ready, events, options.searchLimit),
     imports: createImportsApi(
       storage,
       ready,

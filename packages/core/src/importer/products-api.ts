@@ -18,6 +18,7 @@ import type {
 import { productEventData } from '../webhooks/outbox-event.js'
 import type { EventBatch, EventSink } from './_webhook-events.js'
 import { exportCsv } from './export-csv.js'
+import { createSearchLimit, type SearchLimitOptions } from './search-limit.js'
 import { checkSelection, idsOf, matchesNothing } from './selection.js'
 import { toProduct } from './to-product.js'
 import type { ProductsApi } from './types.js'
@@ -67,7 +68,9 @@ export function createProductsApi(
   storage: ImporterStorage,
   ready: () => Promise<void>,
   events?: EventSink,
+  searchLimit: SearchLimitOptions = {},
 ): ProductsApi {
+  const searches = createSearchLimit(searchLimit)
   const begin = async () => events?.begin()
   // Time-ordered, like the ids imports give: products created in the same millisecond still
   // list newest first (the list orders by created_at, then id).
@@ -261,7 +264,7 @@ export function createProductsApi(
       await ready()
       const page = matchesNothing(query)
         ? NOTHING
-        : await storage.listProducts({ ...query, withTotal: true })
+        : await searches.run(query, () => storage.listProducts({ ...query, withTotal: true }))
       return {
         items: page.items.map(toProduct),
         total: page.total ?? 0,

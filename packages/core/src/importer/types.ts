@@ -14,6 +14,7 @@ import type {
   ProductQuery,
   RowError,
 } from '../storage/types.js'
+import type { SearchLimitOptions } from './search-limit.js'
 import type { WebhookOptions, WebhooksApi } from './webhook-types.js'
 
 /** An import job with its derived speed. */
@@ -71,6 +72,12 @@ export interface ProductImporterOptions {
    * `queuePosition`. @default 4 when the storage is `multiInstance` (PostgreSQL), else 2
    */
   maxConcurrentImports?: number
+  /**
+   * How many product searches of one kind (the same text filters) this instance runs and
+   * queues at once; past that `products.list` fails with `BUSY` (HTTP 503 with Retry-After).
+   * Lists without a text filter are not limited. @default 3 running and 32 waiting a kind
+   */
+  searchLimit?: SearchLimitOptions
   /** This instance's id, kept on the jobs it runs. @default a random UUID */
   instanceId?: string
   /** How often this instance refreshes the heartbeat of its jobs. @default 5000 */

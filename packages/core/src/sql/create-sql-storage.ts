@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type AliasableExpression, type Kysely, sql } from 'kysely'
 import { ImporterError } from '../errors.js'
 import type {
   DeleteAllGuard,
@@ -61,6 +61,14 @@ export interface SqlStorageDefinition {
    */
   countProducts?(filter: ProductFilter, shared: () => Promise<number>): Promise<number>
   /**
+   * The total of a filter as an expression the page query selects beside each row, where the
+   * adapter keeps it at hand (PostgreSQL: a sum over its totals table): one statement for the
+   * page and its total, read in one snapshot. MUST equal what `countProducts` gives; returns
+   * `undefined` for a filter it does not keep. A page with no rows counts by `countProducts`.
+   * @default none: the total is counted beside the page
+   */
+  totalInPage?(filter: ProductFilter): AliasableExpression<unknown> | undefined
+  /**
    * Finds the products matching a text filter its own way, in one pass where the shared
    * queries would take two (a count, then a walk for the page): their total and, optionally, a
    * condition naming exactly them for the page query (SQLite: the rowids read from a narrow
@@ -94,6 +102,13 @@ export interface SqlStorageDefinition {
    * @default runs `run` at once
    */
   exclusive?<T>(run: () => Promise<T>): Promise<T>
+  /**
+   * Runs `run` so that the queries it sends are cancelled on the server when `signal` aborts
+   * (PostgreSQL: a cancel request for the backend running one). The kit calls it for a listing
+   * with a signal, and turns what an aborted listing throws into `CANCELLED`.
+   * @default runs `run` as it is: no query is cut short, none starts after the abort
+   */
+  cancellable?<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T>
   capabilities?: StorageCapabilities
   /** Releases what the adapter opened itself. Called once, by the storage's `close()`. */
   close(): Promise<void>
@@ -185,6 +200,7 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
           count: definition.countProducts,
           find: definition.findProducts,
           listOrder: definition.listOrder,
+          totalInPage: definition.totalInPage,
         }),
         jobs: createJobQueries(db, flavor),
         endpoints: createEndpointQueries(db, flavor),
@@ -200,6 +216,18 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       return await run()
     } catch (error) {
       throw failed(what, error)
+    }
+  }
+  /** `run` for a caller that may go away: nothing starts, and nothing fails, once it has. */
+  const whileWanted = async <T>(signal: AbortSignal | undefined, run: () => Promise<T>) => {
+    if (!signal) return run()
+    const gone = (cause?: unknown) =>
+      new ImporterError('CANCELLED', 'the listing was cancelled: its caller has gone', { cause })
+    if (signal.aborted) throw gone()
+    try {
+      return await (definition.cancellable ? definition.cancellable(signal, run) : run())
+    } catch (error) {
+      throw signal.aborted ? gone(error) : error
     }
   }
   const skuTaken = (sku: string, error: unknown) =>
@@ -305,7 +333,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
 
     getProduct: (id) => call('read', () => products().get(id)),
     getProductBySkuKey: (key) => call('read', () => products().getBySkuKey(key)),
-    listProducts: (query) => call('list', () => products().list(query)),
+    listProducts: (query) =>
+      call('list', () => whileWanted(query.signal, () => products().list(query))),
     countProducts: (filter) => call('count', () => products().count(filter)),
     streamProducts,
     insertProduct: (record, events) =>

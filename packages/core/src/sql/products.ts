@@ -1,4 +1,5 @@
 import {
+  type AliasableExpression,
   type Expression,
   type ExpressionBuilder,
   type Kysely,
@@ -178,11 +179,13 @@ export interface ProductsOwnWay {
   find?: (query: ProductQuery) => Promise<FoundProducts | undefined>
   /** `SqlStorageDefinition.listOrder`. */
   listOrder?: ListOrder
+  /** `SqlStorageDefinition.totalInPage`. */
+  totalInPage?: (filter: ProductFilter) => AliasableExpression<unknown> | undefined
 }
 
 /** Shared product queries of the Kysely adapters, with what the adapter does its own way. */
 export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwnWay = {}) {
-  const { count: countOwnWay, find: findOwnWay, listOrder } = own
+  const { count: countOwnWay, find: findOwnWay, listOrder, totalInPage } = own
   const filtered = (filter: ProductFilter) =>
     applyProductFilter(db.selectFrom('products'), filter, flavor)
 
@@ -231,6 +234,8 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         found?.total ??
         (withTotal && flavor.unindexed && hasTextFilter(query) ? await count(query) : undefined)
       if (total === 0) return { items: [], ...(withTotal ? { total } : {}) }
+      // A caller gone while the total was counted gets no page.
+      query.signal?.throwIfAborted()
       // Few matches: walking the ordering index would pass nearly every row to find them, one
       // lookup each; reading the table in its own order and sorting the matches is faster.
       const few =
@@ -238,9 +243,12 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
         (total !== undefined && total < FEW_MATCHES_FACTOR * (offset + size + 1))
       const by = (column: string) =>
         few && flavor.unindexed ? flavor.unindexed(column) : sql.ref(column)
+      // A total the adapter reads in the page's own statement saves a query and a connection.
+      const inline = withTotal && total === undefined ? totalInPage?.(query) : undefined
       let q = (
         found?.only ? db.selectFrom('products').where(found.only) : filtered(query)
       ).selectAll()
+      if (inline) q = q.select(inline.as('pi_total'))
       if (query.sort) {
         const field = query.sort.replace('-', '') as SortField
         const desc = query.sort.startsWith('-')
@@ -268,9 +276,14 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       }
       const [rows, counted] = await Promise.all([
         q.limit(size + 1).execute(),
-        withTotal && total === undefined ? count(query) : undefined,
+        withTotal && total === undefined && !inline ? count(query) : undefined,
       ])
       total ??= counted
+      // A page past the last has no row to carry the total.
+      if (inline) {
+        const first = rows[0] as { pi_total?: unknown } | undefined
+        total = first ? Number(first.pi_total) : await count(query)
+      }
       const items = rows.slice(0, size).map(toProductRecord)
       const last = items.at(-1)
       return {

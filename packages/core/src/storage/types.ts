@@ -124,6 +124,12 @@ export interface ProductQuery extends ProductFilter {
   withTotal?: boolean
   /** Order of the page; a set sort pages by `page` only (no `nextCursor`). @default newest first */
   sort?: ProductSort
+  /**
+   * Aborts the listing once its caller no longer wants it (an HTTP client that has gone). The
+   * call then rejects with `CANCELLED`; an adapter MUST NOT start another query for it and
+   * SHOULD stop the one running (PostgreSQL cancels it on the server).
+   */
+  signal?: AbortSignal
 }
 
 /** A field products can be sorted by: ascending, or descending with a leading `-`. */

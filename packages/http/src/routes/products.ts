@@ -147,7 +147,7 @@ export function productRoutes(
   const { products } = importer
   const specs = productRouteSpecs
 
-  router.on(specs.list, async (_event, { query }) => {
+  router.on(specs.list, async (event, { query }) => {
     const asOf = new Date()
     const page = await products.list({
       ...toFilter(query),
@@ -155,6 +155,8 @@ export function productRoutes(
       pageSize: query.page_size,
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.sort ? { sort: query.sort } : {}),
+      // A client that has gone takes its queries with it (PostgreSQL cancels them).
+      signal: event.req.signal,
     })
     return json({
       items: page.items.map(toProductJson),
