@@ -172,8 +172,10 @@ export {
   MAX_WEBHOOK_RATE_LIMIT,
   MAX_WEBHOOK_URL_LENGTH,
   type WebhookEndpointInput,
+  type WebhookEndpointInputJson,
   type WebhookEndpointPatchInput,
-  type WebhookEndpointReplaceInput,
+  type WebhookEndpointPatchJson,
+  type WebhookEndpointReplaceJson,
   type WebhookEndpointSettings,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
@@ -182,10 +184,17 @@ export {
 export {
   createWebhookEventBus,
   type SubscribeOptions,
-  type WebhookEvent,
   type WebhookEventBus,
   type WebhookSubscription,
 } from './webhooks/event-bus.js'
+export type {
+  ImportEndedEventData,
+  ImportStartedEventData,
+  WebhookEvent,
+  WebhookEventData,
+  WebhookEventDataMap,
+  WebhookMessage,
+} from './webhooks/event-data.js'
 export {
   LEGACY_WEBHOOK_EVENT_TYPES,
   type LegacyWebhookEventType,
@@ -229,7 +238,6 @@ export {
   type SignWebhookInput,
   signWebhook,
   toWebhookBody,
-  type WebhookMessage,
   type WebhookSignatureHeaders,
 } from './webhooks/sign.js'
 export type { WebhookAttemptOutcome, WebhookErrorKind } from './webhooks/types.js'

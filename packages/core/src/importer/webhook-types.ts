@@ -163,7 +163,9 @@ export interface WebhooksApi {
    * The same events as the endpoints, in process, as an async iterator (no HTTP, no retries:
    * a subscriber that reads too slowly loses the oldest events).
    */
-  subscribe(options?: SubscribeOptions): WebhookSubscription
+  subscribe<T extends WebhookEventType = WebhookEventType>(
+    options?: SubscribeOptions<T>,
+  ): WebhookSubscription<T>
   /** Sends every delivery due now, and the retries that fall due meanwhile; returns the attempts. */
   drain(): Promise<number>
 }
