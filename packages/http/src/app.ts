@@ -9,6 +9,7 @@ import { addSecurityHeaders } from './_security-headers.js'
 import { createStaging } from './_staging.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
+import type { ImporterApp } from './importer-app.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { mappingRoutes } from './routes/mappings.js'
@@ -34,7 +35,10 @@ import type { ImporterAppOptions, ResolvedOptions } from './types.js'
  * createServer(toNodeHandler(app)).listen(3000)
  * ```
  */
-export function createImporterApp(importer: ProductImporter, options: ImporterAppOptions = {}): H3 {
+export function createImporterApp(
+  importer: ProductImporter,
+  options: ImporterAppOptions = {},
+): ImporterApp {
   const resolved = resolveOptions(options)
   const app = new H3({
     silent: true,

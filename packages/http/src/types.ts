@@ -1,5 +1,5 @@
 import type { StartImportOptions } from '@product-importer/core'
-import type { H3Event } from 'h3'
+import type { ImporterRequestEvent } from './importer-app.js'
 
 /** Token authentication of {@link ImporterAppOptions.auth}. */
 export interface TokenAuthOptions {
@@ -24,7 +24,9 @@ export interface ImporterAppOptions {
    * through, `false` answers 403 `FORBIDDEN`, and `'unauthenticated'` answers 401
    * `UNAUTHORIZED` (nobody is logged in).
    */
-  authorize?: (event: H3Event) => boolean | 'unauthenticated' | Promise<boolean | 'unauthenticated'>
+  authorize?: (
+    event: ImporterRequestEvent,
+  ) => boolean | 'unauthenticated' | Promise<boolean | 'unauthenticated'>
   /**
    * Origins besides the app's own whose browsers may send state-changing requests without a
    * Bearer header, e.g. `['https://admin.example.com']`. @default []
@@ -56,7 +58,7 @@ export interface ImporterAppOptions {
    */
   staging?: StagingOptions
   /** Called with errors that became a 500 response. @default console.error */
-  onUnexpectedError?: (error: unknown, event: H3Event) => void
+  onUnexpectedError?: (error: unknown, event: ImporterRequestEvent) => void
 }
 
 /** Options of {@link ImporterAppOptions.staging}. */
