@@ -162,6 +162,18 @@ describe('the examples, run as their READMEs say', () => {
       await runServerExample('express', '/admin/products')
     },
 
+    fastify: async () => {
+      await runServerExample('fastify', '/catalog')
+    },
+
+    hono: async () => {
+      await runServerExample('hono', '/catalog')
+    },
+
+    h3: async () => {
+      await runServerExample('h3', '/catalog')
+    },
+
     postgres: async () => {
       if (!PG_URL) return
       const database = `readme_${randomBytes(6).toString('hex')}`
@@ -212,6 +224,45 @@ describe('the examples, run as their READMEs say', () => {
     const page = JSON.parse(listed.stdout) as { total: number; items: { sku: string }[] }
     expect(page.total).toBe(12)
     expect(page.items.map((p) => p.sku)).toContain('SKU-0000011-109')
+    await checkMount(origin, prefix)
+  }
+
+  /** What every mount form must give: see docs/embedding.md, "Mounting". */
+  async function checkMount(origin: string, prefix: string): Promise<void> {
+    // The page's URLs are relative to its folder. Where the app sees the path as sent it
+    // redirects to the slash; where the host cut the prefix off (Hono's and h3's mount) it
+    // links its assets under the prefix, and its script adds the slash.
+    const bare = await fetch(`${origin}${prefix}`, { redirect: 'manual' })
+    if (bare.status === 308) {
+      expect(bare.headers.get('location')).toBe(`./${prefix.split('/').pop()}/`)
+    } else {
+      expect(bare.status).toBe(200)
+      const html = await bare.text()
+      expect(html).toContain(`src="${prefix}/ui/app.js"`)
+      expect(html).toContain(`href="${prefix}/ui/app.css"`)
+    }
+    const page = await fetch(`${origin}${prefix}/`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(await page.text()).toMatch(new RegExp(`src="(${prefix}/)?ui/app\\.js"`))
+    expect((await fetch(`${origin}${prefix}/ui/app.js`)).status).toBe(200)
+
+    // The API's own errors and headers, not the host's.
+    const missing = await fetch(`${origin}${prefix}/api/nope`)
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('x-frame-options')).toBe('DENY')
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe(
+      'ROUTE_NOT_FOUND',
+    )
+
+    // A JSON body reaches the importer unread (Fastify parses bodies by default).
+    const created = await fetch(`${origin}${prefix}/api/products/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku: 'MOUNT-1', name: 'Mounted', price: '1.50' }),
+    })
+    expect(created.status).toBe(201)
+    expect(created.headers.get('location')).toMatch(new RegExp(`^${prefix}/api/products/`))
   }
 
   for (const [example, run] of Object.entries(RUNS)) {

@@ -9,7 +9,7 @@ import { addSecurityHeaders } from './_security-headers.js'
 import { createStaging } from './_staging.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
-import type { ImporterApp } from './importer-app.js'
+import { H3_APP, type ImporterApp } from './importer-app.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { mappingRoutes } from './routes/mappings.js'
@@ -63,8 +63,12 @@ export function createImporterApp(
   mappingRoutes(router, importer)
   webhookRoutes(router, importer, resolved)
   sessionRoutes(router, resolved)
-  uiRoutes(router)
-  return app
+  uiRoutes(router, resolved.basePath)
+  // Only `fetch`: h3's `mount()` given an h3 app copies its routes into the host and drops the
+  // app's error handler and security headers; given this, it calls `fetch` like any host.
+  const importerApp: ImporterApp = { fetch: (request) => app.fetch(request) }
+  Object.defineProperty(importerApp, H3_APP, { value: app })
+  return importerApp
 }
 
 function resolveOptions(options: ImporterAppOptions): ResolvedOptions {

@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { H3 } from 'h3'
 import { toNodeHandler as h3ToNodeHandler } from 'h3/node'
+
+/**
+ * The h3 app inside an {@link ImporterApp}, for this repository's own tests (its route table).
+ * @internal
+ */
+export const H3_APP = Symbol.for('product-importer.h3-app')
 
 /**
  * The app {@link createImporterApp} returns, as its declared type: anything that mounts a
  * web-standard `fetch` handler takes it (Hono's `mount`, h3's `mount`, Bun, Deno), and
  * {@link toNodeHandler} adapts it to node:http, Express and Fastify.
  *
- * At run time it is an h3 v2 app. Its declared type is this small interface, not h3's, so a
- * host project compiles against these packages with its own settings: h3's declarations need
- * the DOM library, the `crossws` package and `exactOptionalPropertyTypes` off. A host that uses
- * h3 itself may treat the app as one (`app as unknown as H3`).
+ * An h3 v2 app answers inside, but only `fetch` is public: a host project compiles against
+ * these packages with its own settings (h3's declarations need the DOM library, the `crossws`
+ * package and `exactOptionalPropertyTypes` off), and h3's own `mount()` treats the app as any
+ * fetch handler, keeping its error bodies and security headers.
  */
 export interface ImporterApp {
   /** Answers one request; the URL's path includes the `basePath` or not, both work. */
@@ -39,5 +44,6 @@ export type NodeRequestHandler = (req: IncomingMessage, res: ServerResponse) => 
  * ```
  */
 export function toNodeHandler(app: ImporterApp): NodeRequestHandler {
-  return h3ToNodeHandler(app as H3)
+  // h3's adapter reads nothing of the app but `fetch`.
+  return h3ToNodeHandler(app as Parameters<typeof h3ToNodeHandler>[0])
 }

@@ -130,8 +130,10 @@ describe('the server in a hostile network', () => {
   it('keeps a Content-Security-Policy that a response sets itself', async () => {
     const t = await startServer()
     const { createImporterApp } = await import('@product-importer/http')
-    // An h3 app at run time: a host that uses h3 adds its own routes.
-    const app = createImporterApp(t.importer) as unknown as H3
+    // The h3 app inside, to add a route that sets its own headers.
+    const app = (createImporterApp(t.importer) as unknown as Record<symbol, H3>)[
+      Symbol.for('product-importer.h3-app')
+    ]!
     app.get(
       '/page',
       () =>

@@ -21,7 +21,9 @@ function operationsOf(doc: Json): string[] {
 describe('the OpenAPI document', () => {
   it('documents every route the app registers', async () => {
     const importer = createProductImporter({ storage: sqliteStorage({ filename: ':memory:' }) })
-    const app = createImporterApp(importer) as unknown as H3
+    const app = (createImporterApp(importer) as unknown as Record<symbol, H3>)[
+      Symbol.for('product-importer.h3-app')
+    ]!
     const registered = app['~routes']
       .filter((route) => route.method && route.method !== 'HEAD')
       .map((route) => `${route.method} ${route.route!.replace(/:(\w+)/g, '{$1}')}`)

@@ -60,9 +60,15 @@ export const uiRouteSpecs = {
 }
 
 /** The web UI: `index.html` at the root (under any base path) and its two assets. */
-export function uiRoutes(router: Router): void {
+export function uiRoutes(router: Router, basePath: string): void {
   const cache = new Map<string, Buffer>()
-  const serve = async (name: string) => {
+  const serve = async (name: string, body?: Buffer) => {
+    const bytes = body ?? (await read(name))
+    return new Response(new Uint8Array(bytes), {
+      headers: { 'content-type': FILES[name] ?? 'application/octet-stream', ...UI_HEADERS },
+    })
+  }
+  const read = async (name: string): Promise<Buffer> => {
     let body = cache.get(name)
     if (!body) {
       try {
@@ -72,9 +78,15 @@ export function uiRoutes(router: Router): void {
       }
       cache.set(name, body)
     }
-    return new Response(new Uint8Array(body), {
-      headers: { 'content-type': FILES[name] ?? 'application/octet-stream', ...UI_HEADERS },
-    })
+    return body
+  }
+  // The page with its assets under the base path, for a request whose prefix the host cut off.
+  let anchored: Buffer | undefined
+  const anchoredPage = async () => {
+    anchored ??= Buffer.from(
+      (await read('index.html')).toString('utf8').replaceAll('="ui/', `="${basePath}/ui/`),
+    )
+    return serve('index.html', anchored)
   }
 
   router.on(uiRouteSpecs.page, (event) => {
@@ -82,6 +94,11 @@ export function uiRoutes(router: Router): void {
     // the trailing slash in the browser's address.
     const original = (event.runtime?.node?.req as { originalUrl?: string } | undefined)?.originalUrl
     const path = original?.split('?')[0] ?? event.url.pathname
+    // Hono's and h3's `mount` hand over `/catalog` and `/catalog/` alike as `/`: the slash the
+    // browser may lack cannot be seen here. The page then links its assets under the base path,
+    // which loads them from either address, and its script adds the slash (_trailing-slash.ts).
+    const stripped = basePath !== '' && path !== basePath && !path.startsWith(`${basePath}/`)
+    if (stripped) return anchoredPage()
     if (!path.endsWith('/')) return toSlash(path)
     return serve('index.html')
   })
