@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { defineRoute } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
@@ -74,7 +75,11 @@ export function uiRoutes(router: Router, basePath: string): void {
       try {
         body = await readFile(new URL(name, UI_DIR))
       } catch {
-        throw new ApiError('ROUTE_NOT_FOUND', 'The web UI is not built (npm run build)')
+        // Not built (a checkout before `npm run build`), or left behind by a bundler.
+        throw new ApiError(
+          'ROUTE_NOT_FOUND',
+          `The web UI's files are missing at ${fileURLToPath(UI_DIR)}: build the package (npm run build), or, in a bundled service, copy node_modules/@product-importer/http/dist/ui beside the bundle as ui/ (see docs/embedding.md, "Bundling")`,
+        )
       }
       cache.set(name, body)
     }
