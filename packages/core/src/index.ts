@@ -106,6 +106,8 @@ export {
 // Storage contract: what an adapter implements, its paging limits, and the id generator its
 // import writer uses
 
+// Logging
+export { consoleLogger, type Logger } from './logger.js'
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
@@ -153,7 +155,6 @@ export type {
   WebhookPageOptions,
   WebhookStorage,
 } from './storage/webhook-types.js'
-
 // Webhooks: endpoints' input, events, signing, the URL guard, sending and retrying
 
 export {

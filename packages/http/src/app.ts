@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ProductImporter } from '@product-importer/core'
+import { consoleLogger, type ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
 import { DEFAULT_COOKIE_NAME } from './_defaults.js'
 import { createHostGuard } from './_host-guard.js'
@@ -99,6 +99,10 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     },
     onUnexpectedError:
       options.onUnexpectedError ??
-      ((error) => console.error('product-importer: unexpected error', error)),
+      ((error, event) =>
+        (options.logger ?? consoleLogger).error(
+          { err: error, method: event.req.method, path: event.url.pathname },
+          'product-importer: unexpected error',
+        )),
   }
 }

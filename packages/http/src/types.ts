@@ -1,4 +1,4 @@
-import type { StartImportOptions } from '@product-importer/core'
+import type { Logger, StartImportOptions } from '@product-importer/core'
 import type { ImporterRequestEvent } from './importer-app.js'
 
 /** Token authentication of {@link ImporterAppOptions.auth}. */
@@ -57,7 +57,12 @@ export interface ImporterAppOptions {
    * its file; others go when they expire.
    */
   staging?: StagingOptions
-  /** Called with errors that became a 500 response. @default console.error */
+  /**
+   * Hears errors that became a 500 response, with the request's method and path, unless
+   * `onUnexpectedError` is given. @default the console
+   */
+  logger?: Logger
+  /** Called with errors that became a 500 response. @default reports them to `logger` */
   onUnexpectedError?: (error: unknown, event: ImporterRequestEvent) => void
 }
 

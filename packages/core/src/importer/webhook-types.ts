@@ -51,7 +51,7 @@ export interface WebhookOptions
   now?: () => Date
   /** The name this instance claims deliveries under; unique per instance. @default a random UUID */
   instanceId?: string
-  /** Hears failures of the background dispatcher. @default console.error */
+  /** Hears failures of the background dispatcher. @default the importer's `logger` */
   onError?: (error: unknown) => void
 }
 
