@@ -10,8 +10,11 @@
  * ```
  */
 export interface Logger {
+  /** Something worth knowing that needs no action. */
   info(details: object, message?: string): void
+  /** Something that went wrong and recovered, or will be retried. */
   warn(details: object, message?: string): void
+  /** A failure: `details.err` holds the error. */
   error(details: object, message?: string): void
 }
 
