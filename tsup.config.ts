@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { build } from 'esbuild'
 import { defineConfig, type Options } from 'tsup'
 
 // One build for every package. Each package lists its runtime imports in `dependencies`, which
@@ -21,6 +22,36 @@ function externals(dir: string): (string | RegExp)[] {
   return names.map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/|$)`))
 }
 
+/**
+ * Rebuilds each worker as one self-contained file (its chunks and dependencies inlined; only
+ * better-sqlite3, a native module, stays an import). A host that bundles its service then keeps
+ * the workers by copying these files beside its bundle, with no node_modules of ours
+ * (docs/embedding.md, "Bundling").
+ */
+function selfContained(dir: string, workers: string[]): () => Promise<void> {
+  return async () => {
+    for (const name of workers) {
+      const file = `packages/${dir}/dist/${name}.js`
+      await build({
+        entryPoints: [file],
+        outfile: file,
+        allowOverwrite: true,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        external: ['better-sqlite3'],
+        sourcemap: true,
+        logLevel: 'warning',
+        // Bundled CommonJS dependencies call require(): give the ESM file one.
+        banner: {
+          js: "import { createRequire as __workerRequire } from 'node:module'; const require = __workerRequire(import.meta.url);",
+        },
+      })
+    }
+  }
+}
+
 const pkg = (dir: string, entry: Record<string, string>): Options => ({
   ...base,
   external: externals(dir),
@@ -31,17 +62,27 @@ const pkg = (dir: string, entry: Record<string, string>): Options => ({
 })
 
 export default defineConfig([
-  pkg('core', {
-    index: 'index.ts',
-    'sql/index': 'sql/index.ts',
-    'parse-worker': 'import/parse-worker.ts',
-  }),
-  pkg('storage-sqlite', {
-    index: 'index.ts',
-    'count-worker': 'count-worker.ts',
-    'write-worker': 'write-worker.ts',
-    'checkpoint-worker': 'checkpoint-worker.ts',
-  }),
+  {
+    ...pkg('core', {
+      index: 'index.ts',
+      'sql/index': 'sql/index.ts',
+      'parse-worker': 'import/parse-worker.ts',
+    }),
+    onSuccess: selfContained('core', ['parse-worker']),
+  },
+  {
+    ...pkg('storage-sqlite', {
+      index: 'index.ts',
+      'count-worker': 'count-worker.ts',
+      'write-worker': 'write-worker.ts',
+      'checkpoint-worker': 'checkpoint-worker.ts',
+    }),
+    onSuccess: selfContained('storage-sqlite', [
+      'count-worker',
+      'write-worker',
+      'checkpoint-worker',
+    ]),
+  },
   pkg('storage-pg', { index: 'index.ts' }),
   {
     ...pkg('http', { index: 'index.ts' }),

@@ -36,15 +36,16 @@ try {
   console.log(
     `created ${done.created}, updated ${done.updated}, unchanged ${done.unchanged}, invalid ${done.invalid}`,
   )
+  if (done.error) console.error(`${done.status}: ${done.error.code}: ${done.error.message}`)
   for (const error of await b.imports.errors(job.id, { limit: 10 })) {
-    console.log(`  line ${error.line}: ${error.column ?? ''} ${error.message}`)
+    console.log(`  line ${error.line}: ${error.message}`)
   }
 
   // 3. Reads: a page with its total, and a name search served by the pg_trgm index.
   const page = await b.products.list({ pageSize: 5 })
   console.log(`${page.total} products; newest:`)
   for (const p of page.items) console.log(`  ${p.sku}  ${p.name}  ${p.price ?? '-'}`)
-  const found = await b.products.list({ name: process.env.SEARCH ?? 'cable', pageSize: 5 })
+  const found = await b.products.list({ name: process.env.SEARCH ?? 'lamp', pageSize: 5 })
   console.log(`search: ${found.total} found`)
   process.exitCode = done.status === 'completed' ? 0 : 1
 } finally {

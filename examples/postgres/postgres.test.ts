@@ -37,7 +37,7 @@ describe.skipIf(!PG_URL)('examples/postgres', () => {
     url.pathname = `/${database}`
 
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'import.mjs'), csv], {
-      env: { ...process.env, DATABASE_URL: url.toString() },
+      env: { ...process.env, DATABASE_URL: url.toString(), SEARCH: 'cable' },
       timeout: 30_000,
     })
     expect(stdout).toContain('dry run: would create 2, update 0, keep 0')

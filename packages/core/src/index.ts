@@ -126,6 +126,8 @@ export {
 // Storage contract: what an adapter implements, its paging limits, and the id generator its
 // import writer uses
 
+// Logging
+export { consoleLogger, type Logger } from './logger.js'
 export { createUuidV7 } from './product/uuid-v7.js'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './storage/paging.js'
 export type {
@@ -173,7 +175,6 @@ export type {
   WebhookPageOptions,
   WebhookStorage,
 } from './storage/webhook-types.js'
-
 // Webhooks: endpoints' input, events, signing, the URL guard, sending and retrying
 
 export {
@@ -192,8 +193,10 @@ export {
   MAX_WEBHOOK_RATE_LIMIT,
   MAX_WEBHOOK_URL_LENGTH,
   type WebhookEndpointInput,
+  type WebhookEndpointInputJson,
   type WebhookEndpointPatchInput,
-  type WebhookEndpointReplaceInput,
+  type WebhookEndpointPatchJson,
+  type WebhookEndpointReplaceJson,
   type WebhookEndpointSettings,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
@@ -202,10 +205,17 @@ export {
 export {
   createWebhookEventBus,
   type SubscribeOptions,
-  type WebhookEvent,
   type WebhookEventBus,
   type WebhookSubscription,
 } from './webhooks/event-bus.js'
+export type {
+  ImportEndedEventData,
+  ImportStartedEventData,
+  WebhookEvent,
+  WebhookEventData,
+  WebhookEventDataMap,
+  WebhookMessage,
+} from './webhooks/event-data.js'
 export {
   LEGACY_WEBHOOK_EVENT_TYPES,
   type LegacyWebhookEventType,
@@ -249,7 +259,6 @@ export {
   type SignWebhookInput,
   signWebhook,
   toWebhookBody,
-  type WebhookMessage,
   type WebhookSignatureHeaders,
 } from './webhooks/sign.js'
 export type { WebhookAttemptOutcome, WebhookErrorKind } from './webhooks/types.js'

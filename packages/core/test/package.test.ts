@@ -40,6 +40,7 @@ describe('@product-importer/core package', () => {
       'WEBHOOK_SEND_DEFAULTS',
       'applyRememberedMapping',
       'assertWebhookUrl',
+      'consoleLogger',
       'createDeliveryLimiter',
       'createProductImporter',
       'createUuidV7',

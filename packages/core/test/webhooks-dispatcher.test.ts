@@ -2,6 +2,7 @@ import {
   createWebhookDispatcher,
   createWebhookSender,
   type ImporterStorage,
+  type ProductEventData,
   toOutboxEvent,
 } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
@@ -31,7 +32,9 @@ async function outboxWithEndpoint(
   const receiver = await startReceiver(respond)
   const endpoint = await importer.webhooks.create({ url: `${receiver.origin}/in` })
   const enqueue = (at: Date) =>
-    importer.storage.enqueueEvents([toOutboxEvent('product.created', { sku: 'A' }, at)])
+    importer.storage.enqueueEvents([
+      toOutboxEvent('product.created', { sku: 'A' } as ProductEventData, at),
+    ])
   return { importer, receiver, endpoint, enqueue, storage: importer.storage }
 }
 

@@ -6,12 +6,9 @@ import {
 import { describe, expect, it } from 'vitest'
 
 let seq = 0
-const event = (type: WebhookEventType, data: unknown = {}): WebhookEvent => ({
-  id: `evt_${++seq}`,
-  type,
-  occurredAt: new Date(),
-  data,
-})
+// The bus passes data through untouched: any shape will do here.
+const event = (type: WebhookEventType, data: unknown = {}): WebhookEvent =>
+  ({ id: `evt_${++seq}`, type, occurredAt: new Date(), data }) as WebhookEvent
 
 async function take(iterator: AsyncIterator<WebhookEvent>, count: number): Promise<WebhookEvent[]> {
   const events: WebhookEvent[] = []

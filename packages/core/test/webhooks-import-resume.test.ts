@@ -29,7 +29,7 @@ onBothStorages((kind) => {
     })
     const endpoint = await dead.webhooks.create({
       url: `${receiver.origin}/hooks`,
-      event_types: ['import.started', 'import.completed', 'import.failed', 'import.cancelled'],
+      eventTypes: ['import.started', 'import.completed', 'import.failed', 'import.cancelled'],
     })
     const job = await dead.imports.create({ filename: 'products.csv' })
     void dead.imports.run(job.id, stalledSource(`${HEADER}${lines.slice(0, 250).join('\n')}\n`), {
@@ -88,7 +88,7 @@ onBothStorages((kind) => {
     })
     const endpoint = await importer.webhooks.create({
       url: `${receiver.origin}/hooks`,
-      event_types: ['import.cancelled'],
+      eventTypes: ['import.cancelled'],
     })
     const first = await importer.imports.create()
     void importer.imports.run(

@@ -1,5 +1,9 @@
 import { join } from 'node:path'
-import { createProductImporter } from '@product-importer/core'
+import {
+  createProductImporter,
+  type WebhookEndpointInput,
+  type WebhookEndpointPatchInput,
+} from '@product-importer/core'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import { describe, expect, it } from 'vitest'
 import { closeAfter, startReceiver } from './_receiver.js'
@@ -13,10 +17,10 @@ onBothStorages((kind) => {
       const importer = await importerOn(kind, { webhooks: localWebhooks() })
       const created = await importer.webhooks.create({
         url: 'http://127.0.0.1:9/in',
-        event_types: ['product.created', 'import_completed'],
+        eventTypes: ['product.created', 'import.completed'],
         description: 'ERP',
-        rate_limit: 20,
-        per_row_events: true,
+        rateLimit: 20,
+        perRowEvents: true,
       })
       expect(created).toMatchObject({
         id: expect.any(String),
@@ -82,14 +86,22 @@ onBothStorages((kind) => {
       )
     })
 
-    it('accepts the older request shape and its event names', async () => {
+    it("refuses the REST API's snake_case keys, naming the SDK's camelCase ones", async () => {
       const importer = await importerOn(kind, { webhooks: localWebhooks() })
-      const created = await importer.webhooks.create({
-        url: 'http://127.0.0.1:9/in',
-        event_type: 'product_deleted',
-        active: false,
-      })
-      expect(created).toMatchObject({ eventTypes: ['product.deleted'], active: false })
+      const snake = { url: 'http://127.0.0.1:9/in', event_types: ['product.created'] }
+      const error = await importer.webhooks
+        .create(snake as unknown as WebhookEndpointInput)
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED' })
+      expect((error as Error).message).toMatch(
+        /Unknown key "event_types" \(known keys: .*eventTypes/,
+      )
+      const typo = { eventTypes: ['product.craeted'] }
+      const created = await importer.webhooks.create({ url: 'http://127.0.0.1:9/in' })
+      await expect(
+        importer.webhooks.update(created.id, typo as unknown as WebhookEndpointPatchInput),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: /product\.craeted/ })
+      expect(await importer.webhooks.list()).toHaveLength(1)
     })
 
     it('changes only the fields a patch names, checking a new URL', async () => {
@@ -97,7 +109,7 @@ onBothStorages((kind) => {
       const created = await importer.webhooks.create({ url: 'http://127.0.0.1:9/in' })
       const updated = await importer.webhooks.update(created.id, {
         description: 'CRM',
-        event_types: ['import.failed'],
+        eventTypes: ['import.failed'],
       })
       expect(updated).toMatchObject({ url: created.url, description: 'CRM', active: true })
       expect(updated.eventTypes).toEqual(['import.failed'])

@@ -1,15 +1,15 @@
-import type { ProductImporter, WebhookEvent } from '@product-importer/core'
+import type { ProductImporter, WebhookEvent, WebhookEventType } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { startReceiver } from './_receiver.js'
 import { localWebhooks, verifiedNow } from './_webhook-sdk.js'
 import { importerOn, onBothStorages } from './both-storages.js'
 import { bytes } from './helpers.js'
 
-async function withEndpoint(importer: ProductImporter, eventTypes: string[] = []) {
+async function withEndpoint(importer: ProductImporter, eventTypes: WebhookEventType[] = []) {
   const receiver = await startReceiver()
   const endpoint = await importer.webhooks.create({
     url: `${receiver.origin}/hooks`,
-    event_types: eventTypes,
+    eventTypes,
   })
   const events = () => receiver.received.map((request) => verifiedNow(request, endpoint.secret))
   return { receiver, endpoint, events }
@@ -102,7 +102,7 @@ onBothStorages((kind) => {
 
     it('delivers only the event types an endpoint subscribed to', async () => {
       const importer = await importerOn(kind, { webhooks: localWebhooks() })
-      const { events } = await withEndpoint(importer, ['product_deleted'])
+      const { events } = await withEndpoint(importer, ['product.deleted'])
       const created = await importer.products.create({ sku: 'A', name: 'A' })
       await importer.products.delete(created.id)
       await importer.webhooks.drain()
@@ -173,7 +173,8 @@ onBothStorages((kind) => {
     it('hands the same events to in-process subscribers after the change commits', async () => {
       const importer = await importerOn(kind, { webhooks: localWebhooks() })
       const subscription = importer.webhooks.subscribe({ types: ['product.created'] })
-      const received: WebhookEvent[] = []
+      // Typed by the types asked for: data is the product, no cast needed.
+      const received: WebhookEvent<'product.created'>[] = []
       const reading = (async () => {
         for await (const event of subscription) {
           received.push(event)
@@ -186,7 +187,7 @@ onBothStorages((kind) => {
       await importer.products.create({ sku: 'B', name: 'Beta' })
       await reading
 
-      expect(received.map((event) => [event.type, (event.data as { sku: string }).sku])).toEqual([
+      expect(received.map((event) => [event.type, event.data.sku])).toEqual([
         ['product.created', 'A'],
         ['product.created', 'B'],
       ])

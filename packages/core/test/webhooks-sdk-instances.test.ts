@@ -1,4 +1,4 @@
-import { createProductImporter, toOutboxEvent } from '@product-importer/core'
+import { createProductImporter, type ProductEventData, toOutboxEvent } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import { describe, expect, inject, it } from 'vitest'
 import { closeAfter, startReceiver } from './_receiver.js'
@@ -36,7 +36,7 @@ describe.skipIf(!PG_URL)('several instances on one PostgreSQL database', () => {
     await first!.webhooks.create({ url: `${receiver.origin}/in` })
 
     const events = Array.from({ length: 900 }, (_, i) =>
-      toOutboxEvent('product.created', { sku: `SKU-${i}` }, new Date()),
+      toOutboxEvent('product.created', { sku: `SKU-${i}` } as ProductEventData, new Date()),
     )
     for (let i = 0; i < events.length; i += 100) {
       await first!.storage.enqueueEvents(events.slice(i, i + 100))
@@ -57,8 +57,8 @@ describe.skipIf(!PG_URL)('several instances on one PostgreSQL database', () => {
     const [first] = importers
     const endpoint = await first!.webhooks.create({
       url: `${receiver.origin}/rows`,
-      event_types: ['product.created'],
-      per_row_events: true,
+      eventTypes: ['product.created'],
+      perRowEvents: true,
     })
     const lines = Array.from({ length: 600 }, (_, i) => `SKU-${i},Item ${i}`)
     const job = await first!.imports.create({ filename: 'rows.csv' })

@@ -12,8 +12,8 @@ onBothStorages((kind) => {
       const receiver = await startReceiver()
       const endpoint = await importer.webhooks.create({
         url: `${receiver.origin}/rows`,
-        event_types: ['product.created', 'product.updated'],
-        per_row_events: true,
+        eventTypes: ['product.created', 'product.updated'],
+        perRowEvents: true,
       })
       const events = () => receiver.received.map((request) => verifiedNow(request, endpoint.secret))
 

@@ -2,6 +2,7 @@ import {
   createWebhookSecret,
   createWebhookSender,
   isImporterError,
+  type ProductEventData,
   signWebhook,
   toWebhookBody,
   webhookSecretKey,
@@ -46,7 +47,7 @@ describe('Standard Webhooks signatures', () => {
     const occurredAt = new Date('2026-11-29T10:00:00.000Z')
     const body = toWebhookBody(
       'product.created',
-      { sku: 'LAMP-1', name: 'Lampe à huile' },
+      { sku: 'LAMP-1', name: 'Lampe à huile' } as ProductEventData,
       occurredAt,
     )
     const headers = signWebhook({ id: 'evt_1', body, secrets: [secret], at: new Date() })
@@ -64,14 +65,14 @@ describe('Standard Webhooks signatures', () => {
     expect(verified).toEqual({
       type: 'product.created',
       timestamp: '2026-11-29T10:00:00.000Z',
-      data: { sku: 'LAMP-1', name: 'Lampe à huile' },
+      data: { sku: 'LAMP-1', name: 'Lampe à huile' } as ProductEventData,
     })
   })
 
   it('signs with both secrets during a rotation, so receivers holding either one verify', async () => {
     const receiver = await startReceiver()
     const [previous, next] = [createWebhookSecret(), createWebhookSecret()]
-    const body = toWebhookBody('webhook.test', {}, new Date())
+    const body = toWebhookBody('webhook.test', { endpoint_id: 'e1' }, new Date())
     const headers = signWebhook({ id: 'evt_2', body, secrets: [next, previous], at: new Date() })
 
     await localSender().send({ url: receiver.origin, body, headers })
@@ -97,7 +98,7 @@ describe('Standard Webhooks signatures', () => {
 
   it('keeps webhook-id across attempts and puts the attempt time in webhook-timestamp', () => {
     const secret = createWebhookSecret()
-    const body = toWebhookBody('product.deleted', { id: 'p1' }, new Date())
+    const body = toWebhookBody('product.deleted', { id: 'p1' } as ProductEventData, new Date())
     const first = signWebhook({
       id: 'evt_3',
       body,

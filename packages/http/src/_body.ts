@@ -88,15 +88,16 @@ export function param(event: H3Event, name: string): string {
 }
 
 /**
- * Fails clearly when a host middleware (a body parser mounted before the app) already drained
- * the request: the app reads bodies itself.
+ * Fails clearly when the host already drained the request: the app reads bodies itself. Express
+ * body parsers leave `req.body`; Fastify parses into its own request object and leaves the
+ * Node request ended, which a body nobody has read never is.
  */
 export function assertBodyUnread(event: H3Event): void {
   const req = event.runtime?.node?.req as (IncomingMessage & { body?: unknown }) | undefined
-  if (req && req.body !== undefined && req.readableEnded) {
+  if (req?.readableEnded) {
     throw new ApiError(
       'BODY_CONSUMED',
-      'The request body was already read by a middleware of the host (mount the importer before body parsers such as express.json())',
+      'The request body was already read by the host: mount the importer before body parsers such as express.json(), and in Fastify give its routes a content-type parser that leaves the body unread (docs/embedding.md)',
     )
   }
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ProductImporter } from '@product-importer/core'
+import { consoleLogger, type ProductImporter } from '@product-importer/core'
 import { H3 } from 'h3'
 import { DEFAULT_COOKIE_NAME, DEFAULT_MAX_UPLOAD_BYTES } from './_defaults.js'
 import { createHostGuard } from './_host-guard.js'
@@ -9,6 +9,7 @@ import { addSecurityHeaders } from './_security-headers.js'
 import { createStaging } from './_staging.js'
 import { createAuthMiddleware } from './auth.js'
 import { toErrorResponse } from './errors.js'
+import { H3_APP, type ImporterApp } from './importer-app.js'
 import { createOpenApiDocument } from './openapi.js'
 import { importRoutes } from './routes/imports.js'
 import { mappingRoutes } from './routes/mappings.js'
@@ -34,7 +35,10 @@ import type { ImporterAppOptions, ResolvedOptions } from './types.js'
  * createServer(toNodeHandler(app)).listen(3000)
  * ```
  */
-export function createImporterApp(importer: ProductImporter, options: ImporterAppOptions = {}): H3 {
+export function createImporterApp(
+  importer: ProductImporter,
+  options: ImporterAppOptions = {},
+): ImporterApp {
   const resolved = resolveOptions(options)
   const app = new H3({
     silent: true,
@@ -59,8 +63,12 @@ export function createImporterApp(importer: ProductImporter, options: ImporterAp
   mappingRoutes(router, importer)
   webhookRoutes(router, importer, resolved)
   sessionRoutes(router, resolved)
-  uiRoutes(router)
-  return app
+  uiRoutes(router, resolved.basePath)
+  // Only `fetch`: h3's `mount()` given an h3 app copies its routes into the host and drops the
+  // app's error handler and security headers; given this, it calls `fetch` like any host.
+  const importerApp: ImporterApp = { fetch: (request) => app.fetch(request) }
+  Object.defineProperty(importerApp, H3_APP, { value: app })
+  return importerApp
 }
 
 function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
@@ -91,6 +99,10 @@ function resolveOptions(options: ImporterAppOptions): ResolvedOptions {
     },
     onUnexpectedError:
       options.onUnexpectedError ??
-      ((error) => console.error('product-importer: unexpected error', error)),
+      ((error, event) =>
+        (options.logger ?? consoleLogger).error(
+          { err: error, method: event.req.method, path: event.url.pathname },
+          'product-importer: unexpected error',
+        )),
   }
 }

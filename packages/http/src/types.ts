@@ -1,5 +1,5 @@
-import type { StartImportOptions } from '@product-importer/core'
-import type { H3Event } from 'h3'
+import type { Logger, StartImportOptions } from '@product-importer/core'
+import type { ImporterRequestEvent } from './importer-app.js'
 
 /** Token authentication of {@link ImporterAppOptions.auth}. */
 export interface TokenAuthOptions {
@@ -24,7 +24,9 @@ export interface ImporterAppOptions {
    * through, `false` answers 403 `FORBIDDEN`, and `'unauthenticated'` answers 401
    * `UNAUTHORIZED` (nobody is logged in).
    */
-  authorize?: (event: H3Event) => boolean | 'unauthenticated' | Promise<boolean | 'unauthenticated'>
+  authorize?: (
+    event: ImporterRequestEvent,
+  ) => boolean | 'unauthenticated' | Promise<boolean | 'unauthenticated'>
   /**
    * Origins besides the app's own whose browsers may send state-changing requests without a
    * Bearer header, e.g. `['https://admin.example.com']`. @default []
@@ -55,8 +57,13 @@ export interface ImporterAppOptions {
    * its file; others go when they expire.
    */
   staging?: StagingOptions
-  /** Called with errors that became a 500 response. @default console.error */
-  onUnexpectedError?: (error: unknown, event: H3Event) => void
+  /**
+   * Hears errors that became a 500 response, with the request's method and path, unless
+   * `onUnexpectedError` is given. @default the console
+   */
+  logger?: Logger
+  /** Called with errors that became a 500 response. @default reports them to `logger` */
+  onUnexpectedError?: (error: unknown, event: ImporterRequestEvent) => void
 }
 
 /** Options of {@link ImporterAppOptions.staging}. */

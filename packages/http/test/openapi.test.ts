@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { createProductImporter, EXPORT_COLUMNS } from '@product-importer/core'
 import { createImporterApp, createOpenApiDocument } from '@product-importer/http'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
+import type { H3 } from 'h3'
 import { describe, expect, it } from 'vitest'
 import { type Json, jsonInit, SAMPLE_CSV, startServer, waitForJob } from './_server.js'
 
@@ -20,7 +21,9 @@ function operationsOf(doc: Json): string[] {
 describe('the OpenAPI document', () => {
   it('documents every route the app registers', async () => {
     const importer = createProductImporter({ storage: sqliteStorage({ filename: ':memory:' }) })
-    const app = createImporterApp(importer)
+    const app = (createImporterApp(importer) as unknown as Record<symbol, H3>)[
+      Symbol.for('product-importer.h3-app')
+    ]!
     const registered = app['~routes']
       .filter((route) => route.method && route.method !== 'HEAD')
       .map((route) => `${route.method} ${route.route!.replace(/:(\w+)/g, '{$1}')}`)

@@ -16,7 +16,7 @@ describe('web UI: a webhook turned off', () => {
     const receiver = await startReceiver()
     const t = await startServer({}, LOCAL_WEBHOOKS)
     const url = `${receiver.origin}/hook`
-    const endpoint = await t.importer.webhooks.create({ url, event_types: ['product.updated'] })
+    const endpoint = await t.importer.webhooks.create({ url, eventTypes: ['product.updated'] })
     const lamp = await t.importer.products.create({ sku: 'LAMP-1', name: 'Lamp' })
     const { page, problems } = await openPage(browser())
     await page.goto(`${t.origin}/#/webhooks`)

@@ -4,10 +4,11 @@ import { postgresMigrations } from './_migrations.js'
 import type { SearchColumn } from './types.js'
 
 /** PostgreSQL as the shared queries see it, with its own migrations for these search columns. */
-export function postgresFlavor(searchIndexes: readonly SearchColumn[]): SqlFlavor {
+export function postgresFlavor(searchIndexes: readonly SearchColumn[], schema?: string): SqlFlavor {
   return {
     name: 'postgres',
     label: 'PostgreSQL',
+    ...(schema ? { migrationSchema: schema } : {}),
     time: (date) => date,
     bool: (value) => value,
     ilike: 'ilike',

@@ -3,6 +3,7 @@ export { type PgStorage, pgStorage } from './pg-storage.js'
 export type {
   PgConnectionOptions,
   PgLimitOptions,
+  PgSchemaOptions,
   PgSearchOptions,
   PgStorageOptions,
   SearchColumn,

@@ -58,10 +58,15 @@ export type PgStorage = SqlStorage
  */
 export function pgStorage(options: PgStorageOptions): PgStorage {
   const ownsPool = !('pool' in options)
+  const schema = checkedSchema(options)
   const pool =
     'pool' in options
       ? options.pool
-      : new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString })
+      : new pg.Pool({
+          ...options.poolConfig,
+          connectionString: options.connectionString,
+          ...(schema ? { options: withSearchPath(options.poolConfig?.options, schema) } : {}),
+        })
   // An idle connection that dies (server restart, network) is dropped by the pool; without a
   // listener the 'error' event would crash the process.
   if (ownsPool) pool.on('error', () => {})
@@ -71,7 +76,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   const db = new Kysely<ImporterDatabase>({
     dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
   })
-  const flavor = postgresFlavor(options.searchIndexes ?? DEFAULT_SEARCH_INDEXES)
+  const flavor = postgresFlavor(options.searchIndexes ?? DEFAULT_SEARCH_INDEXES, schema)
   const jobListener = createJobListener(pool)
   const exportConnections = createConnectionWait(
     pool,
@@ -105,6 +110,13 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
   const migrate = storage.migrate
   // An import that crashed while loading into an empty table left its trigram indexes dropped.
   storage.migrate = async () => {
+    if (schema) {
+      try {
+        await pool.query(`create schema if not exists "${schema}"`)
+      } catch (error) {
+        throw storageFailed(`creating the schema ${schema}`, error)
+      }
+    }
     await migrate()
     try {
       await restoreDeferredIndexes(pool)
@@ -113,6 +125,26 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     }
   }
   return storage
+}
+
+/** The `schema` option, checked; `undefined` for the default, `public`. */
+function checkedSchema(options: PgStorageOptions): string | undefined {
+  const { schema } = options
+  if (schema === undefined || schema === 'public') return undefined
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new TypeError(`schema must be a plain identifier (letters, digits, _), got "${schema}"`)
+  }
+  if ('pool' in options) {
+    throw new TypeError(
+      `schema "${schema}" needs a connectionString: with a pool of your own, set its search path (options: '-c search_path=${schema},public')`,
+    )
+  }
+  return schema
+}
+
+/** The pool's `options` with the search path in front of what they already say. */
+function withSearchPath(given: string | undefined, schema: string): string {
+  return `-c search_path=${schema},public${given ? ` ${given}` : ''}`
 }
 
 /**

@@ -4,7 +4,22 @@ import type { Pool, PoolConfig } from 'pg'
  * Options of {@link pgStorage}: a connection string (the adapter creates and owns a pool), or a
  * `pg` Pool the application owns.
  */
-export type PgStorageOptions = PgConnectionOptions & PgSearchOptions & PgLimitOptions
+export type PgStorageOptions = PgConnectionOptions &
+  PgSearchOptions &
+  PgLimitOptions &
+  PgSchemaOptions
+
+/** Where {@link pgStorage} keeps its tables. */
+export interface PgSchemaOptions {
+  /**
+   * A schema of its own for every table, index, function and migration record, created by
+   * `migrate()` if missing, so the importer lives beside a host's own `products` table. Set on
+   * each connection's search path (`<schema>, public`, public for extensions such as pg_trgm),
+   * so it needs a `connectionString`: give a `pool` of your own the search path yourself. A
+   * plain identifier (letters, digits, `_`). @default 'public'
+   */
+  schema?: string
+}
 
 /** How many connections {@link pgStorage} opens beside its pool, and how long work waits. */
 export interface PgLimitOptions {

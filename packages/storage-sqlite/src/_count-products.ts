@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { mainFile, type SqliteConnection } from './_connection.js'
 import { sqliteFlavor } from './_flavor.js'
 import { countNamesQuery } from './_product-names.js'
+import { workerFile } from './_worker-file.js'
 
 /**
  * Below this many products a text filter is counted on the connection itself: the scan is
@@ -39,7 +40,7 @@ export function createProductCount(connection: () => SqliteConnection) {
 
   const start = (database: BetterSqlite3.Database): Worker[] => {
     workers = Array.from({ length: THREADS }, () => {
-      const worker = new Worker(new URL('./count-worker.js', import.meta.url), {
+      const worker = new Worker(workerFile('count-worker'), {
         workerData: mainFile(database),
       })
       // Idle threads never keep the process alive; a count in flight does (see ask).

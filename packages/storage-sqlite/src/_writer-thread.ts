@@ -9,6 +9,7 @@ import {
 import type BetterSqlite3 from 'better-sqlite3'
 import { type PackedBatch, packBatch } from './_batch.js'
 import { mainFile } from './_connection.js'
+import { workerFile } from './_worker-file.js'
 
 /** What the writer thread is started with. */
 export interface WriterThreadData {
@@ -116,7 +117,7 @@ export async function openWriterThread(
     ),
     ...(checkpoints ? { walAutocheckpoint: BACKSTOP_CHECKPOINT_PAGES } : {}),
   }
-  const worker = new Worker(new URL('./write-worker.js', import.meta.url), {
+  const worker = new Worker(workerFile('write-worker'), {
     workerData: data,
     resourceLimits: THREAD_HEAP,
   })
@@ -191,7 +192,7 @@ export async function openWriterThread(
  * {@link BACKSTOP_CHECKPOINT_PAGES}) do its work.
  */
 function startCheckpoints(filename: string): { stop(): Promise<void> } {
-  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), {
+  const worker = new Worker(workerFile('checkpoint-worker'), {
     workerData: { filename, everyMs: CHECKPOINT_EVERY_MS } satisfies CheckpointThreadData,
     resourceLimits: CHECKPOINT_HEAP,
   })

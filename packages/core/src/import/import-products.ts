@@ -1,6 +1,7 @@
 import { ImporterError, isImporterError } from '../errors.js'
 import { emptyCounts } from '../storage/counts.js'
 import type { BatchResult, ChangeSample, ImportCheckpoint, RowError } from '../storage/types.js'
+import { migratedOnce } from './_migrated.js'
 import { createChangeSampler } from './change-samples.js'
 import { createPrefixHasher, type PrefixHasher } from './file-fingerprint.js'
 import { type ParseOutput, recordLimitOf } from './parse.js'
@@ -143,9 +144,14 @@ async function* runImport(
   }
   bytesTotal = opened.bytesTotal
   const fileSize = opened.size
-  const writer = await options.storage.openImportWriter({ dryRun }).catch((error) => {
-    throw fail(error)
-  })
+  const writer = await (options.migrate === false
+    ? Promise.resolve()
+    : migratedOnce(options.storage)
+  )
+    .then(() => options.storage.openImportWriter({ dryRun }))
+    .catch((error) => {
+      throw fail(error)
+    })
   const batchSize = Math.max(
     1,
     Math.trunc(options.batchSize ?? writer.batchSize ?? DEFAULT_BATCH_SIZE),

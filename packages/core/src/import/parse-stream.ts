@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { ImporterError, type ImporterErrorCode } from '../errors.js'
+import { parseWorkerFile } from './_worker-file.js'
 import { createProductParser, type ParseOutput, type ParserOptions } from './parse.js'
 import type { FromWorker, ToWorker, WireOutput } from './parse-protocol.js'
 import { fromColumns } from './row-columns.js'
@@ -55,7 +56,7 @@ async function* parseInWorker(
   chunks: AsyncIterable<Uint8Array>,
   options: ParserOptions,
 ): AsyncGenerator<ParseOutput> {
-  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), {
+  const worker = new Worker(parseWorkerFile(), {
     workerData: options,
     resourceLimits: WORKER_HEAP,
   })

@@ -128,6 +128,13 @@ export type ImportEvent =
 export interface ImportOptions {
   /** Where products are written. */
   storage: ImporterStorage
+  /**
+   * Run `storage.migrate()` before the first import on this storage object (once per object,
+   * however many imports follow), as `createProductImporter()` does on first use. `false` for a
+   * schema migrated separately, e.g. by a role the importing one is not.
+   * @default true
+   */
+  migrate?: boolean
   /** Report exactly what would be created, updated, unchanged and invalid; write nothing. */
   dryRun?: boolean
   /** Rows per transaction. @default the storage writer's `batchSize`, else 10000 */

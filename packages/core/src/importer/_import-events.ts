@@ -1,5 +1,6 @@
 import type { ImportSummary } from '../import/types.js'
 import type { ImportCounts, ImportJobRecord } from '../storage/types.js'
+import type { ImportEndedEventData, ImportStartedEventData } from '../webhooks/event-data.js'
 import type { WebhookEventType } from '../webhooks/event-types.js'
 
 /** Where the API serves a job's rejected rows as CSV, relative to its mount point. */
@@ -12,6 +13,13 @@ export const IMPORT_END_EVENTS = {
   cancelled: 'import.cancelled',
 } as const satisfies Record<ImportSummary['status'], WebhookEventType>
 
+/** How a job ended, for its event. */
+interface ImportEnd {
+  status: ImportSummary['status'] | 'interrupted'
+  counts: ImportCounts
+  error?: { code: string; message: string } | null | undefined
+}
+
 /**
  * The `data` of an `import.*` event: the job, its counts so far (or at its end), the link to
  * its error report, and the error of a failed job.
@@ -19,12 +27,17 @@ export const IMPORT_END_EVENTS = {
 export function importEventData(
   job: Pick<ImportJobRecord, 'id' | 'filename'>,
   dryRun: boolean,
-  end?: {
-    status: ImportSummary['status'] | 'interrupted'
-    counts: ImportCounts
-    error?: { code: string; message: string } | null
-  },
-) {
+): ImportStartedEventData
+export function importEventData(
+  job: Pick<ImportJobRecord, 'id' | 'filename'>,
+  dryRun: boolean,
+  end: ImportEnd,
+): ImportEndedEventData
+export function importEventData(
+  job: Pick<ImportJobRecord, 'id' | 'filename'>,
+  dryRun: boolean,
+  end?: ImportEnd,
+): ImportStartedEventData | ImportEndedEventData {
   return {
     job_id: job.id,
     filename: job.filename,

@@ -1,14 +1,15 @@
 import type { OutboxEvent, WebhookStorage } from '../storage/webhook-types.js'
-import type { WebhookEvent, WebhookEventBus } from '../webhooks/event-bus.js'
+import type { WebhookEventBus } from '../webhooks/event-bus.js'
+import type { WebhookEvent, WebhookEventData } from '../webhooks/event-data.js'
 import type { WebhookEventType } from '../webhooks/event-types.js'
 import { toOutboxEvent } from '../webhooks/outbox-event.js'
 
 /** The events of one change: built inside its transaction, published once it committed. */
 export interface EventBatch {
   /** A new event of this change, for the storage call's `events`, timed by the sink's clock. */
-  add(
-    type: WebhookEventType,
-    data: unknown,
+  add<T extends WebhookEventType>(
+    type: T,
+    data: WebhookEventData<T>,
     options?: { perRow?: boolean; endpointId?: string },
   ): OutboxEvent
   /** The change committed: hands its events to in-process subscribers and wakes the dispatcher. */
@@ -64,7 +65,7 @@ export function createEventSink(
         const event = toOutboxEvent(type, data, at, options)
         // Per-row and test events are for the endpoints that asked; subscribers get the rest.
         if (!event.perRow && event.endpointId === undefined) {
-          published.push({ id: event.id, type, occurredAt: at, data })
+          published.push({ id: event.id, type, occurredAt: at, data } as WebhookEvent)
         }
         return event
       },

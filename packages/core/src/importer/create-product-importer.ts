@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { consoleLogger } from '../logger.js'
 import { createAllowedHttpGuard } from '../webhooks/_allowed-http-guard.js'
 import { createWebhookDispatcher } from '../webhooks/dispatcher.js'
 import { createWebhookEventBus } from '../webhooks/event-bus.js'
@@ -51,6 +52,7 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
     maxResponseBytes: hooks.maxResponseBytes,
     userAgent: hooks.userAgent,
   })
+  const logger = options.logger ?? consoleLogger
   const dispatcher = createWebhookDispatcher({
     storage,
     sender,
@@ -61,7 +63,10 @@ export function createProductImporter(options: ProductImporterOptions): ProductI
         : { perEndpointConcurrency: hooks.perEndpointConcurrency }),
     }),
     now,
-    ...pick(hooks, ['policy', 'leaseMs', 'pollMs', 'retentionMs', 'instanceId', 'onError']),
+    ...pick(hooks, ['policy', 'leaseMs', 'pollMs', 'retentionMs', 'instanceId']),
+    onError:
+      hooks.onError ??
+      ((error) => logger.error({ err: error }, 'product-importer: webhook dispatcher failed')),
   })
   const background = (hooks.dispatch ?? 'background') === 'background'
   const bus = createWebhookEventBus()

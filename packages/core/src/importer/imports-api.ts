@@ -224,6 +224,8 @@ export function createImportsApi(
         ...importOptions,
         dryRun,
         storage,
+        // The importer migrated on its first use already, or was told not to.
+        migrate: false,
         signal: controller.signal,
         ...(bytesTotal === undefined ? {} : { bytesTotal }),
       })

@@ -5,6 +5,7 @@ import type {
   ImportSource,
   ImportSummary,
 } from '../import/types.js'
+import type { Logger } from '../logger.js'
 import type { Product, ProductInput, ProductPatch } from '../product/schema.js'
 import type {
   ColumnMappingRecord,
@@ -65,6 +66,11 @@ export interface ProductImporterOptions {
   storage: ImporterStorage
   /** Run `storage.migrate()` on first use. @default true */
   migrate?: boolean
+  /**
+   * Hears what fails in the background: the webhook dispatcher's errors, unless
+   * `webhooks.onError` is given. @default the console
+   */
+  logger?: Logger
   /** Defaults for every import started through `imports`. */
   importDefaults?: Omit<StartImportOptions, 'filename' | 'bytesTotal' | 'resumeSource' | 'onEvent'>
   /**

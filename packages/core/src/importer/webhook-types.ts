@@ -51,7 +51,7 @@ export interface WebhookOptions
   now?: () => Date
   /** The name this instance claims deliveries under; unique per instance. @default a random UUID */
   instanceId?: string
-  /** Hears failures of the background dispatcher. @default console.error */
+  /** Hears failures of the background dispatcher. @default the importer's `logger` */
   onError?: (error: unknown) => void
 }
 
@@ -163,7 +163,9 @@ export interface WebhooksApi {
    * The same events as the endpoints, in process, as an async iterator (no HTTP, no retries:
    * a subscriber that reads too slowly loses the oldest events).
    */
-  subscribe(options?: SubscribeOptions): WebhookSubscription
+  subscribe<T extends WebhookEventType = WebhookEventType>(
+    options?: SubscribeOptions<T>,
+  ): WebhookSubscription<T>
   /** Sends every delivery due now, and the retries that fall due meanwhile; returns the attempts. */
   drain(): Promise<number>
 }

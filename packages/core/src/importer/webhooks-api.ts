@@ -80,7 +80,7 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
 
   return {
     async create(input) {
-      const settings = await validateWebhookEndpoint(input, guard)
+      const settings = await validateWebhookEndpoint(input, guard, 'sdk')
       await ready()
       const at = now()
       const record = await storage.createWebhookEndpoint({
@@ -114,7 +114,7 @@ export function createWebhooksApi(context: WebhooksApiContext): WebhooksApi {
     },
 
     async update(id, input) {
-      const patch = await validateWebhookEndpointPatch(input, guard)
+      const patch = await validateWebhookEndpointPatch(input, guard, 'sdk')
       const dispatcher = await ready()
       // Turning an endpoint back on starts it afresh: its old failures say nothing any more.
       const revived =

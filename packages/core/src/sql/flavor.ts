@@ -10,6 +10,12 @@ export interface SqlFlavor {
   name: string
   /** The database's name in error messages (e.g. `SQLite`). */
   label: string
+  /**
+   * The schema the migration bookkeeping tables live in, named in every statement about them so
+   * that a table of the same name elsewhere on the search path is never taken for them.
+   * @default none: wherever the connection creates tables
+   */
+  migrationSchema?: string
   /** A Date as the driver binds it. */
   time(date: Date): number | Date
   /** A boolean as the driver binds it. */

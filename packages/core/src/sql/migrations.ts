@@ -349,11 +349,10 @@ async function atomically<DB>(
 
 /** Names of the migrations the database has run; empty before the first migration. */
 // biome-ignore lint/suspicious/noExplicitAny: any schema
-async function executedMigrations(db: Kysely<any>): Promise<Set<string>> {
+async function executedMigrations(db: Kysely<any>, schema?: string): Promise<Set<string>> {
   try {
-    const { rows } = await sql<{ name: string }>`select name from ${sql.table(
-      MIGRATION_TABLE,
-    )}`.execute(db)
+    const table = schema ? `${schema}.${MIGRATION_TABLE}` : MIGRATION_TABLE
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db)
     return new Set(rows.map((row) => row.name))
   } catch {
     // No migration table where this connection looks (its schema or search path): a table of
@@ -371,7 +370,7 @@ export async function migrateToLatest(db: Kysely<any>, flavor: SqlFlavor): Promi
   // Read before the migrator holds the connection: SQLite has only the one.
   const migrations = {
     ...sharedMigrations(flavor),
-    ...(await flavor.migrations?.(db, await executedMigrations(db))),
+    ...(await flavor.migrations?.(db, await executedMigrations(db, flavor.migrationSchema))),
   }
   const provider: MigrationProvider = { getMigrations: async () => migrations }
   const migrator = new Migrator({
@@ -379,6 +378,7 @@ export async function migrateToLatest(db: Kysely<any>, flavor: SqlFlavor): Promi
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    ...(flavor.migrationSchema ? { migrationTableSchema: flavor.migrationSchema } : {}),
     // A flavor's migrations sort after the shared ones, and a shared migration added later must
     // still run on a database that ran them.
     allowUnorderedMigrations: true,

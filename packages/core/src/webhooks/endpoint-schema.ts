@@ -161,9 +161,83 @@ export const webhookEndpointPatchSchema = strictObject(fields)
   .partial()
   .transform((input, ctx) => toSettings(input, ctx))
 
-/** Input accepted when creating an endpoint. */
-export type WebhookEndpointInput = z.input<typeof webhookEndpointInputSchema>
-/** Input accepted when replacing an endpoint's settings. */
-export type WebhookEndpointReplaceInput = z.input<typeof webhookEndpointReplaceSchema>
-/** Input accepted when changing an endpoint. */
-export type WebhookEndpointPatchInput = z.input<typeof webhookEndpointPatchSchema>
+/** The REST API's JSON for a new endpoint (`POST /api/webhooks/`), in snake_case. */
+export type WebhookEndpointInputJson = z.input<typeof webhookEndpointInputSchema>
+/** The REST API's JSON replacing an endpoint's settings (`PUT`), in snake_case. */
+export type WebhookEndpointReplaceJson = z.input<typeof webhookEndpointReplaceSchema>
+/** The REST API's JSON changing an endpoint (`PATCH`), in snake_case. */
+export type WebhookEndpointPatchJson = z.input<typeof webhookEndpointPatchSchema>
+
+/**
+ * A new endpoint as the SDK takes it (`importer.webhooks.create()`), in camelCase like
+ * everything the SDK takes and returns. The REST API takes the same fields in snake_case
+ * ({@link webhookEndpointInputSchema}) and maps them at its edge.
+ *
+ * @example
+ * ```ts
+ * const input: WebhookEndpointInput = {
+ *   url: 'https://example.com/hooks',
+ *   eventTypes: ['product.created', 'import.completed'],
+ *   perRowEvents: true,
+ * }
+ * ```
+ */
+export interface WebhookEndpointInput {
+  url: string
+  /** Events the endpoint receives. @default [] (every event) */
+  eventTypes?: readonly WebhookEventType[]
+  /** @default true */
+  active?: boolean
+  /** @default '' */
+  description?: string
+  /** Deliveries per second at most; `null` for no limit. @default null */
+  rateLimit?: number | null
+  /**
+   * Also receive `product.created` / `product.updated` for every row an import applies.
+   * @default false
+   */
+  perRowEvents?: boolean
+}
+
+/** Changes to an endpoint as the SDK takes them (`importer.webhooks.update()`). */
+export type WebhookEndpointPatchInput = Partial<WebhookEndpointInput>
+
+const sdkFields = {
+  url,
+  eventTypes,
+  active: fields.active,
+  description: fields.description,
+  rateLimit,
+  perRowEvents: fields.per_row_events,
+}
+
+/** {@link WebhookEndpointInput}, checked at run time for callers without the types. */
+export const webhookEndpointSdkSchema = strictObject(sdkFields)
+  .partial({
+    eventTypes: true,
+    active: true,
+    description: true,
+    rateLimit: true,
+    perRowEvents: true,
+  })
+  .transform(
+    (input): WebhookEndpointSettings => ({
+      url: input.url,
+      eventTypes: input.eventTypes ?? [],
+      active: input.active ?? true,
+      description: input.description ?? '',
+      rateLimit: input.rateLimit ?? null,
+      perRowEvents: input.perRowEvents ?? false,
+    }),
+  )
+
+/** {@link WebhookEndpointPatchInput}, checked at run time. */
+export const webhookEndpointSdkPatchSchema = strictObject(sdkFields)
+  .partial()
+  .transform((input): Partial<WebhookEndpointSettings> => {
+    const patch: Partial<WebhookEndpointSettings> = {}
+    for (const [key, value] of Object.entries(input)) {
+      if (value !== undefined) Object.assign(patch, { [key]: value })
+    }
+    return patch
+  })

@@ -1,18 +1,10 @@
+import type { WebhookEvent } from './event-data.js'
 import { type WebhookEventType, webhookSubscribes } from './event-types.js'
 
-/** One catalog event, as the outbox stores it and the in-process bus hands it out. */
-export interface WebhookEvent {
-  /** Stable id: the `webhook-id` of every delivery of this event. */
-  id: string
-  type: WebhookEventType
-  occurredAt: Date
-  data: unknown
-}
-
 /** Options of {@link WebhookEventBus.subscribe}. */
-export interface SubscribeOptions {
+export interface SubscribeOptions<T extends WebhookEventType = WebhookEventType> {
   /** Events to receive; empty or absent means every event. */
-  types?: readonly WebhookEventType[]
+  types?: readonly T[]
   /** Events held for a subscriber that reads slower than events arrive. @default 1000 */
   bufferSize?: number
   /** Ends the subscription. */
@@ -20,7 +12,8 @@ export interface SubscribeOptions {
 }
 
 /** A subscription: an async iterator of events that also tells what it dropped. */
-export interface WebhookSubscription extends AsyncIterableIterator<WebhookEvent> {
+export interface WebhookSubscription<T extends WebhookEventType = WebhookEventType>
+  extends AsyncIterableIterator<WebhookEvent<T>> {
   /** Events dropped because the buffer was full. */
   readonly dropped: number
   /** Ends the iteration; events already buffered are discarded. */
@@ -31,8 +24,13 @@ export interface WebhookSubscription extends AsyncIterableIterator<WebhookEvent>
 export interface WebhookEventBus {
   /** Hands `event` to every matching subscriber; never waits for any of them. */
   publish(event: WebhookEvent): void
-  /** A new subscription: an async iterator of the events published from now on. */
-  subscribe(options?: SubscribeOptions): WebhookSubscription
+  /**
+   * A new subscription: an async iterator of the events published from now on, typed by the
+   * `types` asked for.
+   */
+  subscribe<T extends WebhookEventType = WebhookEventType>(
+    options?: SubscribeOptions<T>,
+  ): WebhookSubscription<T>
   /** Subscribers now listening. */
   readonly subscriberCount: number
   /** Ends every subscription. */
@@ -62,8 +60,10 @@ interface Subscriber {
 export function createWebhookEventBus(): WebhookEventBus {
   const subscribers = new Set<Subscriber>()
 
-  function subscribe(options: SubscribeOptions = {}): WebhookSubscription {
-    const types = options.types ?? []
+  function subscribe<T extends WebhookEventType>(
+    options: SubscribeOptions<T> = {},
+  ): WebhookSubscription<T> {
+    const types: readonly WebhookEventType[] = options.types ?? []
     const bufferSize = Math.max(1, options.bufferSize ?? 1000)
     const buffer: WebhookEvent[] = []
     let head = 0
@@ -103,7 +103,7 @@ export function createWebhookEventBus(): WebhookEventBus {
       }
     }
 
-    async function next(): Promise<IteratorResult<WebhookEvent>> {
+    async function next(): Promise<IteratorResult<WebhookEvent<T>>> {
       while (!done && head === buffer.length) {
         await new Promise<void>((resolve) => {
           wake = resolve
@@ -111,7 +111,8 @@ export function createWebhookEventBus(): WebhookEventBus {
         wake = undefined
       }
       if (done) return { done: true, value: undefined }
-      const event = buffer[head++]!
+      // Only events of the asked types reach this buffer (`accepts`).
+      const event = buffer[head++] as WebhookEvent<T>
       compact()
       return { done: false, value: event }
     }

@@ -1,6 +1,7 @@
 import { type ProductWire, toProduct, toProductWire } from '../product/wire.js'
 import type { ProductRecord } from '../storage/types.js'
 import type { OutboxEvent } from '../storage/webhook-types.js'
+import type { WebhookEventData } from './event-data.js'
 import type { WebhookEventType } from './event-types.js'
 import { newEventId } from './outbox-ids.js'
 import { toWebhookBody } from './sign.js'
@@ -24,9 +25,9 @@ export function productEventData(record: ProductRecord): ProductEventData {
  * ])
  * ```
  */
-export function toOutboxEvent(
-  type: WebhookEventType,
-  data: unknown,
+export function toOutboxEvent<T extends WebhookEventType>(
+  type: T,
+  data: WebhookEventData<T>,
   at: Date,
   options: { perRow?: boolean; endpointId?: string } = {},
 ): OutboxEvent {

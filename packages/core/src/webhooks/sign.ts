@@ -1,14 +1,7 @@
 import { createHmac } from 'node:crypto'
+import type { WebhookEventData, WebhookMessage } from './event-data.js'
 import type { WebhookEventType } from './event-types.js'
 import { webhookSecretKey } from './secret.js'
-
-/** One event as a receiver gets it: the JSON body of every delivery. */
-export interface WebhookMessage {
-  type: WebhookEventType
-  /** When the event happened, ISO 8601. */
-  timestamp: string
-  data: unknown
-}
 
 /**
  * The three Standard Webhooks headers of a delivery attempt. (A type alias, not an interface, so
@@ -39,8 +32,12 @@ export interface SignWebhookInput {
  * The JSON body of an event: `{"type", "timestamp", "data"}`. Serialise once and send those
  * exact bytes, since the signature covers them.
  */
-export function toWebhookBody(type: WebhookEventType, data: unknown, occurredAt: Date): string {
-  const message: WebhookMessage = { type, timestamp: occurredAt.toISOString(), data }
+export function toWebhookBody<T extends WebhookEventType>(
+  type: T,
+  data: WebhookEventData<T>,
+  occurredAt: Date,
+): string {
+  const message = { type, timestamp: occurredAt.toISOString(), data } as WebhookMessage<T>
   return JSON.stringify(message)
 }
 

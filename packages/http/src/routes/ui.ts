@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import { defineRoute } from '../_route.js'
 import type { Router } from '../_router.js'
 import { ApiError } from '../errors.js'
@@ -60,21 +61,37 @@ export const uiRouteSpecs = {
 }
 
 /** The web UI: `index.html` at the root (under any base path) and its two assets. */
-export function uiRoutes(router: Router): void {
+export function uiRoutes(router: Router, basePath: string): void {
   const cache = new Map<string, Buffer>()
-  const serve = async (name: string) => {
+  const serve = async (name: string, body?: Buffer) => {
+    const bytes = body ?? (await read(name))
+    return new Response(new Uint8Array(bytes), {
+      headers: { 'content-type': FILES[name] ?? 'application/octet-stream', ...UI_HEADERS },
+    })
+  }
+  const read = async (name: string): Promise<Buffer> => {
     let body = cache.get(name)
     if (!body) {
       try {
         body = await readFile(new URL(name, UI_DIR))
       } catch {
-        throw new ApiError('ROUTE_NOT_FOUND', 'The web UI is not built (npm run build)')
+        // Not built (a checkout before `npm run build`), or left behind by a bundler.
+        throw new ApiError(
+          'ROUTE_NOT_FOUND',
+          `The web UI's files are missing at ${fileURLToPath(UI_DIR)}: build the package (npm run build), or, in a bundled service, copy node_modules/@product-importer/http/dist/ui beside the bundle as ui/ (see docs/embedding.md, "Bundling")`,
+        )
       }
       cache.set(name, body)
     }
-    return new Response(new Uint8Array(body), {
-      headers: { 'content-type': FILES[name] ?? 'application/octet-stream', ...UI_HEADERS },
-    })
+    return body
+  }
+  // The page with its assets under the base path, for a request whose prefix the host cut off.
+  let anchored: Buffer | undefined
+  const anchoredPage = async () => {
+    anchored ??= Buffer.from(
+      (await read('index.html')).toString('utf8').replaceAll('="ui/', `="${basePath}/ui/`),
+    )
+    return serve('index.html', anchored)
   }
 
   router.on(uiRouteSpecs.page, (event) => {
@@ -82,6 +99,11 @@ export function uiRoutes(router: Router): void {
     // the trailing slash in the browser's address.
     const original = (event.runtime?.node?.req as { originalUrl?: string } | undefined)?.originalUrl
     const path = original?.split('?')[0] ?? event.url.pathname
+    // Hono's and h3's `mount` hand over `/catalog` and `/catalog/` alike as `/`: the slash the
+    // browser may lack cannot be seen here. The page then links its assets under the base path,
+    // which loads them from either address, and its script adds the slash (_trailing-slash.ts).
+    const stripped = basePath !== '' && path !== basePath && !path.startsWith(`${basePath}/`)
+    if (stripped) return anchoredPage()
     if (!path.endsWith('/')) return toSlash(path)
     return serve('index.html')
   })

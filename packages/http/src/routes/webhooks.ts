@@ -183,8 +183,10 @@ export function webhookRoutes(
 
   router.on(specs.list, async () => json((await webhooks.list()).map(toWebhookJson)))
 
+  // The API speaks snake_case, the SDK camelCase: the route's schema (which the router already
+  // checked the body with) maps one to the other here, at the edge.
   router.on(specs.create, async (_event, { body }) => {
-    const endpoint = await webhooks.create(body)
+    const endpoint = await webhooks.create(webhookEndpointInputSchema.parse(body))
     return json(toWebhookWithSecretJson(endpoint), 201, {
       location: `${options.basePath}/api/webhooks/${endpoint.id}/`,
     })
@@ -200,13 +202,13 @@ export function webhookRoutes(
   router.on(specs.replace, async (event, { body }) => {
     // Every field, as the spec's schema checked; nothing else the body holds (an endpoint read
     // back has its id and counters, and the older one-event shape is for creation only).
-    const { url, event_types, active, description, rate_limit, per_row_events } = body
-    const replaced = { url, event_types, active, description, rate_limit, per_row_events }
+    const replaced = webhookEndpointReplaceSchema.parse(body)
     return json(toWebhookJson(await webhooks.update(param(event, 'id'), replaced)))
   })
 
   router.on(specs.change, async (event, { body }) => {
-    return json(toWebhookJson(await webhooks.update(param(event, 'id'), body)))
+    const patch = webhookEndpointPatchSchema.parse(body)
+    return json(toWebhookJson(await webhooks.update(param(event, 'id'), patch)))
   })
 
   router.on(specs.delete, async (event) => {

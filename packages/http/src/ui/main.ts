@@ -1,6 +1,7 @@
 import { AUTH_REQUIRED } from './_api.js'
 import { focusHeading, h, replace } from './_dom.js'
 import { currentRoute, type Route } from './_route.js'
+import { addTrailingSlash } from './_trailing-slash.js'
 import { dashboardPage } from './pages/dashboard.js'
 import { importPage } from './pages/import.js'
 import { importJobPage } from './pages/import-job.js'
@@ -20,6 +21,9 @@ const PAGES: { match: RegExp; page: Page }[] = [
   { match: /^\/webhooks$/, page: webhooksPage },
   { match: /^\/webhooks\/[0-9a-f-]{36}$/, page: webhookLogPage },
 ]
+
+// First, before any relative URL is resolved.
+addTrailingSlash()
 
 let stop: (() => void) | undefined
 let lastPath: string | undefined

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { ROOT } from './_consumer.js'
+
+const run = promisify(execFile)
+const PUBLISHED = ['core', 'storage-sqlite', 'storage-pg', 'http', 'cli']
+const LICENSE = readFileSync(join(ROOT, 'LICENSE'), 'utf8')
+
+describe('what npm publishes', () => {
+  it.each(PUBLISHED)('%s: its tarball carries the LICENSE and says ESM only', async (name) => {
+    const dir = join(ROOT, 'packages', name)
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: dir,
+      timeout: 60_000,
+    })
+    const [pack] = JSON.parse(stdout) as { files: { path: string }[] }[]
+    expect(pack!.files.map((file) => file.path)).toEqual(
+      expect.arrayContaining(['LICENSE', 'README.md', 'package.json']),
+    )
+    expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toBe(LICENSE)
+
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    expect(manifest).toMatchObject({ license: 'MIT', type: 'module' })
+    expect(manifest.engines.node).toBe('>=20.19.0')
+    expect(manifest.keywords.length).toBeGreaterThan(2)
+    // ESM only: no CommonJS condition a require() could pick.
+    expect(JSON.stringify(manifest.exports ?? {})).not.toContain('"require"')
+  })
+})
