@@ -71,7 +71,7 @@ export function bytes(text: string | Uint8Array): AsyncIterable<Uint8Array> {
   })()
 }
 
-/** All products, sorted by SKU, with only the fields a user compares. */
+/** All products, sorted by SKU, with every field of the table (not their ids and times). */
 export async function allProducts(importer: ProductImporter) {
   const items = []
   for (let page = 1; ; page++) {
@@ -80,14 +80,7 @@ export async function allProducts(importer: ProductImporter) {
     if (result.items.length < 100) break
   }
   return items
-    .map(({ sku, name, description, price, quantity, active }) => ({
-      sku,
-      name,
-      description,
-      price,
-      quantity,
-      active,
-    }))
+    .map(({ id: _id, createdAt: _created, updatedAt: _updated, ...fields }) => fields)
     .sort((a, b) => a.sku.toLowerCase().localeCompare(b.sku.toLowerCase()))
 }
 

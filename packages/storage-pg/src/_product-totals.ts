@@ -1,5 +1,5 @@
 import type { ProductFilter } from '@product-importer/core'
-import { hasTextFilter } from '@product-importer/core/sql'
+import { filtersBeyond } from '@product-importer/core/sql'
 import { type AliasableExpression, type Kysely, type Migration, sql } from 'kysely'
 
 /**
@@ -81,9 +81,9 @@ export const productTotalsMigration: Migration = {
 /** How often one instance looks at most whether the totals table needs folding. */
 const FOLD_CHECK_MS = 5_000
 
-/** The total of `filter` over the totals table, where it keeps one (no text filter). */
+/** The total of `filter` over the totals table, where it keeps one (no filter but `active`). */
 function totalOf(filter: ProductFilter): AliasableExpression<unknown> | undefined {
-  if (hasTextFilter(filter)) return undefined
+  if (filtersBeyond(filter, ['active'])) return undefined
   const sum = (column: 'products' | 'active') =>
     sql`(select coalesce(sum(${sql.ref(column)}), 0) from product_totals)`
   if (filter.active === undefined) return sum('products')

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { ProductFilter } from '@product-importer/core'
-import { applyProductFilter, hasCatalogFilter, hasTextFilter } from '@product-importer/core/sql'
+import { applyProductFilter, filtersBeyond } from '@product-importer/core/sql'
 import type BetterSqlite3 from 'better-sqlite3'
 import { sql } from 'kysely'
 import { mainFile, type SqliteConnection } from './_connection.js'
@@ -126,7 +126,7 @@ export function createProductCount(connection: () => SqliteConnection) {
   return {
     async count(filter: ProductFilter, shared: () => Promise<number>): Promise<number> {
       const { database } = connection()
-      if (filter.active === true && !hasTextFilter(filter) && !hasCatalogFilter(filter)) {
+      if (filter.active === true && !filtersBeyond(filter, ['active'])) {
         const all = 'SELECT count(*) FROM products'
         active ??= database.prepare(`SELECT (${all}) - (${all} WHERE active = 0)`).pluck()
         return Number(active.get())
@@ -146,15 +146,7 @@ export function createProductCount(connection: () => SqliteConnection) {
  */
 export function filterAlone(filter: ProductFilter, field: 'name' | 'sku'): string | undefined {
   const text = filter[field]
-  const other = field === 'name' ? filter.sku : filter.name
-  if (
-    !text ||
-    other ||
-    filter.description ||
-    filter.q?.trim() ||
-    filter.active !== undefined ||
-    hasCatalogFilter(filter)
-  ) {
+  if (!text || filtersBeyond(filter, [field])) {
     return undefined
   }
   return text

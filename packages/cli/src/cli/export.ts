@@ -7,7 +7,7 @@ import { openStorage, storageOptions } from './storage.js'
 
 export const exportCommand: Command = {
   summary:
-    'Write every product as CSV (sku,name,description,price,quantity,active first), streamed; importing it gives back the same products.',
+    'Write every product as CSV (one column per product field, sku first), streamed; importing it gives back the same products.',
   usage: 'product-importer export [--db file | --database-url url] [--out file.csv] [--safe]',
   options: { ...storageOptions, out: { type: 'string', short: 'o' }, safe: { type: 'boolean' } },
   async run({ values }) {

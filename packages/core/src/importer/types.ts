@@ -168,9 +168,9 @@ export interface ProductsApi {
   /** How many products match. */
   count(filter?: ProductFilter): Promise<number>
   /**
-   * Every matching product as CSV text chunks, header first
-   * (`sku,name,description,price,quantity,active,id,created_at,updated_at`). Re-importing the
-   * output gives back the same products.
+   * Every matching product as CSV text chunks, header first (`EXPORT_COLUMNS`: one column per
+   * field of the table, `sku` first, lists joined with `, `). Re-importing the output gives
+   * back the same products.
    */
   exportCsv(filter?: ProductFilter, options?: ExportCsvOptions): AsyncIterable<string>
 }

@@ -29,6 +29,7 @@ export {
   applyProductFilter,
   contains,
   type FoundProducts,
+  filtersBeyond,
   hasCatalogFilter,
   hasTextFilter,
   type ListOrder,

@@ -80,6 +80,35 @@ export function applyProductFilter(
 /** The filters on the catalog fields: exact values (a category and what lies below it). */
 export const CATALOG_FILTERS = ['brand', 'category', 'tag', 'group', 'barcode'] as const
 
+/** Every filter of {@link ProductFilter} (a query's page, sort and cursor are none). */
+const FILTER_KEYS = [
+  'sku',
+  'name',
+  'description',
+  'active',
+  'q',
+  ...CATALOG_FILTERS,
+] as const satisfies readonly (keyof ProductFilter)[]
+// Checked by the compiler: a filter added to ProductFilter is in FILTER_KEYS.
+type UnlistedFilter = Exclude<keyof ProductFilter, (typeof FILTER_KEYS)[number]>
+const everyFilterIsListed: [UnlistedFilter] extends [never] ? true : UnlistedFilter = true
+void everyFilterIsListed
+
+/**
+ * Whether `filter` narrows by anything besides `keys`: a shortcut that answers for those keys
+ * only (a kept total, one index) asks this, so a filter added later is never ignored.
+ */
+export function filtersBeyond(
+  filter: ProductFilter,
+  keys: readonly (keyof ProductFilter)[],
+): boolean {
+  return FILTER_KEYS.some((key) => {
+    const value = filter[key]
+    if (keys.includes(key) || value === undefined) return false
+    return typeof value !== 'string' || value.trim() !== ''
+  })
+}
+
 /** Whether `filter` has one of {@link CATALOG_FILTERS}. */
 export const hasCatalogFilter = (filter: ProductFilter): boolean =>
   CATALOG_FILTERS.some((key) => filter[key] !== undefined)
