@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { allProducts, bytes, runImport, tempImporter } from './helpers.js'
+import { allProducts, bytes, NO_CATALOG_FIELDS, runImport, tempImporter } from './helpers.js'
 
 const HEADER = 'sku,name,description,price,quantity\n'
 
@@ -22,6 +22,7 @@ describe('importProducts: reading CSV', () => {
     })
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'SKU001',
         name: 'Wireless Headphones',
         description: 'High-quality Bluetooth',
@@ -30,6 +31,7 @@ describe('importProducts: reading CSV', () => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'SKU002',
         name: 'USB-C Cable',
         description: 'Durable 2-meter cable',

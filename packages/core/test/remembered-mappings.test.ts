@@ -8,7 +8,7 @@ import {
 } from '@product-importer/core'
 import { expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
-import { allProducts, bytes, tempDir } from './helpers.js'
+import { allProducts, bytes, NO_CATALOG_FIELDS, tempDir } from './helpers.js'
 
 const HEADERS = ['Item No', 'Title', 'Unit Price', 'Stock']
 const first = `${HEADERS.join(',')}\nA-1,Anchor,10.00,4\nB-2,Buoy,2.50,9\n`
@@ -44,9 +44,33 @@ onBothStorages((kind) => {
     const again = await importer.imports.run(job.id, bytes(second))
     expect(again).toMatchObject({ status: 'completed', created: 1, updated: 1, invalid: 0 })
     expect(await allProducts(importer)).toEqual([
-      { sku: 'A-1', name: 'Anchor', description: '', price: '10.00', quantity: 4, active: true },
-      { sku: 'B-2', name: 'Buoy Large', description: '', price: '3.00', quantity: 7, active: true },
-      { sku: 'C-3', name: 'Compass', description: '', price: '99.00', quantity: 1, active: true },
+      {
+        ...NO_CATALOG_FIELDS,
+        sku: 'A-1',
+        name: 'Anchor',
+        description: '',
+        price: '10.00',
+        quantity: 4,
+        active: true,
+      },
+      {
+        ...NO_CATALOG_FIELDS,
+        sku: 'B-2',
+        name: 'Buoy Large',
+        description: '',
+        price: '3.00',
+        quantity: 7,
+        active: true,
+      },
+      {
+        ...NO_CATALOG_FIELDS,
+        sku: 'C-3',
+        name: 'Compass',
+        description: '',
+        price: '99.00',
+        quantity: 1,
+        active: true,
+      },
     ])
   })
 

@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url'
 import { importProducts } from '@product-importer/core'
 import { expect, it } from 'vitest'
 import { importerOn, onBothStorages } from './both-storages.js'
-import { allProducts, bytes, runImport } from './helpers.js'
+import { allProducts, bytes, NO_CATALOG_FIELDS, runImport } from './helpers.js'
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`./fixtures/shops/${name}`, import.meta.url))
 
 onBothStorages((kind) => {
-  it('imports every Shopify variant with the product fields of its handle, skipping image rows', async () => {
+  it('imports every Shopify variant with the product fields of its handle (vendor, category, tags, first image), grouped by handle, skipping image rows', async () => {
     const importer = await importerOn(kind)
     const { summary, errors, warnings } = await runImport(importer, fixture('shopify.csv'))
     expect(errors).toEqual([])
@@ -23,7 +23,11 @@ onBothStorages((kind) => {
     const tee = '<p>Soft <b>cotton</b>, printed in Lisbon.</p>'
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'CAP-1',
+        brand: 'Tidewear',
+        images: ['https://cdn.example.com/cap.jpg'],
+        weightGrams: 80,
         name: 'Winter Cap',
         description: '<p>Merino wool.</p>',
         price: '15.00',
@@ -31,7 +35,10 @@ onBothStorages((kind) => {
         active: false,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'gift-card',
+        brand: 'Tidewear',
+        weightGrams: 0,
         name: 'Gift Card',
         description: '<p>Any occasion.</p>',
         price: '50.00',
@@ -39,7 +46,14 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'TEE-L-BLU',
+        brand: 'Tidewear',
+        category: 'Apparel & Accessories > Clothing > Shirts & Tops',
+        tags: ['cotton', 'summer'],
+        group: 'ocean-tee',
+        images: ['https://cdn.example.com/tee-front.jpg'],
+        weightGrams: 210,
         name: 'Ocean Tee - Large / Blue',
         description: tee,
         price: '27.50',
@@ -47,7 +61,15 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'TEE-S-BLU',
+        brand: 'Tidewear',
+        category: 'Apparel & Accessories > Clothing > Shirts & Tops',
+        tags: ['cotton', 'summer'],
+        group: 'ocean-tee',
+        images: ['https://cdn.example.com/tee-front.jpg'],
+        compareAtPrice: '30.00',
+        weightGrams: 200,
         name: 'Ocean Tee - Small / Blue',
         description: tee,
         price: '25.00',
@@ -55,7 +77,14 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'TEE-S-WHT',
+        brand: 'Tidewear',
+        category: 'Apparel & Accessories > Clothing > Shirts & Tops',
+        tags: ['cotton', 'summer'],
+        group: 'ocean-tee',
+        images: ['https://cdn.example.com/tee-front.jpg'],
+        weightGrams: 200,
         name: 'Ocean Tee - Small / White',
         description: tee,
         price: '25.00',
@@ -92,14 +121,24 @@ onBothStorages((kind) => {
     ])
   })
 
-  it('imports a WooCommerce export: regular price, drafts inactive, variations as products', async () => {
+  it('imports a WooCommerce export: regular price, drafts inactive, variations grouped by parent, weight in grams, the first category', async () => {
     const importer = await importerOn(kind)
-    const { summary, errors } = await runImport(importer, fixture('woocommerce.csv'))
+    const { summary, errors, warnings } = await runImport(importer, fixture('woocommerce.csv'))
     expect(errors).toEqual([])
+    // The beanie is in "Clothing > Accessories, Sale": a product has one category path.
+    expect(warnings).toContainEqual({
+      code: 'CATEGORIES_FIRST_KEPT',
+      message:
+        '1 row lists several categories: the first of each is kept (a product has one category path)',
+    })
     expect(summary).toMatchObject({ platform: 'woocommerce', rows: 5, created: 5 })
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'woo-beanie',
+        category: 'Clothing > Accessories',
+        images: ['https://woo.example.com/beanie.jpg'],
+        weightGrams: 200,
         name: 'Beanie',
         description: 'This is a simple product.',
         price: '20.00',
@@ -107,7 +146,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'woo-hoodie',
+        category: 'Clothing > Hoodies',
         name: 'Hoodie',
         description: 'This is a variable product.',
         price: null,
@@ -115,7 +156,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'woo-hoodie-blue',
+        group: 'woo-hoodie',
         name: 'Hoodie - Blue',
         description: '',
         price: '45.00',
@@ -123,7 +166,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'woo-hoodie-red',
+        group: 'woo-hoodie',
         name: 'Hoodie - Red',
         description: '',
         price: '42.50',
@@ -131,6 +176,7 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'woo-scarf',
         name: 'Scarf',
         description: 'Still a draft.',
@@ -156,7 +202,9 @@ onBothStorages((kind) => {
     expect(errors).toMatchObject([{ line: 6, sku: '24-WG02', column: 'price', value: '92.1250' }])
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: '24-MB01',
+        category: 'Default Category > Gear > Bags',
         name: 'Joust Duffle Bag',
         description: '<p>The sporty Joust Duffle Bag.</p>',
         price: '34.00',
@@ -164,7 +212,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: '24-MB04',
+        category: 'Default Category > Gear > Bags',
         name: 'Strive Shoulder Pack',
         description: '<p>Convenience is next to nothing.</p>',
         price: '32.50',
@@ -184,7 +234,12 @@ onBothStorages((kind) => {
     expect(summary).toMatchObject({ platform: 'prestashop', created: 2 })
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'demo_12',
+        brand: 'Studio Design',
+        category: 'Home Accessories',
+        tags: ['mug', 'coffee'],
+        images: ['https://shop.example.com/img/mug.jpg'],
         name: 'Mug The best is yet to come',
         description: '<p>Add an optimistic touch to your morning coffee.</p>',
         price: '11.90',
@@ -192,7 +247,10 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'demo_6',
+        brand: 'Graphic Corner',
+        category: 'Art',
         name: 'Affiche encadrée',
         description: '<p>Impression sur papier rigide.</p>',
         price: '1229.00',
@@ -209,7 +267,9 @@ onBothStorages((kind) => {
     expect(errors).toMatchObject([{ line: 4, sku: 'FURN_5555', column: 'price', value: '100,125' }])
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'E-COM12',
+        category: 'All > Saleable > Office Furniture',
         name: 'Conference Chair',
         description: 'Steel frame, black seat.',
         price: '33.00',
@@ -217,7 +277,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'FURN_0789',
+        category: 'All > Saleable > Office Furniture',
         name: 'Office Desk',
         description: '',
         price: '1250.50',
@@ -233,7 +295,10 @@ onBothStorages((kind) => {
     expect(first.summary).toMatchObject({ platform: 'akeneo', created: 2 })
     expect(await allProducts(importer)).toEqual([
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'AKN-1000',
+        category: 'master_men_shoes',
+        weightGrams: 800,
         name: 'Running shoe',
         description: 'Comfortable running shoe.',
         price: '89.90',
@@ -241,7 +306,9 @@ onBothStorages((kind) => {
         active: true,
       },
       {
+        ...NO_CATALOG_FIELDS,
         sku: 'AKN-1001',
+        category: 'master_accessories',
         name: 'Socks',
         description: 'Warm socks.',
         price: '9.00',
@@ -381,4 +448,21 @@ it('reports the detected platform in the header event before any row', async () 
       columns: expect.arrayContaining([{ header: 'qty', field: 'quantity' }]),
     },
   })
+})
+
+it('reads Akeneo weights in grams through their unit, and refuses a unit it does not know', async () => {
+  const importer = await importerOn('sqlite')
+  const csv = [
+    'sku;enabled;family;name-en_US;weight;weight-unit',
+    'K-1;1;shoes;Boot;1.25;KILOGRAM',
+    'P-1;1;shoes;Sandal;1;POUND',
+    'S-1;1;shoes;Clog;2;STONE',
+  ].join('\n')
+  const { summary, errors } = await runImport(importer, bytes(csv))
+  expect(summary).toMatchObject({ platform: 'akeneo', created: 2, invalid: 1 })
+  expect(errors).toMatchObject([{ sku: 'S-1', column: 'weight_grams', value: '2 STONE' }])
+  expect(await allProducts(importer)).toMatchObject([
+    { sku: 'K-1', weightGrams: 1250 },
+    { sku: 'P-1', weightGrams: 454 },
+  ])
 })

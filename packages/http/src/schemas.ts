@@ -249,7 +249,7 @@ export const importJobJsonSchema = z.object({
       }),
     )
     .describe(
-      'What the import noticed about the file as a whole: ignored columns (`UNKNOWN_COLUMNS`), several columns for one field and the one read (`DUPLICATE_COLUMN`), rows a platform skips (`ROWS_SKIPPED`), made-up SKUs (`SKUS_DERIVED`), no rows (`NO_ROWS`), a first row that looks like a product rather than a header (`HEADER_LOOKS_LIKE_DATA`)',
+      'What the import noticed about the file as a whole: ignored columns (`UNKNOWN_COLUMNS`), several columns for one field and the one read (`DUPLICATE_COLUMN`), rows a platform skips (`ROWS_SKIPPED`), made-up SKUs (`SKUS_DERIVED`), no rows (`NO_ROWS`), a first row that looks like a product rather than a header (`HEADER_LOOKS_LIKE_DATA`), rows of a platform export listing several categories, of which the first is kept (`CATEGORIES_FIRST_KEPT`)',
     ),
   remembered_mapping: z
     .object({

@@ -91,6 +91,7 @@ export const IMPORT_WARNING_CODES = [
   'SKUS_DERIVED',
   'FORMULA_GUARD_MISSING',
   'HEADER_LOOKS_LIKE_DATA',
+  'CATEGORIES_FIRST_KEPT',
 ] as const
 
 /** A problem with the file as a whole that did not stop the import. */

@@ -75,3 +75,55 @@ export function cellAt(record: readonly string[], column: number): string {
 export const CELL = Object.fromEntries(FIELD_NAMES.map((field, at) => [field, at])) as Readonly<
   Record<ProductField, number>
 >
+
+/** A field's cell as a row hook sees it, trimmed ('' when the file has no such column). */
+export function fieldCell(cells: FieldCells, field: ProductField): string {
+  return (cells[CELL[field]] ?? '').trim()
+}
+
+/** How a platform writes categories in one cell. */
+export interface CategoryFormat {
+  /** What separates several categories of one product (`,` in WooCommerce and Magento). */
+  list?: string
+  /** What separates the levels of one category path (`/` in Magento, `>` is the stored one). */
+  levels?: string
+}
+
+/**
+ * Reads the category cell of each row into the stored path (levels joined with ` > `): a
+ * product has one category path, so of a cell listing several the first is kept, and the rows
+ * where that happened are counted in one `CATEGORIES_FIRST_KEPT` warning.
+ */
+export function categoryReader(format: CategoryFormat) {
+  let several = 0
+  return {
+    read(cells: FieldCells): void {
+      const cell = fieldCell(cells, 'category')
+      if (cell === '') return
+      let path = cell
+      if (format.list !== undefined) {
+        const categories = cell.split(format.list).filter((part) => part.trim() !== '')
+        if (categories.length > 1) several++
+        path = categories[0] ?? ''
+      }
+      if (format.levels !== undefined) path = path.split(format.levels).join('>')
+      cells[CELL.category] = path
+    },
+    warnings(): ImportWarning[] {
+      if (several === 0) return []
+      return [
+        {
+          code: 'CATEGORIES_FIRST_KEPT',
+          message: `${several} ${several === 1 ? 'row lists' : 'rows list'} several categories: the first of each is kept (a product has one category path)`,
+        },
+      ]
+    },
+  }
+}
+
+/** Grams in a number written in another unit (`0.2` kg is 200), as text; the text itself when it is not a number. */
+export function toGrams(text: string, gramsPerUnit: number): string {
+  const number = Number(text)
+  if (text === '' || !Number.isFinite(number)) return text
+  return String(Math.round(number * gramsPerUnit))
+}

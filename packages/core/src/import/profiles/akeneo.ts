@@ -1,24 +1,40 @@
 import { ImporterError } from '../../errors.js'
 import type { ProductField } from '../types.js'
 import {
+  CELL,
+  categoryReader,
+  cellAt,
   columnNamed,
+  fieldCell,
   hasAll,
   type Profile,
   type ProfileHeader,
   type ProfileOptions,
+  toGrams,
 } from './_profile.js'
 
 // `name-en_US`, `description-en_US-ecommerce`: attribute, locale, channel.
 const LOCALIZED = /^([a-z0-9_]+)-([a-z]{2,3}_[A-Za-z]{2,4})(?:-([a-z0-9_]+))?$/
 const PRICE = /^price-([A-Z]{3})$/
 const DEFAULT_LOCALE = 'en_US'
+// Akeneo's weight units (its `Weight` measurement family), in grams.
+const GRAMS_PER: Readonly<Record<string, number>> = {
+  MILLIGRAM: 0.001,
+  GRAM: 1,
+  KILOGRAM: 1000,
+  TON: 1_000_000,
+  OUNCE: 28.349523125,
+  POUND: 453.59237,
+}
 
 /**
  * Akeneo's flat product export (`sku;categories;enabled;family;...;description-en_US-ecommerce;
  * name-en_US;price-EUR;price-USD`). One price column per currency and one text column per
  * locale (and channel): the `currency` option picks the price (default: the first price column),
  * the `locale` option the name and description (default: `en_US` when the file has it, else
- * the first locale). `enabled` is the active flag.
+ * the first locale). `enabled` is the active flag. Of `categories` (codes, comma-separated)
+ * the first is kept; `weight` is read in grams through `weight-unit` (a missing or unknown unit
+ * is a row error quoting both).
  */
 export const akeneo: Profile = {
   platform: 'akeneo',
@@ -63,9 +79,30 @@ export const akeneo: Profile = {
     if (description !== undefined) chosen.description = description
     const enabled = columnNamed(header as ProfileHeader, 'enabled')
     if (enabled !== -1) chosen.active = enabled
-    return { chosen, preferred: { sku: ['sku'] } }
+    return { chosen, preferred: { sku: ['sku'], category: ['categories'] }, used: WEIGHT }
+  },
+  open(header) {
+    const [weightAt, unitAt] = WEIGHT.map((name) => columnNamed(header, name))
+    const categories = categoryReader({ list: ',' })
+    return {
+      row(record, cells) {
+        categories.read(cells)
+        const weight = cellAt(record, weightAt!)
+        if (weight !== '' && fieldCell(cells, 'weight_grams') === '') {
+          const unit = cellAt(record, unitAt!)
+          const perUnit = GRAMS_PER[unit.toUpperCase()]
+          // An unknown unit is not guessed: the row's error quotes the weight with it.
+          cells[CELL.weight_grams] =
+            perUnit === undefined ? `${weight} ${unit || '(no unit)'}` : toGrams(weight, perUnit)
+        }
+        return true
+      },
+      finish: () => categories.warnings(),
+    }
   },
 }
+
+const WEIGHT = ['weight', 'weight unit']
 
 function missing(option: keyof ProfileOptions, value: string, found: string[], raw: string[]) {
   return new ImporterError(

@@ -1,9 +1,10 @@
-import { hasAll, type Profile } from './_profile.js'
+import { categoryReader, hasAll, type Profile } from './_profile.js'
 
 /**
  * Odoo's product export, with field labels (`Internal Reference`, `Name`, `Sales Price`,
  * `Quantity On Hand`) or technical names (`default_code`, `list_price`, `qty_available`). The
- * sales price is the price; the cost is not.
+ * sales price is the price; the cost is not. `Product Category` is a path written
+ * `All / Saleable`, read apart at ` / `.
  */
 export const odoo: Profile = {
   platform: 'odoo',
@@ -18,6 +19,17 @@ export const odoo: Profile = {
       price: ['sales price', 'list price'],
       quantity: ['quantity on hand', 'qty available'],
       active: ['active'],
+      category: ['product category', 'categ id'],
     },
   }),
+  open() {
+    const categories = categoryReader({ levels: ' / ' })
+    return {
+      row(_record, cells) {
+        categories.read(cells)
+        return true
+      },
+      finish: () => [],
+    }
+  },
 }

@@ -1,10 +1,11 @@
-import { hasAll, type Profile } from './_profile.js'
+import { categoryReader, hasAll, type Profile } from './_profile.js'
 
 /**
  * PrestaShop's product import and export files (`Product ID;Active (0/1);Name *;...;Price tax
  * excluded;...;Reference #;...;Quantity;...`), semicolon-separated, often with decimal commas.
  * `Reference #` is the SKU and the price without tax is preferred over the one with tax; the
- * `Unit price` column is a price per unit of measure, not the price.
+ * `Unit price` column is a price per unit of measure, not the price. Of `Categories (x,y,z...)`
+ * the first is kept; `Weight` is in the shop's own unit and is not read.
  */
 export const prestashop: Profile = {
   platform: 'prestashop',
@@ -24,4 +25,14 @@ export const prestashop: Profile = {
     },
     used: ['unit price'],
   }),
+  open() {
+    const categories = categoryReader({ list: ',' })
+    return {
+      row(_record, cells) {
+        categories.read(cells)
+        return true
+      },
+      finish: () => categories.warnings(),
+    }
+  },
 }

@@ -1,5 +1,5 @@
 import type { ImportWarning } from '../types.js'
-import { CELL, cellAt, columnNamed, hasAll, type Profile } from './_profile.js'
+import { CELL, cellAt, columnNamed, fieldCell, hasAll, type Profile } from './_profile.js'
 
 const OPTION_VALUES = ['option1 value', 'option2 value', 'option3 value']
 // A product without variants has one variant whose only option value is this.
@@ -7,14 +7,20 @@ const DEFAULT_OPTION = 'default title'
 
 /**
  * Shopify's product CSV: one row per variant, grouped by `Handle`. Product-level columns
- * (`Title`, `Body (HTML)`, `Status`, `Published`) are filled on a handle's first row only, so
- * later variant rows inherit them; rows that only add an image are not products.
+ * (`Title`, `Body (HTML)`, `Vendor`, `Product Category`, `Tags`, `Status`, `Published`) are
+ * filled on a handle's first row only, so later variant rows inherit them; rows that only add an
+ * image are not products.
  *
  * - SKU: `Variant SKU`; when empty, the handle (a product without options) or the handle and
  *   the option values (`tee-small-red`), with one warning saying how many were made up.
  * - Name: the title, followed by the option values for a product with options
  *   (`Tee - Small / Red`), so each variant reads apart from its siblings.
  * - Active: `Status` is `active` (draft and archived are not) and `Published` is not false.
+ * - Group: the handle, for the variants of a product with options.
+ * - Images: the variant's `Variant Image`, else the product's first `Image Src` (the image of
+ *   the handle's first row); the further images of image-only rows are not kept.
+ * - Brand `Vendor`, barcode `Variant Barcode`, compare-at price `Variant Compare At Price`,
+ *   weight `Variant Grams`.
  */
 export const shopify: Profile = {
   platform: 'shopify',
@@ -30,18 +36,29 @@ export const shopify: Profile = {
       price: ['variant price'],
       quantity: ['variant inventory qty'],
       active: ['status'],
+      brand: ['vendor'],
+      category: ['product category'],
+      tags: ['tags'],
+      barcode: ['variant barcode'],
+      compare_at_price: ['variant compare at price'],
+      weight_grams: ['variant grams'],
     },
-    used: ['handle', 'published', 'image src', ...OPTION_VALUES],
+    used: ['handle', 'published', 'image src', 'variant image', ...OPTION_VALUES],
   }),
   open(header) {
     const handleAt = columnNamed(header, 'handle')
     const statusAt = columnNamed(header, 'status')
     const publishedAt = columnNamed(header, 'published')
     const optionsAt = OPTION_VALUES.map((name) => columnNamed(header, name))
+    const imageAt = columnNamed(header, 'image src')
+    const variantImageAt = columnNamed(header, 'variant image')
     let handle: string | undefined
     let title = ''
-    let description: string | undefined
     let active: string | undefined
+    let image = ''
+    let grouped = false
+    // Product-level cells of the handle's first row, inherited by its variant rows.
+    let inherited: Partial<Record<(typeof INHERITED)[number], string | undefined>> = {}
     let madeUp = 0
 
     return {
@@ -53,16 +70,24 @@ export const shopify: Profile = {
           .filter((value) => value !== '' && value.toLowerCase() !== DEFAULT_OPTION)
         if (first) {
           handle = own
-          title = (cells[CELL.name] ?? '').trim()
-          description = cells[CELL.description]
+          title = fieldCell(cells, 'name')
           active = activeOf(cellAt(record, statusAt), cellAt(record, publishedAt))
+          image = cellAt(record, imageAt)
+          grouped = options.length > 0
+          inherited = Object.fromEntries(INHERITED.map((field) => [field, cells[CELL[field]]]))
         } else {
           const variant =
             options.length > 0 ||
-            [CELL.sku, CELL.price, CELL.quantity].some((at) => (cells[at] ?? '').trim() !== '')
+            (['sku', 'price', 'quantity'] as const).some((field) => fieldCell(cells, field) !== '')
           if (!variant) return false // an image row: Handle plus image columns
-          if ((cells[CELL.description] ?? '').trim() === '') cells[CELL.description] = description
+          for (const field of INHERITED) {
+            if (fieldCell(cells, field) === '') cells[CELL[field]] = inherited[field]
+          }
+          grouped ||= options.length > 0
         }
+        if (grouped && own !== '' && fieldCell(cells, 'group') === '') cells[CELL.group] = own
+        const ownImage = cellAt(record, variantImageAt) || image
+        if (ownImage !== '' && fieldCell(cells, 'images') === '') cells[CELL.images] = ownImage
         if ((cells[CELL.name] ?? '').trim() === '' || first) {
           cells[CELL.name] = options.length > 0 ? `${title} - ${options.join(' / ')}` : title
         }
@@ -86,6 +111,9 @@ export const shopify: Profile = {
     }
   },
 }
+
+/** Product-level fields a handle's variant rows take from its first row when their own cell is empty. */
+const INHERITED = ['description', 'brand', 'category', 'tags'] as const
 
 /** `true`/`false` from Shopify's Status and Published; undefined when neither is given. */
 function activeOf(status: string, published: string): string | undefined {
