@@ -5,7 +5,10 @@ import type { CurrentTarget } from './types.js'
 
 const AT = new Date('2025-03-01T12:00:00.000Z')
 const later = (ms: number) => new Date(AT.getTime() + ms)
-const INTERRUPTED = { finishedAt: later(60_000), error: { code: 'INTERRUPTED', message: 'gone' } }
+const INTERRUPTED = {
+  finishedAt: later(60_000),
+  error: { code: 'INTERRUPTED' as const, message: 'gone' },
+}
 
 /** Owners, heartbeats and checkpoints of jobs: how jobs of a dead process end and resume. */
 export function describeJobHeartbeat(target: CurrentTarget): void {

@@ -91,7 +91,7 @@ export function describeJobs(target: CurrentTarget): void {
         cancelRequested: true,
       })
       const finishedAt = new Date(job.createdAt.getTime() + 9000)
-      const error = { code: 'STORAGE_FAILED', message: 'disk full' }
+      const error = { code: 'STORAGE_FAILED' as const, message: 'disk full' }
       await storage.updateJob(job.id, { status: 'failed', phase: 'done', finishedAt, error })
       expect(await storage.getJob(job.id)).toMatchObject({
         status: 'failed',

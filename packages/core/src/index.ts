@@ -67,6 +67,7 @@ export type {
   DecimalSeparator,
   FieldMapping,
   ImportEncoding,
+  ImportErrorCode,
   ImportEvent,
   ImportHeader,
   ImportOptions,

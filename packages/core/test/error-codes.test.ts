@@ -1,4 +1,4 @@
-import { importProducts, isImporterError } from '@product-importer/core'
+import { type ImportErrorCode, importProducts, isImporterError } from '@product-importer/core'
 import { describe, expect, it } from 'vitest'
 import { bytes, tempImporter } from './helpers.js'
 
@@ -35,5 +35,29 @@ describe('error codes say what happened', () => {
       .catch((error: unknown) => error)
     expect(isImporterError(failure, 'STORAGE_FAILED')).toBe(true)
     expect((failure as Error).message).toMatch(/SQLite/)
+  })
+
+  it('fails an import one way per API: the job resolves failed with a typed code, the stream rejects with that summary', async () => {
+    const importer = await tempImporter()
+    const job = await importer.imports.create()
+    const summary = await importer.imports.run(job.id, bytes('name,price\nLamp,10\n'))
+    const code: ImportErrorCode | undefined = summary.error?.code
+    expect(code).toBe('MISSING_SKU_COLUMN')
+    expect(summary.status).toBe('failed')
+    // The same file through the streaming import rejects, carrying that summary.
+    const thrown = await importProducts(bytes('name,price\nLamp,10\n'), {
+      storage: importer.storage,
+    })
+      .result()
+      .catch((error: unknown) => error)
+    expect(thrown).toMatchObject({
+      code: 'MISSING_SKU_COLUMN',
+      details: { summary: { status: 'failed', error: { code: 'MISSING_SKU_COLUMN' } } },
+    })
+    const stored = await importer.imports.get(job.id)
+    // @ts-expect-error a stored job's code is one of the codes, so a misspelled one does not compile
+    const misspelled: boolean = stored?.error?.code === 'MISSING_SKU_COLUM'
+    expect(misspelled).toBe(false)
+    expect(stored?.error?.code).toBe(code)
   })
 })

@@ -1,4 +1,4 @@
-import type { ImporterError } from '../errors.js'
+import type { ImporterError, ImporterErrorCode } from '../errors.js'
 import type { ProductField } from '../product/fields.js'
 import type {
   ChangeSample,
@@ -15,6 +15,12 @@ import type { DecimalSeparator } from './shop-numbers.js'
 export type { ProductField } from '../product/fields.js'
 export type { Platform } from './profiles/_profile.js'
 export type { DecimalSeparator } from './shop-numbers.js'
+
+/**
+ * Why an import failed: the {@link ImporterErrorCode} of what stopped it, or `INTERRUPTED` for
+ * a job whose process stopped (no heartbeat) before it could say.
+ */
+export type ImportErrorCode = ImporterErrorCode | 'INTERRUPTED'
 
 /**
  * An explicit column mapping: the header name each field is read from, or `null` for a field
@@ -79,7 +85,7 @@ export interface ImportSummary extends ImportCounts {
   /** What the import noticed about the file as a whole (ignored columns, skipped rows), in order. */
   warnings: ImportWarning[]
   /** Why the import failed, when it did. */
-  error?: { code: string; message: string }
+  error?: { code: ImportErrorCode; message: string }
 }
 
 /** The codes of {@link ImportWarning}. */
@@ -199,7 +205,14 @@ export interface ImportOptions {
 
 /** An import in progress: iterate its events, or await {@link ImportRun.result}. */
 export interface ImportRun extends AsyncIterableIterator<ImportEvent> {
-  /** Runs the import to its end (calling `onProgress`) and resolves with its summary. */
+  /**
+   * Runs the import to its end (calling `onProgress`) and resolves with its summary, `completed`
+   * or `cancelled` (by its `signal`). A failed import rejects instead, with an
+   * {@link ImportFailure}: its `code` says why and its `details.summary` (status `failed`, the
+   * same `error`) has the counts of the batches committed. The job API is the other side of
+   * this one rule: `importer.imports.run()` records the failure on its job and resolves with
+   * that failed summary, since the job is what a caller reads afterwards.
+   */
   result(): Promise<ImportSummary>
 }
 

@@ -1,4 +1,4 @@
-import type { ImportSummary } from '../import/types.js'
+import type { ImportErrorCode, ImportSummary } from '../import/types.js'
 import type { ImportCounts, ImportJobRecord } from '../storage/types.js'
 import type { ImportEndedEventData, ImportStartedEventData } from '../webhooks/event-data.js'
 import type { WebhookEventType } from '../webhooks/event-types.js'
@@ -17,7 +17,7 @@ export const IMPORT_END_EVENTS = {
 interface ImportEnd {
   status: ImportSummary['status'] | 'interrupted'
   counts: ImportCounts
-  error?: { code: string; message: string } | null | undefined
+  error?: { code: ImportErrorCode; message: string } | null | undefined
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { ImporterError, isImporterError } from '../errors.js'
 import { importProducts } from '../import/import-products.js'
 import { checkResumedFile } from '../import/resume-source.js'
-import type { ImportHeader, ImportSource, ImportSummary } from '../import/types.js'
+import type { ImportErrorCode, ImportHeader, ImportSource, ImportSummary } from '../import/types.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
 import { emptyCounts } from '../storage/counts.js'
 import {
@@ -170,7 +170,7 @@ export function createImportsApi(
     const endEvents = async (
       status: ImportSummary['status'],
       counts: ImportCounts,
-      error?: { code: string; message: string },
+      error?: { code: ImportErrorCode; message: string },
     ) => {
       const batch = dryRun ? undefined : await events?.begin()
       const list = batch && [

@@ -46,7 +46,7 @@ export function createJobLiveness(storage: ImporterStorage, options: JobLiveness
   const sweep = async () => {
     const now = Date.now()
     const error = {
-      code: 'INTERRUPTED',
+      code: 'INTERRUPTED' as const,
       message: `the process running this import stopped (no heartbeat for ${Math.round(options.timeoutMs / 1000)} s); the counts are those of the batches it committed`,
     }
     const batch = await options.events?.begin()

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { ImportErrorCode } from '../import/types.js'
 import type { ImportJobPatch, ImportJobRecord, RowError } from '../storage/types.js'
 import type { SqlFlavor } from './flavor.js'
 import { toJobRecord, toRowError } from './rows.js'
@@ -139,7 +140,7 @@ export function createJobQueries(db: Kysely<ImporterDatabase>, flavor: SqlFlavor
 
     async interruptStale(
       staleBefore: Date,
-      patch: { finishedAt: Date; error: { code: string; message: string } },
+      patch: { finishedAt: Date; error: { code: ImportErrorCode; message: string } },
     ): Promise<ImportJobRecord[]> {
       const before = flavor.time(staleBefore)
       const stale = await db

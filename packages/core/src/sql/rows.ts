@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { Platform } from '../import/types.js'
+import type { ImportErrorCode, Platform } from '../import/types.js'
 import { FIELD_NAMES, FIELDS, type FieldSpec, unknownKind } from '../product/fields.js'
 import { nameKey } from '../product/name-key.js'
 import type { ImportJobRecord, ProductRecord, RowError } from '../storage/types.js'
@@ -93,7 +93,10 @@ export function toJobRecord(row: Selectable<ImportJobsTable>): ImportJobRecord {
     duplicatesInFile: row.duplicates_in_file,
     cancelRequested: Boolean(row.cancel_requested),
     error:
-      row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+      row.error_code === null
+        ? null
+        : // Written only from an ImportErrorCode (jobs.ts).
+          { code: row.error_code as ImportErrorCode, message: row.error_message ?? '' },
     createdAt: toDate(row.created_at),
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),

@@ -1,3 +1,4 @@
+import type { ImportErrorCode } from '../import/types.js'
 /**
  * The storage contract: everything product-importer asks of a database. Small, all async, and
  * the same for every adapter; the shared conformance suite (`@product-importer/adapter-tests`)
@@ -294,7 +295,7 @@ export interface ImportJobRecord extends ImportCounts {
   bytesTotal: number | null
   /** Set when `cancel` was asked; the running import stops at the next batch. */
   cancelRequested: boolean
-  error: { code: string; message: string } | null
+  error: { code: ImportErrorCode; message: string } | null
   createdAt: Date
   startedAt: Date | null
   finishedAt: Date | null
@@ -517,7 +518,7 @@ export interface ImporterStorage extends WebhookStorage {
    */
   interruptStaleJobs(
     staleBefore: Date,
-    patch: { finishedAt: Date; error: { code: string; message: string } },
+    patch: { finishedAt: Date; error: { code: ImportErrorCode; message: string } },
     events?: (job: ImportJobRecord) => readonly OutboxEvent[],
   ): Promise<ImportJobRecord[]>
   /** The job with this id, or `undefined`. */

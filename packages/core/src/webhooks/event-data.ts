@@ -1,3 +1,4 @@
+import type { ImportErrorCode } from '../import/types.js'
 import type { WebhookEventType } from './event-types.js'
 import type { ProductEventData } from './outbox-event.js'
 
@@ -23,7 +24,7 @@ export interface ImportEndedEventData extends ImportStartedEventData {
   /** The job's error report, relative to where the API is mounted. */
   errors_url: string
   /** Why a failed or interrupted job stopped; absent otherwise. */
-  error?: { code: string; message: string }
+  error?: { code: ImportErrorCode; message: string }
 }
 
 /**
