@@ -91,4 +91,35 @@ describe('web UI: the mapping of an import', () => {
     await screenshots(page, 'import-preview-remembered')
     expect(problems).toEqual([])
   })
+
+  it('maps columns to the catalog fields (brand, tags, category) and imports them', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/import`)
+    await page.locator('#file').setInputFiles({
+      name: 'katalog.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'SKU,Name,Hersteller,Schlagworte,Warengruppe\nL-1,Lampe,Lumen,"warm, led",Licht > Lampen\n',
+      ),
+    })
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
+    // No alias knows these headers: nothing is chosen for them until the user does.
+    expect(await page.getByLabel('Field of Hersteller').inputValue()).toBe('')
+    await page.getByLabel('Field of Hersteller').selectOption({ label: 'Brand' })
+    await page.getByLabel('Field of Schlagworte').selectOption({ label: 'Tags' })
+    await page.getByLabel('Field of Warengruppe').selectOption({ label: 'Category' })
+    expect(await accessibilityViolations(page)).toEqual([])
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.waitForURL(/#\/imports\/[0-9a-f-]{36}/)
+    await page.locator('#outcome', { hasText: 'Completed' }).waitFor()
+    const product = (await (await t.api('/api/products/?sku=L-1')).json()) as Json
+    expect(product.items).toMatchObject([
+      { sku: 'L-1', brand: 'Lumen', tags: ['warm', 'led'], category: 'Licht > Lampen' },
+    ])
+    expect(problems).toEqual([])
+  })
 })

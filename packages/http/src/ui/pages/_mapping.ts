@@ -1,12 +1,13 @@
-/** The product fields a column maps to, with their labels, in the order the UI lists them. */
-export const FIELDS: [string, string][] = [
-  ['sku', 'SKU'],
-  ['name', 'Name'],
-  ['description', 'Description'],
-  ['price', 'Price'],
-  ['quantity', 'Quantity'],
-  ['active', 'Active'],
-]
+import { FIELD_NAMES, FIELDS as FIELD_TABLE } from '../../../../core/src/product/fields.js'
+
+/**
+ * The product fields a column maps to, with their labels, in the order the UI lists them: the
+ * field table's, so a field added there is offered here too.
+ */
+export const FIELDS: [string, string][] = FIELD_NAMES.map((field) => [
+  field,
+  FIELD_TABLE[field].label,
+])
 
 /** A column mapping as the API takes it: field to header name, `null` for "do not import". */
 export type MappingJson = Record<string, string | null>
