@@ -96,7 +96,7 @@ describe('web UI: import and form messages', () => {
     const dialog = page.getByRole('dialog', { name: 'New product' })
     await dialog.getByLabel('SKU').fill('LAMP-1')
     await dialog.getByLabel('Name').fill('Desk lamp')
-    await dialog.getByLabel('Price').fill('1,99')
+    await dialog.getByLabel('Price', { exact: true }).fill('1,99')
     expect(await dialog.locator('#field-quantity-hint').textContent()).toBe(
       'a whole number; empty means 0',
     )
@@ -105,7 +105,7 @@ describe('web UI: import and form messages', () => {
     await priceError.filter({ hasText: /./ }).waitFor()
     expect(await priceError.textContent()).toMatch(/^Use a dot: 1\.99\./)
     expect(await t.importer.products.count()).toBe(0)
-    await dialog.getByLabel('Price').fill('1.99')
+    await dialog.getByLabel('Price', { exact: true }).fill('1.99')
     await dialog.getByRole('button', { name: 'Create' }).click()
     await page.getByRole('cell', { name: 'LAMP-1', exact: true }).waitFor()
     expect(await t.importer.products.getBySku('LAMP-1')).toMatchObject({

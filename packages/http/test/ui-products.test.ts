@@ -21,14 +21,16 @@ describe('web UI: products page', () => {
     const dialog = page.getByRole('dialog', { name: 'New product' })
     await dialog.getByLabel('SKU').fill('LAMP-1')
     await dialog.getByLabel('Name').fill('Desk lamp')
-    await dialog.getByLabel('Price').fill('12.345')
+    await dialog.getByLabel('Price', { exact: true }).fill('12.345')
     await dialog.getByRole('button', { name: 'Create' }).click()
     const priceError = dialog.locator('#field-price-error')
     await priceError.filter({ hasText: /./ }).waitFor()
-    expect(await dialog.getByLabel('Price').getAttribute('aria-invalid')).toBe('true')
+    expect(await dialog.getByLabel('Price', { exact: true }).getAttribute('aria-invalid')).toBe(
+      'true',
+    )
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshots(page, 'product-form-error')
-    await dialog.getByLabel('Price').fill('12.50')
+    await dialog.getByLabel('Price', { exact: true }).fill('12.50')
     await dialog.getByRole('button', { name: 'Create' }).click()
     await page.getByRole('cell', { name: 'LAMP-1', exact: true }).waitFor()
     const created = await t.importer.products.getBySku('lamp-1')
@@ -240,6 +242,65 @@ describe('web UI: products page', () => {
     await page.getByRole('button', { name: 'Delete XSS-1' }).click()
     expect(await page.getByRole('dialog').textContent()).toContain(name)
     expect(dialogs).toBe(0)
+    expect(problems).toEqual([])
+  })
+
+  it('edits the catalog fields: lists as typed, empty as none, a bad image address named, a change elsewhere kept', async () => {
+    const t = await startServer()
+    const created = await t.api(
+      '/api/products/',
+      jsonInit('POST', {
+        sku: 'MUG-1',
+        name: 'Mug',
+        brand: 'Studio',
+        tags: ['coffee'],
+        images: ['https://cdn.example.com/mug.jpg'],
+        weight_grams: 300,
+      }),
+    )
+    const mug = (await created.json()) as Json
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/products`)
+    await page.getByRole('button', { name: 'Edit MUG-1' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit product' })
+    // The stored values, each in its own form.
+    expect(await edit.getByLabel('Brand').inputValue()).toBe('Studio')
+    expect(await edit.getByLabel('Tags').inputValue()).toBe('coffee')
+    expect(await edit.getByLabel('Weight (g)').inputValue()).toBe('300')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'product-form-catalog')
+
+    // Meanwhile an import moves the stock: not a field this edit touches, so it stays.
+    await t.api(`/api/products/${mug.id}/`, jsonInit('PATCH', { quantity: 12 }))
+    await edit.getByLabel('Brand').fill('')
+    await edit.getByLabel('Category').fill('Kitchen > Cups')
+    await edit.getByLabel('Tags').fill('coffee, tea , ,gift')
+    await edit.getByLabel('Images').fill('https://cdn.example.com/mug.jpg\nnot a web address')
+    await edit.getByLabel('Compare-at price').fill('12.50')
+    await edit.getByLabel('Weight (g)').fill('')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    // The API's message, beside the field it concerns; nothing saved.
+    await edit.locator('#field-images-error').filter({ hasText: /./ }).waitFor()
+    expect(await edit.getByLabel('Images').getAttribute('aria-invalid')).toBe('true')
+    expect(await (await t.api(`/api/products/${mug.id}/`)).json()).toMatchObject({
+      brand: 'Studio',
+      category: null,
+    })
+
+    await edit
+      .getByLabel('Images')
+      .fill('https://cdn.example.com/mug.jpg\nhttps://cdn.example.com/side.jpg')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await edit.waitFor({ state: 'hidden' })
+    expect(await (await t.api(`/api/products/${mug.id}/`)).json()).toMatchObject({
+      brand: null,
+      category: 'Kitchen > Cups',
+      tags: ['coffee', 'tea', 'gift'],
+      images: ['https://cdn.example.com/mug.jpg', 'https://cdn.example.com/side.jpg'],
+      compare_at_price: '12.50',
+      weight_grams: null,
+      quantity: 12,
+    })
     expect(problems).toEqual([])
   })
 })

@@ -2,7 +2,12 @@ import { h, replace } from '../_dom.js'
 import type { ProductJson } from './_product.js'
 import type { EditableField, FormValues } from './_product-save.js'
 
-const shown = (value: unknown) => (value === null || value === '' ? '(none)' : String(value))
+const shown = (value: unknown) =>
+  value === null || value === '' || (Array.isArray(value) && value.length === 0)
+    ? '(none)'
+    : Array.isArray(value)
+      ? value.join(', ')
+      : String(value)
 
 /**
  * The dialog's notice that someone else changed the product since it was opened: for each

@@ -1,11 +1,11 @@
 import { isFailure, versioned } from '../_api.js'
 import type { ProductJson } from './_product.js'
 
-/** The fields the edit form writes. */
-export type EditableField = 'sku' | 'name' | 'description' | 'price' | 'quantity' | 'active'
+/** The fields the edit form writes: every field of a product but its id and times. */
+export type EditableField = Exclude<keyof ProductJson, 'id' | 'created_at' | 'updated_at'>
 
-/** What the form holds for each field (a quantity that is not a whole number stays text). */
-export type FormValues = Record<EditableField, string | number | boolean | null>
+/** What the form holds for each field (a number that is not a whole number stays text). */
+export type FormValues = Record<EditableField, string | number | boolean | string[] | null>
 
 /** A product as the form loaded it, with the version the server gave it. */
 export interface LoadedProduct {
@@ -19,8 +19,13 @@ export type SaveOutcome =
   | { conflict: { current: LoadedProduct; fields: EditableField[] } }
 
 // A textarea gives line breaks as \n whatever was stored: that alone is no edit.
+// A list is the same when it holds the same items in the same order.
 const comparable = (value: unknown) =>
-  typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : value
+  typeof value === 'string'
+    ? value.replace(/\r\n?/g, '\n')
+    : Array.isArray(value)
+      ? JSON.stringify(value)
+      : value
 
 const same = (a: unknown, b: unknown) => comparable(a) === comparable(b)
 

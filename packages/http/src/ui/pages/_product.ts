@@ -9,6 +9,14 @@ export interface ProductJson {
   price: string | null
   quantity: number
   active: boolean
+  barcode: string | null
+  brand: string | null
+  category: string | null
+  tags: string[]
+  images: string[]
+  compare_at_price: string | null
+  weight_grams: number | null
+  group: string | null
   created_at: string
   updated_at: string
 }

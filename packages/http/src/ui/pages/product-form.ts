@@ -1,3 +1,4 @@
+import { FIELDS as FIELD_TABLE } from '../../../../core/src/product/fields.js'
 import { api } from '../_api.js'
 import { openDialog } from '../_dialog.js'
 import { h } from '../_dom.js'
@@ -14,25 +15,82 @@ import {
   saveChanges,
 } from './_product-save.js'
 
-const FIELDS = [
-  { name: 'sku', label: 'SKU', type: 'text', required: true },
-  { name: 'name', label: 'Name', type: 'text', required: true },
-  { name: 'description', label: 'Description', type: 'textarea', required: false },
+/** How a field is typed into the form and read back out of it. */
+type Kind = 'text' | 'textarea' | 'money' | 'whole' | 'commas' | 'lines'
+
+interface FormField {
+  name: Exclude<EditableField, 'active'>
+  kind: Kind
+  required?: boolean
+  /** Empty means `null` (no value), not an empty text. */
+  nullable?: boolean
+  hint?: string
+}
+
+// Labels come from the field table, so the form, the mapping step and exports name a field alike.
+const FORM_FIELDS: readonly FormField[] = [
+  { name: 'sku', kind: 'text', required: true },
+  { name: 'name', kind: 'text', required: true },
+  { name: 'description', kind: 'textarea' },
+  { name: 'price', kind: 'money', nullable: true, hint: 'e.g. 19.99; empty for none' },
+  { name: 'quantity', kind: 'whole', hint: 'a whole number; empty means 0' },
   {
-    name: 'price',
-    label: 'Price',
-    type: 'text',
-    required: false,
-    hint: 'e.g. 19.99; empty for none',
+    name: 'compare_at_price',
+    kind: 'money',
+    nullable: true,
+    hint: 'the price before a reduction; empty for none',
   },
+  { name: 'brand', kind: 'text', nullable: true },
   {
-    name: 'quantity',
-    label: 'Quantity',
-    type: 'text',
-    required: false,
-    hint: 'a whole number; empty means 0',
+    name: 'category',
+    kind: 'text',
+    nullable: true,
+    hint: 'levels separated by >, e.g. Home > Lighting > Lamps',
   },
-] as const
+  { name: 'tags', kind: 'commas', hint: 'separated by commas' },
+  {
+    name: 'images',
+    kind: 'lines',
+    hint: 'one http(s) address per line; the first is the main image',
+  },
+  { name: 'barcode', kind: 'text', nullable: true, hint: 'GTIN, EAN, UPC or ISBN' },
+  { name: 'weight_grams', kind: 'whole', nullable: true, hint: 'whole grams; empty for none' },
+  {
+    name: 'group',
+    kind: 'text',
+    nullable: true,
+    hint: 'the key the variants of one product share',
+  },
+]
+
+const labelOf = (field: EditableField) => FIELD_TABLE[field].label
+
+/** A stored value as the form shows it. */
+function toInput(field: FormField, value: ProductJson[EditableField] | undefined): string {
+  if (value === null || value === undefined) return ''
+  if (Array.isArray(value)) return value.join(field.kind === 'lines' ? '\n' : ', ')
+  return String(value)
+}
+
+/** What the form sends for a field's text (a number that is not one is sent as typed, for the API to name). */
+function fromInput(field: FormField, text: string): FormValues[EditableField] {
+  const trimmed = text.trim()
+  switch (field.kind) {
+    case 'commas':
+    case 'lines':
+      return text
+        .split(field.kind === 'commas' ? ',' : /\r?\n/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+    case 'money':
+      return trimmed === '' ? null : trimmed
+    case 'whole':
+      if (trimmed === '') return field.nullable ? null : 0
+      return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed
+    default:
+      return field.nullable && trimmed === '' ? null : text
+  }
+}
 
 // The form takes the API's number form, a dot for decimals. A file is read by its own decimal
 // separator (a `;` file's 1,99 is 1.99), so a comma here is most likely that habit: say so.
@@ -43,13 +101,12 @@ function decimalCommaMessage(price: string): string {
   return `Use a dot: ${price.replace(',', '.')}. The form takes a dot for decimals; only an imported file with a decimal comma (such as a ; separated one) is read with commas.`
 }
 
-const LABELS: Record<EditableField, string> = {
-  ...(Object.fromEntries(FIELDS.map((field) => [field.name, field.label])) as Record<
-    Exclude<EditableField, 'active'>,
-    string
-  >),
-  active: 'Active',
-}
+const LABELS = Object.fromEntries(
+  [...FORM_FIELDS.map((field) => field.name), 'active' as const].map((name) => [
+    name,
+    labelOf(name),
+  ]),
+) as Record<EditableField, string>
 
 /**
  * The create / edit form in a dialog. The API validates: its messages show beside the fields
@@ -77,26 +134,29 @@ export async function editProduct(
       const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement>()
       const formError = h('p', { class: 'error', role: 'alert' })
       const errors = createFormErrors(formError)
-      const rows = FIELDS.map((field) => {
+      const rows = FORM_FIELDS.map((field) => {
         const id = `field-${field.name}`
-        const attrs = { id, name: field.name, required: field.required }
+        const attrs = { id, name: field.name, required: field.required ?? false }
         const input =
-          field.type === 'textarea'
+          field.kind === 'textarea' || field.kind === 'lines'
             ? h('textarea', { ...attrs, rows: 3 })
             : h('input', {
                 ...attrs,
                 type: 'text',
                 inputmode:
-                  field.name === 'quantity'
+                  field.kind === 'whole'
                     ? 'numeric'
-                    : field.name === 'price'
+                    : field.kind === 'money'
                       ? 'decimal'
                       : undefined,
               })
-        const value = product ? product[field.name] : field.name === 'quantity' ? 0 : ''
-        input.value = value === null ? '' : String(value)
+        input.value = product
+          ? toInput(field, product[field.name])
+          : field.name === 'quantity'
+            ? '0'
+            : ''
         inputs.set(field.name, input)
-        const { row, error } = fieldRow(id, field.label, input, 'hint' in field ? field.hint : '')
+        const { row, error } = fieldRow(id, labelOf(field.name), input, field.hint ?? '')
         errors.add(field.name, error, input)
         return row
       })
@@ -107,9 +167,9 @@ export async function editProduct(
       // Busy while a save runs: a double press sends one create, not two.
       const save = actions.querySelector<HTMLButtonElement>('button[type="submit"]')!
       const fill = (from: ProductJson) => {
-        for (const [name, input] of inputs) {
-          const value = from[name as EditableField]
-          input.value = value === null ? '' : String(value)
+        for (const field of FORM_FIELDS) {
+          const input = inputs.get(field.name)
+          if (input) input.value = toInput(field, from[field.name])
         }
         active.checked = from.active
       }
@@ -131,21 +191,22 @@ export async function editProduct(
         errors.clear()
         conflict.hide()
         const text = (name: string) => inputs.get(name)?.value ?? ''
-        const price = text('price').trim()
-        if (DECIMAL_COMMA.test(price)) {
-          errors.show(null, new Map([['price', decimalCommaMessage(price)]]))
+        const commas = FORM_FIELDS.filter(
+          (field) => field.kind === 'money' && DECIMAL_COMMA.test(text(field.name).trim()),
+        )
+        if (commas.length > 0) {
+          errors.show(
+            null,
+            new Map(
+              commas.map((field) => [field.name, decimalCommaMessage(text(field.name).trim())]),
+            ),
+          )
           return
         }
-        const quantity = text('quantity').trim()
-        const body: FormValues = {
-          sku: text('sku'),
-          name: text('name'),
-          description: text('description'),
-          price: price === '' ? null : price,
-          // Sent as typed when it is not a whole number, so the API's message names the problem.
-          quantity: quantity === '' ? 0 : /^-?\d+$/.test(quantity) ? Number(quantity) : quantity,
-          active: active.checked,
-        }
+        const body = Object.fromEntries([
+          ...FORM_FIELDS.map((field) => [field.name, fromInput(field, text(field.name))]),
+          ['active', active.checked],
+        ]) as FormValues
         try {
           if (!loaded) {
             close(await api<ProductJson>('api/products/', { method: 'POST', body }))
