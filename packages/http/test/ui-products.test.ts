@@ -301,6 +301,42 @@ describe('web UI: products page', () => {
       weight_grams: null,
       quantity: 12,
     })
+    // The row: brand in its column, category under the name, and the main image's square,
+    // blank here since its host cannot be reached.
+    const mugRow = page.getByRole('row').filter({ hasText: 'MUG-1' })
+    await mugRow.getByText('Kitchen > Cups').waitFor()
+    expect(await mugRow.getByRole('cell').nth(3).textContent()).toBe('')
+    await mugRow.locator('span.thumb').waitFor()
+    expect(await mugRow.locator('img').count()).toBe(0)
+
+    // An image host that answers (the machine has no internet: the route stands in for it).
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    await page.route('https://img.example.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'image/png', body: png }),
+    )
+    await t.api(
+      '/api/products/',
+      jsonInit('POST', {
+        sku: 'LAMP-9',
+        name: 'Brass lamp',
+        brand: 'Lumen',
+        images: ['https://img.example.com/lamp.png'],
+      }),
+    )
+    await page.reload()
+    const lampRow = page.getByRole('row').filter({ hasText: 'LAMP-9' })
+    const thumb = lampRow.getByRole('img', { name: 'Brass lamp' })
+    await thumb.waitFor()
+    expect(await thumb.getAttribute('loading')).toBe('lazy')
+    await page.waitForFunction(
+      () => (document.querySelector('img.thumb') as HTMLImageElement | null)?.naturalWidth === 1,
+    )
+    expect(await lampRow.getByRole('cell').nth(3).textContent()).toBe('Lumen')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshots(page, 'products-thumbnails')
     expect(problems).toEqual([])
   })
 })

@@ -15,14 +15,15 @@ const FILES: Record<string, string> = {
 
 /**
  * The UI's security headers. The page runs only its own script and style (no inline code), may
- * not be framed, and talks only to its own origin.
+ * not be framed, and talks only to its own origin; it shows product images from https origins.
  */
 export const UI_HEADERS = {
   'content-security-policy': [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // Product images come from shops' own image hosts: any https origin (no referrer is sent).
+    "img-src 'self' data: https:",
     "connect-src 'self'",
     "form-action 'self'",
     "base-uri 'none'",

@@ -16,6 +16,8 @@ export const SORTS: [string, string][] = [
   ['-sku', 'SKU Z–A'],
   ['name', 'Name A–Z'],
   ['-name', 'Name Z–A'],
+  ['brand', 'Brand A–Z'],
+  ['-brand', 'Brand Z–A'],
   ['price', 'Price, low to high'],
   ['-price', 'Price, high to low'],
   ['quantity', 'Quantity, low to high'],

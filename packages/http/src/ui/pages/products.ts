@@ -213,8 +213,8 @@ async function load(results: HTMLElement, view: ProductsView): Promise<void> {
             'tr',
             {},
             h('th', { scope: 'col' }, headCheck),
-            ['SKU', 'Name', 'Price', 'Quantity', 'Active', 'Updated', 'Actions'].map((label) =>
-              headCell(label, view),
+            ['SKU', 'Name', 'Brand', 'Price', 'Quantity', 'Active', 'Updated', 'Actions'].map(
+              (label) => headCell(label, view),
             ),
           ),
         ),
@@ -229,6 +229,7 @@ async function load(results: HTMLElement, view: ProductsView): Promise<void> {
 const SORTABLE: Record<string, string> = {
   SKU: 'sku',
   Name: 'name',
+  Brand: 'brand',
   Price: 'price',
   Quantity: 'quantity',
   Updated: 'updated_at',
@@ -351,7 +352,8 @@ function row(
     {},
     h('td', {}, check),
     h('td', { class: 'sku' }, product.sku),
-    h('td', {}, product.name),
+    h('td', {}, nameCell(product)),
+    h('td', {}, product.brand ?? ''),
     h('td', { class: 'num' }, product.price ?? '—'),
     h('td', { class: 'num' }, count(product.quantity)),
     h('td', {}, toggle),
@@ -359,6 +361,41 @@ function row(
     h('td', { class: 'row-actions' }, edit, remove),
   )
   return tr
+}
+
+/**
+ * The name with the main image beside it (loaded only when scrolled to; a missing or broken
+ * one leaves a blank square, never a broken-image icon) and the category below.
+ */
+function nameCell(product: ProductJson): HTMLElement {
+  const main = product.images[0]
+  const placeholder = () => h('span', { class: 'thumb', 'aria-hidden': 'true' })
+  let thumb: HTMLElement = placeholder()
+  if (main?.startsWith('https://')) {
+    // `loading` before `src`: set the other way round, the image would be fetched at once.
+    const image = h('img', {
+      loading: 'lazy',
+      decoding: 'async',
+      class: 'thumb',
+      src: main,
+      alt: product.name,
+      width: 40,
+      height: 40,
+    })
+    image.addEventListener('error', () => image.replaceWith(placeholder()), { once: true })
+    thumb = image
+  }
+  return h(
+    'div',
+    { class: 'name-cell' },
+    thumb,
+    h(
+      'div',
+      {},
+      product.name,
+      product.category ? h('div', { class: 'category' }, product.category) : null,
+    ),
+  )
 }
 
 function emptyState(view: ProductsView): HTMLElement {
