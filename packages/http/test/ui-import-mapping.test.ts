@@ -107,9 +107,17 @@ describe('web UI: the mapping of an import', () => {
     await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
     // No alias knows these headers: nothing is chosen for them until the user does.
     expect(await page.getByLabel('Field of Hersteller').inputValue()).toBe('')
+    const notImported = page.locator('#not-imported')
+    expect(await notImported.textContent()).toBe(
+      '3 of 5 columns will not be imported: "Hersteller", "Schlagworte", "Warengruppe".',
+    )
     await page.getByLabel('Field of Hersteller').selectOption({ label: 'Brand' })
     await page.getByLabel('Field of Schlagworte').selectOption({ label: 'Tags' })
+    expect(await notImported.textContent()).toBe(
+      '1 of 5 columns will not be imported: "Warengruppe".',
+    )
     await page.getByLabel('Field of Warengruppe').selectOption({ label: 'Category' })
+    expect(await notImported.textContent()).toBe('Every column is imported (5).')
     expect(await accessibilityViolations(page)).toEqual([])
     await page.getByRole('button', { name: 'Preview' }).click()
     await page.getByRole('heading', { name: 'What this file would change' }).waitFor()

@@ -62,6 +62,13 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
   })
   const initial = selects.map((select) => select.value).join('\n')
   const error = h('p', { class: 'error', role: 'alert', id: 'mapping-error' })
+  // One line saying what stays out, kept in step with the choices.
+  const notImported = h('p', { class: 'note', id: 'not-imported', 'aria-live': 'polite' })
+  const sayNotImported = () => {
+    const left = seen.columns.filter((_, i) => selects[i]!.value === '').map((c) => c.header)
+    notImported.textContent = notImportedLine(left, seen.columns.length)
+  }
+  sayNotImported()
   const form = h(
     'form',
     { class: 'card', method: 'post', action: '#', 'aria-labelledby': 'mapping-title' },
@@ -127,6 +134,7 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
         ),
       ),
     ),
+    notImported,
     error,
     h(
       'div',
@@ -137,6 +145,7 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
   )
   form.addEventListener('change', () => {
     error.textContent = ''
+    sayNotImported()
   })
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -183,4 +192,12 @@ function headerWarning(seen: InspectionJson): HTMLElement | null {
 
 function labelOf(field: string): string {
   return FIELDS.find(([name]) => name === field)?.[1] ?? field
+}
+
+/** The line under the mapping: how many columns stay out, naming the first few. */
+export function notImportedLine(headers: readonly string[], total: number): string {
+  if (headers.length === 0) return `Every column is imported (${total}).`
+  const named = headers.slice(0, 6).map((header) => `"${header}"`)
+  const more = headers.length > named.length ? ` and ${headers.length - named.length} more` : ''
+  return `${headers.length} of ${total} columns will not be imported: ${named.join(', ')}${more}.`
 }
