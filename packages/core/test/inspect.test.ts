@@ -30,6 +30,13 @@ describe('inspectProducts', () => {
       weight_grams: 'Variant Grams',
     })
     expect(seen.unmapped).toContain('Type')
+    // Columns no field takes that the platform reads itself say how.
+    expect(seen.columns.find((c) => c.header === 'Published')).toMatchObject({
+      field: null,
+      readAs: 'Active, with Status',
+    })
+    expect(seen.columns.find((c) => c.header === 'Handle')?.readAs).toMatch(/^Variant group/)
+    expect(seen.columns.find((c) => c.header === 'Type')).not.toHaveProperty('readAs')
     expect(seen.columns.find((c) => c.header === 'Variant SKU')?.samples).toEqual([
       'TEE-S-BLU',
       'TEE-S-WHT',

@@ -60,6 +60,10 @@ function rowsOf(rows: string | undefined): { rows?: number } {
 
 /** The inspection as the API answers it. */
 export function toInspectionJson(seen: ImportInspection) {
-  const { signature, ...rest } = seen
-  return { ...rest, header_signature: signature }
+  const { signature, columns, ...rest } = seen
+  return {
+    ...rest,
+    columns: columns.map(({ readAs, ...column }) => ({ ...column, read_as: readAs ?? null })),
+    header_signature: signature,
+  }
 }

@@ -42,6 +42,12 @@ export const inspectionJsonSchema = z.object({
     z.object({
       header: z.string(),
       field: z.enum(PRODUCT_FIELDS).nullable(),
+      read_as: z
+        .string()
+        .nullable()
+        .describe(
+          'How the platform reads a column no field takes (Shopify’s Published: "Active, with Status"), or null',
+        ),
       samples: z.array(z.string()).max(3),
     }),
   ),

@@ -130,4 +130,37 @@ describe('web UI: the mapping of an import', () => {
     ])
     expect(problems).toEqual([])
   })
+
+  it('says which columns the platform reads itself, and leaves them out of the not-imported line', async () => {
+    const t = await startServer({ staging: { dir: tempDir() } })
+    const { page, problems } = await openPage(browser())
+    await page.goto(`${t.origin}/#/import`)
+    await page.locator('#file').setInputFiles({
+      name: 'shopify.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'Handle,Title,Published,Variant SKU,Variant Price,Status,Type\ncap,Cap,FALSE,CAP-1,15.00,active,Hats\n',
+      ),
+    })
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await page.getByRole('heading', { name: 'Columns of the file' }).waitFor()
+    const published = page.getByRole('row').filter({ hasText: 'Published' })
+    expect(await published.locator('.read-as').textContent()).toBe('shopify: Active, with Status')
+    expect(await page.getByLabel('Field of Published').inputValue()).toBe('')
+    expect(
+      await page.getByLabel('Field of Published').locator('option').first().textContent(),
+    ).toBe('Read by the platform')
+    expect(await page.locator('#not-imported').textContent()).toBe(
+      '1 of 7 columns will not be imported: "Type".',
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    // Left as it is, Published still decides: the cap is inactive.
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await page.getByRole('heading', { name: 'What this file would change' }).waitFor()
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.locator('#outcome', { hasText: 'Completed' }).waitFor()
+    const product = (await (await t.api('/api/products/?sku=CAP-1')).json()) as Json
+    expect(product.items).toMatchObject([{ sku: 'CAP-1', active: false, group: null }])
+    expect(problems).toEqual([])
+  })
 })

@@ -29,6 +29,8 @@ export function normalizeHeader(cell: string): string {
 export interface ColumnMap {
   /** The field of each column, or null for columns that are ignored. */
   fields: (ProductField | null)[]
+  /** How the platform reads each column no field takes, when it does (see `HeaderRules.used`). */
+  readAs: (string | null)[]
   /** The column of each field, -1 when the file has none. */
   columnOf: Record<ProductField, number>
   warnings: ImportWarning[]
@@ -44,8 +46,12 @@ export interface HeaderRules {
   aliases?: Record<string, ProductField>
   /** Header names a platform gives its fields, tried before the shared aliases. */
   preferred?: Partial<Record<ProductField, readonly string[]>>
-  /** Normalized header names a profile reads itself (Shopify's `handle`): not "ignored". */
-  used?: readonly string[]
+  /**
+   * Columns a profile reads itself, by normalized header name, with what it reads them as
+   * (Shopify's `published`: "Active, with Status"): not "ignored", and said so where the
+   * mapping is shown.
+   */
+  used?: Readonly<Record<string, string>>
 }
 
 /**
@@ -97,7 +103,7 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
   for (const [name, field] of Object.entries(rules.aliases ?? {})) {
     aliases.set(normalizeHeader(name), field)
   }
-  const used = new Set(rules.used)
+  const used = new Map(Object.entries(rules.used ?? {}))
   const unknown: string[] = []
   const warnings: ImportWarning[] = []
   // The field each remaining column would give, by alias or by its name without a unit.
@@ -134,7 +140,10 @@ export function resolveHeader(cells: readonly string[], rules: HeaderRules = {})
       columns: unknown,
     })
   }
-  return { fields, columnOf, warnings }
+  const readAs = normalized.map((name, column) =>
+    fields[column] === null ? (used.get(name) ?? null) : null,
+  )
+  return { fields, readAs, columnOf, warnings }
 }
 
 // A number is a value, never a column name: `12.50` or `3` in the header row is a product's.
@@ -155,7 +164,7 @@ function dataInHeader(
   const numbers = named.filter((cell) => NUMBER.test(cell))
   const nothingKnown =
     rules.columns === undefined &&
-    (rules.used ?? []).length === 0 &&
+    Object.keys(rules.used ?? {}).length === 0 &&
     fields.every((field) => field === null)
   if (numbers.length === 0 && !nothingKnown) return undefined
   const why =

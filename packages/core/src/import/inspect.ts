@@ -63,7 +63,7 @@ export type InspectedRow =
 export interface ImportInspection extends ImportHeader {
   encoding: ImportEncoding
   /** Each column in file order with its field (or null) and up to three sample values. */
-  columns: { header: string; field: ProductField | null; samples: string[] }[]
+  columns: { header: string; field: ProductField | null; readAs?: string; samples: string[] }[]
   /** The header name of each mapped field: what a `columns` mapping would say. */
   mapping: Partial<Record<ProductField, string>>
   /** Headers of the columns no field takes. */

@@ -91,7 +91,11 @@ export function createRecordReader(
       delimiter: options.delimiter,
       decimal,
       signature: headerSignature(cells),
-      columns: cells.map((cell, i) => ({ header: cell.trim(), field: columns.fields[i] ?? null })),
+      columns: cells.map((cell, i) => ({
+        header: cell.trim(),
+        field: columns.fields[i] ?? null,
+        ...(columns.readAs[i] ? { readAs: columns.readAs[i] } : {}),
+      })),
     },
     warnings: columns.warnings,
     read(record, line, mayHoldNul) {

@@ -114,8 +114,11 @@ export interface ImportHeader {
   decimal: DecimalSeparator
   /** {@link headerSignature} of the header row: the key of a remembered mapping. */
   signature: string
-  /** Each column in file order, with the field it gives or null when it is ignored. */
-  columns: { header: string; field: ProductField | null }[]
+  /**
+   * Each column in file order, with the field it gives or null when it is ignored; `readAs`
+   * says how the platform reads a column no field takes, when it does (Shopify's `Published`).
+   */
+  columns: { header: string; field: ProductField | null; readAs?: string }[]
 }
 
 /** Events of {@link importProducts}, in file order. */

@@ -79,7 +79,11 @@ export const akeneo: Profile = {
     if (description !== undefined) chosen.description = description
     const enabled = columnNamed(header as ProfileHeader, 'enabled')
     if (enabled !== -1) chosen.active = enabled
-    return { chosen, preferred: { sku: ['sku'], category: ['categories'] }, used: WEIGHT }
+    return {
+      chosen,
+      preferred: { sku: ['sku'], category: ['categories'] },
+      used: { weight: 'Weight (g), in its weight-unit', 'weight unit': 'Weight (g): its unit' },
+    }
   },
   open(header) {
     const [weightAt, unitAt] = WEIGHT.map((name) => columnNamed(header, name))

@@ -24,7 +24,7 @@ export const magento: Profile = {
       active: ['product online'],
       category: ['categories'],
     },
-    used: ['store view code'],
+    used: { 'store view code': 'Rows skipped: store-specific texts' },
   }),
   open(header) {
     const storeViewAt = columnNamed(header, 'store view code')

@@ -23,7 +23,7 @@ export const prestashop: Profile = {
       quantity: ['quantity'],
       active: ['active 0 1', 'active', 'status'],
     },
-    used: ['unit price'],
+    used: { 'unit price': 'Not read: a price per unit of measure' },
   }),
   open() {
     const categories = categoryReader({ list: ',' })

@@ -43,7 +43,13 @@ export const shopify: Profile = {
       compare_at_price: ['variant compare at price'],
       weight_grams: ['variant grams'],
     },
-    used: ['handle', 'published', 'image src', 'variant image', ...OPTION_VALUES],
+    used: {
+      handle: 'Variant group, and the product fields its variants inherit',
+      published: 'Active, with Status',
+      'image src': 'Images (the first row’s)',
+      'variant image': 'Images',
+      ...Object.fromEntries(OPTION_VALUES.map((name) => [name, 'Name (the variant’s options)'])),
+    },
   }),
   open(header) {
     const handleAt = columnNamed(header, 'handle')

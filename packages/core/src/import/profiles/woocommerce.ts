@@ -33,7 +33,7 @@ export const woocommerce: Profile = {
       category: ['categories'],
       group: ['parent'],
     },
-    used: ['weight kg'],
+    used: { 'weight kg': 'Weight (g), from kilograms' },
   }),
   open(header) {
     const weightAt = columnNamed(header, 'weight kg')

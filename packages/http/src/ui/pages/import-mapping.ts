@@ -8,7 +8,7 @@ interface InspectionJson {
   platform: string
   encoding: string
   delimiter: string
-  columns: { header: string; field: string | null; samples: string[] }[]
+  columns: { header: string; field: string | null; read_as: string | null; samples: string[] }[]
   remembered_mapping: { mapping: MappingJson } | null
   warnings: { code: string; message: string }[]
 }
@@ -53,7 +53,8 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
     const select = h(
       'select',
       { id: `map-${i}`, name: `map-${i}` },
-      h('option', { value: '' }, 'Do not import'),
+      // A column the platform reads itself is not lost by taking no field here.
+      h('option', { value: '' }, column.read_as ? 'Read by the platform' : 'Do not import'),
       FIELDS.map(([field, label]) =>
         h('option', { value: field, selected: column.field === field }, label),
       ),
@@ -65,7 +66,9 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
   // One line saying what stays out, kept in step with the choices.
   const notImported = h('p', { class: 'note', id: 'not-imported', 'aria-live': 'polite' })
   const sayNotImported = () => {
-    const left = seen.columns.filter((_, i) => selects[i]!.value === '').map((c) => c.header)
+    const left = seen.columns
+      .filter((column, i) => selects[i]!.value === '' && !column.read_as)
+      .map((column) => column.header)
     notImported.textContent = notImportedLine(left, seen.columns.length)
   }
   sayNotImported()
@@ -128,6 +131,9 @@ function mappingForm(seen: InspectionJson, uploadId: string, own: boolean): HTML
                   `Field of ${column.header}`,
                 ),
                 selects[i],
+                column.read_as && column.field === null
+                  ? h('div', { class: 'read-as' }, `${seen.platform}: ${column.read_as}`)
+                  : null,
               ),
             ),
           ),
