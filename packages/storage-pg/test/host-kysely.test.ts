@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { describeStorageConformance } from '@product-importer/adapter-tests'
 import { createProductImporter, isImporterError } from '@product-importer/core'
 import { pgStorage } from '@product-importer/storage-pg'
 import BetterSqlite3 from 'better-sqlite3'
@@ -34,6 +35,28 @@ async function hostService() {
     .execute()
   await kysely.insertInto('hostOrders').values({ orderId: 1, placedBy: 'ada' }).execute()
   return { schema, pool, kysely }
+}
+
+// The whole contract, through a host's instance (a plugin included) on a host's pool.
+if (PG_URL) {
+  describeStorageConformance("postgres on the host's Kysely", async () => {
+    const schema = await createSchema()
+    const pool = new pg.Pool({ connectionString: schema.url })
+    const kysely = new Kysely({
+      dialect: new PostgresDialect({ pool }),
+      plugins: [new CamelCasePlugin()],
+    })
+    const storage = pgStorage({ kysely, pool })
+    return {
+      storage,
+      raw: schema.raw,
+      async close() {
+        await storage.close()
+        await kysely.destroy()
+        await schema.drop()
+      },
+    }
+  })
 }
 
 describe.skipIf(!PG_URL)("pgStorage({ kysely, pool }): the application's own Kysely", () => {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { describeStorageConformance } from '@product-importer/adapter-tests'
 import { createProductImporter, isImporterError } from '@product-importer/core'
 import { sqliteStorage } from '@product-importer/storage-sqlite'
 import BetterSqlite3 from 'better-sqlite3'
@@ -33,6 +34,35 @@ async function hostService() {
   await kysely.insertInto('hostOrders').values({ orderId: 1, placedBy: 'ada' }).execute()
   return { database, kysely }
 }
+
+// The whole contract, through a host's instance (a plugin included) on a host's connection.
+describeStorageConformance("sqlite on the host's Kysely", async () => {
+  const filename = await tempFile()
+  const database = new BetterSqlite3(filename)
+  database.pragma('journal_mode = WAL')
+  database.pragma('busy_timeout = 5000')
+  const kysely = new Kysely({
+    dialect: new SqliteDialect({ database }),
+    plugins: [new CamelCasePlugin()],
+  })
+  const storage = sqliteStorage({ kysely, database })
+  const bindable = (value: unknown) =>
+    typeof value === 'boolean' ? Number(value) : value instanceof Date ? value.getTime() : value
+  return {
+    storage,
+    async raw(sql, params = []) {
+      const statement = database.prepare(sql)
+      const values = params.map(bindable)
+      if (statement.reader) return statement.all(...values) as Record<string, unknown>[]
+      statement.run(...values)
+      return []
+    },
+    async close() {
+      await storage.close()
+      await kysely.destroy()
+    },
+  }
+})
 
 describe("sqliteStorage({ kysely, database }): the application's own Kysely", () => {
   it('migrates, imports and lists through it, and leaves it and its tables as they were', async () => {
