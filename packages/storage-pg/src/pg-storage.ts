@@ -151,8 +151,11 @@ function checkedSchema(options: PgStorageOptions): string | undefined {
     throw new TypeError(`schema must be a plain identifier (letters, digits, _), got "${schema}"`)
   }
   if (options.pool !== undefined) {
+    const setIt = `set the pool's search path (options: '-c search_path=${schema},public')`
     throw new TypeError(
-      `schema "${schema}" needs a connectionString: with a pool of your own, set its search path (options: '-c search_path=${schema},public')`,
+      options.kysely !== undefined
+        ? `schema "${schema}" cannot be set on a kysely instance of your own: ${setIt}`
+        : `schema "${schema}" needs a connectionString: with a pool of your own, ${setIt}`,
     )
   }
   return schema

@@ -103,7 +103,7 @@ describe.skipIf(!PG_URL)("pgStorage({ kysely, pool }): the application's own Kys
       /not a connectionString or poolConfig/,
     )
     expect(() => pgStorage({ kysely, pool, schema: 'catalog' })).toThrow(
-      /search_path=catalog,public/,
+      /kysely instance of your own: set the pool's search path .*search_path=catalog,public/,
     )
     expect(() => pgStorage({ kysely: 'db', pool } as never)).toThrow(/must be a Kysely instance/)
     await kysely.transaction().execute(async (trx) => {
