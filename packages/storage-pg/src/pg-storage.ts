@@ -117,8 +117,8 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     },
   })
   const migrate = storage.migrate
-  // An import that crashed while loading into an empty table left its trigram indexes dropped.
   let checked: Promise<void> | undefined
+  // An import that crashed while loading into an empty table left its trigram indexes dropped.
   storage.migrate = async () => {
     // Once: an instance on another database than its pool would split the catalog unseen. A
     // closed storage fails as the contract says, in migrate().

@@ -22,8 +22,8 @@ export function openConnection(
   options: SqliteStorageOptions,
   hostDb?: Kysely<ImporterDatabase>,
 ): SqliteConnection {
-  const owned = options.filename !== undefined
-  const database = options.filename !== undefined ? openFile(options.filename) : options.database
+  const owned = options.database === undefined
+  const database = options.database !== undefined ? options.database : openFile(options.filename)
   // Row errors cascade with their job; SQLite builds other than this driver's default to off.
   database.pragma('foreign_keys = ON')
   const db =
