@@ -29,4 +29,23 @@ describe('what npm publishes', () => {
     // ESM only: no CommonJS condition a require() could pick.
     expect(JSON.stringify(manifest.exports ?? {})).not.toContain('"require"')
   })
+
+  it('takes kysely as a peer, in the one range docs/embedding.md names', () => {
+    const manifest = (name: string) =>
+      JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8'))
+    const core = manifest('core')
+    const range: string = core.peerDependencies.kysely
+    // Optional for core: only its `sql` subpath, which the storages use, imports kysely.
+    expect(core.peerDependenciesMeta.kysely).toEqual({ optional: true })
+    for (const name of ['storage-sqlite', 'storage-pg']) {
+      const storage = manifest(name)
+      // A peer, so the host's instance and the storage's builders are one copy of kysely;
+      // required, so npm and pnpm install it for a host without one.
+      expect(storage.peerDependencies?.kysely, name).toBe(range)
+      expect(storage.peerDependenciesMeta?.kysely, name).toBeUndefined()
+      expect(storage.dependencies.kysely, name).toBeUndefined()
+    }
+    const doc = readFileSync(join(ROOT, 'docs', 'embedding.md'), 'utf8')
+    expect(doc).toContain(`peer dependency, \`${range}\``)
+  })
 })

@@ -15,6 +15,7 @@ import { createConnectionWait } from './_connection-wait.js'
 import { restoreDeferredIndexes } from './_deferred-indexes.js'
 import { isSkuKeyViolation, isUnavailable, storageFailed } from './_errors.js'
 import { postgresFlavor } from './_flavor.js'
+import { assertSameDatabase, checkedKysely } from './_host-kysely.js'
 import { openPgImportWriter } from './_import-writer.js'
 import { createJobListener } from './_job-listener.js'
 import { createProductTotals } from './_product-totals.js'
@@ -26,7 +27,8 @@ export type PgStorage = SqlStorage
 /**
  * PostgreSQL storage on Kysely and `pg`, for production and for several app instances sharing
  * one database. Given a `connectionString` it creates a pool and `close()` ends it; a `pool`
- * passed in stays open. Connections open lazily, on the first query.
+ * passed in stays open, and so does a `kysely` instance passed in with it, which the queries
+ * then go through. Connections open lazily, on the first query.
  *
  * Imports COPY each batch into a session table and apply it with one UPDATE and one INSERT in
  * one transaction; name and SKU filters use pg_trgm indexes when the role may create the
@@ -57,10 +59,12 @@ export type PgStorage = SqlStorage
  * ```
  */
 export function pgStorage(options: PgStorageOptions): PgStorage {
-  const ownsPool = !('pool' in options)
+  const hostDb = checkedKysely(options)
+  let closed = false
+  const ownsPool = options.pool === undefined
   const schema = checkedSchema(options)
   const pool =
-    'pool' in options
+    options.pool !== undefined
       ? options.pool
       : new pg.Pool({
           ...options.poolConfig,
@@ -73,9 +77,13 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
 
   const cancelOnAbort = createCancelOnAbort(pool)
   const totals = createProductTotals(() => db)
-  const db = new Kysely<ImporterDatabase>({
-    dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
-  })
+  // The application's instance takes its connections from its pool directly, past the marks
+  // that cancel an abandoned caller's queries.
+  const db =
+    hostDb ??
+    new Kysely<ImporterDatabase>({
+      dialect: new PostgresDialect({ pool: cancelOnAbort.pool }),
+    })
   const flavor = postgresFlavor(options.searchIndexes ?? DEFAULT_SEARCH_INDEXES, schema)
   const jobListener = createJobListener(pool)
   const exportConnections = createConnectionWait(
@@ -92,7 +100,7 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
     isUnavailable,
     countProducts: totals.count,
     totalInPage: totals.totalInPage,
-    cancellable: cancelOnAbort.run,
+    ...(hostDb ? {} : { cancellable: cancelOnAbort.run }),
     openImportWriter: ({ dryRun }) =>
       openPgImportWriter(pool, {
         dryRun,
@@ -102,14 +110,22 @@ export function pgStorage(options: PgStorageOptions): PgStorage {
       streamProducts(db, exportConnections, flavor, filter, chunkSize),
     onJobChange: jobListener.subscribe,
     async close() {
+      closed = true
       await jobListener.close()
       // Kysely's destroy() ends the pool, so only call it on a pool we own.
       if (ownsPool) await db.destroy()
     },
   })
   const migrate = storage.migrate
+  let checked: Promise<void> | undefined
   // An import that crashed while loading into an empty table left its trigram indexes dropped.
   storage.migrate = async () => {
+    // Once: an instance on another database than its pool would split the catalog unseen. A
+    // closed storage fails as the contract says, in migrate().
+    if (hostDb && !closed) {
+      checked ??= assertSameDatabase(hostDb, pool)
+      await checked
+    }
     if (schema) {
       try {
         await pool.query(`create schema if not exists "${schema}"`)
@@ -134,9 +150,12 @@ function checkedSchema(options: PgStorageOptions): string | undefined {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
     throw new TypeError(`schema must be a plain identifier (letters, digits, _), got "${schema}"`)
   }
-  if ('pool' in options) {
+  if (options.pool !== undefined) {
+    const setIt = `set the pool's search path (options: '-c search_path=${schema},public')`
     throw new TypeError(
-      `schema "${schema}" needs a connectionString: with a pool of your own, set its search path (options: '-c search_path=${schema},public')`,
+      options.kysely !== undefined
+        ? `schema "${schema}" cannot be set on a kysely instance of your own: ${setIt}`
+        : `schema "${schema}" needs a connectionString: with a pool of your own, ${setIt}`,
     )
   }
   return schema

@@ -1,8 +1,10 @@
+import type { Kysely } from 'kysely'
 import type { Pool, PoolConfig } from 'pg'
 
 /**
- * Options of {@link pgStorage}: a connection string (the adapter creates and owns a pool), or a
- * `pg` Pool the application owns.
+ * Options of {@link pgStorage}: a connection string (the adapter creates and owns a pool), a
+ * `pg` Pool the application owns, or the application's own `Kysely` instance with the pool it
+ * was built on.
  */
 export type PgStorageOptions = PgConnectionOptions &
   PgSearchOptions &
@@ -48,14 +50,30 @@ export type PgConnectionOptions =
       connectionString: string
       /** Extra settings of the pool the adapter creates (size, timeouts, TLS). */
       poolConfig?: Omit<PoolConfig, 'connectionString'>
+      pool?: never
+      kysely?: never
     }
   | {
       /**
        * A pool the application owns: `close()` leaves it open. Imports, export streams and the
        * job listener connect with its settings but outside it; its `onConnect` hook and
-       * 'connect' listeners run on those connections too.
+       * 'connect' listeners run on those connections too. With `kysely`, the pool that
+       * instance's `PostgresDialect` was built on.
        */
       pool: Pool
+      /**
+       * The application's own Kysely instance on a `PostgresDialect` over `pool`: the adapter's
+       * queries go through it (without its plugins), and `close()` never destroys it. Imports
+       * (COPY), export streams and the job listener (LISTEN) still connect beside it with the
+       * pool's settings, which no Kysely instance can hand out; the queries of a caller that
+       * went away are not cancelled (the pool's own `statement_timeout` bounds them). Kysely
+       * 0.28 (the range of this package's kysely peer dependency). `migrate()` checks that it
+       * reaches the pool's database and search path.
+       */
+      // biome-ignore lint/suspicious/noExplicitAny: the application's own table types are none of the adapter's business
+      kysely?: Kysely<any>
+      connectionString?: never
+      poolConfig?: never
     }
 
 /** Text columns a trigram index can serve, named by the product filter that uses them. */

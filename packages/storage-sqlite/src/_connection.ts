@@ -13,24 +13,33 @@ export interface SqliteConnection {
   close(): Promise<void>
 }
 
-/** Opens (or adopts) the database and sets it up for the importer. */
-export function openConnection(options: SqliteStorageOptions): SqliteConnection {
-  const owned = !('database' in options)
-  const database = owned ? openFile(options.filename) : options.database
+/**
+ * Opens (or adopts) the database and sets it up for the importer. `hostDb` is the application's
+ * own Kysely instance over `options.database`, used instead of one of the adapter's and never
+ * destroyed.
+ */
+export function openConnection(
+  options: SqliteStorageOptions,
+  hostDb?: Kysely<ImporterDatabase>,
+): SqliteConnection {
+  const owned = options.database === undefined
+  const database = options.database !== undefined ? options.database : openFile(options.filename)
   // Row errors cascade with their job; SQLite builds other than this driver's default to off.
   database.pragma('foreign_keys = ON')
-  const db = new Kysely<ImporterDatabase>({
-    // Kysely closes what it is given on destroy(); the adapter decides that itself, so Kysely
-    // gets a view of the database without close().
-    dialect: new SqliteDialect({
-      database: { prepare: statementCache(database), close: () => {} },
-    }),
-  })
+  const db =
+    hostDb ??
+    new Kysely<ImporterDatabase>({
+      // Kysely closes what it is given on destroy(); the adapter decides that itself, so Kysely
+      // gets a view of the database without close().
+      dialect: new SqliteDialect({
+        database: { prepare: statementCache(database), close: () => {} },
+      }),
+    })
   return {
     database,
     db,
     async close() {
-      await db.destroy()
+      if (!hostDb) await db.destroy()
       if (owned && database.open) database.close()
     },
   }

@@ -6,6 +6,7 @@ import { createExclusive } from './_exclusive.js'
 import { createProductFinder } from './_find-products.js'
 import { sqliteFlavor } from './_flavor.js'
 import { createNameFolder } from './_fold-names.js'
+import { assertSameConnection, checkedKysely } from './_host-kysely.js'
 import { inThreadWriter } from './_import-writer.js'
 import { createListOrder } from './_list-order.js'
 import { deleteAllProducts } from './_product-names.js'
@@ -19,7 +20,8 @@ export type SqliteStorage = SqlStorage
 /**
  * Storage in an embedded SQLite database (better-sqlite3 through Kysely). The database opens on
  * first use. A file the adapter opens runs in WAL mode, so the API keeps reading while an import
- * writes, and is closed by `close()`; a `database` passed in is never closed.
+ * writes, and is closed by `close()`; a `database` passed in is never closed, nor is a `kysely`
+ * instance of the application's, which its queries then go through.
  *
  * One connection serves the API. An import writes on a thread of its own, with a second
  * connection to the same file, so the event loop stays free during its batches (about 100 ms
@@ -39,9 +41,11 @@ export type SqliteStorage = SqlStorage
  * ```
  */
 export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  const hostDb = checkedKysely(options)
   let connection: SqliteConnection | undefined
+  let closed = false
   const open = () => {
-    connection ??= openConnection(options)
+    connection ??= openConnection(options, hostDb)
     return connection
   }
   const productCount = createProductCount(open)
@@ -65,7 +69,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       },
     }
   }
-  return createSqlStorage({
+  const storage = createSqlStorage({
     flavor: sqliteFlavor,
     db: () => open().db,
     isUniqueViolation: isSkuKeyViolation,
@@ -79,6 +83,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     findProducts: createProductFinder(open, productCount.countOnThreads, folder.schedule),
     exclusive: createExclusive(),
     close: async () => {
+      closed = true
       folder.close()
       // A writer left open (its import never closed it) stops with the storage.
       await Promise.allSettled([...writers].map((writer) => writer.close()))
@@ -86,4 +91,15 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       await connection?.close()
     },
   })
+  if (!hostDb) return storage
+  const migrate = storage.migrate
+  let checked: Promise<void> | undefined
+  storage.migrate = async () => {
+    // Once, before the first migration: a Kysely instance over another database would split
+    // the catalog in two unseen. A closed storage fails as the contract says, in migrate().
+    if (!closed) checked ??= assertSameConnection(hostDb, open().database)
+    await checked
+    await migrate()
+  }
+  return storage
 }

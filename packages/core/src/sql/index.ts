@@ -18,6 +18,7 @@ export {
   type SqlStorageDefinition,
 } from './create-sql-storage.js'
 export type { SqlFlavor } from './flavor.js'
+export { type HostKyselyDialect, toHostKysely } from './host-kysely.js'
 export {
   PER_ROW_ENDPOINTS_SQL,
   type PerRowReceivers,
