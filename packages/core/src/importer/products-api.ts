@@ -2,12 +2,10 @@ import type { z } from 'zod'
 import { parseInput } from '../_parse-input.js'
 import { ImporterError, isImporterError } from '../errors.js'
 import { matchesAnyVersion, matchesETag } from '../product/etag.js'
-import { NEW_PRODUCT_DEFAULTS } from '../product/new-product.js'
 import { defaultInput, differingFields, toRecordValues } from '../product/record-values.js'
 import { productInputSchema, productPatchSchema } from '../product/schema.js'
 import { skuKey } from '../product/sku-key.js'
 import { createUuidV7 } from '../product/uuid-v7.js'
-import { formatPrice } from '../product/values.js'
 import { pageSizeOf } from '../storage/paging.js'
 import type {
   ImporterStorage,
