@@ -1,25 +1,8 @@
+import type { ProductWire } from '../../../../core/src/product/wire.js'
 import { isFailure } from '../_api.js'
 
-/** A product as the API returns it. */
-export interface ProductJson {
-  id: string
-  sku: string
-  name: string
-  description: string
-  price: string | null
-  quantity: number
-  active: boolean
-  barcode: string | null
-  brand: string | null
-  category: string | null
-  tags: string[]
-  images: string[]
-  compare_at_price: string | null
-  weight_grams: number | null
-  group: string | null
-  created_at: string
-  updated_at: string
-}
+/** A product as the API returns it: the field table's wire shape, so a new field shows up here. */
+export type ProductJson = ProductWire
 
 /** A page of products as the API returns it. */
 export interface ProductPageJson {

@@ -28,7 +28,7 @@ interface FormField {
 }
 
 // Labels come from the field table, so the form, the mapping step and exports name a field alike.
-const FORM_FIELDS: readonly FormField[] = [
+const FORM_FIELD_LIST = [
   { name: 'sku', kind: 'text', required: true },
   { name: 'name', kind: 'text', required: true },
   { name: 'description', kind: 'textarea' },
@@ -61,7 +61,14 @@ const FORM_FIELDS: readonly FormField[] = [
     nullable: true,
     hint: 'the key the variants of one product share',
   },
-]
+] as const satisfies readonly FormField[]
+const FORM_FIELDS: readonly FormField[] = FORM_FIELD_LIST
+
+// Every field but `active` (a checkbox of its own) has a row: a field added to the table and
+// missing here is a compile error.
+type Missing = Exclude<EditableField, 'active' | (typeof FORM_FIELD_LIST)[number]['name']>
+const complete: [Missing] extends [never] ? true : Missing = true
+void complete
 
 const labelOf = (field: EditableField) => FIELD_TABLE[field].label
 
