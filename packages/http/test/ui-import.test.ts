@@ -261,16 +261,22 @@ describe('web UI: imports', () => {
   it('shows in the preview what a file that updates a product would change, field by field, before importing', async () => {
     const t = await startServer({ staging: { dir: tempDir() } })
     await t.importer.products.create({ sku: 'A-1', name: 'Lamp', price: '10.00', quantity: 4 })
-    await t.importer.products.create({ sku: 'B-2', name: 'Mug', price: '3.00' })
+    await t.importer.products.create({
+      sku: 'B-2',
+      name: 'Mug',
+      price: '3.00',
+      brand: 'Studio',
+      tags: ['coffee'],
+    })
     const { page, problems } = await openPage(browser())
     await page.goto(`${t.origin}/#/import`)
     await page.getByRole('heading', { name: 'Import products' }).waitFor()
     const csv = [
-      'sku,name,price,quantity',
-      'A-1,Desk lamp <b>brass</b>,12.50,4',
-      'B-2,Mug,3.00,12',
-      'N-1,Shade,5.00,1',
-      'X-1,,1.00,1',
+      'sku,name,price,quantity,brand,tags',
+      'A-1,Desk lamp <b>brass</b>,12.50,4,,',
+      'B-2,Mug,3.00,12,Lumen,"coffee, tea"',
+      'N-1,Shade,5.00,1,,',
+      'X-1,,1.00,1,,',
     ].join('\n')
     await page
       .locator('#file')
@@ -299,7 +305,12 @@ describe('web UI: imports', () => {
     ])
     expect(await lamp.locator('b').count()).toBe(0)
     const mug = page.getByRole('table', { name: 'B-2 · line 3' })
-    expect(await mug.locator('tbody tr').allTextContents()).toEqual(['Quantity012'])
+    // Catalog fields by their labels, lists as lists.
+    expect(await mug.locator('tbody tr').allTextContents()).toEqual([
+      'Quantity012',
+      'BrandStudioLumen',
+      'Tagscoffeecoffee, tea',
+    ])
     expect(await page.getByRole('cell', { name: 'X-1' }).isVisible()).toBe(true)
     // Nothing was written: the preview is a dry run.
     expect((await t.importer.products.getBySku('A-1'))?.name).toBe('Lamp')

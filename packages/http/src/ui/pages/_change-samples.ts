@@ -1,10 +1,11 @@
+import { FIELDS, type ValueField } from '../../../../core/src/product/fields.js'
 import { h } from '../_dom.js'
 
 /** One changed field of a dry run's sample, values as the API shows them. */
 export interface FieldChangeJson {
-  field: 'name' | 'description' | 'price' | 'quantity' | 'active'
-  before: string | number | boolean | null
-  after: string | number | boolean | null
+  field: ValueField
+  before: string | number | boolean | string[] | null
+  after: string | number | boolean | string[] | null
 }
 
 /** A row of the file that would update a stored product (the job's `change_samples`). */
@@ -14,19 +15,12 @@ export interface ChangeSampleJson {
   changes: FieldChangeJson[]
 }
 
-const FIELD_LABELS: Record<FieldChangeJson['field'], string> = {
-  name: 'Name',
-  description: 'Description',
-  price: 'Price',
-  quantity: 'Quantity',
-  active: 'Active',
-}
-
-/** A value in words: an empty text or a missing price must still read as something. */
-function shown(value: FieldChangeJson['before']): string {
-  if (value === null) return 'no price'
+/** A value in words: an empty text, list or a missing value must still read as something. */
+function shown(field: ValueField, value: FieldChangeJson['before']): string {
+  if (value === null) return field === 'price' ? 'no price' : '(none)'
   if (value === '') return '(empty)'
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(', ')
   return String(value)
 }
 
@@ -68,9 +62,9 @@ export function changeSamples(samples: ChangeSampleJson[], updated: number): HTM
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, FIELD_LABELS[change.field]),
-              h('td', {}, shown(change.before)),
-              h('td', {}, shown(change.after)),
+              h('th', { scope: 'row' }, FIELDS[change.field].label),
+              h('td', {}, shown(change.field, change.before)),
+              h('td', {}, shown(change.field, change.after)),
             ),
           ),
         ),
