@@ -110,6 +110,38 @@ export function describeWebhooks(target: CurrentTarget): void {
       expect(JSON.parse(delivery!.payload)).toMatchObject({ type: 'product.deleted' })
     })
 
+    it('sets active on a chunk of products in one write with their deliveries, skipping those that have it', async () => {
+      const t = target()
+      if (!t.storage.setProductsActive) return
+      await t.storage.createWebhookEndpoint(endpointRecord({ id: 'e' }))
+      const products = await insertProducts(t, 4, (i) => ({ active: i !== 3 }))
+      const ids = [...products.map((p) => p.id), 'missing']
+      const at = NOW
+      const result = await t.storage.setProductsActive(ids, false, at, (changed) =>
+        changed.map((p) =>
+          outboxEvent('product.updated', { payload: `${p.sku}:${p.active}:${+p.updatedAt}` }),
+        ),
+      )
+      expect(result).toEqual({ changed: 3, notFound: ['missing'] })
+      const rows = await t.raw(
+        "SELECT payload FROM webhook_deliveries WHERE event_type = 'product.updated' ORDER BY payload",
+      )
+      expect(rows.map((r) => r.payload)).toEqual(
+        products
+          .slice(0, 3)
+          .map((p) => `${p.sku}:false:${+at}`)
+          .sort(),
+      )
+      const stored = await t.raw('SELECT sku, active FROM products ORDER BY sku')
+      expect(stored.map((r) => Boolean(r.active))).toEqual([false, false, false, false])
+      // Nothing left to change: no write, no event.
+      expect(await t.storage.setProductsActive(ids, false, at, () => [outboxEvent('x')])).toEqual({
+        changed: 0,
+        notFound: ['missing'],
+      })
+      expect(await t.raw("SELECT id FROM webhook_deliveries WHERE event_type = 'x'")).toEqual([])
+    })
+
     it('writes the deliveries of a change in its transaction, and none when it fails', async () => {
       const t = target()
       await t.storage.createWebhookEndpoint(endpointRecord({ id: 'e' }))

@@ -231,6 +231,22 @@ export function createProductsApi(
       let count = 0
       const notFound: string[] = []
       for await (const ids of idsOf(storage, checked)) {
+        if (storage.setProductsActive) {
+          // One transaction a chunk, its events with it: an interruption leaves whole chunks.
+          const batch = await begin()
+          const changed = await storage.setProductsActive(
+            ids,
+            active,
+            new Date(),
+            batch &&
+              ((records) =>
+                records.map((record) => batch.add('product.updated', productEventData(record)))),
+          )
+          batch?.commit()
+          count += changed.changed
+          notFound.push(...changed.notFound)
+          continue
+        }
         for (const id of ids) {
           const record = await storage.getProduct(id)
           if (!record) notFound.push(id)

@@ -361,6 +361,13 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
         },
         events && ((product) => (product ? events(product) : [])),
       ),
+    setProductsActive: (ids, active, updatedAt, events) =>
+      transaction('update', async (trx) => {
+        const queries = createProductQueries(trx, flavor, { listOrder: definition.listOrder })
+        const { changed, notFound } = await queries.setActive(ids, active, updatedAt)
+        if (events && changed.length > 0) await enqueueEvents(trx, flavor, events(changed))
+        return { changed: changed.length, notFound }
+      }),
     deleteProducts: (ids, events) =>
       withEvents(
         'delete',

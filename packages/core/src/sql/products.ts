@@ -401,6 +401,55 @@ export function createProductQueries(db: Db, flavor: SqlFlavor, own: ProductsOwn
       return records
     },
 
+    /**
+     * Sets `active` on the products with these ids that do not have it, with `updatedAt`;
+     * returns them after the change, and the ids that named no product. Run in a transaction.
+     */
+    async setActive(
+      ids: readonly string[],
+      active: boolean,
+      updatedAt: Date,
+    ): Promise<{ changed: ProductRecord[]; notFound: string[] }> {
+      const changed: ProductRecord[] = []
+      const found = new Set<string>()
+      if (ids.length === 0) return { changed, notFound: [] }
+      // The column's value as the driver binds it (SQLite: 1 or 0).
+      const value = (flag: boolean) => flavor.bool(flag) as ImporterDatabase['products']['active']
+      if (flavor.skipLocked) {
+        // Rows locked in one statement, in sku_key order, as an import's batch locks them: two
+        // such transactions then never wait for each other in a cycle (a deadlock).
+        const locked = await db
+          .selectFrom('products')
+          .select('id')
+          .where('id', 'in', ids)
+          .orderBy('sku_key')
+          .forUpdate()
+          .execute()
+        for (const row of locked) found.add(row.id)
+      }
+      // Chunked to stay under SQLite's bound-parameter limit.
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500)
+        if (!flavor.skipLocked) {
+          const existing = await db
+            .selectFrom('products')
+            .select('id')
+            .where('id', 'in', chunk)
+            .execute()
+          for (const row of existing) found.add(row.id)
+        }
+        const rows = await db
+          .updateTable('products')
+          .set({ active: value(active), updated_at: flavor.time(updatedAt) })
+          .where('id', 'in', chunk)
+          .where('active', '=', value(!active))
+          .returningAll()
+          .execute()
+        changed.push(...rows.map(toProductRecord))
+      }
+      return { changed, notFound: ids.filter((id) => !found.has(id)) }
+    },
+
     async deleteMany(ids: readonly string[]): Promise<number> {
       if (ids.length === 0) return 0
       let deleted = 0

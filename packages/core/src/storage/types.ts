@@ -451,6 +451,21 @@ export interface ImporterStorage extends WebhookStorage {
     options?: UpdateProductOptions,
   ): Promise<ProductRecord | undefined>
   /**
+   * Sets `active` (and `updatedAt`) on the products with these ids (at most a few thousand: one
+   * chunk of a bulk change) that do not have that value yet, in ONE transaction with the
+   * deliveries of `events`, which gets the changed products as they are after the change. A
+   * product that already has the value MUST NOT be written and gets no event. Returns how many
+   * changed and the ids that named no product. The transaction MUST be short: other writers,
+   * an import's batches among them, wait for it, and a bulk change is many such calls.
+   * @default absent: the importer changes the products one `updateProduct` call each
+   */
+  setProductsActive?(
+    ids: readonly string[],
+    active: boolean,
+    updatedAt: Date,
+    events?: (changed: readonly ProductRecord[]) => readonly OutboxEvent[],
+  ): Promise<{ changed: number; notFound: string[] }>
+  /**
    * Deletes the products with these ids; returns how many existed. `events` gets the products
    * deleted.
    */
