@@ -267,6 +267,24 @@ export function describeProductLists(target: CurrentTarget): void {
       expect(streamed).toEqual(all.filter((p) => p.name === 'Odd one'))
     })
 
+    it('streams the ids and creation times of the matching products, as streamProducts orders them', async () => {
+      const t = target()
+      if (!t.storage.streamProductIds) return
+      const all = await insertProducts(t, 9, (i) => ({ name: i % 2 ? 'Odd one' : 'Even one' }))
+      const chunks: { id: string; createdAt: Date }[][] = []
+      for await (const chunk of t.storage.streamProductIds({ name: 'odd' }, { chunkSize: 2 })) {
+        chunks.push(chunk)
+      }
+      expect(chunks.map((c) => c.length)).toEqual([2, 2])
+      expect(chunks.flat()).toEqual(
+        all
+          .filter((p) => p.name === 'Odd one')
+          .sort(newestFirst)
+          .reverse()
+          .map((p) => ({ id: p.id, createdAt: p.createdAt })),
+      )
+    })
+
     it('streams no chunk from an empty catalog', async () => {
       const chunks: unknown[] = []
       for await (const chunk of target().storage.streamProducts()) chunks.push(chunk)

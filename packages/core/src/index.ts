@@ -155,6 +155,7 @@ export type {
   ProductRecord,
   ProductRecordPage,
   ProductSort,
+  ProductStamp,
   ProductValues,
   RowError,
   StorageCapabilities,

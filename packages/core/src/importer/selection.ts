@@ -143,7 +143,11 @@ async function* matchingIds(
   { filter, asOf }: { filter: ProductFilter; asOf?: Date },
 ): AsyncGenerator<string[]> {
   if (matchesNothing(filter)) return
-  for await (const chunk of storage.streamProducts(filter, { chunkSize: BULK_CHUNK })) {
+  const options = { chunkSize: BULK_CHUNK }
+  const chunks = storage.streamProductIds
+    ? storage.streamProductIds(filter, options)
+    : storage.streamProducts(filter, options)
+  for await (const chunk of chunks) {
     const existed = asOf ? chunk.filter((record) => record.createdAt <= asOf) : chunk
     if (existed.length > 0) yield existed.map((record) => record.id)
     // Oldest first: every product after this one is newer still.

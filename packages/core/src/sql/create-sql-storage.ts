@@ -283,13 +283,20 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     await call('close', () => definition.close())
   }
 
-  async function* streamProducts(
+  function streamProducts(
     filter: ProductFilter = {},
     options: { chunkSize?: number } = {},
   ): AsyncIterable<ProductRecord[]> {
-    const chunks = definition.streamProducts
-      ? definition.streamProducts(filter, options)
-      : products().stream(filter, options.chunkSize)
+    return guardedChunks(() =>
+      definition.streamProducts
+        ? definition.streamProducts(filter, options)
+        : products().stream(filter, options.chunkSize),
+    )
+  }
+
+  /** Chunks read with the closed check and the error rule on every step. */
+  async function* guardedChunks<T>(open: () => AsyncIterable<T>): AsyncIterable<T> {
+    const chunks = open()
     const iterator = chunks[Symbol.asyncIterator]()
     try {
       for (;;) {
@@ -337,6 +344,8 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
       call('list', () => whileWanted(query.signal, () => products().list(query))),
     countProducts: (filter) => call('count', () => products().count(filter)),
     streamProducts,
+    streamProductIds: (filter = {}, options = {}) =>
+      guardedChunks(() => products().streamIds(filter, options.chunkSize)),
     insertProduct: (record, events) =>
       withEvents(
         'insert',
@@ -364,9 +373,9 @@ export function createSqlStorage(definition: SqlStorageDefinition): SqlStorage {
     setProductsActive: (ids, active, updatedAt, events) =>
       transaction('update', async (trx) => {
         const queries = createProductQueries(trx, flavor, { listOrder: definition.listOrder })
-        const { changed, notFound } = await queries.setActive(ids, active, updatedAt)
-        if (events && changed.length > 0) await enqueueEvents(trx, flavor, events(changed))
-        return { changed: changed.length, notFound }
+        const done = await queries.setActive(ids, active, updatedAt, events !== undefined)
+        if (events && done.count > 0) await enqueueEvents(trx, flavor, events(done.changed))
+        return { changed: done.count, notFound: done.notFound }
       }),
     deleteProducts: (ids, events) =>
       withEvents(

@@ -20,7 +20,8 @@ import type {
   WebhookEndpointsTable,
 } from './schema.js'
 
-const toDate = (value: number | Date | string): Date =>
+/** A time as a driver returns it (SQLite: milliseconds; PostgreSQL: a Date), as a Date. */
+export const toDate = (value: number | Date | string): Date =>
   value instanceof Date ? value : new Date(Number(value))
 const toDateOrNull = (value: number | Date | string | null): Date | null =>
   value === null ? null : toDate(value)

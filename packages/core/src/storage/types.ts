@@ -11,6 +11,12 @@ import type { ColumnMapping, FieldMapping, ImportWarning, Platform } from '../im
 import type { SortField, ValueField } from '../product/fields.js'
 import type { OutboxEvent, WebhookStorage } from './webhook-types.js'
 
+/** A product as a bulk change picks it: its id and when it was created. */
+export interface ProductStamp {
+  id: string
+  createdAt: Date
+}
+
 /**
  * A product as storage holds it, one property per field of the field table (`FIELDS`).
  * Money is exact integer cents; `null` means none (no price, no brand).
@@ -432,6 +438,16 @@ export interface ImporterStorage extends WebhookStorage {
     filter?: ProductFilter,
     options?: { chunkSize?: number },
   ): AsyncIterable<ProductRecord[]>
+  /**
+   * {@link ImporterStorage.streamProducts} reading only each product's id and creation time:
+   * what a bulk change needs to pick its products (at 93,000 products on SQLite, whole records
+   * took 0.7 to 1.5 s to read). Same order, same rules.
+   * @default streamProducts
+   */
+  streamProductIds?(
+    filter?: ProductFilter,
+    options?: { chunkSize?: number },
+  ): AsyncIterable<ProductStamp[]>
   /** Inserts a product, with its events. Throws `SKU_TAKEN` when its `skuKey` exists. */
   insertProduct(record: ProductRecord, events?: readonly OutboxEvent[]): Promise<ProductRecord>
   /**
