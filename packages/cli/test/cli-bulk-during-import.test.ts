@@ -170,6 +170,34 @@ describe('serve: a bulk change while an import runs (SQLite)', () => {
     }
   }, 120_000)
 
+  it('leaves out a product created after a bulk change by filter began, without as_of', async () => {
+    const db = join(tempDir(), 'shop.db')
+    const s = await serve(db)
+    const total = 8 * CHUNK
+    await importAll(s.origin, catalog('SEED', total, 'seed'))
+    const reader = readDatabase(db)
+    try {
+      const bulk = send(s.origin, 'POST', '/api/products/bulk/', {
+        action: 'deactivate',
+        filter: { category: 'seed' },
+      })
+      await waitFor(() => reader.inactive('seed') > 0, 'the first chunk')
+      // Created while chunks remain: the newest product, the last one the walk would reach.
+      const res = await send(s.origin, 'POST', '/api/products/', {
+        sku: 'LATE-1',
+        name: 'Created during the change',
+        category: 'seed',
+      })
+      expect(res.status).toBe(201)
+      expect(await (await bulk).json()).toEqual({ changed: total, not_found: [] })
+      expect(reader.inactive('seed')).toBe(total)
+      const late = (await (await send(s.origin, 'GET', '/api/products/?sku=LATE-1')).json()) as Json
+      expect(late.items).toMatchObject([{ sku: 'LATE-1', active: true }])
+    } finally {
+      reader.close()
+    }
+  }, 120_000)
+
   it('leaves whole chunks, each with its events, when killed during a bulk change, and the same request sent again finishes it once', async () => {
     const db = join(tempDir(), 'shop.db')
     const first = await serve(db)
