@@ -1,5 +1,5 @@
 import { importRow } from '@product-importer/adapter-tests'
-import type { ImportRow } from '@product-importer/core'
+import { createProductImporter, type ImportRow } from '@product-importer/core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTarget, PG_URL } from './_pg.js'
 
@@ -86,5 +86,34 @@ describe.skipIf(!PG_URL)('postgres concurrent imports', () => {
     for (const p of stored) {
       expect(p).toEqual({ sku: p.sku, name: `N ${p.sku}`, quantity: 7, description: 'old' })
     }
+  })
+
+  it('lets a chunked bulk change and an import of the same products both finish, without a deadlock', {
+    timeout: 120_000,
+  }, async () => {
+    // Two chunks of a bulk change (5,000 products each at most).
+    const skus = Array.from({ length: 6_000 }, (_, i) => `BULK-${String(i).padStart(5, '0')}`)
+    // Stored in another order than their SKUs, so that ids and sku_key disagree.
+    await importRows(
+      target,
+      shuffled(skus, 3).map((sku) => row(sku, { name: `Old ${sku}` })),
+    )
+    // The import below is the first to rewrite the loaded products, the slow one (20 to 30 s
+    // here, with or without a bulk change beside it), so the two overlap from start to end.
+    const importer = createProductImporter({ storage: target.storage })
+    const [bulk, imported] = await Promise.all([
+      importer.products.setActive({ all: true }, false),
+      importRows(
+        target,
+        shuffled(skus, 4).map((sku) => row(sku, { name: `New ${sku}` })),
+      ),
+    ])
+    expect(bulk).toEqual({ count: 6_000, notFound: [] })
+    expect(imported).toEqual({ created: 0, updated: 6_000, unchanged: 0 })
+    // The rows give no `active`: each product keeps the bulk change's value and the new name.
+    const stored = await target.raw(
+      "SELECT count(*)::int AS n FROM products WHERE NOT active AND name LIKE 'New %'",
+    )
+    expect(stored).toEqual([{ n: 6_000 }])
   })
 })
