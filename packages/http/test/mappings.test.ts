@@ -23,6 +23,7 @@ describe('remembered mappings over HTTP', () => {
     expect(inspection.columns[0]).toEqual({
       header: 'Item No',
       field: null,
+      read_as: null,
       samples: ['A-1', 'B-2'],
     })
     expect(inspection.mapping.sku).toBeUndefined()
