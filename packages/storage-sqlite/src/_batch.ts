@@ -6,6 +6,13 @@ export const VALUE_SPECS: readonly FieldSpec[] = VALUE_FIELDS.map((field) => FIE
 /** A value as the `products` table stores it in SQLite: text, a number, or NULL. */
 export type StoredValue = string | number | null
 
+/** What a new product gets for each value field its row does not give, as stored. */
+export const DEFAULTS: readonly StoredValue[] = VALUE_SPECS.map((spec) => {
+  const value = spec.default ?? null
+  if (Array.isArray(value)) return JSON.stringify(value)
+  return typeof value === 'boolean' ? (value ? 1 : 0) : (value as StoredValue)
+})
+
 /** Per row and value field of a {@link PackedBatch}: whether the row gives it. */
 const Gives = { No: 0, Value: 1, Null: 2 } as const
 

@@ -6,7 +6,7 @@ import {
   ROW_REJECTIONS,
 } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
-import { readRows, type StoredValue, VALUE_SPECS, type WriterBatch } from './_batch.js'
+import { DEFAULTS, readRows, type StoredValue, VALUE_SPECS, type WriterBatch } from './_batch.js'
 import { createRowEvents, type RowEventSink } from './_row-events.js'
 import { createWriterTables, STORED, type WriterTables } from './_writer-tables.js'
 
@@ -74,12 +74,6 @@ export function inThreadWriter(database: BetterSqlite3.Database, dryRun: boolean
 
 const FIELDS_PER_ROW = VALUE_SPECS.length
 const NAME = VALUE_SPECS.findIndex((spec) => spec.key === 'name')
-/** What a new product gets for each value field its row does not give, as stored. */
-const DEFAULTS: StoredValue[] = VALUE_SPECS.map((spec) => {
-  const value = spec.default ?? null
-  if (Array.isArray(value)) return JSON.stringify(value)
-  return typeof value === 'boolean' ? (value ? 1 : 0) : (value as StoredValue)
-})
 
 function applyBatch(
   tables: WriterTables,
@@ -107,12 +101,17 @@ function applyBatch(
         result.rejected.push({ index, ...ROW_REJECTIONS.nameRequired })
         continue
       }
+      // The fields the row leaves out, one bit each: the insert may leave them to the table.
+      let defaulted = 0
       for (let f = 0; f < FIELDS_PER_ROW; f++) {
         const given = batch.value(f, index)
-        values[f] = given === undefined ? DEFAULTS[f]! : given
+        if (given === undefined) {
+          values[f] = DEFAULTS[f]!
+          defaulted |= 1 << f
+        } else values[f] = given
       }
       const id = newId(at)
-      touched = tables.insert(id, sku, key, values, at)
+      touched = tables.insert(id, sku, key, values, at, defaulted)
       if (touched === undefined) stored = tables.find(key)!
       else emit?.add('product.created', id)
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { nameKey } from '@product-importer/core'
 import type BetterSqlite3 from 'better-sqlite3'
-import { type StoredValue, VALUE_SPECS } from './_batch.js'
+import { DEFAULTS, type StoredValue, VALUE_SPECS } from './_batch.js'
 
 /**
  * A `products` row as the hot path reads it, in this order: id, sku, the value fields'
@@ -28,7 +28,9 @@ export interface WriterTables {
   /**
    * Adds a product with `values` (one per value field, in VALUE_SPECS order); returns its
    * number for {@link WriterTables.firstTouch}, or `undefined` when a product has this SKU key
-   * already (then nothing changed).
+   * already (then nothing changed). `defaulted` has a bit for each field whose value is its
+   * default because the row left it out: where the table's own default is the same, the
+   * column is left to it (binding and storing fewer values: a plain file writes its columns).
    */
   insert(
     id: string,
@@ -36,6 +38,7 @@ export interface WriterTables {
     key: string,
     values: StoredValue[],
     at: number,
+    defaulted: number,
   ): number | undefined
   /**
    * Whether `insert` tells a taken SKU key (a real run), so that it may be tried before `find`;
@@ -136,10 +139,39 @@ export function createWriterTables(
     }
   }
 
-  const insert = database.prepare(
-    `INSERT INTO main.products (${ALL}, name_key) VALUES (${places(COLUMNS.length + 6)})
-      ON CONFLICT (sku_key) DO NOTHING`,
+  // Fields whose column default is the value a new product gets: an insert may leave them out.
+  const tableDefaults = new Map(
+    (
+      database.prepare('PRAGMA main.table_info(products)').all() as {
+        name: string
+        dflt_value: string | null
+      }[]
+    ).map((column) => [column.name, column.dflt_value]),
   )
+  let leavable = 0
+  VALUE_SPECS.forEach((spec, f) => {
+    if (f !== NAME && tableDefaults.get(spec.column) === sqlLiteral(DEFAULTS[f]!)) {
+      leavable |= 1 << f
+    }
+  })
+  // One statement per set of columns left to the table, prepared when first needed.
+  const inserts = new Map<number, { statement: BetterSqlite3.Statement; fields: number[] }>()
+  const insertFor = (left: number) => {
+    let insert = inserts.get(left)
+    if (!insert) {
+      const fields = VALUE_SPECS.flatMap((_, f) => (left & (1 << f) ? [] : [f]))
+      const columns = ['id', 'sku', 'sku_key', ...fields.map((f) => COLUMNS[f]), 'created_at']
+      insert = {
+        statement: database.prepare(
+          `INSERT INTO main.products (${columns.join(', ')}, updated_at, name_key)
+            VALUES (${places(columns.length + 2)}) ON CONFLICT (sku_key) DO NOTHING`,
+        ),
+        fields,
+      }
+      inserts.set(left, insert)
+    }
+    return insert
+  }
   // One statement per set of rarely changed fields that change, prepared when first needed.
   const always = ['sku = ?', ...ALWAYS.map((f) => `${COLUMNS[f]} = ?`)]
   const updates = new Map<number, BetterSqlite3.Statement>()
@@ -162,8 +194,13 @@ export function createWriterTables(
   const bound: StoredValue[] = []
   return {
     find: (key) => fromProducts.get(key) as StoredRow | undefined,
-    insert: (id, sku, key, values, at) => {
-      const done = insert.run(id, sku, key, ...values, at, at, nameKey(values[NAME] as string))
+    insert: (id, sku, key, values, at, defaulted) => {
+      const { statement, fields } = insertFor(defaulted & leavable)
+      bound.length = 0
+      bound.push(id, sku, key)
+      for (const f of fields) bound.push(values[f]!)
+      bound.push(at, at, nameKey(values[NAME] as string))
+      const done = statement.run(...bound)
       return done.changes === 0 ? undefined : Number(done.lastInsertRowid)
     },
     insertTellsTaken: true,
@@ -236,4 +273,10 @@ function createRowidSet() {
       added = []
     },
   }
+}
+
+/** A stored value as SQLite writes it in a column's default (`PRAGMA table_info`). */
+function sqlLiteral(value: StoredValue): string | null {
+  if (value === null) return null
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`
 }
