@@ -201,7 +201,13 @@ export function createWriterTables(
       for (const f of fields) bound.push(values[f]!)
       bound.push(at, at, nameKey(values[NAME] as string))
       const done = statement.run(...bound)
-      return done.changes === 0 ? undefined : Number(done.lastInsertRowid)
+      if (done.changes === 0) return undefined
+      const rowid = Number(done.lastInsertRowid)
+      // A new product gets the highest rowid plus one, so one at or below a rowid this import
+      // touched means products were deleted meanwhile (a delete-all) and their rowids are
+      // given out again: the mark of the deleted product is not this one's.
+      if (rowid <= touched.highest()) touched.forget(rowid)
+      return rowid
     },
     insertTellsTaken: true,
     update: (stored, _key, sku, values, at) => {
@@ -236,7 +242,18 @@ const PAGE_BITS = 1 << 16
 function createRowidSet() {
   const pages = new Map<number, Uint32Array>()
   let added: number[] = [] // since the last keep(), to undo if their batch is rolled back
+  let highest = 0
+  const clear = (rowid: number) => {
+    const page = pages.get(Math.floor(rowid / PAGE_BITS))
+    if (!page) return
+    const bit = rowid % PAGE_BITS
+    page[bit >>> 5]! &= ~(1 << (bit & 31))
+  }
   return {
+    /** The highest rowid added. */
+    highest: () => highest,
+    /** Takes out `rowid`: the product it named is gone, and the rowid names another now. */
+    forget: clear,
     /** Whether `rowid` was added. */
     has(rowid: number): boolean {
       const page = pages.get(Math.floor(rowid / PAGE_BITS))
@@ -257,6 +274,7 @@ function createRowidSet() {
       if (word & mask) return false
       page[bit >>> 5] = word | mask
       added.push(rowid)
+      if (rowid > highest) highest = rowid
       return true
     },
     /** Keeps the rowids added so far. */
@@ -265,11 +283,7 @@ function createRowidSet() {
     },
     /** Takes out the rowids added since the last keep(). */
     undo() {
-      for (const rowid of added) {
-        const page = pages.get(Math.floor(rowid / PAGE_BITS))!
-        const bit = rowid % PAGE_BITS
-        page[bit >>> 5]! &= ~(1 << (bit & 31))
-      }
+      for (const rowid of added) clear(rowid)
       added = []
     },
   }

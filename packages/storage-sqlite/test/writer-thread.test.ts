@@ -22,6 +22,25 @@ async function loopFreeDuring(write: Promise<unknown>): Promise<boolean> {
 }
 
 describe('the SQLite import writer thread', () => {
+  it('counts products created after a delete-all as created, though they get the deleted ones’ rowids', async () => {
+    await using storage = sqliteStorage({ filename: await tempFile() })
+    await storage.migrate()
+    const writer = await storage.openImportWriter({ dryRun: false })
+    expect(await writer.write(batch(1_000, 'A'))).toMatchObject({ created: 1_000, duplicates: 0 })
+    // Another client empties the table between two batches: rowids 1 to 1,000 are free again.
+    expect(await storage.deleteAllProducts()).toBe(1_000)
+    expect(await writer.write(batch(1_000, 'B'))).toMatchObject({ created: 1_000, duplicates: 0 })
+    // A later batch repeating some of them still counts them as repeats.
+    expect(await writer.write(batch(10, 'B'))).toMatchObject({
+      created: 0,
+      unchanged: 0,
+      updated: 0,
+      duplicates: 10,
+    })
+    await writer.close()
+    expect(await storage.countProducts({})).toBe(1_000)
+  })
+
   it('writes a batch while the event loop goes on, and says it works on a thread', async () => {
     await using storage = sqliteStorage({ filename: await tempFile() })
     await storage.migrate()
