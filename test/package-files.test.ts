@@ -28,6 +28,31 @@ describe('what npm publishes', () => {
     expect(manifest.keywords.length).toBeGreaterThan(2)
     // ESM only: no CommonJS condition a require() could pick.
     expect(JSON.stringify(manifest.exports ?? {})).not.toContain('"require"')
+
+    // Source maps name files and lines, without a second copy of the sources.
+    const maps = pack!.files.filter((file) => file.path.endsWith('.js.map'))
+    expect(maps.length).toBeGreaterThan(0)
+    for (const { path } of maps) {
+      const map = JSON.parse(readFileSync(join(dir, path), 'utf8'))
+      expect(map.sources.length, path).toBeGreaterThan(0)
+      expect(map.sourcesContent, path).toBeUndefined()
+    }
+  })
+
+  it('maps a stack trace of the built code to its source file, with no sources shipped', async () => {
+    // A frame inside the library: headerSignature() reads the cells it is given.
+    const script = [
+      "import { headerSignature } from '@product-importer/core'",
+      'try { headerSignature(null) } catch (error) { console.log(error.stack) }',
+    ].join('\n')
+    const { stdout } = await run(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', script],
+      { cwd: ROOT, timeout: 30_000 },
+    )
+    expect(stdout).toMatch(
+      /at headerSignature \(.*packages\/core\/src\/import\/header-signature\.ts:\d+:\d+\)/,
+    )
   })
 
   it('takes kysely as a peer, in the one range docs/embedding.md names', () => {
