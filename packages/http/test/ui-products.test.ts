@@ -99,7 +99,12 @@ describe('web UI: products page', () => {
 
     // Page through everything sorted by SKU, then check the link restores that view elsewhere.
     await page.getByRole('link', { name: 'Products' }).click()
+    // The unfiltered list first, as the user sees it: a select of the lamps' page, still on
+    // screen for a moment, would sort the old view.
+    await page.waitForURL(/#\/products$/)
+    await page.getByText('Page 1 of 3 · 46 products').waitFor()
     await page.getByLabel('Sort by').selectOption('sku')
+    await page.waitForURL(/sort=sku/)
     await page.getByText('Page 1 of 3 · 46 products').waitFor()
     await page.getByRole('link', { name: 'Page 3' }).click()
     await page.getByText('Page 3 of 3 · 46 products').waitFor()
