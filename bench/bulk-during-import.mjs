@@ -1,23 +1,9 @@
-// A bulk change, or a delete-all, sent to `product-importer serve` on SQLite while a large import
-// runs, once the import has stored a given number of rows.
-//   npm run build && node bench/generate.mjs 500000 /tmp/500k.csv
-//   node bench/bulk-during-import.mjs /tmp/500k.csv [--at 100000] [--delete-all] [--rounds 2]
-// Without --delete-all: POST /api/products/bulk/ {"action":"deactivate","all":true}, and a
-// single POST /api/products/ 0.3 s after it; prints how long each took and what each changed.
-// With --delete-all: DELETE /api/products/delete_all/ instead; prints the import's counts beside
-// the file's own repeated SKU keys. One JSON line a round.
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
 import { skuKey } from '@product-importer/core'
 import { parse } from 'csv-parse'
 import { request } from 'undici'
-import { START_FLAGS } from './node-flags.mjs'
+import { startServer } from './serve.mjs'
 
-const ROOT = resolve(import.meta.dirname, '..')
-const CLI = join(ROOT, 'packages/cli/dist/cli.js')
 const args = process.argv.slice(2)
 const file = args[0]
 const option = (name, fallback) => {
@@ -27,35 +13,6 @@ const option = (name, fallback) => {
 const at = option('--at', 100_000)
 const rounds = option('--rounds', 1)
 const deleteAll = args.includes('--delete-all')
-
-async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-bulk-'))
-  const child = spawn(
-    process.execPath,
-    [...START_FLAGS, CLI, 'serve', '--db', join(dir, 'bench.db'), '--port', '0'],
-    {
-      env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  let out = ''
-  const origin = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(out)
-      if (match) resolve(match[1])
-    })
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)))
-  })
-  return {
-    origin,
-    async stop() {
-      child.kill('SIGTERM')
-      await once(child, 'exit')
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
 
 async function json(method, url, body, headers = {}) {
   const started = performance.now()
@@ -90,7 +47,7 @@ async function fileRepeats(path) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function round(expected) {
-  const server = await startServer()
+  const server = await startServer('bench-bulk-')
   const { origin } = server
   try {
     // The upload answers once its body is in, by then mostly imported: its job is found in the

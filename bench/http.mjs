@@ -1,20 +1,11 @@
-// HTTP benchmarks of the standalone server (product-importer serve) on SQLite.
-//   npm run build && node bench/generate.mjs 500000 && node bench/http.mjs [--skip-500mb]
-// Measures: a 500k-row upload end to end (request start to job completed), the server's peak
-// RSS for a ~500 MB upload, GET /api/products/?page=1 at 500k products with 50 connections, and
-// the same during a concurrent 500k-row import. Results go to stdout as JSON lines.
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import autocannon from 'autocannon'
 import { request } from 'undici'
 import { writeProductsFile } from './generate.mjs'
-import { START_FLAGS } from './node-flags.mjs'
+import { startServer } from './serve.mjs'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const CLI = join(ROOT, 'packages/cli/dist/cli.js')
 const FILE_500K = join(ROOT, 'bench/.data/products-500000.csv')
 const BIG_ROWS = 2_100_000 // about 490 MiB: just under the default 500 MiB upload limit
 const FILE_BIG = join(ROOT, `bench/.data/products-${BIG_ROWS}.csv`)
@@ -25,43 +16,6 @@ if (!existsSync(FILE_500K)) {
     'missing bench/.data/products-500000.csv: run `node bench/generate.mjs 500000` first',
   )
   process.exit(1)
-}
-
-/**
- * Starts `product-importer serve` on a fresh database the way `npm start` does; resolves with
- * its origin and pid.
- */
-async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-http-'))
-  const child = spawn(
-    process.execPath,
-    [...START_FLAGS, CLI, 'serve', '--db', join(dir, 'bench.db'), '--port', '0'],
-    {
-      env: { ...process.env, DATABASE_URL: '', PRODUCT_IMPORTER_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  let out = ''
-  const origin = await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk
-      const match = /listening on (http:\/\/\S+)/.exec(out)
-      if (match) resolve(match[1])
-    })
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)))
-  })
-  return {
-    origin,
-    pid: child.pid,
-    /** Peak resident memory of the server process so far, in MiB (Linux VmHWM). */
-    peakRssMiB: () =>
-      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024,
-    async stop() {
-      child.kill('SIGTERM')
-      await once(child, 'exit')
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
 }
 
 async function json(method, url, body, headers = {}) {
@@ -96,7 +50,7 @@ const report = (name, values) => console.log(JSON.stringify({ bench: name, ...va
 
 // 1. 500k rows through HTTP into SQLite, then the list endpoint under load on that data.
 {
-  const server = await startServer()
+  const server = await startServer('bench-http-')
   const { ms, job } = await upload(server.origin, FILE_500K)
   report('upload-500k', {
     ms,
@@ -140,7 +94,7 @@ const report = (name, values) => console.log(JSON.stringify({ bench: name, ...va
 // 3. Peak server RSS for a ~500 MB upload.
 if (!skipBig) {
   if (!existsSync(FILE_BIG)) await writeProductsFile(BIG_ROWS, FILE_BIG)
-  const server = await startServer()
+  const server = await startServer('bench-http-')
   const { ms, job } = await upload(server.origin, FILE_BIG)
   report('upload-500mb', {
     mb: +(statSync(FILE_BIG).size / 1048576).toFixed(1),

@@ -203,10 +203,9 @@ export function createWriterTables(
       const done = statement.run(...bound)
       if (done.changes === 0) return undefined
       const rowid = Number(done.lastInsertRowid)
-      // A new product gets the highest rowid plus one, so one at or below a rowid this import
-      // touched means products were deleted meanwhile (a delete-all) and their rowids are
-      // given out again: the mark of the deleted product is not this one's.
-      if (rowid <= touched.highest()) touched.forget(rowid)
+      // No product had this rowid a moment ago: a mark on it is a deleted product's (a
+      // delete-all frees rowids that new products get again), not this one's.
+      touched.forget(rowid)
       return rowid
     },
     insertTellsTaken: true,
@@ -242,7 +241,6 @@ const PAGE_BITS = 1 << 16
 function createRowidSet() {
   const pages = new Map<number, Uint32Array>()
   let added: number[] = [] // since the last keep(), to undo if their batch is rolled back
-  let highest = 0
   const clear = (rowid: number) => {
     const page = pages.get(Math.floor(rowid / PAGE_BITS))
     if (!page) return
@@ -250,8 +248,6 @@ function createRowidSet() {
     page[bit >>> 5]! &= ~(1 << (bit & 31))
   }
   return {
-    /** The highest rowid added. */
-    highest: () => highest,
     /** Takes out `rowid`: the product it named is gone, and the rowid names another now. */
     forget: clear,
     /** Whether `rowid` was added. */
@@ -274,7 +270,6 @@ function createRowidSet() {
       if (word & mask) return false
       page[bit >>> 5] = word | mask
       added.push(rowid)
-      if (rowid > highest) highest = rowid
       return true
     },
     /** Keeps the rowids added so far. */
